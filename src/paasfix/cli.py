@@ -1,0 +1,239 @@
+"""The command line: ``check``, ``fix`` (``--diff``, ``--commit``), ``explain`` and ``fixers``.
+
+Exit status: 0 nothing found (or nothing left), 1 findings remain (or ``--diff`` has a diff),
+2 an error. Errors are one line on stderr; ``--debug`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Callable, Optional
+
+import click
+
+from . import __version__, registry
+from .config import build_config, read_settings
+from .errors import PaasfixError
+from .fixer import MANUAL
+from .runner import Result, Runner
+from .tree import DirTree
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class Context:
+    """What every command needs: the colour decision and the debug flag."""
+
+    def __init__(self, color: Optional[bool], debug: bool):
+        if color is None:
+            color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        self.color = color
+        self.debug = debug
+
+    def style(self, text: str, **kwargs) -> str:
+        return click.style(text, **kwargs) if self.color else text
+
+
+def _split(values) -> list[str]:
+    return [item.strip() for value in values for item in value.split(",") if item.strip()]
+
+
+def repo_options(func: Callable) -> Callable:
+    """The options shared by the commands that read a repository."""
+    decorators = [
+        click.argument("path", default=".", type=click.Path(file_okay=False, path_type=str)),
+        click.option("--select", multiple=True, metavar="IDS",
+                     help="Only these fixers (comma-separated ids, 'prefix*' or ALL)."),
+        click.option("--ignore", multiple=True, metavar="IDS", help="Skip these fixers."),
+        click.option("--unsafe-fixes", is_flag=True, default=None,
+                     help="Also apply fixes that may change behaviour."),
+        click.option("--build-dir", metavar="DIR",
+                     help="The module's build directory (构建目录), relative to PATH."),
+        click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+                     show_default=True, help="Output format."),
+        click.option("--config", "config_path", type=click.Path(dir_okay=False),
+                     help="Read settings from this file instead of the repository's."),
+        click.option("--color/--no-color", default=None, help="Colour (default: on a terminal)."),
+        click.option("--debug", is_flag=True, help="Show tracebacks."),
+    ]
+    for decorator in reversed(decorators):
+        func = decorator(func)
+    return func
+
+
+def _prepare(path, select, ignore, unsafe_fixes, build_dir, config_path, tree=None):
+    if not os.path.isdir(path):
+        raise PaasfixError(f"{path}: no such directory")
+    tree = tree or DirTree(path)
+    settings, source = read_settings(tree, config_path)
+    overrides = {
+        "select": _split(select) or None,
+        "ignore": _split(ignore) or None,
+        "unsafe_fixes": unsafe_fixes,
+        "build_dir": build_dir,
+    }
+    config = build_config(settings, source, registry.option_names(), overrides)
+    fixers = registry.selected(config.select, config.ignore)
+    return tree, config, fixers
+
+
+def _report(ctx: Context, result: Result, root: str, fmt: str, fixed: Optional[int] = None,
+            stream_err: bool = False) -> None:
+    from .sinks import report
+
+    if fmt == "json":
+        click.echo(report.to_json(result, root, fixed is not None), nl=False)
+    else:
+        click.echo(report.to_text(result, ctx.style, fixed), nl=False, err=stream_err,
+                   color=ctx.color)
+    for error in result.errors:
+        click.echo(f"paasfix: error: {error}", err=True)
+
+
+def _exit_code(result: Result) -> int:
+    if result.errors:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if result.failing else EXIT_CLEAN
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="paasfix")
+def cli() -> None:
+    """Find and fix why an application fails to build or deploy on BlueKing PaaS."""
+
+
+@cli.command()
+@repo_options
+def check(path, select, ignore, unsafe_fixes, build_dir, fmt, config_path, color, debug):
+    """Report problems. Exit 0 if none, 1 if some, 2 on error."""
+    ctx = Context(color, debug)
+    tree, config, fixers = _prepare(path, select, ignore, unsafe_fixes, build_dir, config_path)
+    result = Runner(fixers, config, debug).check(tree)
+    _report(ctx, result, path, fmt)
+    sys.exit(_exit_code(result))
+
+
+@cli.command()
+@repo_options
+@click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print a unified diff.")
+@click.option("--commit", "commit", is_flag=True,
+              help="Commit the fixes on a branch; the work tree and index are not touched.")
+@click.option("--branch", default=None, metavar="NAME",
+              help="The branch for --commit (default: paasfix/autofix).")
+@click.option("--allow-dirty", is_flag=True, help="Overwrite files that have uncommitted changes.")
+def fix(path, select, ignore, unsafe_fixes, build_dir, fmt, config_path, color, debug,
+        show_diff, commit, branch, allow_dirty):
+    """Apply the safe fixes (and the unsafe ones with --unsafe-fixes)."""
+    ctx = Context(color, debug)
+    if show_diff and commit:
+        raise click.UsageError("--diff and --commit cannot be used together")
+    if branch and not commit:
+        raise click.UsageError("--branch goes with --commit")
+    repo = None
+    tree = None
+    if commit:
+        from .gitrepo import open_repository, head_tree
+
+        repo = open_repository(path)
+        tree = head_tree(repo)
+    tree, config, fixers = _prepare(path, select, ignore, unsafe_fixes, build_dir, config_path, tree)
+    result = Runner(fixers, config, debug).fix(tree, unsafe=config.unsafe_fixes)
+    fixed = len(result.applied)
+    if show_diff:
+        from .sinks.diff import unified_diff
+
+        sys.stdout.buffer.write(_colour_diff(ctx, unified_diff(result.changes)))
+        sys.stdout.flush()
+        _report(ctx, result, path, "text" if fmt == "text" else fmt, fixed, stream_err=True)
+        sys.exit(EXIT_ERROR if result.errors else EXIT_FINDINGS if result.changes else EXIT_CLEAN)
+    if result.changes:
+        if commit:
+            from .sinks.commit import DEFAULT_BRANCH, commit_changes
+            from .sinks.report import commit_message
+
+            outcome = commit_changes(repo, "HEAD", result.changes, commit_message(result),
+                                     branch or DEFAULT_BRANCH)
+            verb = "committed" if outcome.created else "already up to date:"
+            click.echo(f"{verb} {outcome.commit[:12]} on branch {outcome.branch}", err=True)
+        else:
+            from .sinks.write import write_changes
+
+            write_changes(path, result.changes, allow_dirty)
+    _report(ctx, result, path, fmt, fixed)
+    sys.exit(_exit_code(result))
+
+
+def _colour_diff(ctx: Context, diff: str) -> bytes:
+    if not ctx.color:
+        return diff.encode("utf-8", "surrogateescape")
+    out = []
+    for line in diff.splitlines(keepends=True):
+        if line.startswith(("+++", "---", "diff --git")):
+            line = click.style(line, bold=True)
+        elif line.startswith("+"):
+            line = click.style(line, fg="green")
+        elif line.startswith("-"):
+            line = click.style(line, fg="red")
+        elif line.startswith("@@"):
+            line = click.style(line, fg="cyan")
+        out.append(line)
+    return "".join(out).encode("utf-8", "surrogateescape")
+
+
+@cli.command()
+@click.argument("fixer_id")
+def explain(fixer_id):
+    """Explain one fixer: what goes wrong, the fix, and its safety."""
+    cls = registry.get(fixer_id)
+    click.echo(f"# {cls.id}: {cls.title}\n")
+    click.echo(f"Safety: {cls.safety}. Severity: {cls.severity}.\n")
+    click.echo(cls.explanation())
+    if cls.log_patterns:
+        click.echo("\n## Log lines it recognises\n")
+        for pattern in cls.log_patterns:
+            click.echo(f"- `{pattern}`")
+    if cls.options:
+        click.echo("\n## Settings\n")
+        for name, default in cls.options.items():
+            click.echo(f"- `{name.replace('_', '-')}` (default: {default!r})")
+
+
+@cli.command(name="fixers")
+def list_fixers():
+    """List every fixer with its safety and title."""
+    fixers = registry.all_fixers()
+    width = max((len(cls.id) for cls in fixers), default=0)
+    for cls in fixers:
+        safety = "manual" if cls.safety == MANUAL else cls.safety
+        click.echo(f"{cls.id:<{width}}  {safety:<6}  {cls.title}")
+
+
+def main(argv: Optional[list[str]] = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    try:
+        cli.main(args=argv, prog_name="paasfix", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_ERROR)
+    except click.Abort:
+        click.echo("paasfix: aborted", err=True)
+        sys.exit(EXIT_ERROR)
+    except PaasfixError as exc:
+        if debug:
+            raise
+        click.echo(f"paasfix: error: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:
+        if debug:
+            raise
+        click.echo(f"paasfix: internal error: {type(exc).__name__}: {exc} "
+                   "(rerun with --debug for the traceback)", err=True)
+        sys.exit(EXIT_ERROR)
+
+

@@ -1,0 +1,197 @@
+"""The fixer contract: what a fixer declares, what it finds, and the edits it returns.
+
+A fixer reads a :class:`~paasfix.project.Project` and returns :class:`Finding` objects from
+``detect`` and :class:`Edit` objects from ``fix``. It never touches the file system or git.
+Built-in fixers live in ``paasfix.fixers``; third-party ones register under the entry-point
+group ``paasfix.fixers`` and are written the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Mapping, Optional, Union
+
+if TYPE_CHECKING:
+    from .project import Project
+
+SAFE = "safe"
+UNSAFE = "unsafe"
+MANUAL = "manual"
+SAFETIES = (SAFE, UNSAFE, MANUAL)
+
+ERROR = "error"
+WARNING = "warning"
+INFO = "info"
+SEVERITIES = (ERROR, WARNING, INFO)
+
+ID_PATTERN = re.compile(r"^fix(-[a-z0-9]+)+$")
+DOCS_URL = "https://github.com/paasfix/paasfix/blob/main/docs/fixers.md#{id}"
+EXPLANATION_SECTIONS = ("What goes wrong", "The fix", "Safety")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found in the repository."""
+
+    fixer: str
+    message: str
+    path: Optional[str] = None
+    line: Optional[int] = None
+    severity: str = ERROR
+    safety: str = SAFE
+    """``safe``/``unsafe``: ``fix`` can repair it; ``manual``: a person has to act."""
+    data: Any = field(default=None, compare=False, repr=False)
+    """Whatever ``fix`` needs to know; private to the fixer."""
+
+    @property
+    def fixable(self) -> bool:
+        return self.safety != MANUAL
+
+    @property
+    def counts(self) -> bool:
+        """Whether it makes ``check`` fail (``info`` findings are recommendations)."""
+        return self.severity != INFO
+
+
+@dataclass(frozen=True)
+class Edit:
+    """The new content of one file; ``content=None`` deletes it.
+
+    ``mode`` None keeps the file's mode (a new file is 0o100644).
+    """
+
+    path: str
+    content: Optional[bytes]
+    mode: Optional[int] = None
+
+
+FileSpec = Union[str, bytes, "Executable"]
+
+
+@dataclass(frozen=True)
+class Executable:
+    """A file in an example tree that has the executable bit."""
+
+    content: Union[str, bytes]
+
+
+@dataclass(frozen=True)
+class Example:
+    """A small repository before and (for fixable examples) after the fix.
+
+    Build them with :meth:`fixed`, :meth:`manual` and :meth:`clean`. The generic tests run every
+    example of every fixer.
+    """
+
+    name: str
+    before: Mapping[str, FileSpec]
+    after: Optional[Mapping[str, FileSpec]] = None
+    kind: str = "fixed"
+    options: Mapping[str, Any] = field(default_factory=dict)
+    unsafe: bool = False
+
+    @classmethod
+    def fixed(cls, name, before, after, *, options=None, unsafe=False) -> "Example":
+        """``before`` is detected and fixing it gives exactly ``after``."""
+        return cls(name, before, after, "fixed", options or {}, unsafe)
+
+    @classmethod
+    def manual(cls, name, before, *, options=None) -> "Example":
+        """``before`` is detected, but only as a manual finding: fixing changes nothing."""
+        return cls(name, before, None, "manual", options or {})
+
+    @classmethod
+    def clean(cls, name, before, *, options=None) -> "Example":
+        """Nothing may be detected in ``before``."""
+        return cls(name, before, None, "clean", options or {})
+
+
+class Fixer:
+    """Base class of every fixer.
+
+    The class docstring is the fixer's explanation, in Markdown, with the sections
+    ``## What goes wrong``, ``## The fix`` and ``## Safety``.
+    """
+
+    id: ClassVar[str] = ""
+    title: ClassVar[str] = ""
+    safety: ClassVar[str] = SAFE
+    """The safety of the fix this fixer offers (individual findings may be ``manual``)."""
+    severity: ClassVar[str] = ERROR
+    order: ClassVar[int] = 100
+    """Fixers run by ``(order, id)``; repairs that make files readable run first."""
+    log_patterns: ClassVar[tuple[str, ...]] = ()
+    """Regular expressions (case-insensitive) for the platform's build and deploy logs."""
+    options: ClassVar[Mapping[str, Any]] = {}
+    """Configuration keys this fixer reads, with their defaults."""
+    examples: ClassVar[tuple[Example, ...]] = ()
+
+    def __init__(self, options: Optional[Mapping[str, Any]] = None):
+        merged = dict(self.options)
+        merged.update({k: v for k, v in (options or {}).items() if k in self.options})
+        self.settings = merged
+
+    @classmethod
+    def explanation(cls) -> str:
+        import inspect
+
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def docs_url(cls) -> str:
+        return DOCS_URL.format(id=cls.id)
+
+    def finding(
+        self,
+        message: str,
+        path: Optional[str] = None,
+        line: Optional[int] = None,
+        *,
+        severity: Optional[str] = None,
+        safety: Optional[str] = None,
+        data: Any = None,
+    ) -> Finding:
+        return Finding(
+            fixer=self.id,
+            message=message,
+            path=path,
+            line=line,
+            severity=severity or self.severity,
+            safety=safety or self.safety,
+            data=data,
+        )
+
+    def manual(self, message: str, path: Optional[str] = None, line: Optional[int] = None,
+               *, severity: Optional[str] = None) -> Finding:
+        return self.finding(message, path, line, severity=severity, safety=MANUAL)
+
+    def detect(self, project: "Project") -> Iterable[Finding]:
+        raise NotImplementedError
+
+    def fix(self, project: "Project", finding: Finding) -> list[Edit]:
+        raise NotImplementedError
+
+
+def check_fixer_class(cls: type) -> list[str]:
+    """What is wrong with a fixer class's declaration (empty when nothing is)."""
+    problems = []
+    name = getattr(cls, "__name__", repr(cls))
+    if not ID_PATTERN.match(getattr(cls, "id", "") or ""):
+        problems.append(f"{name}: id {cls.id!r} must look like 'fix-some-thing'")
+    if not cls.title:
+        problems.append(f"{name}: no title")
+    if cls.safety not in SAFETIES:
+        problems.append(f"{name}: safety {cls.safety!r} is not one of {SAFETIES}")
+    if cls.severity not in SEVERITIES:
+        problems.append(f"{name}: severity {cls.severity!r} is not one of {SEVERITIES}")
+    explanation = cls.explanation()
+    for section in EXPLANATION_SECTIONS:
+        if f"## {section}" not in explanation:
+            problems.append(f"{name}: the explanation has no '## {section}' section")
+    for pattern in cls.log_patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            problems.append(f"{name}: log pattern {pattern!r} does not compile: {exc}")
+    return problems

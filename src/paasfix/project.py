@@ -1,0 +1,208 @@
+"""Parsed facts about an application repository, each read and parsed once, on first use.
+
+A Project only looks where the platform looks (the build directory, the repository root for
+app_desc.yaml and the Procfile fallback, the requirement files the build installs), so the cost
+of a check does not grow with unrelated files.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Optional
+
+from . import platform
+from .config import Config
+from .errors import FileProblem, PaasfixError, UnsafePath
+from .requirements import RequirementFile, RequirementLine, canonical, parse_file
+from .text import TextFile
+from .tree import Tree, join, normalize
+from .yamlio import RoundTrip, YamlProblem, platform_load
+
+PYTHON_MARKERS = ("requirements.txt", "setup.py", "Pipfile")
+"""Files that make the heroku-18 Python buildpack detect an app (PLATFORM.md §4.2)."""
+
+
+@dataclass
+class YamlFile:
+    """A YAML file the platform reads, loaded exactly as the platform loads it."""
+
+    path: str
+    file: TextFile
+    data: Any = None
+    problem: Optional[YamlProblem] = None
+
+    @property
+    def loaded(self) -> bool:
+        return self.problem is None
+
+    def roundtrip(self) -> RoundTrip:
+        """A fresh ruamel.yaml document to edit (each call parses again)."""
+        return RoundTrip(self.file.text)
+
+
+@dataclass
+class RequirementSet:
+    """The requirement files the build installs, in the order pip reads them."""
+
+    files: list[RequirementFile] = field(default_factory=list)
+    problems: list[tuple[str, int, str]] = field(default_factory=list)
+    """(path, line, message) for includes that cannot be followed."""
+
+    def lines(self) -> list[RequirementLine]:
+        return [line for f in self.files for line in f.lines]
+
+    def named(self, name: str) -> list[RequirementLine]:
+        key = canonical(name)
+        return [line for line in self.lines() if line.key == key]
+
+    def file(self, path: str) -> Optional[RequirementFile]:
+        return next((f for f in self.files if f.path == path), None)
+
+
+class Project:
+    def __init__(self, tree: Tree, config: Optional[Config] = None):
+        self.tree = tree
+        self.config = config or Config()
+        self._texts: dict[str, Optional[TextFile]] = {}
+        self._asts: dict[str, Optional[ast.Module]] = {}
+
+    # -- files ------------------------------------------------------------------------------
+
+    @cached_property
+    def build_dir(self) -> str:
+        raw = (self.config.build_dir or "").strip().lstrip("/")
+        try:
+            path = normalize(raw)
+        except UnsafePath:
+            raise PaasfixError(f"build directory '{raw}' leaves the repository") from None
+        if path and not self.tree.is_dir(path):
+            raise PaasfixError(f"build directory '{path}' does not exist in the repository")
+        return path
+
+    def path(self, *names: str) -> str:
+        """A path inside the build directory."""
+        return join(self.build_dir, *names)
+
+    def text(self, path: str) -> Optional[TextFile]:
+        """A decoded file (None if absent). Raises FileProblem for binary or broken files."""
+        path = normalize(path)
+        if path not in self._texts:
+            self._texts[path] = self.tree.text(path)
+        return self._texts[path]
+
+    def exists(self, path: str) -> bool:
+        try:
+            return self.tree.kind(path) is not None
+        except UnsafePath:
+            return True
+
+    def is_file(self, path: str) -> bool:
+        return self.tree.is_file(path)
+
+    def is_dir(self, path: str) -> bool:
+        return self.tree.is_dir(path)
+
+    def listdir(self, path: str) -> list[str]:
+        return self.tree.listdir(path)
+
+    # -- process definitions ----------------------------------------------------------------
+
+    def _yaml(self, path: str) -> Optional[YamlFile]:
+        file = self.text(path)
+        if file is None:
+            return None
+        try:
+            return YamlFile(path, file, platform_load(file.text))
+        except YamlProblem as problem:
+            return YamlFile(path, file, None, problem)
+
+    @cached_property
+    def app_desc(self) -> Optional[YamlFile]:
+        """app_desc.yaml (or .yml) at the repository root, else in the build directory (§3)."""
+        for directory in dict.fromkeys(["", self.build_dir]):
+            for name in platform.APP_DESC_NAMES:
+                found = self._yaml(join(directory, name))
+                if found is not None:
+                    return found
+        return None
+
+    @cached_property
+    def procfile(self) -> Optional[YamlFile]:
+        """The Procfile in the build directory, else at the repository root (§2.1)."""
+        for directory in dict.fromkeys([self.build_dir, ""]):
+            found = self._yaml(join(directory, platform.PROCFILE_NAME))
+            if found is not None:
+                return found
+        return None
+
+    @cached_property
+    def app_desc_processes(self) -> Optional[dict[str, str]]:
+        desc = self.app_desc
+        if desc is None or not desc.loaded:
+            return None
+        return platform.processes_of(desc.data)
+
+    # -- Python -----------------------------------------------------------------------------
+
+    @cached_property
+    def is_python(self) -> bool:
+        return any(self.is_file(self.path(name)) for name in PYTHON_MARKERS)
+
+    @cached_property
+    def requirements(self) -> RequirementSet:
+        """``requirements.txt`` in the build directory and every file it includes with -r/-c."""
+        result = RequirementSet()
+        seen: set[str] = set()
+
+        def visit(path: str, origin: Optional[tuple[str, int]]) -> None:
+            if path in seen:
+                return
+            seen.add(path)
+            inside = not self.build_dir or path.startswith(self.build_dir + "/")
+            file = self.text(path) if inside else None
+            if file is None:
+                if origin is not None:
+                    why = "does not exist" if inside else \
+                        "is outside the build directory, so the build cannot read it"
+                    result.problems.append((origin[0], origin[1], f"includes {path}, which {why}"))
+                return
+            parsed = parse_file(file)
+            result.files.append(parsed)
+            for line in parsed.lines:
+                if line.kind in ("include", "constraint") and line.target:
+                    if "://" in line.target:
+                        continue
+                    base = path.rpartition("/")[0]
+                    try:
+                        target = join(base, line.target)
+                    except UnsafePath:
+                        result.problems.append((path, line.first, f"includes {line.target}, "
+                                                "which leaves the repository"))
+                        continue
+                    visit(target, (path, line.first))
+
+        visit(self.path("requirements.txt"), None)
+        return result
+
+    def python_ast(self, path: str) -> Optional[ast.Module]:
+        """The module's syntax tree; None when absent, unreadable, or when it does not parse."""
+        path = normalize(path)
+        if path not in self._asts:
+            module = None
+            try:
+                file = self.text(path)
+                if file is not None:
+                    module = ast.parse(file.text, filename=path)
+            except (FileProblem, SyntaxError, ValueError):
+                module = None
+            self._asts[path] = module
+        return self._asts[path]
+
+    @cached_property
+    def runtime_txt(self) -> Optional[TextFile]:
+        return self.text(self.path("runtime.txt"))
+
+    def option(self, name: str, default: Any = None) -> Any:
+        return self.config.options.get(name, default)

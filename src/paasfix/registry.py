@@ -1,0 +1,92 @@
+"""Finding the fixers: the built-in ``paasfix.fixers`` package and the ``paasfix.fixers``
+entry-point group, loaded the same way."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from functools import lru_cache
+from types import ModuleType
+from typing import Iterable, Optional
+
+from .errors import PaasfixError
+from .fixer import Fixer, check_fixer_class
+
+ENTRY_POINT_GROUP = "paasfix.fixers"
+
+
+def _classes_in(obj) -> list[type[Fixer]]:
+    if inspect.isclass(obj) and issubclass(obj, Fixer) and obj is not Fixer:
+        return [obj]
+    if isinstance(obj, ModuleType):
+        return [value for value in vars(obj).values()
+                if inspect.isclass(value) and issubclass(value, Fixer) and value is not Fixer
+                and value.__module__ == obj.__name__ and value.id]
+    raise PaasfixError(f"entry point {obj!r} is neither a fixer class nor a module of fixers")
+
+
+def _builtin() -> list[type[Fixer]]:
+    package = importlib.import_module("paasfix.fixers")
+    found = []
+    for info in pkgutil.iter_modules(package.__path__):
+        if not info.name.startswith("_"):
+            found += _classes_in(importlib.import_module(f"paasfix.fixers.{info.name}"))
+    return found
+
+
+def _plugins() -> list[type[Fixer]]:
+    from importlib.metadata import entry_points
+
+    found = []
+    for entry in entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            found += _classes_in(entry.load())
+        except PaasfixError:
+            raise
+        except Exception as exc:  # a broken plugin must not hide the built-in fixers' report
+            raise PaasfixError(f"the fixer plugin '{entry.name}' ({entry.value}) failed to load: "
+                               f"{type(exc).__name__}: {exc}") from None
+    return found
+
+
+@lru_cache(maxsize=None)
+def all_fixers() -> tuple[type[Fixer], ...]:
+    """Every fixer, sorted by ``(order, id)``; a declaration error is reported, not skipped."""
+    by_id: dict[str, type[Fixer]] = {}
+    for cls in _builtin() + _plugins():
+        problems = check_fixer_class(cls)
+        if problems:
+            raise PaasfixError(f"fixer {cls.__module__}.{cls.__name__} is invalid: {problems[0]}")
+        if cls.id in by_id and by_id[cls.id] is not cls:
+            raise PaasfixError(f"two fixers have the id '{cls.id}': {by_id[cls.id].__module__} "
+                               f"and {cls.__module__}")
+        by_id[cls.id] = cls
+    return tuple(sorted(by_id.values(), key=lambda c: (c.order, c.id)))
+
+
+def option_names() -> set[str]:
+    return {name for cls in all_fixers() for name in cls.options}
+
+
+def get(fixer_id: str) -> type[Fixer]:
+    for cls in all_fixers():
+        if cls.id == fixer_id:
+            return cls
+    raise PaasfixError(f"no fixer '{fixer_id}' (see 'paasfix fixers')")
+
+
+def _matches(fixer_id: str, patterns: Iterable[str]) -> bool:
+    return any(fixer_id == p or (p.endswith("*") and fixer_id.startswith(p[:-1])) or p == "ALL"
+               for p in patterns)
+
+
+def selected(select: Optional[Iterable[str]], ignore: Iterable[str]) -> list[type[Fixer]]:
+    """The fixers chosen by ``--select``/``--ignore`` (exact ids, ``prefix*`` or ``ALL``)."""
+    fixers = all_fixers()
+    known = {cls.id for cls in fixers}
+    for pattern in [*(select or []), *ignore]:
+        if pattern != "ALL" and not pattern.endswith("*") and pattern not in known:
+            raise PaasfixError(f"no fixer '{pattern}' (see 'paasfix fixers')")
+    chosen = [cls for cls in fixers if select is None or _matches(cls.id, select)]
+    return [cls for cls in chosen if not _matches(cls.id, ignore)]

@@ -1,0 +1,141 @@
+"""Requirement files as pip reads them, line by line, so that fixers can edit single lines.
+
+Each logical line (continuations joined, comments split off) is classified; requirement lines
+are parsed with requirements-parser. Names are compared in their PEP 503 normal form.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .text import TextFile
+
+_COMMENT_RE = re.compile(r"(^|\s+)#.*$")
+_OPTION_SPLIT_RE = re.compile(r"\s--?[a-zA-Z]")
+_EGG_RE = re.compile(r"#egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
+def canonical(name: str) -> str:
+    """The PEP 503 normal form of a project name."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+@dataclass
+class RequirementLine:
+    path: str
+    first: int
+    """1-based number of the first physical line."""
+    last: int
+    """1-based number of the last physical line (continuations)."""
+    text: str
+    """The logical line without its comment."""
+    comment: str
+    kind: str
+    """``requirement``, ``include`` (-r), ``constraint`` (-c), ``editable`` (-e), ``url``
+    (a URL or path), ``option`` (other pip options) or ``blank``."""
+    name: Optional[str] = None
+    specs: list[tuple[str, str]] = field(default_factory=list)
+    target: Optional[str] = None
+    """For include and constraint lines, the file named, as written."""
+    hashes: bool = False
+
+    @property
+    def key(self) -> Optional[str]:
+        return canonical(self.name) if self.name else None
+
+    @property
+    def pinned(self) -> bool:
+        return bool(self.specs)
+
+
+def _logical_lines(text: str):
+    """(first, last, physical text) for every logical line, continuations joined."""
+    physical = text.split("\n")
+    if physical and physical[-1] == "":
+        physical.pop()
+    index = 0
+    while index < len(physical):
+        first = index
+        parts = []
+        while True:
+            line = physical[index]
+            stripped = line.rstrip("\r")
+            if stripped.endswith("\\") and index + 1 < len(physical):
+                parts.append(stripped[:-1])
+                index += 1
+                continue
+            parts.append(stripped)
+            break
+        yield first + 1, index + 1, "".join(parts)
+        index += 1
+
+
+def _option_target(body: str, short: str, long: str) -> Optional[str]:
+    match = re.match(rf"^(?:{short}\s*|{long}(?:\s*=\s*|\s+))(\S+)", body)
+    return match.group(1) if match else None
+
+
+def parse_line(path: str, first: int, last: int, raw: str) -> RequirementLine:
+    comment_match = _COMMENT_RE.search(raw)
+    comment = comment_match.group(0) if comment_match else ""
+    body = raw[: comment_match.start()] if comment_match else raw
+    body = body.strip()
+    line = RequirementLine(path, first, last, body, comment, "blank")
+    if not body:
+        return line
+    if body.startswith("-"):
+        for kind, short, long in (("include", "-r", "--requirement"),
+                                  ("constraint", "-c", "--constraint")):
+            target = _option_target(body, short, long)
+            if target:
+                line.kind, line.target = kind, target
+                return line
+        editable = _option_target(body, "-e", "--editable")
+        if editable:
+            line.kind = "editable"
+            egg = _EGG_RE.search(editable)
+            line.name = egg.group(1) if egg else None
+            return line
+        line.kind = "option"
+        return line
+    split = _OPTION_SPLIT_RE.search(body)
+    spec_part = body[: split.start()].strip() if split else body
+    line.hashes = "--hash" in body
+    if re.match(r"^(\.|/|~|[A-Za-z][A-Za-z0-9+.-]*://)", spec_part) or "@ " in spec_part \
+            and "://" in spec_part:
+        line.kind = "url"
+        egg = _EGG_RE.search(spec_part)
+        line.name = egg.group(1) if egg else None
+        if "@" in spec_part and not egg:
+            head = spec_part.split("@", 1)[0].strip()
+            line.name = head or None
+        return line
+    from requirements.requirement import Requirement
+
+    try:
+        parsed = Requirement.parse(spec_part)
+    except Exception:  # requirements-parser raises several types for malformed lines
+        line.kind = "option"
+        return line
+    line.kind = "requirement" if not parsed.uri else "url"
+    line.name = parsed.name
+    line.specs = list(parsed.specs or [])
+    return line
+
+
+@dataclass
+class RequirementFile:
+    path: str
+    file: TextFile
+    lines: list[RequirementLine]
+
+    def requirements(self) -> list[RequirementLine]:
+        return [line for line in self.lines if line.name]
+
+
+def parse_file(file: TextFile) -> RequirementFile:
+    lines = [parse_line(file.path, first, last, raw)
+             for first, last, raw in _logical_lines(file.text)]
+    return RequirementFile(file.path, file, lines)

@@ -1,0 +1,106 @@
+"""One commit on a branch, built with git plumbing against a temporary index.
+
+The work tree, the real index and the checked-out branch are never touched, so uncommitted
+work cannot be lost. Re-running with the same result leaves the branch where it is.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from io import BytesIO
+
+from ..errors import PaasfixError
+from ..runner import Change
+
+TRAILER = "Generated-by: paasfix"
+DEFAULT_BRANCH = "paasfix/autofix"
+_FALLBACK_IDENTITY = {"name": "paasfix", "email": "paasfix@localhost"}
+
+
+@dataclass(frozen=True)
+class CommitResult:
+    branch: str
+    commit: str
+    created: bool
+    """False when the branch already held exactly this change."""
+
+
+def _identity(repo) -> dict[str, str]:
+    env = {}
+    reader = repo.config_reader()
+    for role in ("AUTHOR", "COMMITTER"):
+        for field in ("name", "email"):
+            var = f"GIT_{role}_{field.upper()}"
+            if os.environ.get(var):
+                continue
+            value = reader.get_value("user", field, default="") if reader.has_section("user") else ""
+            if not value:
+                env[var] = _FALLBACK_IDENTITY[field]
+    return env
+
+
+def _is_ours(commit) -> bool:
+    return TRAILER in commit.message
+
+
+def _build_tree(repo, base, changes: list[Change]) -> str:
+    from gitdb import IStream
+
+    lines = []
+    for change in changes:
+        if change.new is None:
+            lines.append(f"0 {'0' * 40}\t{change.path}")
+            continue
+        stream = repo.odb.store(IStream("blob", len(change.new), BytesIO(change.new)))
+        lines.append(f"{change.new_mode:o} {stream.hexsha.decode()}\t{change.path}")
+    handle, index_path = tempfile.mkstemp(prefix="paasfix-index-")
+    os.close(handle)
+    os.unlink(index_path)
+    try:
+        with repo.git.custom_environment(GIT_INDEX_FILE=index_path):
+            repo.git.read_tree(base.hexsha)
+            repo.git.update_index("--index-info", istream=BytesIO(("\n".join(lines) + "\n").encode()))
+            return repo.git.write_tree()
+    finally:
+        if os.path.exists(index_path):
+            os.unlink(index_path)
+
+
+def commit_changes(repo, base_rev: str, changes: list[Change], message: str,
+                   branch: str = DEFAULT_BRANCH) -> CommitResult:
+    """Commit ``changes`` on top of ``base_rev`` and point ``branch`` at the commit."""
+    from git import GitCommandError
+
+    try:
+        repo.git.check_ref_format("--branch", branch)
+    except GitCommandError:
+        raise PaasfixError(f"'{branch}' is not a valid branch name") from None
+    ref = f"refs/heads/{branch}"
+    if not repo.head.is_detached:
+        try:
+            current = repo.head.reference.path
+        except TypeError:
+            current = None
+        if current == ref:
+            raise PaasfixError(f"'{branch}' is the checked-out branch; paasfix commits to another "
+                               "branch so that your work tree is not touched (use --branch)")
+    base = repo.commit(base_rev)
+    existing = None
+    try:
+        existing = repo.commit(ref)
+    except (ValueError, GitCommandError):
+        existing = None
+    tree = _build_tree(repo, base, changes)
+    if existing is not None:
+        if existing.tree.hexsha == tree and [p.hexsha for p in existing.parents] == [base.hexsha]:
+            return CommitResult(branch, existing.hexsha, False)
+        if not _is_ours(existing):
+            raise PaasfixError(f"branch '{branch}' already exists and its last commit was not made "
+                               "by paasfix; choose another name with --branch")
+    with repo.git.custom_environment(**_identity(repo)):
+        sha = repo.git.commit_tree(tree, "-p", base.hexsha, istream=BytesIO(message.encode("utf-8")))
+    old = existing.hexsha if existing is not None else "0" * 40
+    repo.git.update_ref("-m", "paasfix: fix deployment problems", ref, sha, old)
+    return CommitResult(branch, sha, True)

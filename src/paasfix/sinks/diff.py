@@ -1,0 +1,72 @@
+"""A git-style unified diff of a changeset, which ``git apply`` accepts."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Iterable, Optional
+
+from ..runner import Change
+
+CONTEXT = 3
+
+
+def _lines(raw: Optional[bytes]) -> list[str]:
+    if not raw:
+        return []
+    text = raw.decode("utf-8", "surrogateescape")
+    lines = text.split("\n")
+    out = [line + "\n" for line in lines[:-1]]
+    if lines[-1]:
+        out.append(lines[-1])
+    return out
+
+
+def _range(start: int, stop: int) -> str:
+    length = stop - start
+    first = start + 1
+    if length == 1:
+        return str(first)
+    if length == 0:
+        first -= 1
+    return f"{first},{length}"
+
+
+def _emit(prefix: str, line: str) -> list[str]:
+    if line.endswith("\n"):
+        return [prefix + line]
+    return [prefix + line + "\n", "\\ No newline at end of file\n"]
+
+
+def file_diff(change: Change) -> str:
+    a = f"a/{change.path}"
+    b = f"b/{change.path}"
+    out = [f"diff --git {a} {b}\n"]
+    if change.old is None:
+        out.append(f"new file mode {change.new_mode:o}\n")
+    elif change.new is None:
+        out.append(f"deleted file mode {change.old_mode:o}\n")
+    elif change.old_mode != change.new_mode:
+        out.append(f"old mode {change.old_mode:o}\nnew mode {change.new_mode:o}\n")
+    old, new = _lines(change.old), _lines(change.new)
+    if old == new:
+        return "".join(out)
+    out.append(f"--- {a if change.old is not None else '/dev/null'}\n")
+    out.append(f"+++ {b if change.new is not None else '/dev/null'}\n")
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for group in matcher.get_grouped_opcodes(CONTEXT):
+        first, last = group[0], group[-1]
+        out.append(f"@@ -{_range(first[1], last[2])} +{_range(first[3], last[4])} @@\n")
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                for line in old[i1:i2]:
+                    out += _emit(" ", line)
+                continue
+            for line in old[i1:i2]:
+                out += _emit("-", line)
+            for line in new[j1:j2]:
+                out += _emit("+", line)
+    return "".join(out)
+
+
+def unified_diff(changes: Iterable[Change]) -> str:
+    return "".join(file_diff(change) for change in changes)

@@ -1,0 +1,104 @@
+"""Reports of findings: text for people, JSON for programs."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Callable, Optional
+
+from ..fixer import DOCS_URL, INFO, MANUAL, SAFE, UNSAFE, Finding
+from ..runner import Result
+
+JSON_VERSION = 1
+
+_SEVERITY_COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
+
+
+def finding_dict(finding: Finding) -> dict:
+    return {
+        "fixer": finding.fixer,
+        "severity": finding.severity,
+        "path": finding.path,
+        "line": finding.line,
+        "message": finding.message,
+        "safety": finding.safety,
+        "docs": DOCS_URL.format(id=finding.fixer),
+    }
+
+
+def to_json(result: Result, root: str, fixed: bool = False) -> str:
+    data = {
+        "version": JSON_VERSION,
+        "root": root,
+        "build_dir": result.build_dir,
+        "findings": [finding_dict(f) for f in result.findings],
+        "errors": list(result.errors),
+    }
+    if fixed:
+        data["fixed"] = [finding_dict(a.finding) for a in result.applied]
+        data["changed"] = [c.path for c in result.changes]
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _location(finding: Finding) -> str:
+    if finding.path is None:
+        return "(repository)"
+    return f"{finding.path}:{finding.line}" if finding.line else finding.path
+
+
+def format_finding(finding: Finding, style: Callable[..., str]) -> str:
+    tag = {SAFE: "", UNSAFE: " [unsafe fix]", MANUAL: " [manual]"}[finding.safety]
+    severity = style(finding.severity, fg=_SEVERITY_COLOURS.get(finding.severity), bold=True)
+    return (f"{style(_location(finding), bold=True)}: {severity} "
+            f"{style(finding.fixer, fg='blue')}{tag} {finding.message}")
+
+
+def summary(result: Result, fixed: Optional[int] = None) -> str:
+    findings = result.findings
+    parts = []
+    if fixed is not None:
+        parts.append(f"Fixed {_plural(fixed, 'problem')}" + (
+            f" in {_plural(len(result.changes), 'file')}." if fixed else "."))
+    if not findings:
+        parts.append("No problems found." if fixed is None else "Nothing left to fix.")
+        return " ".join(parts)
+    kinds = Counter(f.safety for f in findings)
+    infos = sum(1 for f in findings if f.severity == INFO)
+    head = f"Found {_plural(len(findings), 'problem')}" if fixed is None else \
+        f"{_plural(len(findings), 'problem')} remain{'s' if len(findings) == 1 else ''}"
+    details = []
+    if kinds[SAFE]:
+        details.append(f"{kinds[SAFE]} fixable with `paasfix fix`")
+    if kinds[UNSAFE]:
+        details.append(f"{kinds[UNSAFE]} with `paasfix fix --unsafe-fixes`")
+    if kinds[MANUAL]:
+        details.append(f"{kinds[MANUAL]} to do by hand")
+    if infos:
+        details.append(f"{infos} of them recommendations")
+    parts.append(f"{head} ({', '.join(details)}).")
+    return " ".join(parts)
+
+
+def to_text(result: Result, style: Callable[..., str], fixed: Optional[int] = None) -> str:
+    lines = [format_finding(f, style) for f in result.findings]
+    if fixed:
+        lines = [f"fixed: {a.finding.fixer}: {a.finding.message}" for a in result.applied] + lines
+    lines.append(summary(result, fixed))
+    return "\n".join(lines) + "\n"
+
+
+def commit_message(result: Result) -> str:
+    """The commit message: one line per fix applied, with why, and the paasfix trailer."""
+    from .. import __version__
+    from .commit import TRAILER
+
+    lines = ["Fix deployment problems found by paasfix", ""]
+    for applied in result.applied:
+        where = f" ({applied.finding.path})" if applied.finding.path else ""
+        lines.append(f"- {applied.finding.fixer}{where}: {applied.finding.message}")
+    lines += ["", f"{TRAILER} {__version__}", ""]
+    return "\n".join(lines)

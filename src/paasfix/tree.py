@@ -1,0 +1,276 @@
+"""Read-only views of a repository's files: a directory, a git commit, or either plus edits.
+
+Paths are relative POSIX strings (``"src/requirements.txt"``; ``""`` is the root). Nothing
+here walks a whole repository: callers ask for the few paths the platform reads.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import stat
+from typing import Iterable, Optional
+
+from .errors import FileProblem, UnsafePath
+from .text import TextFile, decode
+
+MAX_FILE_SIZE = 2 * 1024 * 1024
+"""Files larger than this are not read (no file the platform reads is anywhere near it)."""
+
+FILE_MODE = 0o100644
+EXEC_MODE = 0o100755
+LINK_MODE = 0o120000
+_MAX_LINK_DEPTH = 16
+
+
+def normalize(path: str) -> str:
+    """``a/./b/`` -> ``a/b``; raise UnsafePath for a path that leaves the root."""
+    path = path.replace("\\", "/")
+    if path.startswith("/"):
+        raise UnsafePath(path, "is an absolute path; paths are relative to the repository")
+    norm = posixpath.normpath(path) if path else ""
+    if norm == ".":
+        return ""
+    if norm == ".." or norm.startswith("../"):
+        raise UnsafePath(path, "leaves the repository")
+    return norm
+
+
+def join(*parts: str) -> str:
+    return normalize("/".join(p for p in parts if p))
+
+
+class Tree:
+    """The interface every tree offers."""
+
+    label = ""
+
+    def kind(self, path: str) -> Optional[str]:
+        """``"file"``, ``"dir"`` or None, after following links inside the tree."""
+        raise NotImplementedError
+
+    def read(self, path: str) -> Optional[bytes]:
+        """The bytes of a file, or None when there is no such file."""
+        raise NotImplementedError
+
+    def mode(self, path: str) -> Optional[int]:
+        """The git file mode of an existing file (0o100644, 0o100755 or 0o120000 for a link)."""
+        raise NotImplementedError
+
+    def listdir(self, path: str = "") -> list[str]:
+        """Sorted names in a directory (empty when it is not one)."""
+        raise NotImplementedError
+
+    def is_file(self, path: str) -> bool:
+        return self.kind(path) == "file"
+
+    def is_dir(self, path: str) -> bool:
+        return self.kind(path) == "dir"
+
+    def text(self, path: str) -> Optional[TextFile]:
+        """The decoded file, None if absent; FileProblem if it is binary or undecodable."""
+        raw = self.read(path)
+        if raw is None:
+            return None
+        return decode(normalize(path), raw, self.mode(path) or FILE_MODE)
+
+    def walk_dirs(self, path: str, depth: int) -> Iterable[str]:
+        """``path`` and its subdirectories down to ``depth`` levels, breadth first."""
+        level = [normalize(path)]
+        for current_depth in range(depth + 1):
+            nxt = []
+            for directory in level:
+                yield directory
+                if current_depth < depth:
+                    nxt.extend(
+                        join(directory, name)
+                        for name in self.listdir(directory)
+                        if not name.startswith(".") and self.is_dir(join(directory, name))
+                    )
+            level = nxt
+
+
+def _check_size(path: str, size: int) -> None:
+    if size > MAX_FILE_SIZE:
+        raise FileProblem(
+            path, f"is {size / 1048576:.1f} MiB, larger than the {MAX_FILE_SIZE // 1048576} MiB paasfix reads"
+        )
+
+
+class DirTree(Tree):
+    """A directory on disk. Symbolic links are followed only while they stay inside it."""
+
+    def __init__(self, root: str):
+        self.root = os.path.realpath(root)
+        self.label = root
+
+    def _resolve(self, path: str) -> str:
+        rel = normalize(path)
+        full = os.path.join(self.root, rel) if rel else self.root
+        real = os.path.realpath(full)
+        if real != self.root and not real.startswith(self.root + os.sep):
+            raise UnsafePath(rel, "is a symbolic link that leaves the repository")
+        return real
+
+    def kind(self, path: str) -> Optional[str]:
+        try:
+            st = os.stat(self._resolve(path))
+        except OSError:
+            return None
+        if stat.S_ISDIR(st.st_mode):
+            return "dir"
+        if stat.S_ISREG(st.st_mode):
+            return "file"
+        return None
+
+    def read(self, path: str) -> Optional[bytes]:
+        real = self._resolve(path)
+        try:
+            st = os.stat(real)
+        except OSError:
+            return None
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        _check_size(normalize(path), st.st_size)
+        try:
+            with open(real, "rb") as handle:
+                return handle.read()
+        except OSError as exc:
+            raise FileProblem(normalize(path), f"cannot be read: {exc.strerror}") from None
+
+    def mode(self, path: str) -> Optional[int]:
+        rel = normalize(path)
+        try:
+            st = os.lstat(os.path.join(self.root, rel))
+        except OSError:
+            return None
+        if stat.S_ISLNK(st.st_mode):
+            return LINK_MODE
+        return EXEC_MODE if st.st_mode & 0o111 else FILE_MODE
+
+    def listdir(self, path: str = "") -> list[str]:
+        try:
+            return sorted(os.listdir(self._resolve(path)))
+        except (NotADirectoryError, FileNotFoundError, PermissionError):
+            return []
+
+
+class GitTree(Tree):
+    """The tree of one git commit, read through GitPython without a checkout."""
+
+    def __init__(self, repo, rev: str = "HEAD"):
+        self.repo = repo
+        self.commit = repo.commit(rev)
+        self.label = f"{rev} ({self.commit.hexsha[:12]})"
+        self._root = self.commit.tree
+
+    def _lookup(self, path: str, depth: int = 0):
+        """The object at ``path`` after following links, or None."""
+        rel = normalize(path)
+        if not rel:
+            return self._root
+        obj = self._root
+        parts = rel.split("/")
+        for index, part in enumerate(parts):
+            if obj.type != "tree":
+                return None
+            try:
+                obj = obj / part
+            except KeyError:
+                return None
+            if obj.mode == LINK_MODE:
+                if depth >= _MAX_LINK_DEPTH:
+                    raise FileProblem(rel, "has too many levels of symbolic links")
+                target = obj.data_stream.read().decode("utf-8", "surrogateescape")
+                base = "/".join(parts[:index])
+                try:
+                    resolved = join(base, target) if not target.startswith("/") else None
+                except UnsafePath:
+                    resolved = None
+                if resolved is None:
+                    raise UnsafePath(rel, "is a symbolic link that leaves the repository")
+                rest = "/".join(parts[index + 1:])
+                return self._lookup(join(resolved, rest), depth + 1)
+        return obj
+
+    def kind(self, path: str) -> Optional[str]:
+        obj = self._lookup(path)
+        if obj is None:
+            return None
+        return "dir" if obj.type == "tree" else "file" if obj.type == "blob" else None
+
+    def read(self, path: str) -> Optional[bytes]:
+        obj = self._lookup(path)
+        if obj is None or obj.type != "blob":
+            return None
+        _check_size(normalize(path), obj.size)
+        return obj.data_stream.read()
+
+    def mode(self, path: str) -> Optional[int]:
+        rel = normalize(path)
+        parent, _, name = rel.rpartition("/")
+        obj = self._lookup(parent)
+        if obj is None or obj.type != "tree":
+            return None
+        try:
+            entry = obj / name
+        except KeyError:
+            return None
+        return entry.mode if entry.type == "blob" else None
+
+    def listdir(self, path: str = "") -> list[str]:
+        obj = self._lookup(path)
+        if obj is None or obj.type != "tree":
+            return []
+        return sorted(item.name for item in obj)
+
+
+class OverlayTree(Tree):
+    """A base tree with edits on top: what the repository looks like after the fixes so far."""
+
+    def __init__(self, base: Tree):
+        self.base = base
+        self.label = base.label
+        self.files: dict[str, tuple[Optional[bytes], int]] = {}
+
+    def set(self, path: str, content: Optional[bytes], mode: int = FILE_MODE) -> None:
+        self.files[normalize(path)] = (content, mode)
+
+    def _dirs_written(self, path: str) -> bool:
+        prefix = path + "/" if path else ""
+        return any(p.startswith(prefix) and c is not None for p, (c, _) in self.files.items())
+
+    def kind(self, path: str) -> Optional[str]:
+        rel = normalize(path)
+        if rel in self.files:
+            return "file" if self.files[rel][0] is not None else None
+        base = self.base.kind(rel)
+        if base is None and self._dirs_written(rel):
+            return "dir"
+        return base
+
+    def read(self, path: str) -> Optional[bytes]:
+        rel = normalize(path)
+        if rel in self.files:
+            return self.files[rel][0]
+        return self.base.read(rel)
+
+    def mode(self, path: str) -> Optional[int]:
+        rel = normalize(path)
+        if rel in self.files:
+            content, mode = self.files[rel]
+            return mode if content is not None else None
+        return self.base.mode(rel)
+
+    def listdir(self, path: str = "") -> list[str]:
+        rel = normalize(path)
+        names = set(self.base.listdir(rel))
+        prefix = rel + "/" if rel else ""
+        for written, (content, _) in self.files.items():
+            if written.startswith(prefix):
+                name = written[len(prefix):].split("/", 1)[0]
+                if content is not None:
+                    names.add(name)
+                elif "/" not in written[len(prefix):]:
+                    names.discard(name)
+        return sorted(names)
