@@ -89,22 +89,25 @@ class Example:
     after: Optional[Mapping[str, FileSpec]] = None
     kind: str = "fixed"
     options: Mapping[str, Any] = field(default_factory=dict)
+    """Fixer settings for this example."""
     unsafe: bool = False
+    """Apply unsafe fixes too (as ``--unsafe-fixes``)."""
+    build_dir: str = ""
 
     @classmethod
-    def fixed(cls, name, before, after, *, options=None, unsafe=False) -> "Example":
+    def fixed(cls, name, before, after, *, options=None, unsafe=False, build_dir="") -> "Example":
         """``before`` is detected and fixing it gives exactly ``after``."""
-        return cls(name, before, after, "fixed", options or {}, unsafe)
+        return cls(name, before, after, "fixed", options or {}, unsafe, build_dir)
 
     @classmethod
-    def manual(cls, name, before, *, options=None) -> "Example":
+    def manual(cls, name, before, *, options=None, build_dir="") -> "Example":
         """``before`` is detected, but only as a manual finding: fixing changes nothing."""
-        return cls(name, before, None, "manual", options or {})
+        return cls(name, before, None, "manual", options or {}, False, build_dir)
 
     @classmethod
-    def clean(cls, name, before, *, options=None) -> "Example":
+    def clean(cls, name, before, *, options=None, build_dir="") -> "Example":
         """Nothing may be detected in ``before``."""
-        return cls(name, before, None, "clean", options or {})
+        return cls(name, before, None, "clean", options or {}, False, build_dir)
 
 
 class Fixer:
