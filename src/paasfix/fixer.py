@@ -26,7 +26,8 @@ INFO = "info"
 SEVERITIES = (ERROR, WARNING, INFO)
 
 ID_PATTERN = re.compile(r"^fix(-[a-z0-9]+)+$")
-DOCS_URL = "https://github.com/paasfix/paasfix/blob/main/docs/fixers.md#{id}"
+DOCS_URL = "docs/fixers.md#{id}"
+"""Where a fixer is documented, relative to the paasfix source tree."""
 EXPLANATION_SECTIONS = ("What goes wrong", "The fix", "Safety")
 
 

@@ -7,6 +7,7 @@ work cannot be lost. Re-running with the same result leaves the branch where it 
 from __future__ import annotations
 
 import os
+import subprocess
 import tempfile
 from dataclasses import dataclass
 from io import BytesIO
@@ -41,6 +42,16 @@ def _identity(repo) -> dict[str, str]:
     return env
 
 
+def _git(repo, args: list[str], stdin: bytes, env: dict[str, str]) -> str:
+    """Run git with bytes on standard input (GitPython needs a real file for that)."""
+    result = subprocess.run(["git", "--git-dir", repo.git_dir, *args], input=stdin,
+                            capture_output=True, env={**os.environ, **env}, check=False)
+    if result.returncode != 0:
+        raise PaasfixError(f"git {args[0]} failed: "
+                           f"{result.stderr.decode('utf-8', 'replace').strip()}")
+    return result.stdout.decode().strip()
+
+
 def _is_ours(commit) -> bool:
     return TRAILER in commit.message
 
@@ -59,10 +70,10 @@ def _build_tree(repo, base, changes: list[Change]) -> str:
     os.close(handle)
     os.unlink(index_path)
     try:
-        with repo.git.custom_environment(GIT_INDEX_FILE=index_path):
-            repo.git.read_tree(base.hexsha)
-            repo.git.update_index("--index-info", istream=BytesIO(("\n".join(lines) + "\n").encode()))
-            return repo.git.write_tree()
+        env = {"GIT_INDEX_FILE": index_path}
+        _git(repo, ["read-tree", base.hexsha], b"", env)
+        _git(repo, ["update-index", "--index-info"], ("\n".join(lines) + "\n").encode(), env)
+        return _git(repo, ["write-tree"], b"", env)
     finally:
         if os.path.exists(index_path):
             os.unlink(index_path)
@@ -72,6 +83,7 @@ def commit_changes(repo, base_rev: str, changes: list[Change], message: str,
                    branch: str = DEFAULT_BRANCH) -> CommitResult:
     """Commit ``changes`` on top of ``base_rev`` and point ``branch`` at the commit."""
     from git import GitCommandError
+    from gitdb.exc import BadName
 
     try:
         repo.git.check_ref_format("--branch", branch)
@@ -90,7 +102,7 @@ def commit_changes(repo, base_rev: str, changes: list[Change], message: str,
     existing = None
     try:
         existing = repo.commit(ref)
-    except (ValueError, GitCommandError):
+    except (ValueError, GitCommandError, BadName):
         existing = None
     tree = _build_tree(repo, base, changes)
     if existing is not None:
@@ -99,8 +111,8 @@ def commit_changes(repo, base_rev: str, changes: list[Change], message: str,
         if not _is_ours(existing):
             raise PaasfixError(f"branch '{branch}' already exists and its last commit was not made "
                                "by paasfix; choose another name with --branch")
-    with repo.git.custom_environment(**_identity(repo)):
-        sha = repo.git.commit_tree(tree, "-p", base.hexsha, istream=BytesIO(message.encode("utf-8")))
+    sha = _git(repo, ["commit-tree", tree, "-p", base.hexsha], message.encode("utf-8"),
+               _identity(repo))
     old = existing.hexsha if existing is not None else "0" * 40
     repo.git.update_ref("-m", "paasfix: fix deployment problems", ref, sha, old)
     return CommitResult(branch, sha, True)
