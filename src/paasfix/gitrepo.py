@@ -22,7 +22,9 @@ def open_repository(path: str):
 
 
 def head_tree(repo) -> GitTree:
+    from gitdb.exc import BadName
+
     try:
         return GitTree(repo, "HEAD")
-    except ValueError:
+    except (ValueError, BadName):
         raise PaasfixError("the repository has no commits yet; commit something first") from None
