@@ -59,8 +59,10 @@ def decode(path: str, raw: bytes, mode: int = 0o100644) -> TextFile:
     try:
         decoded = body.decode(encoding)
     except UnicodeDecodeError as exc:
+        line = body[:exc.start].decode(encoding, "replace").count("\n") + 1
         raise FileProblem(
-            path, f"is not valid {encoding.upper()} text (byte {exc.start}); save it as UTF-8"
+            path, f"is not valid {encoding.upper()} text (line {line}, byte {len(bom) + exc.start + 1}"
+                  f" of the file); save it as UTF-8"
         ) from None
     crlf = decoded.count("\r\n")
     lf = decoded.count("\n") - crlf

@@ -85,9 +85,15 @@ class Tree:
                     nxt.extend(
                         join(directory, name)
                         for name in self.listdir(directory)
-                        if not name.startswith(".") and self.is_dir(join(directory, name))
+                        if not name.startswith(".") and self._is_safe_dir(join(directory, name))
                     )
             level = nxt
+
+    def _is_safe_dir(self, path: str) -> bool:
+        try:
+            return self.is_dir(path)
+        except FileProblem:
+            return False
 
 
 def _check_size(path: str, size: int) -> None:
@@ -98,19 +104,45 @@ def _check_size(path: str, size: int) -> None:
 
 
 class DirTree(Tree):
-    """A directory on disk. Symbolic links are followed only while they stay inside it."""
+    """A directory on disk. Symbolic links are followed only while they stay inside it.
+
+    Links are resolved one path component at a time with the same rules as :class:`GitTree`,
+    so a checkout and its commit give the same answers: a link with an absolute target, or one
+    that climbs above the root, is unsafe wherever it points.
+    """
 
     def __init__(self, root: str):
         self.root = os.path.realpath(root)
         self.label = root
 
+    def _full(self, rel: str) -> str:
+        return os.path.join(self.root, rel) if rel else self.root
+
     def _resolve(self, path: str) -> str:
+        """The path on disk of ``path`` after following links inside the root."""
         rel = normalize(path)
-        full = os.path.join(self.root, rel) if rel else self.root
-        real = os.path.realpath(full)
-        if real != self.root and not real.startswith(self.root + os.sep):
-            raise UnsafePath(rel, "is a symbolic link that leaves the repository")
-        return real
+        pending = rel.split("/") if rel else []
+        done = ""
+        followed = 0
+        while pending:
+            current = join(done, pending.pop(0))
+            full = self._full(current)
+            if not os.path.islink(full):
+                done = current
+                continue
+            followed += 1
+            if followed > _MAX_LINK_DEPTH:
+                raise FileProblem(rel, "has too many levels of symbolic links")
+            target = os.readlink(full)
+            try:
+                resolved = None if os.path.isabs(target) else join(done, target)
+            except UnsafePath:
+                resolved = None
+            if resolved is None:
+                raise UnsafePath(rel, "is a symbolic link that leaves the repository")
+            pending = (resolved.split("/") if resolved else []) + pending
+            done = ""
+        return self._full(done)
 
     def kind(self, path: str) -> Optional[str]:
         try:
@@ -140,19 +172,25 @@ class DirTree(Tree):
 
     def mode(self, path: str) -> Optional[int]:
         rel = normalize(path)
+        if not rel:
+            return None
+        parent, _, name = rel.rpartition("/")
         try:
-            st = os.lstat(os.path.join(self.root, rel))
+            st = os.lstat(os.path.join(self._resolve(parent), name))
         except OSError:
             return None
         if stat.S_ISLNK(st.st_mode):
             return LINK_MODE
-        return EXEC_MODE if st.st_mode & 0o111 else FILE_MODE
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        return EXEC_MODE if st.st_mode & 0o100 else FILE_MODE
 
     def listdir(self, path: str = "") -> list[str]:
         try:
-            return sorted(os.listdir(self._resolve(path)))
+            names = os.listdir(self._resolve(path))
         except (NotADirectoryError, FileNotFoundError, PermissionError):
             return []
+        return sorted(name for name in names if name != ".git")
 
 
 class GitTree(Tree):

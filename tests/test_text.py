@@ -1,0 +1,141 @@
+"""Decoding repository files and encoding edits back byte for byte (paasfix.text)."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from paasfix.errors import FileProblem
+from paasfix.text import decode, new_text_file, split_lines
+
+
+def roundtrip(raw: bytes, edit=lambda text: text) -> bytes:
+    file = decode("f.txt", raw)
+    return file.encode(edit(file.text))
+
+
+def test_unchanged_text_gives_back_the_same_bytes():
+    raw = b"a\r\nb\nc\r\n\xef\xbb\xbf?"
+    assert roundtrip(raw) == raw
+
+
+def test_crlf_lines_stay_crlf_when_another_line_changes():
+    raw = b"one\r\ntwo\r\nthree\r\n"
+    file = decode("f.txt", raw)
+    assert file.text == "one\ntwo\nthree\n"
+    assert file.newline == "\r\n"
+    assert file.encode("one\nTWO\nthree\n") == b"one\r\nTWO\r\nthree\r\n"
+
+
+def test_line_inserted_into_crlf_file_gets_crlf():
+    raw = b"a\r\nb\r\n"
+    assert roundtrip(raw, lambda t: t.replace("a\n", "a\nnew\n")) == b"a\r\nnew\r\nb\r\n"
+
+
+def test_mixed_endings_are_kept_line_by_line():
+    raw = b"lf\ncrlf\r\nlf again\nlast crlf\r\n"
+    edited = roundtrip(raw, lambda t: t + "added\n")
+    assert edited == b"lf\ncrlf\r\nlf again\nlast crlf\r\nadded\n"
+    edited = roundtrip(raw, lambda t: t.replace("lf again", "changed"))
+    assert edited.startswith(b"lf\ncrlf\r\n") and edited.endswith(b"last crlf\r\n")
+
+
+def test_dominant_newline_is_the_more_frequent_one():
+    assert decode("f", b"a\r\nb\r\nc\n").newline == "\r\n"
+    assert decode("f", b"a\nb\nc\r\n").newline == "\n"
+    assert decode("f", b"no newline at all").newline == "\n"
+
+
+def test_utf8_bom_is_kept():
+    raw = codecs.BOM_UTF8 + "名前: 値\n".encode("utf-8")
+    file = decode("f.yaml", raw)
+    assert file.bom == codecs.BOM_UTF8
+    assert file.text == "名前: 値\n"
+    assert file.encode(file.text + "追加: 1\n") == codecs.BOM_UTF8 + "名前: 値\n追加: 1\n".encode()
+
+
+@pytest.mark.parametrize("bom,codec", [(codecs.BOM_UTF16_LE, "utf-16-le"),
+                                       (codecs.BOM_UTF16_BE, "utf-16-be")])
+def test_utf16_with_bom_is_decoded_and_encoded_back_in_utf16(bom, codec):
+    raw = bom + "web: gunicorn app\r\nworker: celery\r\n".encode(codec)
+    file = decode("Procfile", raw)
+    assert file.encoding == codec
+    assert file.text == "web: gunicorn app\nworker: celery\n"
+    edited = file.encode("web: gunicorn app\nworker: celery worker\n")
+    assert edited == bom + "web: gunicorn app\r\nworker: celery worker\r\n".encode(codec)
+
+
+def test_missing_final_newline_stays_missing():
+    raw = b"first\nsecond"
+    assert roundtrip(raw, lambda t: t.replace("first", "FIRST")) == b"FIRST\nsecond"
+    assert roundtrip(raw, lambda t: t.replace("second", "SECOND")) == b"first\nSECOND"
+    crlf = b"first\r\nsecond"
+    assert roundtrip(crlf, lambda t: "zero\n" + t) == b"zero\r\nfirst\r\nsecond"
+
+
+def test_final_newline_added_by_the_edit_uses_the_file_newline():
+    raw = b"a\r\nb"
+    assert roundtrip(raw, lambda t: t + "\nc") == b"a\r\nb\r\nc"
+
+
+def test_deleting_lines_keeps_the_others_exactly():
+    raw = b"keep 1\r\ndrop\nkeep 2\n"
+    assert roundtrip(raw, lambda t: t.replace("drop\n", "")) == b"keep 1\r\nkeep 2\n"
+
+
+def test_lone_carriage_return_is_not_a_line_ending():
+    raw = b"a\rb\r\nc\n"
+    file = decode("f", raw)
+    assert file.text == "a\rb\nc\n"
+    assert file.encode(file.text + "d\n") == raw + b"d\n"
+
+
+def test_non_ascii_text_round_trips():
+    raw = "# 蓝鲸\r\nDjango==3.2  # café\r\n".encode("utf-8")
+    assert roundtrip(raw, lambda t: t + "ünïcode\n") == raw + "ünïcode\r\n".encode("utf-8")
+
+
+def test_binary_content_is_a_file_problem():
+    with pytest.raises(FileProblem) as info:
+        decode("logo.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    assert info.value.path == "logo.png"
+    assert str(info.value) == "logo.png: is a binary file, not text"
+
+
+def test_utf16_without_bom_is_reported_as_binary():
+    with pytest.raises(FileProblem, match="binary"):
+        decode("requirements.txt", "django\n".encode("utf-16-le"))
+
+
+def test_non_utf8_text_is_a_file_problem_that_says_what_to_do():
+    with pytest.raises(FileProblem) as info:
+        decode("settings.py", "x = 1\nn = 'café'\n".encode("latin-1"))
+    message = str(info.value)
+    assert message.startswith("settings.py: is not valid UTF-8 text")
+    assert "(line 2, byte 15 of the file)" in message
+    assert "save it as UTF-8" in message
+
+
+def test_mode_is_carried_on_the_decoded_file():
+    assert decode("bin/post_compile", b"#!/bin/sh\n", 0o100755).mode == 0o100755
+    assert decode("a", b"").mode == 0o100644
+
+
+def test_empty_file():
+    file = decode("Procfile", b"")
+    assert file.text == "" and file.lines == []
+    assert file.encode("web: x\n") == b"web: x\n"
+
+
+def test_split_lines_keeps_endings_and_a_last_partial_line():
+    assert split_lines("a\nb\n") == ["a\n", "b\n"]
+    assert split_lines("a\nb") == ["a\n", "b"]
+    assert split_lines("") == []
+    assert split_lines("a\r\n") == ["a\r\n"]
+
+
+def test_new_text_file_uses_the_requested_newline():
+    assert new_text_file("a\nb\n") == b"a\nb\n"
+    assert new_text_file("a\nb\n", "\r\n") == b"a\r\nb\r\n"
+    assert new_text_file("é") == "é".encode("utf-8")
