@@ -15,6 +15,10 @@ from .text import TextFile
 _COMMENT_RE = re.compile(r"(^|\s+)#.*$")
 _OPTION_SPLIT_RE = re.compile(r"\s--?[a-zA-Z]")
 _EGG_RE = re.compile(r"#egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
+_URL_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://|file:)")
+_DIRECT_REFERENCE_RE = re.compile(
+    r"^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*@\s*[A-Za-z][A-Za-z0-9+.-]*:")
+_ARCHIVES = (".whl", ".zip", ".tar.gz", ".tgz", ".tar.bz2", ".tbz", ".tar.xz", ".txz", ".tar")
 
 
 def canonical(name: str) -> str:
@@ -60,14 +64,14 @@ def _logical_lines(text: str):
         first = index
         parts = []
         while True:
-            line = physical[index]
-            stripped = line.rstrip("\r")
-            if stripped.endswith("\\") and index + 1 < len(physical):
-                parts.append(stripped[:-1])
-                index += 1
-                continue
-            parts.append(stripped)
-            break
+            stripped = physical[index].rstrip("\r")
+            if not stripped.endswith("\\") or _COMMENT_RE.match(stripped):
+                parts.append(stripped)
+                break
+            parts.append(stripped[:-1])
+            if index + 1 == len(physical):
+                break
+            index += 1
         yield first + 1, index + 1, "".join(parts)
         index += 1
 
@@ -103,14 +107,14 @@ def parse_line(path: str, first: int, last: int, raw: str) -> RequirementLine:
     split = _OPTION_SPLIT_RE.search(body)
     spec_part = body[: split.start()].strip() if split else body
     line.hashes = "--hash" in body
-    if re.match(r"^(\.|/|~|[A-Za-z][A-Za-z0-9+.-]*://)", spec_part) or "@ " in spec_part \
-            and "://" in spec_part:
+    reference = _DIRECT_REFERENCE_RE.match(spec_part)
+    if reference:
+        line.kind, line.name = "url", reference.group(1)
+        return line
+    if _URL_RE.match(spec_part) or _looks_like_path(spec_part):
         line.kind = "url"
         egg = _EGG_RE.search(spec_part)
         line.name = egg.group(1) if egg else None
-        if "@" in spec_part and not egg:
-            head = spec_part.split("@", 1)[0].strip()
-            line.name = head or None
         return line
     from requirements.requirement import Requirement
 
@@ -123,6 +127,12 @@ def parse_line(path: str, first: int, last: int, raw: str) -> RequirementLine:
     line.name = parsed.name
     line.specs = list(parsed.specs or [])
     return line
+
+
+def _looks_like_path(spec: str) -> bool:
+    """Whether pip takes ``spec`` for a local directory or archive rather than a project name."""
+    location = spec.split(";", 1)[0].strip()
+    return location.startswith((".", "~")) or "/" in location or location.endswith(_ARCHIVES)
 
 
 @dataclass

@@ -37,7 +37,8 @@ def normalize(path: str) -> str:
 
 
 def join(*parts: str) -> str:
-    return normalize("/".join(p for p in parts if p))
+    """Join like ``posixpath.join`` (an absolute part starts over), then :func:`normalize`."""
+    return normalize(posixpath.join("", *parts))
 
 
 class Tree:
