@@ -40,16 +40,17 @@ class Problem:
         return f"{self.where}: {self.message}" if self.where else self.message
 
 
-def proc_name_problems(name: Any, where: str) -> list[Problem]:
+def proc_name_problems(name: Any, where: str, procfile: bool = False) -> list[Problem]:
+    """The platform words the length rule differently for the Procfile and app_desc.yaml."""
     if not isinstance(name, str):
         return [Problem("process-name", f"process name {name!r} is not a string", where)]
     if not PROC_NAME_RE.match(name):
         return [Problem("process-name",
                         f"Invalid proc type: {name}, must match pattern {PROC_NAME_PATTERN}", where)]
     if len(name) > PROC_NAME_MAX:
+        rule = "must not longer than" if procfile else "cannot be longer than"
         return [Problem("process-name",
-                        f"Invalid proc type: {name}, cannot be longer than {PROC_NAME_MAX} characters",
-                        where)]
+                        f"Invalid proc type: {name}, {rule} {PROC_NAME_MAX} characters", where)]
     return []
 
 
@@ -88,7 +89,7 @@ def procfile_problems(data: Any) -> list[Problem]:
         return [Problem("not-mapping", f'file "Procfile" must be dict type (it is {_type_name(data)})')]
     problems: list[Problem] = []
     for name, command in data.items():
-        problems += proc_name_problems(name, str(name))
+        problems += proc_name_problems(name, str(name), procfile=True)
         problems += _command_problems(command, str(name))
     return problems + _count_problem(len(data), "")
 
@@ -115,17 +116,23 @@ def _env_problems(items: Any, where: str, key_field: str) -> list[Problem]:
             continue
         key = item.get(key_field)
         if not isinstance(key, str) or not ENV_KEY_RE.match(key) or len(key) > ENV_KEY_MAX:
-            problems.append(Problem("env-key", f"environment variable name {key!r} must start with "
-                                    "an upper-case letter and use only A-Z, 0-9 and _", at))
+            problems.append(Problem("env-key", f"environment variable name {key!r}: 格式错误，"
+                                    "只能以大写字母开头，由大写字母、数字与下划线组成。 (it must start "
+                                    "with an upper-case letter and use only A-Z, 0-9 and _, "
+                                    f"at most {ENV_KEY_MAX} characters)", at))
         elif key in RESERVED_ENV_KEYS:
             problems.append(Problem("env-key", f"保留关键字: {key} (a reserved name)", at))
         elif key.startswith(RESERVED_ENV_PREFIXES):
             prefix = next(p for p in RESERVED_ENV_PREFIXES if key.startswith(p))
-            problems.append(Problem("env-key", f"保留前缀: {prefix} (a reserved prefix)", at))
+            problems.append(Problem("env-key", f"保留前缀: {prefix}，请尝试其他前缀 "
+                                    "(a reserved prefix)", at))
         value = item.get("value")
-        if isinstance(value, bool) or value is None and "value" in item:
-            problems.append(Problem("env-value", f"the value of {key} is {_type_name(value)}, "
+        if isinstance(value, bool):
+            problems.append(Problem("env-value", f"the value of {key} is a boolean, "
                                     "not a string: Not a valid string.", at))
+        elif value is None and "value" in item:
+            problems.append(Problem("env-value", f"the value of {key} is null: "
+                                    "This field may not be null.", at))
         elif isinstance(value, float):
             problems.append(Problem("env-value", f"the value of {key} is the number {value!r}; "
                                     "the platform stores it as a number's text, quote it", at))
@@ -139,7 +146,7 @@ def _language_problems(language: Any, where: str) -> list[Problem]:
     if language is None:
         return [Problem("language", "language is required", where)]
     if not isinstance(language, str) or language.lower() not in {x.lower() for x in LANGUAGES}:
-        return [Problem("language", f"'{language}' is not a supported language "
+        return [Problem("language", f"'{language}' is not a supported language. "
                         f"(use one of {', '.join(LANGUAGES)})", where)]
     return []
 
