@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import Any, Optional
 
 from . import platform
+from .aptfile import APTFILE_NAME, Aptfile, parse as parse_aptfile
 from .config import Config
 from .errors import FileProblem, PaasfixError, UnsafePath
 from .requirements import RequirementFile, RequirementLine, canonical, parse_file
@@ -199,6 +200,12 @@ class Project:
                 module = None
             self._asts[path] = module
         return self._asts[path]
+
+    @cached_property
+    def aptfile(self) -> Optional[Aptfile]:
+        """The Aptfile in the build directory (the only one the apt build tool reads, §5)."""
+        file = self.text(self.path(APTFILE_NAME))
+        return parse_aptfile(file) if file is not None else None
 
     @cached_property
     def runtime_txt(self) -> Optional[TextFile]:
