@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from . import platform
 from .aptfile import APTFILE_NAME, Aptfile, parse as parse_aptfile
@@ -20,6 +20,9 @@ from .requirements import RequirementFile, RequirementLine, canonical, parse_fil
 from .text import TextFile
 from .tree import Tree, join, normalize
 from .yamlio import RoundTrip, YamlProblem, platform_load
+
+if TYPE_CHECKING:
+    from .setuppy import SetupPy
 
 PYTHON_MARKERS = ("requirements.txt", "setup.py", "Pipfile")
 """Files that make the heroku-18 Python buildpack detect an app (PLATFORM.md §4.2)."""
@@ -206,6 +209,14 @@ class Project:
         """The Aptfile in the build directory (the only one the apt build tool reads, §5)."""
         file = self.text(self.path(APTFILE_NAME))
         return parse_aptfile(file) if file is not None else None
+
+    @cached_property
+    def setup_py(self) -> Optional["SetupPy"]:
+        """setup.py in the build directory, analysed with LibCST (never run); None if absent."""
+        from .setuppy import analyse
+
+        file = self.text(self.path("setup.py"))
+        return None if file is None else analyse(file.path, file.text)
 
     @cached_property
     def runtime_txt(self) -> Optional[TextFile]:
