@@ -93,10 +93,13 @@ class Changeset:
         planned = []
         for edit in edits:
             path = normalize(edit.path)
+            parts = path.split("/")
+            for end in range(1, len(parts) + 1):
+                if self.tree.mode("/".join(parts[:end])) == LINK_MODE:
+                    raise FileProblem(path, "is or is inside a symbolic link; paasfix does not "
+                                            "edit through links")
             current = self.tree.read(path)
             current_mode = self.tree.mode(path)
-            if current_mode == LINK_MODE:
-                raise FileProblem(path, "is a symbolic link; paasfix does not edit through links")
             mode = edit.mode or current_mode or FILE_MODE
             if edit.content is None and current is None:
                 raise FixerBug(f"{fixer_id} deletes {path}, which does not exist")
@@ -122,11 +125,13 @@ class Changeset:
                 and not _python_parses(new, path):
             raise FixerBug(f"{fixer_id} wrote {path}, which no longer parses as Python")
         if _is_yaml(path):
+            before = _platform_problems(path, old) if old is not None else set()
+            if before is None:
+                return
             after = _platform_problems(path, new)
             if after is None:
                 raise FixerBug(f"{fixer_id} wrote {path}, which the platform cannot load as YAML")
-            before = _platform_problems(path, old) if old is not None else set()
-            added = after - (before or set())
+            added = after - before
             if added:
                 raise FixerBug(f"{fixer_id} wrote {path}, which the platform rejects: "
                                f"{sorted(added, key=str)[0]}")
