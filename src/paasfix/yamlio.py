@@ -8,7 +8,8 @@ quoting and the file's indentation.
 from __future__ import annotations
 
 import io
-from typing import Any
+import re
+from typing import Any, Optional
 
 
 class YamlProblem(Exception):
@@ -35,24 +36,60 @@ def platform_load(text: str) -> Any:
         raise YamlProblem(str(exc).splitlines()[0]) from None
 
 
-def _round_trip(indent: int = 2, block_seq_indent: int = 0):
+def _round_trip(indent: int = 2, block_seq_indent: int = 0, sequence: Optional[int] = None):
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 4096
-    yaml.indent(mapping=indent, sequence=max(indent, block_seq_indent + 2), offset=block_seq_indent)
+    sequence = max(sequence or indent, block_seq_indent + 2)
+    yaml.indent(mapping=indent, sequence=sequence, offset=block_seq_indent)
     return yaml
+
+
+_KEY_ONLY_RE = re.compile(r"^[^\s#'\"-][^#]*:(\s+[&!]\S+)*(\s+#.*)?$")
+"""A ``key:`` line (maybe with an anchor or a tag) whose value is on the lines below."""
+
+
+def _content_lines(text: str):
+    """(indent, stripped) of every line that holds YAML content (not blank, not a comment)."""
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            yield len(line) - len(line.lstrip(" ")), stripped
+
+
+def guess_indentation(text: str) -> tuple[Optional[int], Optional[int], Optional[int]]:
+    """(mapping indent, sequence indent, dash offset) as the file writes them; None when unseen.
+
+    The mapping indent comes from the first key whose value is a nested mapping, the sequence
+    indent and dash offset from the first block sequence under a key.
+    """
+    mapping = sequence = offset = None
+    parent: Optional[int] = None
+    for indent, stripped in _content_lines(text):
+        if parent is not None and indent >= parent:
+            if stripped.startswith("- ") or stripped == "-":
+                if sequence is None:
+                    rest = stripped[1:]
+                    offset = indent - parent
+                    sequence = offset + 1 + len(rest) - len(rest.lstrip(" "))
+            elif mapping is None and indent > parent:
+                mapping = indent - parent
+        if mapping is not None and sequence is not None:
+            break
+        parent = indent if _KEY_ONLY_RE.match(stripped) else None
+    return mapping, sequence, offset
 
 
 class RoundTrip:
     """A ruamel.yaml document loaded with the source's indentation, ready to edit and dump."""
 
     def __init__(self, text: str):
-        from ruamel.yaml.util import load_yaml_guess_indent
-
-        _, indent, block_seq_indent = load_yaml_guess_indent(text)
-        self._yaml = _round_trip(indent or 2, block_seq_indent or 0)
+        mapping, sequence, offset = guess_indentation(text)
+        mapping = mapping or 2
+        offset = offset or 0
+        self._yaml = _round_trip(mapping, offset, sequence)
         self.data = self._yaml.load(text)
         self._explicit_start = text.lstrip().startswith("---")
 
