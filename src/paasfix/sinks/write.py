@@ -23,15 +23,29 @@ def _git(root: str, *args: str) -> Optional[subprocess.CompletedProcess]:
 def dirty_paths(root: str, paths: Iterable[str]) -> list[str]:
     """Which of ``paths`` have uncommitted changes (empty outside a git work tree)."""
     paths = list(paths)
-    inside = _git(root, "rev-parse", "--is-inside-work-tree")
-    if not paths or inside is None or inside.returncode != 0 or inside.stdout.strip() != b"true":
+    if not paths:
         return []
-    status = _git(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *paths)
+    inside = _git(root, "rev-parse", "--is-inside-work-tree", "--show-prefix")
+    if inside is None:
+        return []
+    if inside.returncode != 0:
+        problem = inside.stderr.decode("utf-8", "replace").strip()
+        if "not a git repository" in problem:
+            return []
+        raise PaasfixError(f"cannot tell whether {root} has uncommitted changes: git says "
+                           f"'{problem.splitlines()[0] if problem else inside.returncode}'")
+    answers = inside.stdout.decode("utf-8", "surrogateescape").split("\n")
+    if answers[0] != "true":
+        return []
+    prefix = answers[1] if len(answers) > 1 else ""
+    status = _git(root, "--literal-pathspecs", "status", "--porcelain=v1", "-z",
+                  "--untracked-files=all", "--", *paths)
     if status is None or status.returncode != 0:
         raise PaasfixError(f"git status failed in {root}: "
                            f"{status.stderr.decode(errors='replace').strip() if status else ''}")
     entries = [e for e in status.stdout.decode("utf-8", "surrogateescape").split("\0") if e]
-    return [entry[3:] for entry in entries if len(entry) > 3 and entry[2] == " "]
+    found = [entry[3:] for entry in entries if len(entry) > 3 and entry[2] == " "]
+    return [path[len(prefix):] if path.startswith(prefix) else path for path in found]
 
 
 def _target(root: str, path: str) -> str:
