@@ -38,11 +38,13 @@ def make_tree(root: Path, files: Mapping[str, Content], executable: Iterable[str
     return root
 
 
-def git(path: Path, *args: str, input: Optional[Content] = None, check: bool = True) -> str:
+def git(path: Path, *args: str, input: Optional[Content] = None, check: bool = True,
+        env: Optional[Mapping[str, str]] = None) -> str:
     """Run git in ``path`` and return its standard output (surrogate-escaped text)."""
     data = input.encode("utf-8") if isinstance(input, str) else input
     result = subprocess.run(["git", *IDENTITY, "-C", str(path), *args], input=data,
-                            capture_output=True, check=False)
+                            capture_output=True, check=False,
+                            env={**os.environ, **env} if env else None)
     if check and result.returncode != 0:
         raise AssertionError(f"git {' '.join(args)} failed: {result.stderr.decode(errors='replace')}")
     return result.stdout.decode("utf-8", "surrogateescape")
@@ -71,8 +73,9 @@ def head(path: Path, rev: str = "HEAD") -> str:
 
 
 def status(path: Path) -> str:
-    """``git status --porcelain`` including untracked files."""
-    return git(path, "status", "--porcelain", "--untracked-files=all")
+    """``git status --porcelain`` including untracked files, without refreshing the index."""
+    return git(path, "status", "--porcelain", "--untracked-files=all",
+               env={"GIT_OPTIONAL_LOCKS": "0"})
 
 
 def tree_files(path: Path, rev: str = "HEAD") -> dict[str, tuple[int, bytes]]:

@@ -29,17 +29,31 @@ class CommitResult:
 
 
 def _identity(repo) -> dict[str, str]:
+    """The fallback for each part of the identity that neither git's configuration (from any
+    of its sources) nor the environment gives."""
     env = {}
-    reader = repo.config_reader()
-    for role in ("AUTHOR", "COMMITTER"):
-        for field in ("name", "email"):
+    for field in ("name", "email"):
+        found = subprocess.run(["git", "--git-dir", repo.git_dir, "config", "--get", f"user.{field}"],
+                               capture_output=True, check=False).stdout.strip()
+        if field == "email" and os.environ.get("EMAIL"):
+            found = b"from the environment"
+        for role in ("AUTHOR", "COMMITTER"):
             var = f"GIT_{role}_{field.upper()}"
-            if os.environ.get(var):
-                continue
-            value = reader.get_value("user", field, default="") if reader.has_section("user") else ""
-            if not value:
+            if not found and not os.environ.get(var):
                 env[var] = _FALLBACK_IDENTITY[field]
     return env
+
+
+def _worktree_branches(repo) -> dict[str, str]:
+    """Every branch checked out in a work tree of the repository -> that work tree."""
+    found = {}
+    worktree = ""
+    for line in repo.git.worktree("list", "--porcelain").splitlines():
+        if line.startswith("worktree "):
+            worktree = line[len("worktree "):]
+        elif line.startswith("branch "):
+            found[line[len("branch "):]] = worktree
+    return found
 
 
 def _git(repo, args: list[str], stdin: bytes, env: dict[str, str]) -> str:
@@ -98,7 +112,17 @@ def commit_changes(repo, base_rev: str, changes: list[Change], message: str,
         if current == ref:
             raise PaasfixError(f"'{branch}' is the checked-out branch; paasfix commits to another "
                                "branch so that your work tree is not touched (use --branch)")
-    base = repo.commit(base_rev)
+    elsewhere = _worktree_branches(repo).get(ref)
+    if elsewhere is not None:
+        raise PaasfixError(f"'{branch}' is checked out in the work tree {elsewhere}; paasfix "
+                           "does not move a branch under a work tree (use --branch)")
+    try:
+        base = repo.commit(base_rev)
+    except (ValueError, BadName):
+        raise PaasfixError(f"'{base_rev}' is not a commit; if the repository has no commits yet, "
+                           "commit something first") from None
+    if TRAILER not in message:
+        message = message.rstrip("\n") + f"\n\n{TRAILER}\n"
     existing = None
     try:
         existing = repo.commit(ref)
