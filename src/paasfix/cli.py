@@ -83,7 +83,7 @@ def _report(ctx: Context, result: Result, root: str, fmt: str, fixed: Optional[i
     from .sinks import report
 
     if fmt == "json":
-        click.echo(report.to_json(result, root, fixed is not None), nl=False)
+        click.echo(report.to_json(result, root, fixed is not None), nl=False, err=stream_err)
     else:
         click.echo(report.to_text(result, ctx.style, fixed), nl=False, err=stream_err,
                    color=ctx.color)
@@ -139,13 +139,17 @@ def fix(path, select, ignore, unsafe_fixes, build_dir, fmt, config_path, color, 
         tree = head_tree(repo)
     tree, config, fixers = _prepare(path, select, ignore, unsafe_fixes, build_dir, config_path, tree)
     result = Runner(fixers, config, debug).fix(tree, unsafe=config.unsafe_fixes)
+    if result.errors:
+        # A run with errors is incomplete: write, commit and print nothing of its fixes.
+        result.applied.clear()
+        result.changes.clear()
     fixed = len(result.applied)
     if show_diff:
         from .sinks.diff import unified_diff
 
         sys.stdout.buffer.write(_colour_diff(ctx, unified_diff(result.changes)))
         sys.stdout.flush()
-        _report(ctx, result, path, "text" if fmt == "text" else fmt, fixed, stream_err=True)
+        _report(ctx, result, path, fmt, fixed, stream_err=True)
         sys.exit(EXIT_ERROR if result.errors else EXIT_FINDINGS if result.changes else EXIT_CLEAN)
     if result.changes:
         if commit:

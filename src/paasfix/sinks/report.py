@@ -60,7 +60,9 @@ def format_finding(finding: Finding, style: Callable[..., str]) -> str:
 def summary(result: Result, fixed: Optional[int] = None) -> str:
     findings = result.findings
     parts = []
-    if fixed is not None:
+    if fixed is not None and result.errors:
+        parts.append("No file was changed because of the errors reported.")
+    elif fixed is not None:
         parts.append(f"Fixed {_plural(fixed, 'problem')}" + (
             f" in {_plural(len(result.changes), 'file')}." if fixed else "."))
     if not findings:
