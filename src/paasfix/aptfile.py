@@ -124,6 +124,12 @@ class AptLine:
         return None if cut is None else self.text[cut:].rstrip(" \t")
 
     @property
+    def code(self) -> str:
+        """The line without its comment and without trailing blanks."""
+        cut = self._comment_at
+        return (self.text if cut is None else self.text[:cut]).rstrip(" \t")
+
+    @property
     def inline_comment(self) -> bool:
         """A comment after package names on the same line."""
         return self.intended == PACKAGES and self.comment is not None
@@ -188,13 +194,15 @@ class Aptfile:
         return [line for line in self.lines if line.misread]
 
 
+def lines_of(text: str) -> tuple[AptLine, ...]:
+    """The lines of ``text`` split at ``\\n`` only (a ``\\r`` stays in its line)."""
+    raws = text.split("\n")
+    if raws[-1] == "":
+        raws.pop()
+    return tuple(AptLine(number, raw) for number, raw in enumerate(raws, start=1))
+
+
 def parse(file: TextFile) -> Aptfile:
     """Read ``file`` (an Aptfile) line by line; the line ending of each line is kept in it."""
     decoded = file.raw[len(file.bom):].decode(file.encoding)
-    if file.bom:
-        decoded = _BOM + decoded
-    raws = decoded.split("\n")
-    if raws[-1] == "":
-        raws.pop()
-    lines = tuple(AptLine(number, raw) for number, raw in enumerate(raws, start=1))
-    return Aptfile(file.path, file, lines)
+    return Aptfile(file.path, file, lines_of(_BOM + decoded if file.bom else decoded))
