@@ -137,8 +137,9 @@ class MysqlAptPackages(Fixer):
 
     ## Safety
 
-    Safe: installing the headers and libraries changes nothing else in the build or at run
-    time.
+    Safe: these are the packages the platform's own guide prescribes for this error. They
+    add the client library and its headers, which the compiled extension links against; the
+    application's code and its other dependencies are untouched.
     """
 
     id = "fix-pkg-install-mysql-python"
