@@ -194,3 +194,11 @@ def test_nowhere_to_write_is_an_error():
 def test_indentation_is_guessed_per_kind(text, expected):
     assert guess_indentation(text) == expected
     assert RoundTrip(text).dump() == text
+
+
+def test_values_keep_accepts_are_left_alone():
+    text = ("spec_version: 2\nmodule:\n  language: Python\n  env_variables:\n"
+            "  - key: PIP_VERSION\n    value: \"22.0\"\n    environment_name: stag\n"
+            "  - key: PIP_VERSION\n    value: 9.0\n    environment_name: prod\n")
+    out = set_env_text(text, "PIP_VERSION", "21.0", keep=lambda value: value == "22.0")
+    assert out == text.replace("value: 9.0", 'value: "21.0"')

@@ -25,7 +25,7 @@ stands (every entry of it, in every environment), never added a second time.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterator, Optional
+from typing import Any, Callable, Iterator, Optional
 
 from . import platform
 
@@ -173,21 +173,28 @@ def env_values(data: Any, name: str, scope: str = SCOPE_DEFAULT) -> dict[str, di
 # -- writing --------------------------------------------------------------------------------
 
 
-def set_env_text(text: str, name: str, value: str, scope: str = SCOPE_DEFAULT) -> Optional[str]:
+Keep = Optional[Callable[[Any], bool]]
+"""Which current values to leave alone (for example a version that is already new enough)."""
+
+
+def set_env_text(text: str, name: str, value: str, scope: str = SCOPE_DEFAULT,
+                 keep: Keep = None) -> Optional[str]:
     """``text`` with ``name`` set to ``value``; None when it already is. Raises EnvEditError."""
     from .yamlio import RoundTrip
 
     document = RoundTrip(text)
-    if not set_env(document.data, name, value, scope):
+    if not set_env(document.data, name, value, scope, keep):
         return None
     return document.dump()
 
 
-def set_env(data: Any, name: str, value: str, scope: str = SCOPE_DEFAULT) -> list[str]:
+def set_env(data: Any, name: str, value: str, scope: str = SCOPE_DEFAULT,
+            keep: Keep = None) -> list[str]:
     """Set ``name`` to the quoted string ``value`` in round-trip ``data``; where it changed.
 
-    Every existing entry of ``name`` is updated in place; a ``_global_`` entry is appended when
-    some environment would otherwise stay without one.
+    Every existing entry of ``name`` is updated in place, except those whose value ``keep``
+    accepts; a ``_global_`` entry is appended when some environment would otherwise stay
+    without one.
     """
     if not isinstance(value, str):
         raise TypeError("environment variable values are strings")
@@ -197,12 +204,12 @@ def set_env(data: Any, name: str, value: str, scope: str = SCOPE_DEFAULT) -> lis
     changed: list[str] = []
     seen: set[int] = set()
     for where, module in modules:
-        changed += _set_in_module(data, module, where, name, value, seen)
+        changed += _set_in_module(data, module, where, name, value, seen, keep)
     return changed
 
 
 def _set_in_module(data: Any, module: dict, where: str, name: str, value: str,
-                   seen: set[int]) -> list[str]:
+                   seen: set[int], keep: Keep) -> list[str]:
     items, at, field = _env_list(data, module, where)
     if items is not None and not isinstance(items, list):
         raise EnvEditError(f"{at} is not a list")
@@ -213,6 +220,8 @@ def _set_in_module(data: Any, module: dict, where: str, name: str, value: str,
         item = found[index]
         if id(item) not in seen:
             seen.add(id(item))
+            if keep is not None and keep(item.get("value")):
+                continue
             if _set_value(item, value):
                 changed.append(place)
     if covered >= set(ENVIRONMENTS):

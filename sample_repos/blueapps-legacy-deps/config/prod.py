@@ -1,0 +1,3 @@
+from config.default import *  # noqa: F401,F403
+
+DEBUG = False
