@@ -38,7 +38,13 @@ def test_mixed_endings_are_kept_line_by_line():
     edited = roundtrip(raw, lambda t: t + "added\n")
     assert edited == b"lf\ncrlf\r\nlf again\nlast crlf\r\nadded\n"
     edited = roundtrip(raw, lambda t: t.replace("lf again", "changed"))
-    assert edited.startswith(b"lf\ncrlf\r\n") and edited.endswith(b"last crlf\r\n")
+    assert edited == b"lf\ncrlf\r\nchanged\nlast crlf\r\n"
+
+
+def test_a_changed_line_keeps_its_own_ending_in_a_mixed_file():
+    raw = b"a\nb\r\nc\nd\n"
+    assert roundtrip(raw, lambda t: t.replace("b", "B")) == b"a\nB\r\nc\nd\n"
+    assert roundtrip(raw, lambda t: t.replace("b\n", "B\nB2\n")) == b"a\nB\r\nB2\nc\nd\n"
 
 
 def test_dominant_newline_is_the_more_frequent_one():

@@ -1,8 +1,9 @@
 """Decoding repository files and encoding edits back the way the file was written.
 
 Fixers work on text with ``\\n`` line endings. When an edit is encoded, every line the fixer
-kept comes back with the exact bytes it had (its own line ending, the BOM, the encoding), new
-lines take the file's dominant line ending, and a missing final newline stays missing.
+kept comes back with the exact bytes it had (its own line ending, the BOM, the encoding), a
+changed line keeps the ending of the line it replaces, new lines take the file's dominant line
+ending, and a missing final newline stays missing.
 """
 
 from __future__ import annotations
@@ -92,8 +93,12 @@ def encode_like(original: TextFile, new_text: str) -> bytes:
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             out.extend(raw[i1:i2])
-        else:
-            out.extend(line.replace("\n", original.newline) for line in new[j1:j2])
+            continue
+        for offset, line in enumerate(new[j1:j2]):
+            replaced = raw[i1 + offset] if i1 + offset < i2 else ""
+            newline = "\r\n" if replaced.endswith("\r\n") else "\n" if replaced.endswith("\n") \
+                else original.newline
+            out.append(line.replace("\n", newline))
     return original.bom + "".join(out).encode(original.encoding)
 
 
