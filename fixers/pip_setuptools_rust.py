@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
 from typing import Iterator, Optional
 
 from paasfix import platform, runtimes
 from paasfix.appdesc import SCOPE_PYTHON, EnvEditError, env_values, set_env_text
+from paasfix.errors import UnsafePath
 from paasfix.fixer import SAFE, WARNING, Edit, Example, Finding, Fixer
 from paasfix.project import Project, YamlFile
 from paasfix.requirements import RequirementLine
+from paasfix.tree import join
 
 PIP_VARIABLE = "PIP_VERSION"
 DEFAULT_PIP = "21.0"
@@ -96,17 +99,31 @@ class _Need:
         return self.line.name + ",".join(op + version for op, version in self.line.specs)
 
 
+def _constraint_files(project: Project) -> set[str]:
+    """Files included with ``-c``: they limit versions but install nothing."""
+    found = set()
+    for line in project.requirements.lines():
+        if line.kind == "constraint" and line.target and "://" not in line.target:
+            try:
+                found.add(join(posixpath.dirname(line.path), line.target))
+            except UnsafePath:
+                continue
+    return found
+
+
 def _needs(project: Project) -> list[_Need]:
     needs = []
+    constraints = _constraint_files(project)
     for package in RUST_BUILT:
         lines = [line for line in project.requirements.named(package.name)
                  if line.kind == "requirement"]
+        installed = [line for line in lines if line.path not in constraints]
         specifiers = _allowed(lines)
-        if not lines or specifiers is None:
+        if not installed or specifiers is None:
             continue
         newer, older = _reaches(specifiers, package.first)
         if newer:
-            needs.append(_Need(package, lines[0], older))
+            needs.append(_Need(package, installed[0], older))
     return needs
 
 
@@ -405,6 +422,11 @@ class PipSetuptoolsRust(Fixer):
             "a constraints file keeps cryptography below 3.4",
             {"requirements.txt": "-c constraints.txt\ncryptography\n",
              "constraints.txt": "cryptography<3.4\n"},
+        ),
+        Example.clean(
+            "cryptography only in a constraints file: nothing installs it",
+            {"requirements.txt": "-c constraints/prod.txt\nDjango==3.2.25\n",
+             "constraints/prod.txt": "cryptography==3.4.8\n"},
         ),
         Example.clean(
             "PIP_VERSION already new enough",
