@@ -19,10 +19,18 @@ GIT_IDENTITY = {
 }
 
 
+def _run(command: list[str], input: Optional[str], **kwargs) -> subprocess.CompletedProcess:
+    """Run with text output whose line endings are kept exactly (no universal newlines)."""
+    result = subprocess.run(command, capture_output=True, check=False,
+                            input=None if input is None else input.encode("utf-8", "surrogateescape"),
+                            **kwargs)
+    result.stdout = result.stdout.decode("utf-8", "surrogateescape")
+    result.stderr = result.stderr.decode("utf-8", "surrogateescape")
+    return result
+
+
 def git(repo: Path, *args: str, input: Optional[str] = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, **GIT_IDENTITY}
-    return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True,
-                          input=input, env=env, check=False)
+    return _run(["git", "-C", str(repo), *args], input, env={**os.environ, **GIT_IDENTITY})
 
 
 def init_repo(path: Path, source: Optional[Path] = None) -> Path:
@@ -41,8 +49,7 @@ def init_repo(path: Path, source: Optional[Path] = None) -> Path:
 def paasfix(*args: str, cwd: Optional[Path] = None, input: Optional[str] = None
             ) -> subprocess.CompletedProcess:
     env = {**os.environ, **GIT_IDENTITY, "NO_COLOR": "1"}
-    return subprocess.run([sys.executable, "-m", "paasfix", *args], capture_output=True,
-                          text=True, cwd=cwd, input=input, env=env, check=False)
+    return _run([sys.executable, "-m", "paasfix", *args], input, cwd=cwd, env=env)
 
 
 def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:

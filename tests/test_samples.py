@@ -61,7 +61,7 @@ def test_sample(name, tmp_path):
     for process in seen["reports"]:
         assert "Traceback" not in process.stderr
     assert seen["observed"] == json.loads(expected_json.read_text())
-    assert seen["diff"] == expected_diff.read_text()
+    assert seen["diff"] == expected_diff.read_bytes().decode("utf-8", "surrogateescape")
     assert seen["diff_exit"] == (1 if seen["diff"] else 0)
 
     # The diff applies to the untouched sample and gives exactly what `fix` wrote.
