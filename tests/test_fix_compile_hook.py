@@ -59,3 +59,32 @@ def test_both_spellings_with_a_link_are_reported(tmp_path):
                      symlinks={"bin/pre-compile": "pre_compile"})
     findings = Runner([CompileHookFixer], Config()).check(DirTree(str(root))).findings
     assert [(f.path, f.safety) for f in findings] == [("bin/pre-compile", MANUAL)]
+
+
+def test_cli_diff_of_a_crlf_hook_applies_and_matches_fix(tmp_path):
+    """End to end with bytes: the diff keeps the \\r that the fix removes."""
+    import sys
+
+    from cli_helpers import GIT_IDENTITY, git, init_repo
+
+    script = b"#!/bin/bash\r\necho built > build_info.txt\r\n"
+    files = {"requirements.txt": "Django==3.2.25\n", "bin/post_compile": script}
+    source = make_tree(tmp_path / "source", files, ["bin/post_compile"])
+    repo = init_repo(tmp_path / "repo", source)
+    env = {**os.environ, **GIT_IDENTITY, "NO_COLOR": "1"}
+    command = [sys.executable, "-m", "paasfix", "fix", "--select", "fix-compile-hook"]
+    diff = subprocess.run([*command, "--diff", str(repo)], capture_output=True, env=env,
+                          check=False)
+    assert diff.returncode == 1, diff.stderr
+    assert b"-#!/bin/bash\r\n" in diff.stdout and b"+#!/bin/bash\n" in diff.stdout
+
+    applied = subprocess.run(["git", "-C", str(repo), "apply", "-"], input=diff.stdout,
+                             capture_output=True, check=False)
+    assert applied.returncode == 0, applied.stderr
+    patched = (repo / "bin" / "post_compile").read_bytes()
+    assert git(repo, "checkout", "--", "bin/post_compile").returncode == 0
+
+    fixed = subprocess.run([*command, str(repo)], capture_output=True, env=env, check=False)
+    assert fixed.returncode == 0, fixed.stderr
+    assert (repo / "bin" / "post_compile").read_bytes() == patched == script.replace(b"\r", b"")
+    assert os.stat(repo / "bin" / "post_compile").st_mode & 0o111

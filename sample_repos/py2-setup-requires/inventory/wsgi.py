@@ -1,0 +1,1 @@
+from inventory.app import app as application
