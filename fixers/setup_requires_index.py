@@ -144,8 +144,11 @@ class SetupRequiresIndex(Fixer):
 
     def _instructions(self, project: Project) -> str:
         target = compile_hook(project, PRE_COMPILE).target or "bin/pre-compile"
+        mirror = self.settings["mirror"]
+        if not isinstance(mirror, str) or not _SAFE_URL_RE.match(mirror):
+            mirror = DEFAULT_MIRROR
         return (f"add to {target} (executable, bash): "
-                + "; ".join(line for line in hook_body(DEFAULT_MIRROR).splitlines()
+                + "; ".join(line for line in hook_body(mirror).splitlines()
                             if not line.startswith("#")))
 
     def fix(self, project: Project, finding: Finding) -> list[Edit]:
