@@ -14,7 +14,7 @@ HEROKU_24 = {"stack": "heroku-24"}
 
 
 def _listed(site: Site) -> str:
-    return ", ".join(str(v) for v in site.runtimes)
+    return ", ".join(str(v) for v in site.servable)
 
 
 def _form(runtime: RuntimeFile, version: PythonVersion) -> str:
@@ -55,10 +55,10 @@ def _no_candidate(version: PythonVersion, site: Site) -> str:
 
 def _replacement(version: PythonVersion, site: Site) -> tuple[Optional[PythonVersion], str]:
     """The version to move to and the safety of the move."""
-    same = runtimes.nearest_patch(version, site.runtimes)
+    same = runtimes.nearest_patch(version, site.servable)
     if same is not None:
         return same, SAFE
-    other = runtimes.nearest_other_minor(version, site.runtimes)
+    other = runtimes.nearest_other_minor(version, site.servable)
     if other is None:
         return None, MANUAL
     if version.patch is None and site.stack.short_versions:
@@ -260,13 +260,18 @@ class PyRuntimeError(Fixer):
         Example.manual("PyPy is not hosted", {"runtime.txt": "pypy3.6-7.3.1\n"}),
         Example.manual("Python 2 on heroku-24 has no replacement of the same major version",
                        {"runtime.txt": "python-2.7.18\n"}, options=HEROKU_24),
+        Example.fixed("heroku-24: a listed runtime the buildpack refuses is not a candidate",
+                      {"runtime.txt": "python-3.8.10\n"}, {"runtime.txt": "python-3.12.12\n"},
+                      options={"stack": "heroku-24", "runtimes": ["3.8.20", "3.12.12"]},
+                      unsafe=True),
         Example.manual("a site that uploaded no Python 2",
                        {"runtime.txt": "python-2.7.18\n"}, options={"runtimes": ["3.10.5"]}),
         Example.clean("a hosted version", {"runtime.txt": "python-3.6.12\n"}),
         Example.clean("the default version", {"runtime.txt": "python-3.10.5\n"}),
         Example.clean("empty lines are harmless", {"runtime.txt": "\npython-3.10.5\n\n"}),
         Example.clean("no final newline is harmless", {"runtime.txt": "python-2.7.18"}),
-        Example.clean("no runtime.txt: the stack's default", {"requirements.txt": "Flask==2.0.3\n"}),
+        Example.clean("no runtime.txt: the stack's default",
+                      {"requirements.txt": "Flask==2.0.3\n"}),
         Example.clean("heroku-18 does not read .python-version",
                       {".python-version": "python-3.12\n", "requirements.txt": "Flask\n"}),
         Example.clean("a version the site listed", {"runtime.txt": "python-3.8.6\n"},

@@ -6,11 +6,12 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
-from paasfix import runtimes
+from paasfix import platform, runtimes
+from paasfix.errors import UnsafePath
 from paasfix.fixer import ERROR, INFO, SAFE, Edit, Example, Executable, Finding, Fixer
 from paasfix.project import Project
 from paasfix.text import new_text_file
-from paasfix.tree import LINK_MODE, join
+from paasfix.tree import LINK_MODE, join, normalize
 
 PYTHON_FILES = ("requirements.txt", "setup.py", "Pipfile")
 """What the heroku-18 Python buildpack detects an app by (PLATFORM.md §4.2)."""
@@ -62,7 +63,7 @@ def near_miss(name: str) -> Optional[str]:
     for target in PYTHON_FILES + NODE_FILES:
         if lower == target.lower():
             return target if name != target else None
-    stem, dot, ext = lower.partition(".")
+    stem, _, ext = lower.partition(".")
     if not stem.isalpha():
         return None
     if ext in ("txt", "text", "tx", "txt.txt", "") and _distance(stem, "requirements") <= 2:
@@ -95,6 +96,8 @@ class Survey:
     """(path, what to do) for dependency files the buildpack cannot install from."""
     app_files: list[str]
     """Entry points of a Python app in the build directory."""
+    declared: Optional[str] = None
+    """The source directory app_desc.yaml names for the module, when it names one."""
 
 
 def _unusable(name: str, stack: runtimes.Stack, present: set[str]) -> Optional[str]:
@@ -193,7 +196,8 @@ class UnableSelectBuildpack(Fixer):
                 survey.env_files.append((path, name[:-len(".txt")].lower()))
         for name in names:
             directory = join(build, name)
-            if name.startswith(".") or name.lower() in SKIPPED_DIRS or not project.is_dir(directory):
+            skipped = name.startswith(".") or name.lower() in SKIPPED_DIRS
+            if skipped or not project.is_dir(directory):
                 continue
             inside = [n for n in project.listdir(directory) if project.is_file(join(directory, n))]
             found = [m for m in markers if m in inside] + [n for n in inside if near_miss(n)]
@@ -201,6 +205,7 @@ class UnableSelectBuildpack(Fixer):
                 survey.subapps.append((directory, found + [n for n in APP_FILES if n in inside]))
         if build:
             survey.at_root = [m for m in markers if project.is_file(m)]
+        survey.declared = _declared_source_dir(project)
         return survey
 
     def detect(self, project: Project) -> Iterable[Finding]:
@@ -241,11 +246,15 @@ class UnableSelectBuildpack(Fixer):
     def _manual(self, survey: Survey) -> Optional[Finding]:
         """A finding that says what to change by hand, or None when nothing points to an app."""
         advice = [f"{path}: {what}" for path, what in survey.unusable]
-        if len(survey.subapps) == 1 and not survey.at_root:
-            directory, found = survey.subapps[0]
-            advice.insert(0, f"the app seems to live in {directory}/ (it has "
-                             f"{_and(found)}): set the module's build directory (构建目录, in the "
-                             f"module settings) to '{directory}', and run paasfix with "
+        declared = [(d, found) for d, found in survey.subapps if d == survey.declared]
+        if (len(survey.subapps) == 1 or declared) and not survey.at_root:
+            directory, found = (declared or survey.subapps)[0]
+            note = (f" (app_desc.yaml names it as the source directory, but for repository "
+                    f"deploys only the build directory of the module settings counts)"
+                    if declared else "")
+            advice.insert(0, f"the app seems to live in {directory}/ (it has {_and(found)}): "
+                             f"set the module's build directory (构建目录, in the module "
+                             f"settings) to '{directory}'{note}, and run paasfix with "
                              f"`--build-dir {directory}`")
         elif survey.subapps:
             listed = "; ".join(f"{d}/ has {_and(found)}" for d, found in survey.subapps)
@@ -267,8 +276,9 @@ class UnableSelectBuildpack(Fixer):
         if survey.env_files and (advice or _choose_env_file(survey.env_files) is None):
             advice.append(_env_advice(survey))
         if not advice and survey.app_files:
-            advice.append(f"{_and(survey.app_files)} {'is' if len(survey.app_files) == 1 else 'are'}"
-                          " part of a Python app: list its dependencies in requirements.txt")
+            verb = "is" if len(survey.app_files) == 1 else "are"
+            advice.append(f"{_and(survey.app_files)} {verb} part of a Python app: list its "
+                          "dependencies in requirements.txt")
         if not advice:
             return None
         return self.manual(f"{_where(survey.build_dir)} has no {_or(self._markers())}, so the "
@@ -316,7 +326,8 @@ class UnableSelectBuildpack(Fixer):
                       {"requirements.txt": "-r requirements/base.txt\n",
                        "requirements/base.txt": "Flask\n"}),
         Example.fixed("requirements-production.txt is included",
-                      {"requirements-production.txt": "Flask\n", "requirements-dev.txt": "pytest\n"},
+                      {"requirements-production.txt": "Flask\n",
+                       "requirements-dev.txt": "pytest\n"},
                       {"requirements.txt": "-r requirements-production.txt\n",
                        "requirements-production.txt": "Flask\n",
                        "requirements-dev.txt": "pytest\n"}),
@@ -327,6 +338,10 @@ class UnableSelectBuildpack(Fixer):
         Example.manual("the app lives in src/",
                        {"src/requirements.txt": "Django==3.2\n", "src/manage.py": "import os\n",
                         "README.md": "# shop\n"}),
+        Example.manual("app_desc.yaml names the source directory",
+                       {"app_desc.yaml": "spec_version: 2\nmodule:\n  language: Python\n"
+                                         "  source_dir: ./backend\n",
+                        "backend/requirements.txt": "Django\n", "tools/setup.py": "\n"}),
         Example.manual("two modules in subdirectories",
                        {"backend/requirements.txt": "Django\n", "frontend/package.json": "{}\n"}),
         Example.manual("two misspelled names",
@@ -349,6 +364,8 @@ class UnableSelectBuildpack(Fixer):
                        {"requirements.in": "django\n"}),
         Example.manual("a Python app without any dependency file",
                        {"manage.py": "import os\n", "shop/settings.py": "DEBUG = False\n"}),
+        Example.manual("a case-only rename that a case-insensitive file system could lose",
+                       {"pipfile": "[packages]\nflask = \"*\"\n"}),
         Example.manual("a misspelled name and an app in src/",
                        {"requirement.txt": "Flask\n", "src/requirements.txt": "Flask\n"}),
         Example.clean("requirements.txt at the root", {"requirements.txt": "Flask\n",
@@ -374,6 +391,23 @@ class UnableSelectBuildpack(Fixer):
         Example.clean("a backup copy is not a misspelling",
                       {"requirements.txt~": "Flask\n", "README.md": "# x\n"}),
     )
+
+
+def _declared_source_dir(project: Project) -> Optional[str]:
+    """``source_dir`` (v2) or ``sourceDir`` (v3) of the module app_desc.yaml describes."""
+    desc = project.app_desc
+    if desc is None or not desc.loaded:
+        return None
+    _, module = platform.default_module(desc.data)
+    if not isinstance(module, dict):
+        return None
+    value = module.get("source_dir", module.get("sourceDir"))
+    if not isinstance(value, str) or not value.strip(" ./"):
+        return None
+    try:
+        return normalize(value.strip().lstrip("/"))
+    except UnsafePath:
+        return None
 
 
 def _rename_order_safe(old: str, new: str) -> bool:

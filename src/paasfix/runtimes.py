@@ -1,4 +1,4 @@
-"""Python runtimes per stack, and reading the files that choose one (PLATFORM.md §4.1, §4.3, §2.6).
+"""Python runtimes per stack, and reading the files that choose one (PLATFORM.md §4.1-4.3, §2.6).
 
 Two stacks run Python apps on BlueKing PaaS:
 
@@ -104,6 +104,11 @@ class Stack:
     short_versions: bool
     """Whether ``python-X.Y`` (without the patch) is accepted."""
     reads_python_version_file: bool
+    missing: str
+    """What the build prints when the runtime is not there (``{runtime}`` and ``{stack}``)."""
+
+    def missing_message(self, version: PythonVersion) -> str:
+        return self.missing.format(runtime=version.runtime, stack=self.name)
 
     def plausible(self, version: PythonVersion) -> bool:
         """Whether a site could host ``version`` for this stack by uploading it."""
@@ -125,6 +130,7 @@ HEROKU_18 = Stack(
     minors=None,
     short_versions=False,
     reads_python_version_file=False,
+    missing="Requested runtime ({runtime}) is not available for this stack ({stack}).",
 )
 
 HEROKU_24 = Stack(
@@ -138,6 +144,7 @@ HEROKU_24 = Stack(
     minors=((3, 9), (3, 10), (3, 11), (3, 12), (3, 13)),
     short_versions=True,
     reads_python_version_file=True,
+    missing="Error: The requested Python version isn't available.",
 )
 
 STACKS = (HEROKU_18, HEROKU_24)
@@ -184,6 +191,11 @@ class Site:
         """The version used when the app names none."""
         return self.stack.default
 
+    @property
+    def servable(self) -> tuple[PythonVersion, ...]:
+        """The hosted runtimes the stack's buildpack accepts."""
+        return tuple(v for v in self.runtimes if self.provides(v))
+
     def provides(self, version: PythonVersion) -> bool:
         """Whether the stack serves ``version`` as written (``3.12`` means any 3.12.x)."""
         if self.stack.minors is not None and version.series not in self.stack.minors:
@@ -202,7 +214,8 @@ def site_of(settings: Mapping[str, Any]) -> Site:
 
 # -- choosing a replacement ------------------------------------------------------------------
 
-def nearest_patch(version: PythonVersion, available: Iterable[PythonVersion]) -> Optional[PythonVersion]:
+def nearest_patch(version: PythonVersion,
+                  available: Iterable[PythonVersion]) -> Optional[PythonVersion]:
     """The available release of the same minor closest to ``version``.
 
     The nearest newer patch first (it only adds fixes), else the newest older one. For a
@@ -236,9 +249,9 @@ def nearest_other_minor(version: PythonVersion,
 
 def python3_runtime(site: Site) -> Optional[PythonVersion]:
     """A Python 3 runtime the site serves: the stack's default if hosted, else the newest."""
-    if site.default in site.runtimes:
+    if site.default in site.servable:
         return site.default
-    threes = [v for v in site.runtimes if v.major == 3]
+    threes = [v for v in site.servable if v.major == 3]
     return max(threes) if threes else None
 
 
