@@ -95,6 +95,14 @@ def test_commit_is_one_commit_on_the_branch_with_the_changes(repo):
     assert git(repo, "fsck", "--no-progress", "--strict") == ""
 
 
+def test_commit_keeps_paths_git_would_otherwise_quote(repo):
+    odd = ['"quoted".txt', "tab\there.txt", "新しい/設定.py", "line\nbreak.txt"]
+    changes = [Change(path, None, b"x\n", None, FILE_MODE) for path in odd]
+    result = commit_changes(gitpython.Repo(repo), "HEAD", changes, MESSAGE)
+    files = tree_files(repo, result.commit)
+    assert all(files[path] == (FILE_MODE, b"x\n") for path in odd)
+
+
 def test_commit_with_the_same_changes_again_changes_nothing(repo):
     repository = gitpython.Repo(repo)
     first = commit_changes(repository, "HEAD", CHANGES, MESSAGE)

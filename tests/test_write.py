@@ -88,6 +88,20 @@ def test_deletes_files(repo):
     assert not (repo / "Procfile").exists()
 
 
+def test_deleting_the_last_file_of_a_directory_removes_the_directory(repo):
+    make_tree(repo, {"deploy/hooks/old.sh": "echo\n", "deploy/keep.txt": "keep\n"})
+    commit_all(repo)
+    write_changes(str(repo), [change("deploy/hooks/old.sh", None, b"echo\n")])
+    assert not (repo / "deploy/hooks").exists()
+    assert (repo / "deploy/keep.txt").read_bytes() == b"keep\n"
+
+
+def test_deleting_a_file_already_gone_is_not_an_error(repo):
+    (repo / "Procfile").unlink()
+    write_changes(str(repo), [change("Procfile", None, b"web: a\n")], allow_dirty=True)
+    assert not (repo / "Procfile").exists()
+
+
 def test_result_is_a_clean_commit_of_the_changes(repo):
     write_changes(str(repo), [change("Procfile", b"web: b\n"), change("requirements.txt", None),
                               change("bin/pre-compile", b"#!/bin/sh\n", None, EXEC_MODE)])

@@ -86,7 +86,8 @@ def _build_tree(repo, base, changes: list[Change]) -> str:
     try:
         env = {"GIT_INDEX_FILE": index_path}
         _git(repo, ["read-tree", base.hexsha], b"", env)
-        _git(repo, ["update-index", "--index-info"], ("\n".join(lines) + "\n").encode(), env)
+        records = "".join(line + "\0" for line in lines).encode("utf-8", "surrogateescape")
+        _git(repo, ["update-index", "-z", "--index-info"], records, env)
         return _git(repo, ["write-tree"], b"", env)
     finally:
         if os.path.exists(index_path):

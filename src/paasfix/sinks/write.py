@@ -70,6 +70,21 @@ def _permissions(full: str, git_mode: int) -> int:
     return current & ~0o111
 
 
+def _remove(root: str, full: str) -> None:
+    """Delete a file, then the directories it leaves empty (git does not keep empty ones)."""
+    try:
+        os.unlink(full)
+    except FileNotFoundError:
+        pass
+    directory = os.path.dirname(full)
+    while directory != root and directory.startswith(root + os.sep):
+        try:
+            os.rmdir(directory)
+        except OSError:
+            break
+        directory = os.path.dirname(directory)
+
+
 def write_changes(root: str, changes: list[Change], allow_dirty: bool = False) -> None:
     """Apply ``changes`` under ``root``; every check runs before the first byte is written."""
     root = os.path.realpath(root)
@@ -82,7 +97,7 @@ def write_changes(root: str, changes: list[Change], allow_dirty: bool = False) -
     targets = [(change, _target(root, change.path)) for change in changes]
     for change, full in targets:
         if change.new is None:
-            os.unlink(full)
+            _remove(root, full)
             continue
         directory = os.path.dirname(full)
         os.makedirs(directory, exist_ok=True)
