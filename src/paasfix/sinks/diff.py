@@ -6,19 +6,13 @@ import difflib
 from typing import Iterable, Optional
 
 from ..runner import Change
+from ..text import split_lines
 
 CONTEXT = 3
 
 
 def _lines(raw: Optional[bytes]) -> list[str]:
-    if not raw:
-        return []
-    text = raw.decode("utf-8", "surrogateescape")
-    lines = text.split("\n")
-    out = [line + "\n" for line in lines[:-1]]
-    if lines[-1]:
-        out.append(lines[-1])
-    return out
+    return split_lines(raw.decode("utf-8", "surrogateescape")) if raw else []
 
 
 def _range(start: int, stop: int) -> str:
