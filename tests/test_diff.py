@@ -176,3 +176,19 @@ def test_utf16_file(tmp_path):
     bom = codecs.BOM_UTF16_LE
     apply_and_compare(tmp_path, {"Procfile": bom + "web: a\r\n".encode("utf-16-le")},
                       [Edit("Procfile", bom + "web: a\r\nworker: b\r\n".encode("utf-16-le"))])
+
+
+def test_a_file_moved_unchanged_is_a_rename(tmp_path):
+    patch = apply_and_compare(tmp_path, {"Requirements.txt": "flask\n", "app.py": "x = 1\n"},
+                              [Edit("Requirements.txt", None), Edit("requirements.txt", b"flask\n")])
+    assert patch == ("diff --git a/Requirements.txt b/requirements.txt\n"
+                     "similarity index 100%\n"
+                     "rename from Requirements.txt\nrename to requirements.txt\n")
+
+
+def test_a_moved_file_keeps_its_mode_change(tmp_path):
+    patch = apply_and_compare(tmp_path, {"bin/pre_compile": "echo\n"},
+                              [Edit("bin/pre_compile", None),
+                               Edit("bin/pre-compile", b"echo\n", EXEC_MODE)])
+    assert "old mode 100644\nnew mode 100755\n" in patch
+    assert "rename to bin/pre-compile" in patch

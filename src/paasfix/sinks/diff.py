@@ -62,5 +62,30 @@ def file_diff(change: Change) -> str:
     return "".join(out)
 
 
+def _rename_diff(deleted: Change, created: Change) -> str:
+    out = [f"diff --git a/{deleted.path} b/{created.path}\n"]
+    if deleted.old_mode != created.new_mode:
+        out.append(f"old mode {deleted.old_mode:o}\nnew mode {created.new_mode:o}\n")
+    out.append(f"similarity index 100%\nrename from {deleted.path}\nrename to {created.path}\n")
+    return "".join(out)
+
+
 def unified_diff(changes: Iterable[Change]) -> str:
-    return "".join(file_diff(change) for change in changes)
+    """The patch of ``changes``; a file deleted and created elsewhere unchanged is a rename."""
+    changes = list(changes)
+    created = {}
+    for change in changes:
+        if change.old is None and change.new is not None:
+            created.setdefault(change.new, change)
+    renamed = {}
+    for change in changes:
+        if change.new is None and change.old in created and created[change.old].path not in renamed:
+            renamed[created.pop(change.old).path] = change
+    moved_away = {deleted.path for deleted in renamed.values()}
+    out = []
+    for change in changes:
+        if change.path in renamed:
+            out.append(_rename_diff(renamed[change.path], change))
+        elif change.path not in moved_away:
+            out.append(file_diff(change))
+    return "".join(out)
