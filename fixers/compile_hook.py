@@ -85,7 +85,7 @@ class CompileHookFixer(Fixer):
     """
 
     id = "fix-compile-hook"
-    title = "a compile hook that the build ignores or cannot run"
+    title = "A compile hook that the build ignores or cannot run"
     safety = SAFE
     severity = ERROR
     order = 90

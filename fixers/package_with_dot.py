@@ -61,7 +61,7 @@ class PackageWithDot(Fixer):
     """
 
     id = "fix-python-package-with-dot"
-    title = "requirement names with dots are not found by old pip"
+    title = "Requirement names with dots are not found by old pip"
     safety = SAFE
     severity = WARNING
     log_patterns = (

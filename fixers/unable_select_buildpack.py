@@ -157,7 +157,7 @@ class UnableSelectBuildpack(Fixer):
     """
 
     id = "fix-unable-select-buildpack"
-    title = "the build directory has no dependency file the buildpack detects"
+    title = "The build directory has no dependency file the buildpack detects"
     safety = SAFE
     severity = ERROR
     order = 30
