@@ -66,7 +66,8 @@ def _git(repo, args: list[str], stdin: bytes, env: dict[str, str]) -> str:
     return result.stdout.decode().strip()
 
 
-def _is_ours(commit) -> bool:
+def is_ours(commit) -> bool:
+    """Whether paasfix made this commit (its message carries the trailer)."""
     return TRAILER in commit.message
 
 
@@ -133,7 +134,7 @@ def commit_changes(repo, base_rev: str, changes: list[Change], message: str,
     if existing is not None:
         if existing.tree.hexsha == tree and [p.hexsha for p in existing.parents] == [base.hexsha]:
             return CommitResult(branch, existing.hexsha, False)
-        if not _is_ours(existing):
+        if not is_ours(existing):
             raise PaasfixError(f"branch '{branch}' already exists and its last commit was not made "
                                "by paasfix; choose another name with --branch")
     sha = _git(repo, ["commit-tree", tree, "-p", base.hexsha], message.encode("utf-8"),
