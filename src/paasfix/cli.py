@@ -213,6 +213,25 @@ def list_fixers():
         click.echo(f"{cls.id:<{width}}  {safety:<6}  {cls.title}")
 
 
+def lazy_command(name: str, target: str, short_help: str) -> None:
+    """Add a command whose module (``target`` is ``"module:command"``) is imported only when
+    it runs, so that its dependencies (git, forge clients) never slow down the others."""
+
+    @cli.command(name=name, short_help=short_help, add_help_option=False,
+                 context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+    @click.pass_context
+    def command(ctx: click.Context) -> None:
+        import importlib
+
+        module, _, attr = target.partition(":")
+        real = getattr(importlib.import_module(module), attr)
+        real.main(ctx.args, prog_name=ctx.command_path, standalone_mode=False)
+
+
+lazy_command("mr", "paasfix.bot.cli:mr",
+             "Open, update or close the bot's merge request for one repository.")
+
+
 def main(argv: Optional[list[str]] = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv

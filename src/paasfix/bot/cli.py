@@ -1,0 +1,121 @@
+"""``paasfix mr REPO``: the bot for one repository. Imported only when the command runs, so
+``paasfix check`` never loads git or forge clients.
+
+Exit status: 0 when the repository is where it should be (whatever the outcome), 1 when
+someone else's commits on the bot's branch stopped it, 2 on an error.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from typing import Callable, Optional
+
+import click
+
+from ..forge import FORGES, connect, split_repository
+from ..forge.base import Forge, redact
+from ..sinks.commit import DEFAULT_BRANCH
+from .run import DEFAULT_OPT_OUT_LABEL, BotOptions, Outcome, RepoResult, run_repository
+
+
+def bot_options(func: Callable) -> Callable:
+    """Options shared by the bot's commands (``mr`` and ``fleet``)."""
+    decorators = [
+        click.option("--forge", "forge_kind", type=click.Choice(sorted(FORGES)),
+                     default="gitlab", show_default=True, envvar="PAASFIX_FORGE",
+                     help="The forge's kind (or PAASFIX_FORGE)."),
+        click.option("--url", metavar="URL",
+                     help="The forge's URL (default: PAASFIX_GITLAB_URL, CI_SERVER_URL, "
+                          "then https://gitlab.com)."),
+        click.option("--branch", default=DEFAULT_BRANCH, show_default=True,
+                     help="The bot's branch in each repository."),
+        click.option("--opt-out-label", default=DEFAULT_OPT_OUT_LABEL, show_default=True,
+                     help="A project with this label is left alone ('' for none)."),
+        click.option("--label", "labels", multiple=True, metavar="NAME",
+                     help="Put this label on the merge requests the bot opens (repeatable)."),
+        click.option("--select", multiple=True, metavar="IDS", help="Only these fixers."),
+        click.option("--ignore", multiple=True, metavar="IDS", help="Skip these fixers."),
+        click.option("--unsafe-fixes", is_flag=True, default=None,
+                     help="Also apply fixes that may change behaviour."),
+        click.option("--dry-run", is_flag=True,
+                     help="Push nothing and write nothing to the forge; print the diff."),
+        click.option("-v", "--verbose", is_flag=True, help="Log each step on standard error."),
+        click.option("--debug", is_flag=True, help="Show tracebacks."),
+    ]
+    for decorator in reversed(decorators):
+        func = decorator(func)
+    return func
+
+
+def _ids(values) -> Optional[list[str]]:
+    found = [item.strip() for value in values for item in value.split(",") if item.strip()]
+    return found or None
+
+
+def make_options(branch, opt_out_label, labels, select, ignore, unsafe_fixes, dry_run,
+                 debug) -> BotOptions:
+    return BotOptions(branch=branch, dry_run=dry_run, opt_out_label=opt_out_label or None,
+                      labels=tuple(labels), select=_ids(select), ignore=_ids(ignore),
+                      unsafe_fixes=unsafe_fixes, debug=debug)
+
+
+class _Redacting(logging.Filter):
+    def __init__(self, forge: Forge):
+        super().__init__()
+        self.forge = forge
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = self.forge.redact(record.getMessage())
+        record.args = ()
+        return True
+
+
+def setup_logging(forge: Forge, verbose: bool) -> None:
+    """Log the bot's steps on standard error, with the forge's secrets redacted."""
+    if not verbose:
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(_Redacting(forge))
+    handler.setFormatter(logging.Formatter("paasfix: %(message)s"))
+    logger = logging.getLogger("paasfix")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
+
+def exit_code(results: list[RepoResult]) -> int:
+    if any(r.outcome == Outcome.ERROR for r in results):
+        return 2
+    return 1 if any(r.outcome == Outcome.BLOCKED for r in results) else 0
+
+
+def result_line(result: RepoResult) -> str:
+    where = f" {result.merge_request}" if result.merge_request else ""
+    return f"{result.repository}: {result.outcome.value}{where} ({result.message})"
+
+
+@click.command(name="mr", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("repository")
+@bot_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
+def mr(repository, forge_kind, url, branch, opt_out_label, labels, select, ignore,
+       unsafe_fixes, dry_run, verbose, debug, fmt):
+    """Open, update or close the bot's merge request for one REPOSITORY (a path such as
+    group/app, or its URL). The token comes from PAASFIX_GITLAB_TOKEN or GITLAB_TOKEN."""
+    url, path = split_repository(repository, url)
+    forge = connect(forge_kind, url)
+    setup_logging(forge, verbose)
+    options = make_options(branch, opt_out_label, labels, select, ignore, unsafe_fixes,
+                           dry_run, debug)
+    result = run_repository(forge, path, options)
+    if fmt == "json":
+        click.echo(redact(json.dumps(result.to_dict(), indent=2, ensure_ascii=False),
+                          forge.secrets()))
+    else:
+        if result.diff:
+            sys.stdout.buffer.write(forge.redact(result.diff).encode("utf-8", "surrogateescape"))
+            sys.stdout.flush()
+        click.echo(result_line(result), err=dry_run)
+    sys.exit(exit_code([result]))
