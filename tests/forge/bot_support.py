@@ -1,0 +1,141 @@
+"""A local forge with repositories in it, and what people do to them, for the bot's tests.
+
+:class:`Scene` owns a :class:`local_forge.LocalForge` (real git over smart HTTP) with a fake
+REST API, creates projects from the sample repositories (a bare repository served by
+``git http-backend``), and plays the humans: commits pushed to a branch with real git, merge
+requests closed in the fake's state. Everything the bot prints or returns is kept in
+:attr:`Scene.outputs`, so the token check can read it all.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Mapping, Optional
+
+from cli_helpers import GIT_IDENTITY, SAMPLES, git, init_repo
+from local_forge import LocalForge
+
+from paasfix.bot.run import BotOptions, RepoResult, run_repository
+from paasfix.forge.retry import Backoff
+from paasfix.sinks.commit import DEFAULT_BRANCH
+
+TOKEN = "glpat-Zq81vXk3TmN0Hj5Ywe9R"
+"""Distinctive, so that any copy of it in any output is found."""
+
+
+def basic_header(user: str, token: str = TOKEN) -> str:
+    return "Basic " + base64.b64encode(f"{user}:{token}".encode()).decode()
+
+
+def token_forms(token: str = TOKEN) -> list[str]:
+    """The token and every encoding of it a careless program might print."""
+    return [token] + [basic_header(user, token).split(" ", 1)[1]
+                      for user in ("oauth2", "x-access-token", "paasfix-bot")]
+
+
+class Scene:
+    def __init__(self, tmp: Path, server: LocalForge, forge_class, api):
+        self.tmp = tmp
+        self.server = server
+        self.forge_class = forge_class
+        self.api = api
+        self.sleeps: list[float] = []
+        self.outputs: list[str] = []
+        self._work = 0
+
+    # Repositories
+
+    def bare(self, path: str) -> Path:
+        return self.server.git_root / f"{path}.git"
+
+    def add_repo(self, path: str, sample: str = "django-celery-procfile",
+                 extra: Optional[Mapping[str, str]] = None, **project):
+        """A project whose default branch ``main`` holds the sample (plus ``extra`` files)."""
+        work = self.tmp / "seed" / path
+        init_repo(work, SAMPLES / sample)
+        if extra:
+            self._write(work, extra)
+            self._commit(work, "extra files")
+        self.bare(path).parent.mkdir(parents=True, exist_ok=True)
+        result = git(self.tmp, "clone", "-q", "--bare", str(work), str(self.bare(path)))
+        assert result.returncode == 0, result.stderr
+        return self.api.add_project(path, **project)
+
+    def tip(self, path: str, branch: str = DEFAULT_BRANCH) -> Optional[str]:
+        result = git(self.bare(path), "rev-parse", "--verify", "-q", f"refs/heads/{branch}")
+        return result.stdout.strip() or None
+
+    def show(self, path: str, rev: str, fmt: str = "%B") -> str:
+        return git(self.bare(path), "show", "-s", f"--format={fmt}", rev).stdout
+
+    def clone(self, path: str, branch: str = "main") -> Path:
+        """A work tree of ``branch``, straight from the bare repository (as a person would)."""
+        self._work += 1
+        work = self.tmp / f"work{self._work}"
+        result = git(self.tmp, "clone", "-q", "--branch", branch, str(self.bare(path)), str(work))
+        assert result.returncode == 0, result.stderr
+        return work
+
+    def human_push(self, path: str, branch: str, files: Mapping[str, Optional[str]],
+                   message: str = "A change by a person") -> str:
+        """Commit ``files`` (None deletes) on ``branch`` as a person and push it."""
+        work = self.clone(path, branch)
+        self._write(work, files)
+        self._commit(work, message)
+        result = git(work, "push", "-q", "origin", f"HEAD:refs/heads/{branch}")
+        assert result.returncode == 0, result.stderr
+        return self.tip(path, branch)
+
+    @staticmethod
+    def _write(work: Path, files: Mapping[str, Optional[str]]) -> None:
+        for rel, text in files.items():
+            target = work / rel
+            if text is None:
+                target.unlink()
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text)
+
+    @staticmethod
+    def _commit(work: Path, message: str) -> None:
+        for args in (("add", "-A"), ("commit", "-q", "-m", message)):
+            result = git(work, *args)
+            assert result.returncode == 0, result.stderr
+
+    # Running the bot
+
+    def forge(self, token: str = TOKEN, attempts: int = 4):
+        backoff = Backoff(attempts=attempts, base=1.0, sleep=self.sleeps.append)
+        return self.forge_class(self.server.url, token, backoff)
+
+    def run(self, path: str, token: str = TOKEN, attempts: int = 4, **options) -> RepoResult:
+        result = run_repository(self.forge(token, attempts), path, BotOptions(**options))
+        self.outputs.append(json.dumps(result.to_dict()))
+        return result
+
+    def cli(self, *args: str, token: str = TOKEN) -> subprocess.CompletedProcess:
+        """The real ``paasfix`` command, with the token and URL in its environment only."""
+        kind = self.forge_class.kind.upper()
+        env = {**os.environ, **GIT_IDENTITY, "NO_COLOR": "1",
+               f"PAASFIX_{kind}_TOKEN": token, f"PAASFIX_{kind}_URL": self.server.url}
+        result = subprocess.run([sys.executable, "-m", "paasfix", *args], capture_output=True,
+                                text=True, env=env, check=False)
+        self.outputs += [result.stdout, result.stderr]
+        return result
+
+
+def git_recorder(bin_dir: Path, log: Path) -> str:
+    """A ``git`` in ``bin_dir`` that appends its argv to ``log`` and runs the real git; put
+    ``bin_dir`` first on PATH to see every git command line the bot and the server run."""
+    real = shutil.which("git")
+    bin_dir.mkdir(parents=True, exist_ok=True)
+    script = bin_dir / "git"
+    script.write_text(f'#!/bin/sh\nprintf "%s\\n" "$*" >> "{log}"\nexec "{real}" "$@"\n')
+    script.chmod(0o755)
+    return str(bin_dir)
