@@ -5,6 +5,22 @@ REST API, creates projects from the sample repositories (a bare repository serve
 ``git http-backend``), and plays the humans: commits pushed to a branch with real git, merge
 requests closed in the fake's state. Everything the bot prints or returns is kept in
 :attr:`Scene.outputs`, so the token check can read it all.
+
+The scenarios run against every fake forge. A fake forge (``fake_gitlab.FakeGitLab``) is made
+with ``(url, token, git_root)``, serves its bare repositories as ``{git_root}/{path}.git`` at
+``{url}/git/{path}.git``, and offers:
+
+- ``kind`` (the :attr:`paasfix.forge.base.Forge.kind` it imitates), ``handle(...)`` for
+  :class:`local_forge.LocalForge`, ``calls`` (every ``(method, path)`` answered) and
+  ``unknown`` (requests for endpoints it does not implement);
+- ``add_project(path, default_branch="main", archived=False, labels=())``;
+- ``merge_requests(path)``: oldest first, as dicts with ``number``, ``state`` (``open``,
+  ``closed``, ``merged``), ``title``, ``description``, ``source_branch``, ``target_branch``,
+  ``labels``, ``web_url`` and ``updated_at``;
+- ``comments(path, number)``: their bodies; ``close_merge_request(path, number)``, as the owner;
+- ``fail(endpoint, status, times=1, headers=None, message=None)`` with an endpoint named
+  ``repository``, ``labels``, ``list merge requests``, ``create merge request`` or
+  ``group repositories``.
 """
 
 from __future__ import annotations
@@ -41,6 +57,7 @@ def token_forms(token: str = TOKEN) -> list[str]:
 
 class Scene:
     def __init__(self, tmp: Path, server: LocalForge, forge_class, api):
+        self.kind = forge_class.kind
         self.tmp = tmp
         self.server = server
         self.forge_class = forge_class
@@ -66,6 +83,9 @@ class Scene:
         result = git(self.tmp, "clone", "-q", "--bare", str(work), str(self.bare(path)))
         assert result.returncode == 0, result.stderr
         return self.api.add_project(path, **project)
+
+    def merge_requests(self, path: str, state: Optional[str] = None) -> list[dict]:
+        return [mr for mr in self.api.merge_requests(path) if state in (None, mr["state"])]
 
     def tip(self, path: str, branch: str = DEFAULT_BRANCH) -> Optional[str]:
         result = git(self.bare(path), "rev-parse", "--verify", "-q", f"refs/heads/{branch}")
@@ -120,10 +140,13 @@ class Scene:
         return result
 
     def cli(self, *args: str, token: str = TOKEN) -> subprocess.CompletedProcess:
-        """The real ``paasfix`` command, with the token and URL in its environment only."""
-        kind = self.forge_class.kind.upper()
-        env = {**os.environ, **GIT_IDENTITY, "NO_COLOR": "1",
-               f"PAASFIX_{kind}_TOKEN": token, f"PAASFIX_{kind}_URL": self.server.url}
+        """The real ``paasfix`` command, with the token and URL in its environment only (and
+        none of the developer's own forge variables)."""
+        cls = self.forge_class
+        env = {name: value for name, value in os.environ.items()
+               if name not in cls.token_variables + cls.url_variables}
+        env.update(GIT_IDENTITY, NO_COLOR="1", PAASFIX_FORGE=self.kind,
+                   **{cls.token_variables[0]: token, cls.url_variables[0]: self.server.url})
         result = subprocess.run([sys.executable, "-m", "paasfix", *args], capture_output=True,
                                 text=True, env=env, check=False)
         self.outputs += [result.stdout, result.stderr]

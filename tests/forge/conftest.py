@@ -1,6 +1,7 @@
-"""Fixtures for the bot's tests: a local GitLab on 127.0.0.1 per test, and a check after every
-test that the token appears in nothing anyone could read: captured output (of this process
-and of every subprocess), log records, results, request lines, and git command lines."""
+"""Fixtures for the bot's tests: a local forge on 127.0.0.1 per test, for each fake forge, and
+a check after every test that the token appears in nothing anyone could read: captured output
+(of this process and of every subprocess), log records, results, request lines, and git
+command lines."""
 
 from __future__ import annotations
 
@@ -12,7 +13,10 @@ from bot_support import TOKEN, Scene, basic_header, git_recorder, token_forms
 from fake_gitlab import FakeGitLab
 from local_forge import serve
 
-from paasfix.forge.gitlab import GitLab
+from paasfix.forge import forge_class
+
+FAKES = {"gitlab": FakeGitLab}
+"""Forge kind -> the fake that imitates it; the scenarios run against each."""
 
 
 @pytest.fixture
@@ -24,13 +28,15 @@ def git_argv_log(tmp_path, monkeypatch):
     return log
 
 
-@pytest.fixture
-def gitlab(tmp_path, git_argv_log, capfd, caplog):
+@pytest.fixture(params=sorted(FAKES))
+def scene(request, tmp_path, git_argv_log, capfd, caplog):
     caplog.set_level(logging.DEBUG)
+    cls = forge_class(request.param)
+    fake = FAKES[request.param]
     root = tmp_path / "forge"
     root.mkdir()
-    server = serve(root, basic_header("oauth2"), lambda url: FakeGitLab(url, TOKEN, root))
-    scene = Scene(tmp_path, server, GitLab, server.api)
+    server = serve(root, basic_header(cls.git_username), lambda url: fake(url, TOKEN, root))
+    scene = Scene(tmp_path, server, cls, server.api)
     try:
         yield scene
     finally:

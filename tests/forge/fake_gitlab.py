@@ -13,7 +13,8 @@ or URL-encoded path), ``GET /groups/:id/projects`` (``include_subgroups``, ``arc
 ``PRIVATE-TOKEN`` header (or ``Authorization: Bearer``).
 
 Tests change the state directly to play the people: close a merge request, add a label; and
-queue answers such as 429 with ``Retry-After`` or 500 with :meth:`FakeGitLab.fail`.
+queue answers such as 429 with ``Retry-After`` or 500 with :meth:`FakeGitLab.fail`. The
+methods tests use are the fake-forge contract described in ``bot_support.py``.
 """
 
 from __future__ import annotations
@@ -24,10 +25,21 @@ import subprocess
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 from urllib.parse import parse_qs, quote, unquote, urlencode
 
 JSON = {"Content-Type": "application/json"}
+
+ENDPOINTS = {
+    "repository": ("GET", r"^/api/v4/projects/[^/]+$"),
+    "labels": ("GET", r"^/api/v4/projects/[^/]+/labels$"),
+    "list merge requests": ("GET", r"^/api/v4/projects/[^/]+/merge_requests$"),
+    "create merge request": ("POST", r"^/api/v4/projects/[^/]+/merge_requests$"),
+    "group repositories": ("GET", r"^/api/v4/groups/[^/]+/projects$"),
+}
+"""Endpoints by the names of the fake-forge contract, for :meth:`FakeGitLab.fail`."""
+
+_STATES = {"opened": "open", "closed": "closed", "merged": "merged", "locked": "open"}
 
 
 @dataclass
@@ -62,6 +74,8 @@ class HttpError(Exception):
 
 
 class FakeGitLab:
+    kind = "gitlab"
+
     def __init__(self, url: str, token: str, git_root: Path):
         self.url = url
         self.token = token
@@ -78,28 +92,39 @@ class FakeGitLab:
 
     # What tests use to set the scene
 
-    def add_project(self, path: str, default_branch: Optional[str] = "main", **kwargs) -> Project:
+    def add_project(self, path: str, default_branch: Optional[str] = "main",
+                    archived: bool = False, labels: Sequence[str] = ()) -> Project:
         project = Project(id=len(self.projects) + 1, path=path, default_branch=default_branch,
-                          **kwargs)
+                          archived=archived, labels=list(labels))
         self.projects[project.id] = project
         return project
 
     def project(self, path: str) -> Project:
         return next(p for p in self.projects.values() if p.path == path)
 
-    def fail(self, method: str, path_pattern: str, status: int, times: int = 1,
+    def fail(self, endpoint: str, status: int, times: int = 1,
              headers: Optional[dict[str, str]] = None, message: Optional[str] = None) -> None:
-        """Answer the next ``times`` matching requests with ``status``."""
-        self.faults.append(Fault(method, re.compile(path_pattern), status, headers or {}, times,
+        """Answer the next ``times`` requests to ``endpoint`` (a name in :data:`ENDPOINTS`)
+        with ``status``."""
+        method, pattern = ENDPOINTS[endpoint]
+        self.faults.append(Fault(method, re.compile(pattern), status, headers or {}, times,
                                  message or f"{status} injected"))
 
-    def close_merge_request(self, path: str, iid: int) -> None:
-        """As the owner closing it in the web interface, without merging."""
-        mr = self._mr(self.project(path), iid)
-        mr.update(state="closed", closed_at=self._now(), updated_at=self._now())
+    def merge_requests(self, path: str) -> list[dict]:
+        """The project's merge requests, oldest first, in the contract's terms."""
+        return [{"number": mr["iid"], "state": _STATES[mr["state"]], "title": mr["title"],
+                 "description": mr["description"], "source_branch": mr["source_branch"],
+                 "target_branch": mr["target_branch"], "labels": mr["labels"],
+                 "web_url": mr["web_url"], "updated_at": mr["updated_at"]}
+                for mr in self.project(path).merge_requests]
 
-    def open_merge_requests(self, path: str) -> list[dict]:
-        return [mr for mr in self.project(path).merge_requests if mr["state"] == "opened"]
+    def comments(self, path: str, number: int) -> list[str]:
+        return [note["body"] for note in self.notes.get((self.project(path).id, number), [])]
+
+    def close_merge_request(self, path: str, number: int) -> None:
+        """As the owner closing it in the web interface, without merging."""
+        mr = self._mr(self.project(path), number)
+        mr.update(state="closed", closed_at=self._now(), updated_at=self._now())
 
     # The HTTP side
 
