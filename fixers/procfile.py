@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Optional
 
 from paasfix import platform
+from paasfix.django import (CannotInfer, default_settings_module, find_manage_py,
+                            follow_star_imports, imported_modules, is_django_manage, mentions,
+                            module_file, parsed, relative, string_value, top_level)
 from paasfix.fixer import ERROR, INFO, SAFE, WARNING, Edit, Example, Finding, Fixer
 from paasfix.project import Project, YamlFile
 from paasfix.text import new_text_file
@@ -19,10 +22,6 @@ from paasfix.yamlio import YamlProblem, dump_new, platform_load
 APP_DESC = "app_desc.yaml"
 BIND = "-b :$PORT --log-file -"
 """gunicorn listens on the port the platform gives every process (PLATFORM.md §1.6)."""
-
-MANAGE_PY_LEVELS = 2
-"""How many directory levels below the build directory hold a manage.py the build finds
-(its ``find -maxdepth 3`` counts the file itself as a level)."""
 
 WSGI_MODULES = ("app.py", "wsgi.py", "main.py", "server.py", "application.py")
 WSGI_NAMES = ("app", "application")
@@ -38,7 +37,6 @@ CELERY_MODULES = ("celery_app.py", "tasks.py", "worker.py")
 """Where a non-Django application usually keeps its Celery app, besides its web module."""
 BEAT_SETTINGS = frozenset({"CELERY_BEAT_SCHEDULE", "CELERYBEAT_SCHEDULE", "beat_schedule",
                            "CELERY_BEAT_SCHEDULER", "CELERYBEAT_SCHEDULER", "beat_scheduler"})
-MAX_SETTINGS_FILES = 20
 
 OTHER_LANGUAGES = (("package.json", "NodeJS"), ("go.mod", "Go"), ("composer.json", "PHP"),
                    ("index.php", "PHP"), ("pom.xml", "Java"), ("build.gradle", "Java"))
@@ -49,36 +47,10 @@ OTHER_TEMPLATE = {"web": "<the command that starts your web server on $PORT>"}
 # -- reading Python without running it -------------------------------------------------------
 
 
-class CannotInfer(Exception):
-    """Why paasfix cannot be sure how the application starts."""
-
-
-def _is_main_guard(node: ast.stmt) -> bool:
-    """``if __name__ == "__main__":``, which does not run when a server imports the module."""
-    test = getattr(node, "test", None)
-    return isinstance(node, ast.If) and isinstance(test, ast.Compare) \
-        and isinstance(test.left, ast.Name) and test.left.id == "__name__"
-
-
-def _top_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
-    """Statements that run on import: the module's own, and those in top-level ``if`` and
-    ``try`` blocks, except a ``__main__`` guard."""
-    for node in body:
-        if _is_main_guard(node):
-            continue
-        yield node
-        if isinstance(node, ast.If):
-            yield from _top_level(node.body + node.orelse)
-        elif isinstance(node, ast.Try):
-            yield from _top_level(node.body + node.orelse + node.finalbody)
-            for handler in node.handlers:
-                yield from _top_level(handler.body)
-
-
 def _bindings(tree: ast.Module) -> dict[str, ast.AST]:
     """Names the module binds at its top level, each with the last statement that binds it."""
     bound: dict[str, ast.AST] = {}
-    for node in _top_level(tree.body):
+    for node in top_level(tree.body):
         if isinstance(node, ast.Assign):
             for target in node.targets:
                 if isinstance(target, ast.Name):
@@ -109,23 +81,6 @@ def _assigned_value(node: ast.AST) -> Optional[ast.AST]:
     return node.value if isinstance(node, (ast.Assign, ast.AnnAssign)) else None
 
 
-def _imported_modules(tree: ast.Module) -> list[str]:
-    """Absolute modules imported anywhere in the module, as written."""
-    found = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found += [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            found.append(node.module)
-    return found
-
-
-def _string(node: Optional[ast.AST]) -> Optional[str]:
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    return None
-
-
 def _is_empty_literal(node: Optional[ast.AST]) -> bool:
     if isinstance(node, ast.Dict):
         return not node.keys
@@ -150,8 +105,8 @@ def _stored_names(node: ast.AST) -> Iterator[tuple[str, Optional[ast.AST]]]:
             yield target.id, value
         elif isinstance(target, ast.Attribute):
             yield target.attr, value
-        elif isinstance(target, ast.Subscript) and _string(target.slice) is not None:
-            yield _string(target.slice), value
+        elif isinstance(target, ast.Subscript) and string_value(target.slice) is not None:
+            yield string_value(target.slice), value
 
 
 def _sets_any(trees: Iterable[ast.Module], names: frozenset) -> bool:
@@ -175,39 +130,11 @@ def _literal_setting(trees: Iterable[ast.Module], name: str) -> Any:
     return found
 
 
-def _mentions(trees: Iterable[ast.Module], text: str) -> bool:
-    """Whether a string literal equals ``text`` or a module named ``text`` is imported."""
-    for tree in trees:
-        if any(module.split(".")[0] == text for module in _imported_modules(tree)):
-            return True
-        if any(_string(node) == text for node in ast.walk(tree)):
-            return True
-    return False
-
-
 def _celery_instance(tree: ast.Module) -> Optional[str]:
     """The top-level name bound to ``Celery(...)``, if the module creates one."""
     for name, node in _bindings(tree).items():
         if _called_name(_assigned_value(node)) == "Celery":
             return name
-    return None
-
-
-def _parsed(project: Project, path: str) -> ast.Module:
-    tree = project.python_ast(path)
-    if tree is None:
-        raise CannotInfer(f"{path} does not parse as Python, so paasfix cannot tell what it runs")
-    return tree
-
-
-def _module_file(project: Project, base: str, dotted: str) -> Optional[str]:
-    """The file of module ``dotted`` when ``base`` is on the import path (module or package)."""
-    parts = dotted.split(".")
-    if not all(part.isidentifier() for part in parts):
-        return None
-    for path in (join(base, *parts[:-1], parts[-1] + ".py"), join(base, *parts, "__init__.py")):
-        if project.is_file(path):
-            return path
     return None
 
 
@@ -222,97 +149,20 @@ class Inference:
     notes: list[str] = field(default_factory=list)
 
 
-def _relative(project: Project, path: str) -> str:
-    """``path`` relative to the build directory."""
-    base = project.build_dir
-    return path[len(base) + 1:] if base and path.startswith(base + "/") else path
-
-
-def find_manage_py(project: Project) -> Optional[str]:
-    """The manage.py the build would use: the shallowest one up to three levels down."""
-    found: list[str] = []
-    found_level: Optional[int] = None
-    for directory in project.tree.walk_dirs(project.build_dir, MANAGE_PY_LEVELS):
-        rel = _relative(project, directory) if directory != project.build_dir else ""
-        level = rel.count("/") + 1 if rel else 0
-        if found_level is not None and level > found_level:
-            break
-        path = join(directory, "manage.py")
-        if project.is_file(path):
-            found.append(path)
-            found_level = level
-    if len(found) > 1:
-        raise CannotInfer(f"there are several manage.py files at the same depth "
-                          f"({', '.join(found)}), so paasfix cannot tell which is the application")
-    return found[0] if found else None
-
-
-def _is_django_manage(tree: ast.Module) -> bool:
-    return _mentions([tree], "DJANGO_SETTINGS_MODULE") or _mentions([tree], "django")
-
-
-def _settings_module(tree: ast.Module, path: str) -> str:
-    """The DJANGO_SETTINGS_MODULE manage.py sets by default."""
-    values: set[Optional[str]] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-                and node.func.attr == "setdefault" and len(node.args) == 2 \
-                and _string(node.args[0]) == "DJANGO_SETTINGS_MODULE":
-            values.add(_string(node.args[1]))
-        for name, value in _stored_names(node):
-            if name == "DJANGO_SETTINGS_MODULE" and isinstance(node, ast.Assign) \
-                    and isinstance(node.targets[0], ast.Subscript):
-                values.add(_string(value))
-    if None in values:
-        raise CannotInfer(f"{path} computes DJANGO_SETTINGS_MODULE at run time")
-    if not values:
-        raise CannotInfer(f"{path} does not set a default DJANGO_SETTINGS_MODULE")
-    if len(values) > 1:
-        choices = ", ".join(sorted(values))
-        raise CannotInfer(f"{path} chooses between the settings modules {choices}")
-    return values.pop()
-
-
 def _settings_trees(project: Project, code_dir: str, settings: str) -> list[ast.Module]:
-    """The settings module, the modules it star-imports, the rest of a settings package, and
-    the BlueKing framework's ``config/default.py``; files that do not parse are left out."""
-    start = _module_file(project, code_dir, settings)
-    queue = [start] if start else []
+    """The settings module and the modules it takes settings from, the rest of a settings
+    package, and the BlueKing framework's ``config/default.py``; files that do not parse are
+    left out."""
+    start = module_file(project, code_dir, settings)
+    starts = [start] if start else []
     if start and start.endswith("/__init__.py"):
         package = posixpath.dirname(start)
-        queue += [join(package, name) for name in project.listdir(package) if name.endswith(".py")]
+        starts += [join(package, name) for name in project.listdir(package) if name.endswith(".py")]
     blueapps_defaults = join(code_dir, "config", "default.py")
     if project.is_file(blueapps_defaults):
-        queue.append(blueapps_defaults)
-    seen: list[str] = []
-    trees = []
-    while queue and len(seen) < MAX_SETTINGS_FILES:
-        path = queue.pop(0)
-        if path in seen:
-            continue
-        seen.append(path)
-        tree = project.python_ast(path)
-        if tree is None:
-            continue
-        trees.append(tree)
-        for node in tree.body:
-            if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names):
-                target = _import_target(project, code_dir, path, node)
-                if target:
-                    queue.append(target)
-    return trees
-
-
-def _import_target(project: Project, code_dir: str, importer: str,
-                   node: ast.ImportFrom) -> Optional[str]:
-    if node.level == 0:
-        return _module_file(project, code_dir, node.module or "")
-    package = posixpath.dirname(importer)
-    for _ in range(node.level - 1):
-        package = posixpath.dirname(package)
-    if not node.module:
-        return None
-    return _module_file(project, package, node.module)
+        starts.append(blueapps_defaults)
+    paths = follow_star_imports(project, code_dir, starts)
+    return [tree for tree in map(project.python_ast, paths) if tree is not None]
 
 
 def _wsgi_target(project: Project, code_dir: str, settings: str,
@@ -328,12 +178,12 @@ def _wsgi_target(project: Project, code_dir: str, settings: str,
                    for end in range(len(parts) - 1, -1, -1)]
     looked = []
     for module, attribute in dict.fromkeys(candidates):
-        path = _module_file(project, code_dir, module)
+        path = module_file(project, code_dir, module)
         if path is None:
             looked.append(join(code_dir, *module.split(".")) + ".py")
             continue
         looked.append(path)
-        if attribute in _bindings(_parsed(project, path)):
+        if attribute in _bindings(parsed(project, path)):
             return module if attribute == "application" else f"{module}:{attribute}"
     raise CannotInfer(f"found no WSGI `application` for the settings {settings} "
                       f"(looked in {', '.join(dict.fromkeys(looked))})")
@@ -362,7 +212,7 @@ def _django_celery_app(project: Project, code_dir: str, packages: list[str],
         path = join(code_dir, package, "celery.py")
         if not project.is_file(path):
             continue
-        tree = _parsed(project, path)
+        tree = parsed(project, path)
         name = _celery_instance(tree)
         if name in ("app", "celery"):
             return package, [tree]
@@ -379,8 +229,8 @@ def _django_celery(project: Project, code_dir: str, manage: str, packages: list[
                    settings_trees: list[ast.Module], notes: list[str]) -> dict[str, str]:
     if _literal_setting(settings_trees, "IS_USE_CELERY") is False:
         return {}
-    if _requires(project, "django-celery") or _mentions(settings_trees, "djcelery"):
-        command = f"python {shlex.quote(_relative(project, manage))} celery"
+    if _requires(project, "django-celery") or mentions(settings_trees, "djcelery"):
+        command = f"python {shlex.quote(relative(project, manage))} celery"
         return _celery_processes(command, _sets_any(settings_trees, BEAT_SETTINGS))
     if not _requires(project, "celery"):
         return {}
@@ -391,18 +241,18 @@ def _django_celery(project: Project, code_dir: str, manage: str, packages: list[
                      "add a worker process yourself if the application needs one")
         return {}
     target, app_trees = found
-    workdir = _relative(project, code_dir)
+    workdir = relative(project, code_dir)
     prefix = "celery" + (f" --workdir {shlex.quote(workdir)}" if workdir else "") + f" -A {target}"
     return _celery_processes(prefix, _sets_any(settings_trees + app_trees, BEAT_SETTINGS))
 
 
 def infer_django(project: Project, manage: str, tree: ast.Module) -> Inference:
     code_dir = posixpath.dirname(manage)
-    settings = _settings_module(tree, manage)
+    settings = default_settings_module(tree, manage)
     settings_trees = _settings_trees(project, code_dir, settings)
     target = _wsgi_target(project, code_dir, settings, settings_trees)
     notes: list[str] = []
-    processes = {"web": _gunicorn(target, _relative(project, code_dir))}
+    processes = {"web": _gunicorn(target, relative(project, code_dir))}
     packages = [name.split(".")[0] for name in (settings, target) if "." in name] + ["config"]
     processes.update(_django_celery(project, code_dir, manage, packages, settings_trees, notes))
     return Inference(processes, f"{manage} and its settings module `{settings}`", notes)
@@ -415,11 +265,11 @@ def _framework(project: Project, tree: ast.Module, value: Optional[ast.AST]) -> 
         return "wsgi"
     if factory in ASGI_FACTORIES:
         return "asgi"
-    modules = _imported_modules(tree)
+    modules = imported_modules(tree)
     for module in list(modules):
-        local = _module_file(project, project.build_dir, module)
+        local = module_file(project, project.build_dir, module)
         if local is not None and project.python_ast(local) is not None:
-            modules += _imported_modules(project.python_ast(local))
+            modules += imported_modules(project.python_ast(local))
     roots = {module.split(".")[0] for module in modules}
     if roots & ASGI_FRAMEWORKS:
         return "asgi"
@@ -440,7 +290,7 @@ def infer_wsgi_module(project: Project) -> Inference:
         path = project.path(filename)
         if not project.is_file(path):
             continue
-        tree = _parsed(project, path)
+        tree = parsed(project, path)
         bound = _bindings(tree)
         for name in WSGI_NAMES:
             if name not in bound:
@@ -476,7 +326,7 @@ def _module_celery(project: Project, web_module: str, web_tree: ast.Module,
         path = project.path(module + ".py")
         if not project.is_file(path):
             continue
-        tree = web_tree if module == web_module else _parsed(project, path)
+        tree = web_tree if module == web_module else parsed(project, path)
         name = _celery_instance(tree)
         if name:
             apps.append((f"{module}:{name}", tree))
@@ -492,8 +342,8 @@ def _module_celery(project: Project, web_module: str, web_tree: ast.Module,
 def infer(project: Project) -> Inference:
     """How the application starts, read from its code; CannotInfer when it is not certain."""
     manage = find_manage_py(project)
-    tree = _parsed(project, manage) if manage else None
-    if manage and tree and _is_django_manage(tree):
+    tree = parsed(project, manage) if manage else None
+    if manage and tree and is_django_manage(tree):
         inference = infer_django(project, manage, tree)
     else:
         inference = infer_wsgi_module(project)
