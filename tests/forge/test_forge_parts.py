@@ -4,6 +4,7 @@ redaction, the marker, and that the other commands never load the bot."""
 from __future__ import annotations
 
 import email.utils
+import json
 import subprocess
 import sys
 import time
@@ -11,6 +12,7 @@ import time
 import pytest
 
 from paasfix.bot.describe import fingerprint, marker, read_marker
+from paasfix.bot.run import Outcome, RepoResult
 from paasfix.errors import PaasfixError
 from paasfix.fixer import Finding
 from paasfix.forge import connect, split_repository
@@ -95,6 +97,15 @@ def test_only_the_bots_marker_is_read():
     assert read_marker(f"text\n\n{marker(print_)}\n") == print_
     assert read_marker("<!-- renovate fingerprint=0123456789abcdef -->") is None
     assert read_marker("") is None
+
+
+def test_a_result_survives_its_json_form():
+    result = RepoResult("acme/orders", Outcome.BLOCKED, "left alone", "https://x.test/mr/1",
+                        "paasfix/autofix", "c0ffee", "0123456789abcdef",
+                        [{"fixer": "fix-a"}], None, True, "diff --git")
+    data = json.loads(json.dumps(result.to_dict()))
+    assert data["outcome"] == "blocked-by-human-commits"
+    assert RepoResult.from_dict({**data, "added later": 1}) == result
 
 
 def test_the_other_commands_do_not_load_the_bot():

@@ -15,6 +15,8 @@ from ..errors import PaasfixError
 from ..forge.base import redact
 
 _LAST_LINES = 6
+TIMEOUT = 600
+"""Seconds one git command may take before the repository counts as failed."""
 
 
 class GitError(PaasfixError):
@@ -41,8 +43,11 @@ class Remote:
         command = ["git", "-c", "credential.helper=", "-c", "core.askPass="]
         if git_dir:
             command += ["--git-dir", git_dir]
-        result = subprocess.run(command + args, capture_output=True, env=self._env(),
-                                check=False, stdin=subprocess.DEVNULL)
+        try:
+            result = subprocess.run(command + args, capture_output=True, env=self._env(),
+                                    check=False, stdin=subprocess.DEVNULL, timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            raise GitError(f"{doing} took longer than {TIMEOUT} seconds") from None
         if result.returncode != 0:
             lines = result.stderr.decode("utf-8", "replace").strip().splitlines()
             detail = "; ".join(line.strip() for line in lines[-_LAST_LINES:] if line.strip())

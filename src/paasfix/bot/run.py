@@ -195,7 +195,7 @@ class _Job:
                             and describe.read_marker(mr.description) == print_), None)
             if refused is not None:
                 return self._done(Outcome.SKIPPED_CLOSED,
-                                  f"the owner closed !{refused.number} with these same fixes",
+                                  "the owner closed a merge request with these same fixes",
                                   refused)
         if foreign_tip:
             return self._done(Outcome.BLOCKED, f"branch '{branch}' has commits paasfix did not "
