@@ -1,0 +1,7 @@
+from django.urls import path
+
+from blog.views import PostList
+
+urlpatterns = [
+    path("", PostList.as_view(), name="post-list"),
+]
