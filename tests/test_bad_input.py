@@ -87,6 +87,7 @@ def test_symlink_leaving_the_repository(repo, tmp_path):
 
 def test_unparseable_procfile_is_a_manual_finding(repo):
     (repo / "Procfile").write_text("web: gunicorn site1.wsgi --log-format 'a: b' -b :$PORT\n"
+                                   "  --workers 2\n"
                                    "worker: celery -A site1 worker: -l info\n")
     init_repo_in_place(repo)
     before = snapshot(repo)

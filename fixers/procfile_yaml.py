@@ -1,0 +1,438 @@
+"""fix-procfile-yaml: quote Procfile commands that YAML reads differently from the line."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any, Iterator, Optional
+
+from paasfix import platform
+from paasfix.fixer import ERROR, SAFE, Edit, Example, Finding, Fixer
+from paasfix.project import Project, YamlFile
+from paasfix.yamlio import YamlProblem, platform_load
+
+YAML_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+"""Characters YAML also reads as line breaks (a CR-only line ending among them)."""
+
+_ENTRY = re.compile(r"^(?P<key>(?P<q>['\"]?)(?P<name>[A-Za-z0-9_-]+)(?P=q)):"
+                    r"(?P<sep>[ \t]*)(?P<rest>.*?)[ \t]*$")
+"""A Procfile line as Heroku reads it: a process name, a colon, the command (the name may be
+quoted for YAML)."""
+
+
+def shell_comment(command: str) -> Optional[int]:
+    """Where a ``#`` that starts a word begins a shell comment (outside quotes, not escaped)."""
+    quote: Optional[str] = None
+    after_blank = True
+    index = 0
+    while index < len(command):
+        char = command[index]
+        if quote is None:
+            if char == "#" and after_blank:
+                return index
+            after_blank = char in " \t"
+            if char == "\\":
+                index += 1
+            elif char == "$" and command[index + 1:index + 2] == "'":
+                quote, index = "$'", index + 1
+            elif char in "'\"":
+                quote = char
+        elif char == "\\" and quote != "'":
+            index += 1
+        elif char == quote[-1]:
+            quote = None
+        index += 1
+    return None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One ``name: command`` line and what its author meant by it."""
+
+    number: int
+    """1-based line number."""
+    text: str
+    key: str
+    """The name as written (quoted or not)."""
+    name: str
+    sep: str
+    command: str
+    """The text after the colon, without blanks around it and without a trailing shell
+    comment: both YAML and the shell that runs the command drop that comment. Empty for a
+    process without a command (fix-procfile reports those)."""
+    gap: str
+    comment: str
+
+    @classmethod
+    def parse(cls, number: int, line: str) -> Optional["Entry"]:
+        match = _ENTRY.match(line)
+        if match is None:
+            return None
+        rest = match.group("rest")
+        cut = shell_comment(rest)
+        command = rest[:cut].rstrip() if cut is not None else rest
+        comment = rest[cut:] if cut is not None else ""
+        gap = rest[len(command):cut] if cut is not None else ""
+        return cls(number, line, match.group("key"), match.group("name"), match.group("sep"),
+                   command, gap, comment)
+
+    def loaded(self) -> Any:
+        """What the platform makes of this line alone (YamlProblem when it cannot load it)."""
+        try:
+            return platform_load(self.text)
+        except YamlProblem as problem:
+            return problem
+
+    def intentionally_quoted(self, reading: Any) -> bool:
+        """A command quoted for YAML as a whole (``web: "gunicorn app"``) reads as meant."""
+        rest = self.text[len(self.key) + 1:].lstrip(" \t")
+        return rest[:1] in ("'", '"') and isinstance(reading, dict) and len(reading) == 1 \
+            and reading.get(self.name) is not None and isinstance(reading[self.name], str)
+
+    def meant(self) -> Optional[str]:
+        """The command the line means: a command quoted as a whole means what YAML reads."""
+        reading = self.loaded()
+        if not self.command:
+            return None
+        return reading[self.name] if self.intentionally_quoted(reading) else self.command
+
+    def misread(self) -> Optional[str]:
+        """How YAML reads the line when that is not what it says (None when it is)."""
+        reading = self.loaded()
+        if not self.command or reading == {self.name: self.command} \
+                or self.intentionally_quoted(reading):
+            return None
+        if isinstance(reading, YamlProblem):
+            return f"is not valid YAML ({reading.message})"
+        if not isinstance(reading, dict):
+            return ("reads as one string, not as a name and a command (YAML needs a space after "
+                    "the colon)")
+        key, value = next(iter(reading.items()))
+        if key != self.name:
+            return (f"has a name that YAML reads as {platform._type_name(key)}, not as the text "
+                    f"{self.name!r}")
+        if not isinstance(value, str):
+            return f"has a command that YAML reads as {platform._type_name(value)}, not as text"
+        if self.command.startswith(value):
+            return (f"has a command that YAML cuts to `{value}`: the rest, from ' #', is read as "
+                    "a YAML comment")
+        return f"has a command that YAML reads as `{value}`"
+
+    def repaired(self) -> Optional[str]:
+        """The line with the name and command quoted as YAML needs; None when no style loads
+        back to exactly this name and command."""
+        key = self.key if self.key != self.name else _styled(self.name)
+        sep = self.sep if self.sep and not self.sep.strip(" ") else " "
+        tail = ((self.gap if not self.gap.strip(" ") else "  ") + self.comment) \
+            if self.comment else ""
+        for value in _styles(self.command):
+            line = f"{key}:{sep}{value}{tail}"
+            try:
+                if platform_load(line) == {self.name: self.command}:
+                    return line
+            except YamlProblem:
+                continue
+        return None
+
+
+def _styles(text: str) -> list[str]:
+    """``text`` as a plain, a single-quoted and a double-quoted YAML scalar, the most readable
+    first: double quotes before single ones when that avoids doubling a ``'``."""
+    single = "'" + text.replace("'", "''") + "'"
+    double = json.dumps(text, ensure_ascii=False)
+    if "'" in text and '"' not in text and "\\" not in text:
+        return [text, double, single]
+    return [text, single, double]
+
+
+def _styled(name: str) -> str:
+    """A process name in the plainest style YAML reads as this text."""
+    for style in _styles(name):
+        try:
+            if platform_load(f"{style}: x") == {name: "x"}:
+                return style
+        except YamlProblem:
+            continue
+    return json.dumps(name)
+
+
+@dataclass
+class ProcfileLines:
+    """The lines of a Procfile as Heroku's line format reads them."""
+
+    entries: list[Entry]
+    others: list[int]
+    """1-based numbers of lines that are neither entries, comments nor blank, or that hold a
+    character YAML reads as another line break."""
+
+    @classmethod
+    def of(cls, text: str) -> "ProcfileLines":
+        entries, others = [], []
+        for number, line in enumerate(text.split("\n"), start=1):
+            stripped = line.strip()
+            if any(char in line for char in YAML_BREAKS):
+                others.append(number)
+                continue
+            if not stripped or stripped.startswith("#"):
+                continue
+            entry = Entry.parse(number, line)
+            if entry is None:
+                others.append(number)
+            else:
+                entries.append(entry)
+        return cls(entries, others)
+
+    def duplicates(self) -> dict[str, list[int]]:
+        lines: dict[str, list[int]] = {}
+        for entry in self.entries:
+            lines.setdefault(entry.name, []).append(entry.number)
+        return {name: numbers for name, numbers in lines.items() if len(numbers) > 1}
+
+
+def _with_lines(text: str, replaced: dict[int, str]) -> str:
+    """``text`` with the lines numbered in ``replaced`` (1-based) replaced."""
+    lines = text.split("\n")
+    for number, line in replaced.items():
+        lines[number - 1] = line
+    return "\n".join(lines)
+
+
+class FixProcfileYaml(Fixer):
+    """
+    ## What goes wrong
+
+    Heroku reads a Procfile line by line: a process name, a colon, and the rest of the line is
+    the command. The BlueKing platform reads the same file as YAML, which is stricter and reads
+    some ordinary command lines differently:
+
+    - `: ` inside the command (`python -c "print('a: b')"`, a message with a colon in it)
+      makes YAML stop with `mapping values are not allowed here`;
+    - a tab after the colon, or anywhere in the command, is not allowed;
+    - without a blank after the colon (`web:gunicorn app`) the line is one string, not a
+      process;
+    - ` #` starts a YAML comment even inside shell quotes, so
+      `--access-logformat '%(h)s #%(r)s'` is silently cut to a different command;
+    - a command that starts with a quote but goes on after the closing one
+      (`"bin/run" --fast`), an unclosed quote, or a command that starts with `*`, `&`, `{`,
+      `[`, `@`, `%`, `|`, `>`, `!` or a backquote is not a plain YAML string: the file does
+      not load, or the command becomes a list, a mapping or a reference; `true` or `~` is a
+      boolean or null;
+    - a name like `1` or `on` is a number or a boolean to YAML, not a name.
+
+    A Procfile that does not load stops every deploy with `file "Procfile"'s format is not
+    YAML` (older platforms: `Procfile error: ...`), even when app_desc.yaml is valid.
+
+    ## The fix
+
+    Each misread line is rewritten as `name: 'command'`, the command quoted so that YAML reads
+    exactly the text after the colon (blanks around it removed), as Heroku does: single quotes
+    (a `'` inside is doubled), or double quotes when the command contains `'` and no `"` or
+    `\\`, which reads better. A command YAML can read without quotes once the blank after the
+    colon is there (`web:gunicorn app`) only gets the blank; a tab after the colon becomes a
+    space. A trailing ` # comment` outside shell quotes stays a comment: the shell that runs
+    the command would drop it too.
+
+    Comment lines, blank lines, lines YAML already reads as written (including a command that
+    is quoted as a whole) and each line's own line ending stay as they are. When the Procfile
+    has lines that are not `name: command` (a command continued on the next line) or defines a
+    name twice, paasfix cannot tell what was meant and says which lines to look at.
+
+    This fixer runs early, so fix-procfile then sees the Procfile the author meant and can
+    convert it to app_desc.yaml with exactly these commands.
+
+    ## Safety
+
+    Safe: every repaired line is loaded again and must give exactly the name and command the
+    line says; the platform then runs the command Heroku would run.
+    """
+
+    id = "fix-procfile-yaml"
+    title = "YAML reads Procfile lines differently from what they say"
+    safety = SAFE
+    severity = ERROR
+    order = 15
+    log_patterns = (
+        r"file \"Procfile\"'s format is not YAML",
+        r"file \"Procfile\" must be dict type",
+        r"Procfile error: ",
+        r"mapping values are not allowed here",
+        r"found character '\\t' that cannot start any token",
+    )
+
+    def detect(self, project: Project) -> Iterator[Finding]:
+        procfile = project.procfile
+        if procfile is None:
+            return
+        text = procfile.file.text
+        lines = ProcfileLines.of(text)
+        misread = [(entry, why) for entry in lines.entries
+                   if (why := entry.misread()) is not None]
+        if not misread:
+            return
+        path = procfile.path
+        unclear = self._unclear(path, lines)
+        if unclear is not None:
+            yield unclear
+            return
+        repaired = {entry.number: entry.repaired() for entry, _ in misread}
+        if None in repaired.values() or not _reads_as(_with_lines(text, repaired), lines.entries):
+            entry, why = misread[0]
+            yield self.manual(f"{path} line {entry.number} {why}; paasfix found no "
+                              "quoting that YAML reads back as exactly this command; quote it "
+                              "by hand", path, entry.number)
+            return
+        for entry, why in misread:
+            yield self._finding(procfile, entry, why, repaired[entry.number])
+
+    def fix(self, project: Project, finding: Finding) -> list[Edit]:
+        return list(finding.data)
+
+    def _unclear(self, path: str, lines: ProcfileLines) -> Optional[Finding]:
+        if lines.others:
+            first = lines.others[0]
+            return self.manual(
+                f"{path} line {first} is not a `name: command` line (a command continued on the "
+                "next line?), so paasfix cannot tell what the misread lines mean; write each "
+                "process on one line and quote its command as a whole", path, first)
+        duplicates = lines.duplicates()
+        if duplicates:
+            name, numbers = next(iter(duplicates.items()))
+            return self.manual(
+                f"{path} defines {name!r} on lines {', '.join(map(str, numbers))} and the "
+                "platform keeps only the last one; keep one of them (or rename the other), then "
+                "the misread lines can be repaired", path, numbers[0])
+        return None
+
+    def _finding(self, procfile: YamlFile, entry: Entry, why: str, line: str) -> Finding:
+        new_text = _with_lines(procfile.file.text, {entry.number: line})
+        edit = Edit(procfile.path, procfile.file.encode(new_text))
+        return self.finding(f"{procfile.path} line {entry.number} {why}; write it as `{line}`",
+                            procfile.path, entry.number, data=[edit])
+
+    examples = (
+        Example.fixed(
+            "': ' inside a command",
+            {"Procfile": "web: gunicorn wsgi -b :$PORT\n"
+                         "check: python -c \"import sys; print('status: ok')\"\n"},
+            {"Procfile": "web: gunicorn wsgi -b :$PORT\n"
+                         "check: 'python -c \"import sys; print(''status: ok'')\"'\n"},
+        ),
+        Example.fixed(
+            "a URL option with ': ' in the command gets double quotes",
+            {"Procfile": "worker: celery -A app worker --broker 'redis: //cache:6379/0'\n"},
+            {"Procfile": "worker: \"celery -A app worker --broker 'redis: //cache:6379/0'\"\n"},
+        ),
+        Example.fixed(
+            "a tab after the colon becomes a space",
+            {"Procfile": "web:\tgunicorn wsgi -b :$PORT\nworker:\tcelery -A app worker\n"},
+            {"Procfile": "web: gunicorn wsgi -b :$PORT\nworker: celery -A app worker\n"},
+        ),
+        Example.fixed(
+            "a tab inside the command is kept, quoted",
+            {"Procfile": "web: gunicorn wsgi\t-b :$PORT\n"},
+            {"Procfile": "web: 'gunicorn wsgi\t-b :$PORT'\n"},
+        ),
+        Example.fixed(
+            "no blank after the colon",
+            {"Procfile": "web:gunicorn wsgi -b :$PORT\n"},
+            {"Procfile": "web: gunicorn wsgi -b :$PORT\n"},
+        ),
+        Example.fixed(
+            "' #' inside shell quotes no longer cuts the command; the shell comment stays",
+            {"Procfile": "web: gunicorn wsgi -b :$PORT --access-logformat '%(h)s #%(r)s'  # front\n"},
+            {"Procfile":
+                "web: \"gunicorn wsgi -b :$PORT --access-logformat '%(h)s #%(r)s'\"  # front\n"},
+        ),
+        Example.fixed(
+            "an escaped blank before '#' is not a comment to the shell",
+            {"Procfile": "worker: python worker.py --tag \\ #1\n"},
+            {"Procfile": "worker: 'python worker.py --tag \\ #1'\n"},
+        ),
+        Example.fixed(
+            "a command that goes on after a closing quote, and an unclosed quote",
+            {"Procfile": "web: \"bin/start web\" --port $PORT\nbeat: 'celery beat -l info\n"},
+            {"Procfile": "web: '\"bin/start web\" --port $PORT'\nbeat: \"'celery beat -l info\"\n"},
+        ),
+        Example.fixed(
+            "commands starting with YAML indicators",
+            {"Procfile": "a: *.sh\nb: &>/dev/null run\nc: {run}\nd: [ -f x ] && run\ne: @run\n"
+                         "f: `which run`\ng: %run\nh: | tee\ni: > out.log run\nj: !run\n"
+                         "k: true\nl: ~\n"},
+            {"Procfile": "a: '*.sh'\nb: '&>/dev/null run'\nc: '{run}'\nd: '[ -f x ] && run'\n"
+                         "e: '@run'\nf: '`which run`'\ng: '%run'\nh: '| tee'\ni: '> out.log run'\n"
+                         "j: '!run'\nk: 'true'\nl: '~'\n"},
+        ),
+        Example.fixed(
+            "a name YAML reads as a number or a boolean",
+            {"Procfile": "2: python two.py\non: python on.py\n"},
+            {"Procfile": "'2': python two.py\n'on': python on.py\n"},
+        ),
+        Example.fixed(
+            "a command with both kinds of quotes",
+            {"Procfile": "web: sh -c \"echo 'a: b'\" # x\n"},
+            {"Procfile": "web: 'sh -c \"echo ''a: b''\"' # x\n"},
+        ),
+        Example.fixed(
+            "comments, blank lines and line endings kept",
+            {"Procfile": "# processes\r\n\r\nweb: gunicorn wsgi -b :$PORT\r\n"
+                         "check: python -c \"print('a: b')\"\r\n# end"},
+            {"Procfile": "# processes\r\n\r\nweb: gunicorn wsgi -b :$PORT\r\n"
+                         "check: 'python -c \"print(''a: b'')\"'\r\n# end"},
+        ),
+        Example.fixed(
+            "the Procfile of the build directory",
+            {"src/Procfile": "web:gunicorn wsgi\n", "Procfile": "web:gunicorn other\n",
+             "src/requirements.txt": "gunicorn\n"},
+            {"src/Procfile": "web: gunicorn wsgi\n", "Procfile": "web:gunicorn other\n",
+             "src/requirements.txt": "gunicorn\n"},
+            build_dir="src",
+        ),
+        Example.manual(
+            "a command continued on the next line",
+            {"Procfile": "web: gunicorn wsgi\n  --workers 4\ncheck: python -c \"print('a: b')\"\n"},
+        ),
+        Example.manual(
+            "a name defined twice",
+            {"Procfile": "web: gunicorn wsgi\nweb: python -c \"print('a: b')\"\n"},
+        ),
+        Example.clean(
+            "a valid Procfile with a quoted option, as in bk-chatbot",
+            {"Procfile": "web: gunicorn wsgi -w 4 -b :$PORT --access-logformat "
+                         "'%(h)s %(l)s %(u)s %(t)s \"%(r)s\" %(s)s'\n"
+                         "worker: python manage.py celery worker -l info\n"},
+        ),
+        Example.clean(
+            "commands quoted as a whole",
+            {"Procfile": "web: \"gunicorn wsgi -b :$PORT\"\ncheck: 'echo ''a: b'''  # probe\n"},
+        ),
+        Example.clean(
+            "a comment after the command, an apostrophe and '#' inside a word",
+            {"Procfile": "web: gunicorn wsgi -b :$PORT   # the site\nhi: echo it's\n"
+                         "tag: python run.py --tag=#1\n"},
+        ),
+        Example.clean(
+            "valid YAML that is not in line format",
+            {"Procfile": "web:\n  gunicorn wsgi\n  -b :$PORT\n"},
+        ),
+        Example.clean(
+            "a continued line YAML cannot read is fix-procfile's concern",
+            {"Procfile": "web: gunicorn wsgi\n  --access-logformat '%(h)s: %(r)s'\n"},
+        ),
+        Example.clean(
+            "a process without a command is fix-procfile's concern",
+            {"Procfile": "web: gunicorn wsgi\nworker:\n"},
+        ),
+        Example.clean(
+            "old Mac line endings, which YAML reads as line breaks, are fix-procfile's concern",
+            {"Procfile": "web: gunicorn wsgi\rcheck: python -c \"print('a: b')\"\r"},
+        ),
+        Example.clean("no Procfile", {"requirements.txt": "gunicorn\n"}),
+    )
+
+
+def _reads_as(text: str, entries: list[Entry]) -> bool:
+    try:
+        return platform_load(text) == {entry.name: entry.meant() for entry in entries}
+    except YamlProblem:
+        return False
