@@ -10,10 +10,9 @@ from typing import Iterator, Optional, Union
 
 from paasfix import django
 from paasfix.appdesc import ENVIRONMENTS, env_values
-from paasfix.django import Binding, CannotInfer, SettingsChain
+from paasfix.django import Binding, SettingsChain
 from paasfix.fixer import ERROR, SAFE, WARNING, Edit, Example, Finding, Fixer
 from paasfix.project import Project
-from paasfix.tree import join
 
 DISABLE_VARIABLE = "DISABLE_COLLECTSTATIC"
 DISABLED_MARKER = (".heroku", "collectstatic_disabled")
@@ -293,10 +292,9 @@ def _disabled_environments(project: Project) -> set[str]:
     desc = project.app_desc
     if desc is None or not desc.loaded or not isinstance(desc.data, dict):
         return set()
-    for values in env_values(desc.data, DISABLE_VARIABLE).values():
-        return {environment for environment, value in values.items()
-                if value is not None and str(value).strip() not in ("", "0")}
-    return set()
+    values = next(iter(env_values(desc.data, DISABLE_VARIABLE).values()), {})
+    return {environment for environment, value in values.items()
+            if value is not None and str(value).strip() not in ("", "0")}
 
 
 # -- writing it ----------------------------------------------------------------------------------
@@ -531,8 +529,9 @@ class FixCollectStatic(Fixer):
 
     Nothing is reported when `STATIC_ROOT` may be set somewhere paasfix cannot see (a star
     import from an installed package, `globals().update(...)`, django-split-settings), when the
-    static files go to a storage that does not use `STATIC_ROOT` (S3, for one), or when
-    `DISABLE_COLLECTSTATIC` is set in app_desc.yaml for every environment. A settings module
+    static files go to a storage that does not use `STATIC_ROOT` (S3, for one), when
+    `django.contrib.staticfiles` is not installed, or when `DISABLE_COLLECTSTATIC` is set in
+    app_desc.yaml for every environment (the build then skips collectstatic). A settings module
     that does not parse, or a choice between settings modules that paasfix cannot make, is
     reported with the file and line to look at.
 

@@ -25,10 +25,11 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 
+from .appdesc import ENVIRONMENTS, GLOBAL, env_entries, env_values
 from .tree import join
 
 if TYPE_CHECKING:
-    from .project import Project
+    from .project import Project, YamlFile
 
 MANAGE_PY_LEVELS = 2
 """How many directory levels below the build directory hold a manage.py the build finds
@@ -243,17 +244,14 @@ def build_settings(project: "Project", manage: str, tree: ast.Module) -> list[Se
 
     A module name computed at run time is left out: nothing certain can be said about it.
     """
-    from .appdesc import ENVIRONMENTS, env_values
-
     defaults = settings_defaults(tree)
     forced = [default for default in defaults if default.forced]
     fallback = forced or defaults
     overrides: dict[str, object] = {}
     desc = project.app_desc
     if not forced and desc is not None and desc.loaded and isinstance(desc.data, dict):
-        for values in env_values(desc.data, SETTINGS_VARIABLE).values():
-            overrides = {env: value for env, value in values.items() if value is not None}
-            break
+        values = next(iter(env_values(desc.data, SETTINGS_VARIABLE).values()), {})
+        overrides = {env: value for env, value in values.items() if value is not None}
     chosen: dict[tuple, list[str]] = {}
     for environment in ENVIRONMENTS:
         if environment in overrides:
@@ -269,9 +267,7 @@ def build_settings(project: "Project", manage: str, tree: ast.Module) -> list[Se
             for (names, source, line), envs in chosen.items()]
 
 
-def _env_line(desc, environment: str) -> Optional[int]:
-    from .appdesc import GLOBAL, env_entries
-
+def _env_line(desc: "YamlFile", environment: str) -> Optional[int]:
     try:
         entries = env_entries(desc.roundtrip().data, SETTINGS_VARIABLE)
     except Exception:  # a file PyYAML reads but ruamel.yaml refuses: no line, nothing else lost
