@@ -10,7 +10,7 @@ from __future__ import annotations
 import email.utils
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from typing import Callable, Collection, Optional
 
 RETRIED_STATUSES = frozenset({429, 500, 502, 503, 504})
 
@@ -34,22 +34,33 @@ class Backoff:
             wanted = self.base * 2 ** max(failures - 1, 0)
         return max(0.0, min(self.limit, wanted))
 
-    def urllib3_retry(self):
-        """A urllib3 ``Retry`` that retries every method on :data:`RETRIED_STATUSES` and on
-        connection failures, waits through :attr:`sleep`, and raises once the attempts are
-        spent (requests turns that into ``requests.exceptions.RetryError``)."""
+    def urllib3_retry(self, statuses: Collection[int] = RETRIED_STATUSES,
+                      rules: Optional[type] = None):
+        """A urllib3 ``Retry`` that retries every method on ``statuses`` and on connection
+        failures, waits through :attr:`sleep`, and raises once the attempts are spent (requests
+        turns that into ``requests.exceptions.RetryError``).
+
+        ``rules`` is a mixin for a forge whose rate limits need more than the status: its
+        ``increment`` may refuse to retry an answer by raising, and its ``wait_hint(response)``
+        replaces ``Retry-After`` as the wait the server asks for (GitHub's rate limits also
+        answer 403, and name their end in ``x-ratelimit-reset``)."""
         from urllib3.util.retry import Retry
 
         backoff = self
 
-        class _Retry(Retry):
-            def sleep(self, response=None) -> None:
-                header = response.headers.get("Retry-After") if response is not None else None
-                backoff.sleep(backoff.delay(len(self.history), header))
+        class _Waits(Retry):
+            def wait_hint(self, response) -> Optional[str]:
+                return response.headers.get("Retry-After")
 
-        return _Retry(total=self.attempts - 1, read=0, redirect=5, allowed_methods=None,
-                      status_forcelist=RETRIED_STATUSES, respect_retry_after_header=True,
-                      raise_on_status=True, backoff_factor=0)
+            def sleep(self, response=None) -> None:
+                hint = self.wait_hint(response) if response is not None else None
+                backoff.sleep(backoff.delay(len(self.history), hint))
+
+        retry_class = type("BackoffRetry", (rules, _Waits) if rules else (_Waits,), {})
+        return retry_class(total=self.attempts - 1, read=0, redirect=5, allowed_methods=None,
+                           status_forcelist=frozenset(statuses),
+                           respect_retry_after_header=True, raise_on_status=True,
+                           backoff_factor=0)
 
     def session(self):
         """A requests session whose HTTP and HTTPS requests retry with this backoff."""
