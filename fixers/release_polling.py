@@ -741,10 +741,11 @@ class ReleasePollingTimeout(Fixer):
     )
 
     def detect(self, project: Project) -> Iterator[Finding]:
-        definitions = [d for d in (app_desc_definition(project), procfile_definition(project))
-                       if d is not None]
-        for definition in definitions:
-            yield from self._count(definition)
+        desc = app_desc_definition(project)
+        definitions = [d for d in (desc, procfile_definition(project)) if d is not None]
+        if desc is not None:
+            # A Procfile's process count is one of the Procfile rules fix-procfile reports.
+            yield from self._count(desc)
         runs = [run for group in _groups(definitions) for run in _runs(project, group)]
         yield from self._daemons(project, runs)
         if project.is_python:
