@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import enum
 from abc import ABC, abstractmethod
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import ClassVar, Iterable, Iterator, Optional, Sequence
 
@@ -164,3 +165,20 @@ def redact(text: str, secrets: Iterable[str]) -> str:
     for secret in sorted((s for s in secrets if s), key=len, reverse=True):
         text = text.replace(secret, REDACTED)
     return text
+
+
+@contextmanager
+def requests_failures(forge: Forge, doing: str, name: str) -> Iterator[None]:
+    """requests' own failures as a :class:`ForgeError` with a redacted text: the attempts of
+    the forge's backoff spent on rate limits or server errors, or no answer at all. ``name`` is
+    the forge's, as people write it."""
+    import requests
+
+    try:
+        yield
+    except requests.exceptions.RetryError as exc:
+        reason = getattr(exc.args[0], "reason", None) if exc.args else None
+        raise ForgeError(forge.redact(f"{doing}: {name} still failed after "
+                                      f"{forge.backoff.attempts} attempts ({reason})")) from None
+    except requests.exceptions.RequestException as exc:
+        raise ForgeError(forge.redact(f"{doing}: {type(exc).__name__}: {exc}")) from None

@@ -10,7 +10,8 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Iterator, Optional, Sequence
 
-from .base import Forge, ForgeError, MergeRequest, NotFound, Repository, State
+from .base import (Forge, ForgeError, MergeRequest, NotFound, Repository, State,
+                   requests_failures)
 from .retry import Backoff
 
 _STATES = {"opened": State.OPEN, "locked": State.OPEN, "closed": State.CLOSED,
@@ -35,20 +36,14 @@ class GitLab(Forge):
     def _errors(self, doing: str):
         """Turn client errors into a ForgeError whose text holds no secret."""
         import gitlab
-        import requests
 
-        try:
-            yield
-        except requests.exceptions.RetryError as exc:
-            reason = getattr(exc.args[0], "reason", None) if exc.args else None
-            raise ForgeError(self.redact(f"{doing}: GitLab still failed after "
-                                         f"{self.backoff.attempts} attempts ({reason})")) from None
-        except gitlab.exceptions.GitlabError as exc:
-            code = exc.response_code
-            text = self.redact(f"{doing}: GitLab answered {code}: {exc.error_message}")
-            raise (NotFound if code == 404 else ForgeError)(text, code) from None
-        except requests.exceptions.RequestException as exc:
-            raise ForgeError(self.redact(f"{doing}: {type(exc).__name__}: {exc}")) from None
+        with requests_failures(self, doing, "GitLab"):
+            try:
+                yield
+            except gitlab.exceptions.GitlabError as exc:
+                code = exc.response_code
+                text = self.redact(f"{doing}: GitLab answered {code}: {exc.error_message}")
+                raise (NotFound if code == 404 else ForgeError)(text, code) from None
 
     def _project(self, repo: Repository):
         return self._gl.projects.get(repo.id, lazy=True)
