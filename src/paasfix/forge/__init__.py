@@ -16,6 +16,8 @@ from ..errors import PaasfixError
 
 FORGES = {
     "gitlab": "paasfix.forge.gitlab:GitLab",
+    "github": "paasfix.forge.github:GitHub",
+    "gitea": "paasfix.forge.gitea:Gitea",
 }
 """Forge kind -> ``module:class`` implementing :class:`paasfix.forge.base.Forge`."""
 
