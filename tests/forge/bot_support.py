@@ -6,7 +6,8 @@ REST API, creates projects from the sample repositories (a bare repository serve
 requests closed in the fake's state. Everything the bot prints or returns is kept in
 :attr:`Scene.outputs`, so the token check can read it all.
 
-The scenarios run against every fake forge. A fake forge (``fake_gitlab.FakeGitLab``) is made
+The scenarios run against every fake forge. A fake forge (``fake_gitlab.FakeGitLab``,
+``fake_github.FakeGitHub``, ``fake_gitea.FakeGitea``, all on ``fake_forge.FakeForge``) is made
 with ``(url, token, git_root)``, serves its bare repositories as ``{git_root}/{path}.git`` at
 ``{url}/git/{path}.git``, and offers:
 

@@ -10,12 +10,14 @@ import os
 
 import pytest
 from bot_support import TOKEN, Scene, basic_header, git_recorder, token_forms
+from fake_gitea import FakeGitea
+from fake_github import FakeGitHub
 from fake_gitlab import FakeGitLab
 from local_forge import serve
 
 from paasfix.forge import forge_class
 
-FAKES = {"gitlab": FakeGitLab}
+FAKES = {"gitlab": FakeGitLab, "github": FakeGitHub, "gitea": FakeGitea}
 """Forge kind -> the fake that imitates it; the scenarios run against each."""
 
 

@@ -68,6 +68,8 @@ class FakeForge:
     """``(method, path pattern, endpoint method name without its leading _)``."""
     PER_PAGE: ClassVar[tuple[str, int, int]] = ("per_page", 20, 100)
     """The query parameter for the page size, its default and its largest value."""
+    NUMBER_KEY: ClassVar[str] = "number"
+    """The key of a merge request's number in the forge's JSON (GitLab's is ``iid``)."""
 
     def __init__(self, url: str, token: str, git_root: Path):
         self.url = url
@@ -81,6 +83,9 @@ class FakeForge:
         """Every (method, path) answered, faults included."""
         self.unknown: list[tuple[str, str]] = []
         """Requests for endpoints this fake does not implement: paasfix must use none."""
+        self.users: set[str] = set()
+        """Owners that are users rather than organisations, for the forges that list the
+        repositories of the two at different addresses."""
         self._clock = 0
         self._lock = threading.Lock()
 
@@ -113,7 +118,8 @@ class FakeForge:
 
     def close_merge_request(self, path: str, number: int) -> None:
         """As the owner closing it in the web interface, without merging."""
-        raise NotImplementedError
+        mr = self.mr_by_number(self.project(path), number)
+        mr.update(state="closed", closed_at=self.now(), updated_at=self.now())
 
     # What each forge defines
 
@@ -196,9 +202,16 @@ class FakeForge:
             raise HttpError(404, missing)
         return found
 
-    def mr_by_number(self, project: Project, number, key: str = "number") -> dict:
+    def owned(self, owner: str, organisation: bool) -> list[Project]:
+        """The projects of ``owner`` asked for as an organisation's (or a user's): 404 when
+        the owner has none or is of the other kind."""
+        if organisation and owner in self.users:
+            raise HttpError(404, "Not Found")
+        return self.in_namespace(owner)
+
+    def mr_by_number(self, project: Project, number) -> dict:
         for mr in project.merge_requests:
-            if mr[key] == int(number):
+            if mr[self.NUMBER_KEY] == int(number):
                 return mr
         raise HttpError(404, "Not Found")
 

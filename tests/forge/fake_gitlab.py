@@ -47,16 +47,13 @@ class FakeGitLab(FakeForge):
         ("POST", r"/api/v4/projects/([^/]+)/merge_requests/(\d+)/notes", "create_note"),
     ]
     PER_PAGE = ("per_page", 20, 100)
+    NUMBER_KEY = "iid"
 
     def contract(self, mr: dict) -> dict:
         return {"number": mr["iid"], "state": _STATES[mr["state"]], "title": mr["title"],
                 "description": mr["description"], "source_branch": mr["source_branch"],
                 "target_branch": mr["target_branch"], "labels": mr["labels"],
                 "web_url": mr["web_url"], "updated_at": mr["updated_at"]}
-
-    def close_merge_request(self, path: str, number: int) -> None:
-        mr = self.mr_by_number(self.project(path), number, "iid")
-        mr.update(state="closed", closed_at=self.now(), updated_at=self.now())
 
     def authorized(self, headers: dict[str, str]) -> bool:
         return (headers.get("private-token") or bearer(headers, "bearer")) == self.token
@@ -156,7 +153,7 @@ class FakeGitLab(FakeForge):
         return 201, mr, {}
 
     def _merge_request(self, project: Project, iid) -> dict:
-        return self.mr_by_number(project, iid, "iid")
+        return self.mr_by_number(project, iid)
 
     def _get_mr(self, ident: str, iid: str, params: dict, data: dict):
         return 200, self._merge_request(self._find(ident), iid), {}

@@ -62,7 +62,8 @@ def test_connect_explains_what_is_missing_without_the_token(environ, url, proble
 
 
 def test_an_unknown_forge_is_named():
-    with pytest.raises(PaasfixError, match="unknown forge 'svn' \\(known: gitlab"):
+    with pytest.raises(PaasfixError,
+                       match="unknown forge 'svn' \\(known: gitea, github, gitlab\\)"):
         connect("svn", environ={})
 
 
