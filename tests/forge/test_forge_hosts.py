@@ -11,7 +11,7 @@ import pytest
 from test_bot import REPO
 
 from paasfix.bot.run import Outcome
-from paasfix.forge import connect
+from paasfix.forge import connect, forge_kind
 from paasfix.forge.github import SECONDARY_LIMIT_WAIT, api_url
 
 SECRET = "ghp-HostsTestSecret456"
@@ -30,6 +30,19 @@ github_and_gitea = pytest.mark.parametrize("scene", ["github", "gitea"], indirec
 ])
 def test_the_github_api_address_follows_from_the_web_address(url, api):
     assert api_url(url) == api
+
+
+@pytest.mark.parametrize("kind, url, expected", [
+    (None, None, "gitlab"),
+    (None, "https://github.com", "github"),
+    (None, "https://www.github.com", "github"),
+    (None, "https://codeberg.org", "gitea"),
+    (None, "https://gitea.com", "gitea"),
+    (None, "https://git.example.test", "gitlab"),
+    ("gitea", "https://github.com", "gitea"),
+])
+def test_the_forge_kind_is_given_or_told_by_a_public_host(kind, url, expected):
+    assert forge_kind(kind, url) == expected
 
 
 @pytest.mark.parametrize("kind, environ, url", [

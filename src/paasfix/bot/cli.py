@@ -14,7 +14,7 @@ from typing import Callable, Optional
 
 import click
 
-from ..forge import FORGES, connect, split_repository
+from ..forge import FORGES, connect, forge_kind, split_repository
 from ..forge.base import Forge, redact
 from ..sinks.commit import DEFAULT_BRANCH
 from .run import DEFAULT_OPT_OUT_LABEL, BotOptions, Outcome, RepoResult, run_repository
@@ -23,12 +23,13 @@ from .run import DEFAULT_OPT_OUT_LABEL, BotOptions, Outcome, RepoResult, run_rep
 def bot_options(func: Callable) -> Callable:
     """Options shared by the bot's commands (``mr`` and ``fleet``)."""
     decorators = [
-        click.option("--forge", "forge_kind", type=click.Choice(sorted(FORGES)),
-                     default="gitlab", show_default=True, envvar="PAASFIX_FORGE",
-                     help="The forge's kind (or PAASFIX_FORGE)."),
+        click.option("--forge", "kind", type=click.Choice(sorted(FORGES)),
+                     envvar="PAASFIX_FORGE",
+                     help="The forge's kind (or PAASFIX_FORGE; default: github or gitea for "
+                          "a URL on github.com, gitea.com or codeberg.org, else gitlab)."),
         click.option("--url", metavar="URL",
-                     help="The forge's URL (default: PAASFIX_GITLAB_URL, CI_SERVER_URL, "
-                          "then https://gitlab.com)."),
+                     help="The forge's URL (default: its variable, such as PAASFIX_GITLAB_URL "
+                          "or CI_SERVER_URL, then its public site)."),
         click.option("--branch", default=DEFAULT_BRANCH, show_default=True,
                      help="The bot's branch in each repository."),
         click.option("--opt-out-label", default=DEFAULT_OPT_OUT_LABEL, show_default=True,
@@ -100,12 +101,13 @@ def result_line(result: RepoResult) -> str:
 @bot_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Output format.")
-def mr(repository, forge_kind, url, branch, opt_out_label, labels, select, ignore,
+def mr(repository, kind, url, branch, opt_out_label, labels, select, ignore,
        unsafe_fixes, dry_run, verbose, debug, fmt):
     """Open, update or close the bot's merge request for one REPOSITORY (a path such as
-    group/app, or its URL). The token comes from PAASFIX_GITLAB_TOKEN or GITLAB_TOKEN."""
+    group/app, or its URL). The token comes from PAASFIX_GITLAB_TOKEN or GITLAB_TOKEN
+    (PAASFIX_GITHUB_TOKEN or GITHUB_TOKEN, PAASFIX_GITEA_TOKEN or GITEA_TOKEN)."""
     url, path = split_repository(repository, url)
-    forge = connect(forge_kind, url)
+    forge = connect(forge_kind(kind, url), url)
     setup_logging(forge, verbose)
     options = make_options(branch, opt_out_label, labels, select, ignore, unsafe_fixes,
                            dry_run, debug)

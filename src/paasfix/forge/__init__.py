@@ -21,6 +21,19 @@ FORGES = {
 }
 """Forge kind -> ``module:class`` implementing :class:`paasfix.forge.base.Forge`."""
 
+PUBLIC_HOSTS = {"gitlab.com": "gitlab", "github.com": "github", "gitea.com": "gitea",
+                "codeberg.org": "gitea"}
+"""Public forges whose kind the host name tells."""
+
+
+def forge_kind(kind: Optional[str], url: Optional[str]) -> str:
+    """The forge's kind: ``kind`` when given, else the kind of a public forge at ``url``,
+    else GitLab."""
+    if kind:
+        return kind
+    host = (urlsplit(url).hostname or "") if url else ""
+    return PUBLIC_HOSTS.get(host.removeprefix("www."), "gitlab")
+
 
 def forge_class(kind: str):
     try:
