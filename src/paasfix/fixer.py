@@ -126,7 +126,9 @@ class Fixer:
     order: ClassVar[int] = 100
     """Fixers run by ``(order, id)``; repairs that make files readable run first."""
     log_patterns: ClassVar[tuple[str, ...]] = ()
-    """Regular expressions (case-insensitive) for the platform's build and deploy logs."""
+    """Regular expressions for the platform's build and deploy logs (``paasfix diagnose``),
+    matched case-insensitively on each line, without colour codes; a pattern may go on over
+    the next three lines with an explicit ``\\n``."""
     options: ClassVar[Mapping[str, Any]] = {}
     """Configuration keys this fixer reads, with their defaults."""
     examples: ClassVar[tuple[Example, ...]] = ()
@@ -141,6 +143,11 @@ class Fixer:
         import inspect
 
         return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def explanation_section(cls, title: str) -> str:
+        """The text of the explanation's ``## title`` section ('' when it has none)."""
+        return sections(cls.explanation()).get(title, "")
 
     @classmethod
     def docs_url(cls) -> str:
@@ -175,6 +182,21 @@ class Fixer:
 
     def fix(self, project: "Project", finding: Finding) -> list[Edit]:
         raise NotImplementedError
+
+
+def sections(markdown: str) -> dict[str, str]:
+    """The ``## Title`` sections of a Markdown text: title -> body without surrounding blanks."""
+    found: dict[str, list[str]] = {}
+    current = None
+    fenced = False
+    for line in markdown.splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+        if line.startswith("## ") and not fenced:
+            current = found.setdefault(line[3:].strip(), [])
+        elif current is not None:
+            current.append(line)
+    return {title: "\n".join(lines).strip() for title, lines in found.items()}
 
 
 def check_fixer_class(cls: type) -> list[str]:

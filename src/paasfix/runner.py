@@ -6,12 +6,12 @@ from __future__ import annotations
 import ast
 import posixpath
 from dataclasses import dataclass, field
-from typing import Iterable, Optional, Sequence
+from typing import Callable, Iterable, Optional, Sequence
 
 from . import platform
 from .config import Config
 from .errors import FileProblem, FixerBug, PaasfixError
-from .fixer import MANUAL, SAFE, UNSAFE, Edit, Finding, Fixer
+from .fixer import SAFE, UNSAFE, Edit, Finding, Fixer
 from .project import Project
 from .text import decode
 from .tree import FILE_MODE, LINK_MODE, OverlayTree, Tree, normalize
@@ -89,7 +89,9 @@ class Changeset:
         self.base = base
         self.tree = OverlayTree(base)
 
-    def apply(self, fixer_id: str, edits: Sequence[Edit]) -> tuple[str, ...]:
+    def plan(self, fixer_id: str, edits: Sequence[Edit]) -> list[Change]:
+        """What ``edits`` would change on top of the edits so far, each change checked; nothing
+        is applied (see :meth:`commit`)."""
         planned = []
         for edit in edits:
             path = normalize(edit.path)
@@ -106,12 +108,20 @@ class Changeset:
             if edit.content == current and (edit.content is None or mode == current_mode):
                 continue
             self._check(fixer_id, path, current, edit.content)
-            planned.append((path, edit.content, mode))
+            planned.append(Change(path, current, edit.content, current_mode,
+                                  None if edit.content is None else mode))
         if not planned:
             raise FixerBug(f"{fixer_id} reported a fixable finding, but its fix changes nothing")
-        for path, content, mode in planned:
-            self.tree.set(path, content, mode)
-        return tuple(path for path, _, _ in planned)
+        return planned
+
+    def commit(self, planned: Sequence[Change]) -> tuple[str, ...]:
+        """Apply changes made by :meth:`plan`; the paths changed."""
+        for change in planned:
+            self.tree.set(change.path, change.new, change.new_mode or FILE_MODE)
+        return tuple(change.path for change in planned)
+
+    def apply(self, fixer_id: str, edits: Sequence[Edit]) -> tuple[str, ...]:
+        return self.commit(self.plan(fixer_id, edits))
 
     @staticmethod
     def _check(fixer_id: str, path: str, old: Optional[bytes], new: Optional[bytes]) -> None:
@@ -177,59 +187,119 @@ class Runner:
             result.findings += self._detect(fixer, project, result.errors)
         return result
 
-    def fix(self, tree: Tree, unsafe: bool = False) -> Result:
-        allowed = {SAFE, UNSAFE} if unsafe else {SAFE}
-        changeset = Changeset(tree)
-        project = Project(changeset.tree, self.config)
-        result = Result(tree.label, project.build_dir)
-        broken: set[str] = set()
-        for _ in range(MAX_PASSES):
-            progress = False
-            for fixer in self.fixers:
-                if fixer.id in broken:
-                    continue
-                for _count in range(MAX_FIXES_PER_FIXER + 1):
-                    findings = [f for f in self._detect(fixer, project, result.errors)
-                                if f.safety in allowed and f.safety != MANUAL]
-                    if not findings:
-                        break
-                    if _count == MAX_FIXES_PER_FIXER:
-                        raise FixerBug(f"{fixer.id} still finds something to fix after "
-                                       f"{MAX_FIXES_PER_FIXER} fixes; this is a bug in the fixer")
-                    finding = findings[0]
-                    try:
-                        edits = fixer.fix(project, finding)
-                        paths = changeset.apply(fixer.id, edits)
-                    except FileProblem as exc:
-                        _add(result.errors, str(exc))
-                        broken.add(fixer.id)
-                        break
-                    except FixerBug as exc:
-                        _add(result.errors, f"{exc}; this is a bug in the fixer, nothing it "
-                                            "changed was kept")
-                        broken.add(fixer.id)
-                        break
-                    except PaasfixError:
-                        raise
-                    except Exception as exc:
-                        if self.debug:
-                            raise
-                        _add(result.errors, f"{fixer.id} failed while fixing ({type(exc).__name__}: "
-                                            f"{exc}); this is a bug in the fixer")
-                        broken.add(fixer.id)
-                        break
-                    result.applied.append(Applied(finding, paths))
-                    project = Project(changeset.tree, self.config)
-                    progress = True
-            if not progress:
-                break
-        else:
-            raise FixerBug(f"the fixes did not settle after {MAX_PASSES} passes "
-                           f"(last: {result.applied[-1].finding.fixer}); this is a bug")
+    def _plan(self, fixer: Fixer, project: Project, changeset: Changeset, finding: Finding,
+              errors: list[str]) -> Optional[list[Change]]:
+        """The changes ``finding``'s fix makes on top of ``changeset`` (None, with the error
+        recorded, when the fix fails)."""
+        try:
+            return changeset.plan(fixer.id, fixer.fix(project, finding))
+        except FileProblem as exc:
+            _add(errors, str(exc))
+        except FixerBug as exc:
+            _add(errors, f"{exc}; this is a bug in the fixer, nothing it changed was kept")
+        except PaasfixError:
+            raise
+        except Exception as exc:
+            if self.debug:
+                raise
+            _add(errors, f"{fixer.id} failed while fixing ({type(exc).__name__}: {exc}); "
+                         "this is a bug in the fixer")
+        return None
+
+    def fix(self, tree: Tree, unsafe: bool = False, decide: Optional[Decide] = None) -> Result:
+        """Apply fixes until nothing fixable is found.
+
+        ``decide(finding, changes)``, when given, is asked before each fix is applied, with the
+        changes it makes on top of the fixes accepted so far; a fix it declines is not applied
+        and that finding is not offered again. It may raise :class:`Stop` to apply no more.
+        """
+        run = _FixRun(Changeset(tree), self.config, {SAFE, UNSAFE} if unsafe else {SAFE}, decide)
+        result = Result(tree.label, run.project.build_dir)
+        try:
+            for _ in range(MAX_PASSES):
+                if not any([self._fix_all(fixer, run, result) for fixer in self.fixers]):
+                    break
+            else:
+                raise FixerBug(f"the fixes did not settle after {MAX_PASSES} passes "
+                               f"(last: {result.applied[-1].finding.fixer}); this is a bug")
+        except Stop:
+            pass
         for fixer in self.fixers:
-            result.findings += self._detect(fixer, project, result.errors)
-        result.changes = changeset.changes()
+            result.findings += self._detect(fixer, run.project, result.errors)
+        result.changes = run.changeset.changes()
         return result
+
+    def _fix_all(self, fixer: Fixer, run: "_FixRun", result: Result) -> bool:
+        """Apply ``fixer``'s fixes one at a time until it finds nothing more to fix; whether
+        any was applied."""
+        fixes = 0
+        while run.fixable(fixer):
+            findings = [f for f in self._detect(fixer, run.project, result.errors)
+                        if f.safety in run.allowed and _key(f) not in run.declined]
+            if not findings:
+                break
+            if fixes == MAX_FIXES_PER_FIXER:
+                raise FixerBug(f"{fixer.id} still finds something to fix after "
+                               f"{MAX_FIXES_PER_FIXER} fixes; this is a bug in the fixer")
+            finding = findings[0]
+            planned = self._plan(fixer, run.project, run.changeset, finding, result.errors)
+            if planned is None:
+                run.broken.add(fixer.id)
+            elif run.decide is not None and not run.decide(finding, planned):
+                run.declined.add(_key(finding))
+            else:
+                result.applied.append(Applied(finding, run.changeset.commit(planned)))
+                run.project = Project(run.changeset.tree, self.config)
+                fixes += 1
+        return fixes > 0
+
+    def preview(self, tree: Tree, findings: Sequence[Finding], unsafe: bool = False
+                ) -> dict[int, list[Change]]:
+        """Each fixable finding's own fix on the untouched ``tree``, by the finding's index in
+        ``findings``: what a report can offer as a suggested change. Nothing is applied; a fix
+        that fails is left out."""
+        allowed = {SAFE, UNSAFE} if unsafe else {SAFE}
+        project = Project(tree, self.config)
+        by_id = {fixer.id: fixer for fixer in self.fixers}
+        out = {}
+        for index, finding in enumerate(findings):
+            fixer = by_id.get(finding.fixer)
+            if fixer is None or finding.safety not in allowed:
+                continue
+            planned = self._plan(fixer, project, Changeset(tree), finding, [])
+            if planned:
+                out[index] = planned
+        return out
+
+
+@dataclass
+class _FixRun:
+    """The state of one ``fix``: the changeset, the project on top of it, and what was
+    refused (a fixer that failed, findings the ``decide`` hook declined)."""
+
+    changeset: Changeset
+    config: Config
+    allowed: set[str]
+    decide: Optional["Decide"]
+    broken: set[str] = field(default_factory=set)
+    declined: set[tuple] = field(default_factory=set)
+
+    def __post_init__(self):
+        self.project = Project(self.changeset.tree, self.config)
+
+    def fixable(self, fixer: Fixer) -> bool:
+        return fixer.id not in self.broken
+
+
+class Stop(Exception):
+    """Raised by a ``decide`` callback: apply no more fixes (those accepted are kept)."""
+
+
+Decide = Callable[[Finding, list[Change]], bool]
+
+
+def _key(finding: Finding) -> tuple:
+    return (finding.fixer, finding.path, finding.line, finding.message)
 
 
 def _add(errors: list[str], message: str) -> None:
