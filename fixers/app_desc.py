@@ -631,8 +631,8 @@ class FixAppDesc(Fixer):
     severity = ERROR
     order = 10
     log_patterns = (
-        r"file \"app_desc\.ya?ml\"'s format is not YAML",
-        r"file \"app_desc\.ya?ml\" must be dict type",
+        r"file \"app(_desc)?\.ya?ml\"'s format is not YAML",
+        r"file \"app(_desc)?\.ya?ml\" must be dict type",
         r"app desc data is invalid, detail: (no spec version is specified|app spec version)",
         r"No spec version is specified, please set the spec version",
         r"App spec version \".*?\" is not supported",

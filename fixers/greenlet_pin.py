@@ -54,9 +54,10 @@ class GreenletPin(Fixer):
     severity = ERROR
     log_patterns = (
         r"Failed building wheel for greenlet",
-        r"Running setup\.py install for greenlet \.\.\. error",
+        r"Running setup\.py install for greenlet( \.\.\. |: finished with status ')error",
+        r"Building wheel for greenlet \(setup\.py\)( \.\.\. |: finished with status ')error",
         r"Failed to build( installable wheels for some pyproject\.toml based projects)?.*\bgreenlet\b",
-        r"greenlet.*error: command '(x86_64-linux-gnu-)?gcc' failed",
+        r"greenlet/greenlet\.cpp[^\n]*\n(?:[^\n]*\n){0,2}[^\n]*error: command '(?:[\w.-]*-)?gcc' failed",
     )
 
     def detect(self, project: Project):

@@ -692,7 +692,8 @@ class FixProcfile(Fixer):
         r"Invalid proc type: ",
         r"The number of processes exceeded",
         r"Failed to parse application process information",
-        r"解析应用进程信息",
+        r"解析应用进程信息\]? ?出错了，原因：.*\[Procfile\]",
+        r"Error in step \[Parse app process\], reason: .*\[Procfile\]",
     )
     options = {"keep_procfile": False}
 

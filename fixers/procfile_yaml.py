@@ -255,7 +255,6 @@ class FixProcfileYaml(Fixer):
     log_patterns = (
         r"file \"Procfile\"'s format is not YAML",
         r"file \"Procfile\" must be dict type",
-        r"Procfile error: ",
         r"mapping values are not allowed here",
         r"found character '\\t' that cannot start any token",
     )

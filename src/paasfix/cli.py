@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Callable, Optional
+from typing import Callable, Optional, Sequence
 
 import click
 
@@ -39,27 +39,63 @@ def _split(values) -> list[str]:
     return [item.strip() for value in values for item in value.split(",") if item.strip()]
 
 
+FORMATS = ["text", "json", "gitlab", "sarif"]
+
+
+def _options(*decorators: Callable) -> Callable[[Callable], Callable]:
+    """One decorator that applies ``decorators`` (in reading order)."""
+    def apply(func: Callable) -> Callable:
+        for decorator in reversed(decorators):
+            func = decorator(func)
+        return func
+    return apply
+
+
+_SETTINGS = (
+    click.option("--unsafe-fixes", is_flag=True, default=None,
+                 help="Also apply fixes that may change behaviour."),
+    click.option("--build-dir", metavar="DIR",
+                 help="The module's build directory (构建目录), relative to PATH."),
+    click.option("--config", "config_path", type=click.Path(dir_okay=False),
+                 help="Read settings from this file instead of the repository's."),
+)
+
+
+def _output(formats: list[str]) -> tuple[Callable, ...]:
+    return (
+        click.option("--format", "fmt", type=click.Choice(formats), default="text",
+                     show_default=True, help="Output format."),
+        click.option("--color/--no-color", default=None, help="Colour (default: on a terminal)."),
+        click.option("--debug", is_flag=True, help="Show tracebacks."),
+    )
+
+
 def repo_options(func: Callable) -> Callable:
     """The options shared by the commands that read a repository."""
-    decorators = [
+    return _options(
         click.argument("path", default=".", type=click.Path(file_okay=False, path_type=str)),
         click.option("--select", multiple=True, metavar="IDS",
                      help="Only these fixers (comma-separated ids, 'prefix*' or ALL)."),
         click.option("--ignore", multiple=True, metavar="IDS", help="Skip these fixers."),
-        click.option("--unsafe-fixes", is_flag=True, default=None,
-                     help="Also apply fixes that may change behaviour."),
-        click.option("--build-dir", metavar="DIR",
-                     help="The module's build directory (构建目录), relative to PATH."),
-        click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-                     show_default=True, help="Output format."),
-        click.option("--config", "config_path", type=click.Path(dir_okay=False),
-                     help="Read settings from this file instead of the repository's."),
-        click.option("--color/--no-color", default=None, help="Colour (default: on a terminal)."),
-        click.option("--debug", is_flag=True, help="Show tracebacks."),
-    ]
-    for decorator in reversed(decorators):
-        func = decorator(func)
-    return func
+        *_SETTINGS,
+        *_output(FORMATS),
+    )(func)
+
+
+def fix_options(func: Callable) -> Callable:
+    """How ``fix`` (and ``diagnose --fix``) applies its fixes."""
+    return _options(
+        click.option("--diff", "show_diff", is_flag=True,
+                     help="Write nothing; print a unified diff."),
+        click.option("--commit", "commit", is_flag=True,
+                     help="Commit the fixes on a branch; the work tree and index are not touched."),
+        click.option("--branch", default=None, metavar="NAME",
+                     help="The branch for --commit (default: paasfix/autofix)."),
+        click.option("--allow-dirty", is_flag=True,
+                     help="Overwrite files that have uncommitted changes."),
+        click.option("-i", "--interactive", is_flag=True,
+                     help="Show each fix's diff and ask whether to apply it."),
+    )(func)
 
 
 def _prepare(path, select, ignore, unsafe_fixes, build_dir, config_path, tree=None):
@@ -78,15 +114,27 @@ def _prepare(path, select, ignore, unsafe_fixes, build_dir, config_path, tree=No
     return tree, config, fixers
 
 
-def _report(ctx: Context, result: Result, root: str, fmt: str, fixed: Optional[int] = None,
-            stream_err: bool = False) -> None:
-    from .sinks import report
+def _report(ctx: Context, result: Result, root: str, fmt: str, fixers: Sequence = (),
+            fixed: Optional[int] = None, stream_err: bool = False,
+            proposals: Optional[Callable[[], dict]] = None) -> None:
+    """Print ``result`` in ``fmt``; ``proposals`` gives each finding's own fix (sarif)."""
+    if fmt == "gitlab":
+        from .sinks import gitlab
 
-    if fmt == "json":
-        click.echo(report.to_json(result, root, fixed is not None), nl=False, err=stream_err)
+        click.echo(gitlab.to_gitlab(result, root), nl=False, err=stream_err)
+    elif fmt == "sarif":
+        from .sinks import sarif
+
+        click.echo(sarif.to_sarif(result, root, fixers, proposals() if proposals else {}),
+                   nl=False, err=stream_err)
     else:
-        click.echo(report.to_text(result, ctx.style, fixed), nl=False, err=stream_err,
-                   color=ctx.color)
+        from .sinks import report
+
+        if fmt == "json":
+            click.echo(report.to_json(result, root, fixed is not None), nl=False, err=stream_err)
+        else:
+            click.echo(report.to_text(result, ctx.style, fixed), nl=False, err=stream_err,
+                       color=ctx.color)
     for error in result.errors:
         click.echo(f"paasfix: error: {error}", err=True)
 
@@ -105,27 +153,42 @@ def cli() -> None:
 
 @cli.command()
 @repo_options
-def check(path, select, ignore, unsafe_fixes, build_dir, fmt, config_path, color, debug):
-    """Report problems. Exit 0 if none, 1 if some, 2 on error."""
+def check(path, select, ignore, unsafe_fixes, build_dir, config_path, fmt, color, debug):
+    """Report problems. Exit 0 if none, 1 if some, 2 on error.
+
+    --format gitlab writes a GitLab Code Quality report (paths relative to $CI_PROJECT_DIR
+    when it is set); --format sarif writes SARIF 2.1.0, each fixable finding with its fix.
+    """
     ctx = Context(color, debug)
     tree, config, fixers = _prepare(path, select, ignore, unsafe_fixes, build_dir, config_path)
-    result = Runner(fixers, config, debug).check(tree)
-    _report(ctx, result, path, fmt)
+    runner = Runner(fixers, config, debug)
+    result = runner.check(tree)
+    _report(ctx, result, path, fmt, fixers,
+            proposals=lambda: runner.preview(tree, result.findings, config.unsafe_fixes))
     sys.exit(_exit_code(result))
 
 
 @cli.command()
 @repo_options
-@click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print a unified diff.")
-@click.option("--commit", "commit", is_flag=True,
-              help="Commit the fixes on a branch; the work tree and index are not touched.")
-@click.option("--branch", default=None, metavar="NAME",
-              help="The branch for --commit (default: paasfix/autofix).")
-@click.option("--allow-dirty", is_flag=True, help="Overwrite files that have uncommitted changes.")
-def fix(path, select, ignore, unsafe_fixes, build_dir, fmt, config_path, color, debug,
-        show_diff, commit, branch, allow_dirty):
-    """Apply the safe fixes (and the unsafe ones with --unsafe-fixes)."""
+@fix_options
+def fix(path, select, ignore, unsafe_fixes, build_dir, config_path, fmt, color, debug,
+        show_diff, commit, branch, allow_dirty, interactive):
+    """Apply the safe fixes (and the unsafe ones with --unsafe-fixes).
+
+    Exit 0 if nothing is left to fix, 1 if findings remain (with --diff: if there is a diff),
+    2 on error. --interactive shows each fix and asks: y apply it, n skip it, a apply the rest
+    of this fixer's, d skip the rest of this fixer's, q apply no more.
+    """
     ctx = Context(color, debug)
+    result, fixers = _run_fix(ctx, path, select, ignore, unsafe_fixes, build_dir, config_path,
+                              show_diff, commit, branch, allow_dirty, interactive)
+    _report(ctx, result, path, fmt, fixers, len(result.applied), stream_err=show_diff)
+    sys.exit(_fix_exit_code(result, show_diff))
+
+
+def _run_fix(ctx: Context, path, select, ignore, unsafe_fixes, build_dir, config_path,
+             show_diff, commit, branch, allow_dirty, interactive) -> tuple[Result, list]:
+    """``fix`` up to its report: the fixes, then the diff printed, the commit or the writes."""
     if show_diff and commit:
         raise click.UsageError("--diff and --commit cannot be used together")
     if branch and not commit:
@@ -133,39 +196,45 @@ def fix(path, select, ignore, unsafe_fixes, build_dir, fmt, config_path, color, 
     repo = None
     tree = None
     if commit:
-        from .gitrepo import open_repository, head_tree
+        from .gitrepo import head_tree, open_repository
 
         repo = open_repository(path)
         tree = head_tree(repo)
     tree, config, fixers = _prepare(path, select, ignore, unsafe_fixes, build_dir, config_path, tree)
-    result = Runner(fixers, config, debug).fix(tree, unsafe=config.unsafe_fixes)
+    decide = None
+    if interactive:
+        from .interactive import Prompter
+
+        decide = Prompter(lambda diff: _colour_diff(ctx, diff))
+    result = Runner(fixers, config, ctx.debug).fix(tree, unsafe=config.unsafe_fixes, decide=decide)
     if result.errors:
         # A run with errors is incomplete: write, commit and print nothing of its fixes.
         result.applied.clear()
         result.changes.clear()
-    fixed = len(result.applied)
     if show_diff:
         from .sinks.diff import unified_diff
 
         sys.stdout.buffer.write(_colour_diff(ctx, unified_diff(result.changes)))
         sys.stdout.flush()
-        _report(ctx, result, path, fmt, fixed, stream_err=True)
-        sys.exit(EXIT_ERROR if result.errors else EXIT_FINDINGS if result.changes else EXIT_CLEAN)
-    if result.changes:
-        if commit:
-            from .sinks.commit import DEFAULT_BRANCH, commit_changes
-            from .sinks.report import commit_message
+    elif result.changes and commit:
+        from .sinks.commit import DEFAULT_BRANCH, commit_changes
+        from .sinks.report import commit_message
 
-            outcome = commit_changes(repo, "HEAD", result.changes, commit_message(result),
-                                     branch or DEFAULT_BRANCH)
-            verb = "committed" if outcome.created else "already up to date:"
-            click.echo(f"{verb} {outcome.commit[:12]} on branch {outcome.branch}", err=True)
-        else:
-            from .sinks.write import write_changes
+        outcome = commit_changes(repo, "HEAD", result.changes, commit_message(result),
+                                 branch or DEFAULT_BRANCH)
+        verb = "committed" if outcome.created else "already up to date:"
+        click.echo(f"{verb} {outcome.commit[:12]} on branch {outcome.branch}", err=True)
+    elif result.changes:
+        from .sinks.write import write_changes
 
-            write_changes(path, result.changes, allow_dirty)
-    _report(ctx, result, path, fmt, fixed)
-    sys.exit(_exit_code(result))
+        write_changes(path, result.changes, allow_dirty)
+    return result, fixers
+
+
+def _fix_exit_code(result: Result, show_diff: bool) -> int:
+    if show_diff and not result.errors:
+        return EXIT_FINDINGS if result.changes else EXIT_CLEAN
+    return _exit_code(result)
 
 
 def _colour_diff(ctx: Context, diff: str) -> bytes:
@@ -183,6 +252,79 @@ def _colour_diff(ctx: Context, diff: str) -> bytes:
             line = click.style(line, fg="cyan")
         out.append(line)
     return "".join(out).encode("utf-8", "surrogateescape")
+
+
+@cli.command(short_help="Say which fixers a build or deploy log points to.")
+@click.argument("log", default="-", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option("--fix", "repo", metavar="PATH", type=click.Path(file_okay=False),
+              help="Then run exactly the fixers that match on the repository at PATH.")
+@fix_options
+@_options(*_SETTINGS)
+@click.option("--lines", "limit", type=click.IntRange(min=1), default=3, show_default=True,
+              help="Matching log lines shown per fixer.")
+@_options(*_output(["text", "json"]))
+def diagnose(log, repo, show_diff, commit, branch, allow_dirty, interactive, unsafe_fixes,
+             build_dir, config_path, limit, fmt, color, debug):
+    """Say which fixers a build or deploy log points to (LOG, or - for standard input).
+
+    Prints each fixer whose log patterns match, the lines they match and what goes wrong.
+    The log may be coloured, CRLF, UTF-16 or gzip-compressed, and of any size.
+
+    Exit 0 if some fixer recognises the log, 1 if none does, 2 on error. With --fix PATH the
+    fixers that match run on the repository at PATH exactly as `fix --select` would run them
+    (--diff, --commit, --interactive as for `fix`), and the exit status is fix's; a log that no
+    fixer recognises runs nothing and exits 1.
+    """
+    from . import diagnose as diagnosis_module
+
+    ctx = Context(color, debug)
+    if repo is None:
+        given = [name for name, value in (("--diff", show_diff), ("--commit", commit),
+                                          ("--branch", branch), ("--allow-dirty", allow_dirty),
+                                          ("--interactive", interactive),
+                                          ("--unsafe-fixes", unsafe_fixes),
+                                          ("--build-dir", build_dir), ("--config", config_path))
+                 if value]
+        if given:
+            raise click.UsageError(f"{given[0]} goes with --fix PATH")
+    if log == "-" and sys.stdin.isatty():
+        raise click.UsageError("give a log file, or pipe the log into `paasfix diagnose -`")
+    if log == "-" and interactive:
+        raise click.UsageError("--interactive reads its answers from standard input; "
+                               "give the log as a file")
+    found = diagnosis_module.diagnose(log, registry.all_fixers(), limit)
+    stream_err = show_diff
+    if fmt == "json":
+        data = diagnosis_module.to_dict(found)
+        if repo is not None:
+            data["fix"] = None
+            if found.matches:
+                from .sinks import report
+
+                result, _ = _run_fix(ctx, repo, found.fixer_ids, (), unsafe_fixes, build_dir,
+                                     config_path, show_diff, commit, branch, allow_dirty,
+                                     interactive)
+                data["fix"] = report.result_dict(result, repo, fixed=True)
+                for error in result.errors:
+                    click.echo(f"paasfix: error: {error}", err=True)
+                _echo_json(data, stream_err)
+                sys.exit(_fix_exit_code(result, show_diff))
+        _echo_json(data, stream_err)
+        sys.exit(EXIT_CLEAN if found.matches else EXIT_FINDINGS)
+    click.echo(diagnosis_module.to_text(found, ctx.style), nl=False, err=stream_err,
+               color=ctx.color)
+    if repo is None or not found.matches:
+        sys.exit(EXIT_CLEAN if found.matches else EXIT_FINDINGS)
+    result, fixers = _run_fix(ctx, repo, found.fixer_ids, (), unsafe_fixes, build_dir,
+                              config_path, show_diff, commit, branch, allow_dirty, interactive)
+    _report(ctx, result, repo, "text", fixers, len(result.applied), stream_err=stream_err)
+    sys.exit(_fix_exit_code(result, show_diff))
+
+
+def _echo_json(data: dict, err: bool) -> None:
+    import json
+
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False), err=err)
 
 
 @cli.command()
@@ -230,6 +372,8 @@ def lazy_command(name: str, target: str, short_help: str) -> None:
 
 lazy_command("mr", "paasfix.bot.cli:mr",
              "Open, update or close the bot's merge request for one repository.")
+lazy_command("fleet", "paasfix.bot.fleet:fleet",
+             "Run the merge-request bot over many repositories, with a JSON result each.")
 
 
 def main(argv: Optional[list[str]] = None) -> None:

@@ -1,10 +1,12 @@
-"""Reports of findings: text for people, JSON for programs."""
+"""Reports of findings: text for people, JSON for programs (the GitLab and SARIF reports
+are in their own modules)."""
 
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
-from typing import Callable, Optional
+from typing import Callable, Optional, Sequence
 
 from ..fixer import DOCS_URL, INFO, MANUAL, SAFE, UNSAFE, Finding
 from ..runner import Result
@@ -12,6 +14,7 @@ from ..runner import Result
 JSON_VERSION = 1
 
 _SEVERITY_COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
+_DIGITS = re.compile(r"\d+")
 
 
 def finding_dict(finding: Finding) -> dict:
@@ -26,7 +29,9 @@ def finding_dict(finding: Finding) -> dict:
     }
 
 
-def to_json(result: Result, root: str, fixed: bool = False) -> str:
+def result_dict(result: Result, root: str, fixed: bool = False) -> dict:
+    """The JSON report as a dict: ``version``, ``root``, ``build_dir``, ``findings``,
+    ``errors``, and for ``fix`` also ``fixed`` and ``changed``."""
     data = {
         "version": JSON_VERSION,
         "root": root,
@@ -37,7 +42,26 @@ def to_json(result: Result, root: str, fixed: bool = False) -> str:
     if fixed:
         data["fixed"] = [finding_dict(a.finding) for a in result.applied]
         data["changed"] = [c.path for c in result.changes]
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return data
+
+
+def to_json(result: Result, root: str, fixed: bool = False) -> str:
+    return json.dumps(result_dict(result, root, fixed), indent=2, ensure_ascii=False) + "\n"
+
+
+def fingerprints(findings: Sequence[Finding]) -> list[str]:
+    """A fingerprint per finding that stays the same while the problem does: from the fixer,
+    the file and the message with its numbers left out (so that a line moving, or a version
+    in the message changing, keeps it), plus a counter for identical ones in one file."""
+    import hashlib
+
+    seen: Counter = Counter()
+    out = []
+    for finding in findings:
+        key = (finding.fixer, finding.path or "", _DIGITS.sub("#", finding.message))
+        out.append(hashlib.sha256("\0".join([*key, str(seen[key])]).encode("utf-8")).hexdigest())
+        seen[key] += 1
+    return out
 
 
 def _plural(count: int, word: str) -> str:
