@@ -311,8 +311,8 @@ def diagnose(log, repo, show_diff, commit, branch, allow_dirty, interactive, uns
                 sys.exit(_fix_exit_code(result, show_diff))
         _echo_json(data, stream_err)
         sys.exit(EXIT_CLEAN if found.matches else EXIT_FINDINGS)
-    click.echo(diagnosis_module.to_text(found, ctx.style), nl=False, err=stream_err,
-               color=ctx.color)
+    click.echo(diagnosis_module.to_text(found, ctx.style, fixing=repo is not None), nl=False,
+               err=stream_err, color=ctx.color)
     if repo is None or not found.matches:
         sys.exit(EXIT_CLEAN if found.matches else EXIT_FINDINGS)
     result, fixers = _run_fix(ctx, repo, found.fixer_ids, (), unsafe_fixes, build_dir,

@@ -73,8 +73,9 @@ def _indent(text: str, prefix: str = "    ") -> str:
     return "\n".join(prefix + line if line else "" for line in text.splitlines())
 
 
-def to_text(diagnosis: Diagnosis, style: Callable[..., str]) -> str:
-    """For people: each matching fixer, its log lines, and why it fails and what fixes it."""
+def to_text(diagnosis: Diagnosis, style: Callable[..., str], fixing: bool = False) -> str:
+    """For people: each matching fixer, its log lines, and why it fails and what fixes it
+    (and, unless ``fixing`` follows, how to apply the fixes)."""
     name = "standard input" if diagnosis.log == "-" else diagnosis.log
     read = f"{diagnosis.lines:,} line{'' if diagnosis.lines == 1 else 's'} read"
     if not diagnosis.matches:
@@ -99,6 +100,8 @@ def to_text(diagnosis: Diagnosis, style: Callable[..., str]) -> str:
         out.append(_indent(_first_paragraph(cls.explanation_section("The fix"))))
         out.append(f"    (more: `paasfix explain {cls.id}`)")
         out.append("")
+    if fixing:
+        return "\n".join(out) + "\n"
     ids = ",".join(diagnosis.fixer_ids)
     out.append(f"To apply these fixes: `paasfix diagnose {_quoted(diagnosis.log)} --fix PATH`, "
                f"or `paasfix fix --select {ids} PATH`.")
