@@ -90,6 +90,18 @@ def targets(entries: Sequence[str], url: Optional[str]) -> list[Target]:
     return list(found.values())
 
 
+def with_groups(listed: list[Target], forge: Forge, groups: Sequence[str]) -> list[Target]:
+    """``listed`` and then every repository of ``groups`` not listed already."""
+    keys = {target.key for target in listed}
+    found = list(listed)
+    for group in groups:
+        for repo in forge.group_repositories(group):
+            if repo.path not in keys:
+                keys.add(repo.path)
+                found.append(Target(repo.path, repo.path))
+    return found
+
+
 def parse_shard(text: Optional[str], environ: Mapping[str, str] = os.environ
                 ) -> Optional[tuple[int, int]]:
     """``(I, N)`` from ``I/N``, or from GitLab CI's ``CI_NODE_INDEX``/``CI_NODE_TOTAL`` (set
@@ -288,7 +300,7 @@ def fleet(repositories, list_file, groups, kind, url, branch, opt_out_label, lab
         raise click.UsageError("--resume and --failed read the results of --results FILE")
     if resume and failed:
         raise click.UsageError("--resume and --failed do not go together")
-    previous = read_results(results_path) if results_path and (resume or failed) else {}
+    previous = read_results(results_path) if resume or failed else {}
     entries = list(repositories) + (read_list(list_file) if list_file else [])
     if failed and not entries and not groups:
         entries = [key for key, record in previous.items()
@@ -301,24 +313,17 @@ def fleet(repositories, list_file, groups, kind, url, branch, opt_out_label, lab
     setup_logging(forge, verbose)
     if not verbose:
         logging.getLogger("paasfix").addHandler(logging.NullHandler())
-    secrets = forge.secrets()
-    listed = targets(entries, url)
-    keys = {target.key for target in listed}
-    for group in groups:
-        for repo in forge.group_repositories(group):
-            if repo.path not in keys:
-                keys.add(repo.path)
-                listed.append(Target(repo.path, repo.path))
-    shard_of = parse_shard(shard)
-    todo = still_to_do([t for t in listed if in_shard(t, shard_of)], previous, resume, failed)
+    listed = with_groups(targets(entries, url), forge, groups)
+    todo = still_to_do([t for t in listed if in_shard(t, parse_shard(shard))], previous,
+                       resume, failed)
     options = make_options(branch, opt_out_label, labels, select, ignore, unsafe_fixes,
                            dry_run, debug)
     stream = open(results_path, "a" if resume or failed else "w", encoding="utf-8") \
         if results_path else sys.stdout
-    progress = Progress(len(todo), sys.stderr, secrets)
+    progress = Progress(len(todo), sys.stderr, forge.secrets())
     try:
         results = run_fleet(_Connections(kind, forge.url), todo, options, jobs,
-                            ResultWriter(stream, secrets), progress)
+                            ResultWriter(stream, forge.secrets()), progress)
     finally:
         progress.close()
         if stream is not sys.stdout:
