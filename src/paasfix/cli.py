@@ -1,7 +1,9 @@
-"""The command line: ``check``, ``fix`` (``--diff``, ``--commit``), ``explain`` and ``fixers``.
+"""The command line: ``check``, ``fix`` (``--diff``, ``--commit``, ``--interactive``),
+``diagnose``, ``explain`` and ``fixers``.
 
 Exit status: 0 nothing found (or nothing left), 1 findings remain (or ``--diff`` has a diff),
-2 an error. Errors are one line on stderr; ``--debug`` shows the traceback.
+2 an error; ``diagnose`` exits 0 when the log points to a fixer and 1 when it points to none.
+Errors are one line on stderr; ``--debug`` shows the traceback.
 """
 
 from __future__ import annotations
@@ -293,31 +295,27 @@ def diagnose(log, repo, show_diff, commit, branch, allow_dirty, interactive, uns
         raise click.UsageError("--interactive reads its answers from standard input; "
                                "give the log as a file")
     found = diagnosis_module.diagnose(log, registry.all_fixers(), limit)
-    stream_err = show_diff
+    if fmt == "text":
+        click.echo(diagnosis_module.to_text(found, ctx.style, fixing=repo is not None),
+                   nl=False, err=show_diff, color=ctx.color)
+    result, fixers = None, []
+    if repo is not None and found.matches:
+        result, fixers = _run_fix(ctx, repo, found.fixer_ids, (), unsafe_fixes, build_dir,
+                                  config_path, show_diff, commit, branch, allow_dirty,
+                                  interactive)
     if fmt == "json":
+        from .sinks import report
+
         data = diagnosis_module.to_dict(found)
         if repo is not None:
-            data["fix"] = None
-            if found.matches:
-                from .sinks import report
-
-                result, _ = _run_fix(ctx, repo, found.fixer_ids, (), unsafe_fixes, build_dir,
-                                     config_path, show_diff, commit, branch, allow_dirty,
-                                     interactive)
-                data["fix"] = report.result_dict(result, repo, fixed=True)
-                for error in result.errors:
-                    click.echo(f"paasfix: error: {error}", err=True)
-                _echo_json(data, stream_err)
-                sys.exit(_fix_exit_code(result, show_diff))
-        _echo_json(data, stream_err)
+            data["fix"] = report.result_dict(result, repo, fixed=True) if result else None
+        _echo_json(data, show_diff)
+        for error in result.errors if result else ():
+            click.echo(f"paasfix: error: {error}", err=True)
+    elif result is not None:
+        _report(ctx, result, repo, "text", fixers, len(result.applied), stream_err=show_diff)
+    if result is None:
         sys.exit(EXIT_CLEAN if found.matches else EXIT_FINDINGS)
-    click.echo(diagnosis_module.to_text(found, ctx.style, fixing=repo is not None), nl=False,
-               err=stream_err, color=ctx.color)
-    if repo is None or not found.matches:
-        sys.exit(EXIT_CLEAN if found.matches else EXIT_FINDINGS)
-    result, fixers = _run_fix(ctx, repo, found.fixer_ids, (), unsafe_fixes, build_dir,
-                              config_path, show_diff, commit, branch, allow_dirty, interactive)
-    _report(ctx, result, repo, "text", fixers, len(result.applied), stream_err=stream_err)
     sys.exit(_fix_exit_code(result, show_diff))
 
 
