@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import os
 import pkgutil
+import sys
 from functools import lru_cache
 from types import ModuleType
 from typing import Iterable, Optional
@@ -35,7 +37,48 @@ def _builtin() -> list[type[Fixer]]:
     return found
 
 
+def _may_have_plugins() -> bool:
+    """False only when no installed distribution can declare a ``paasfix.fixers`` entry point.
+
+    ``importlib.metadata`` takes tens of milliseconds to import and to read every
+    distribution's metadata, which every run would pay for plugins that are rarely installed.
+    This looks where it looks (the ``*.dist-info`` and ``*.egg-info`` directories of each
+    ``sys.path`` directory) and only for the group's name in their ``entry_points.txt``. When
+    it meets a place it does not read this way (a zip file, an egg, a finder of its own), it
+    answers True, and ``importlib.metadata`` decides.
+    """
+    from importlib.machinery import PathFinder
+
+    group = ENTRY_POINT_GROUP.encode()
+    if any(getattr(finder, "find_distributions", None) is not None and finder is not PathFinder
+           for finder in sys.meta_path):
+        return True
+    for entry in sys.path:
+        try:
+            root = os.fspath(entry) or "."
+            if not os.path.isdir(root):
+                if os.path.exists(root):
+                    return True
+                continue
+            names = os.listdir(root)
+        except (TypeError, OSError):
+            return True
+        if root.lower().endswith(".egg"):
+            return True
+        for name in names:
+            if name.lower().endswith((".dist-info", ".egg-info")):
+                try:
+                    with open(os.path.join(root, name, "entry_points.txt"), "rb") as handle:
+                        if group in handle.read():
+                            return True
+                except OSError:
+                    continue
+    return False
+
+
 def _plugins() -> list[type[Fixer]]:
+    if not _may_have_plugins():
+        return []
     from importlib.metadata import entry_points
 
     found = []
