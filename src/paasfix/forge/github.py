@@ -175,8 +175,7 @@ class GitHub(Forge):
                              labels: Sequence[str] = ()) -> MergeRequest:
         with self._errors(f"opening a pull request in {repo.path}"):
             pull = self._repo(repo).create_pull(base=target_branch, head=source_branch,
-                                                title=title, body=description,
-                                                maintainer_can_modify=True)
+                                                title=title, body=description)
             if labels:
                 pull.add_to_labels(*labels)
             return self._merge_request(pull)
