@@ -380,7 +380,9 @@ class _State:
     """One scan: what it has found, and what it still looks for."""
 
     REPLAN_AFTER = 20 * PASS_COST
-    """Candidate lines without an anchor, in one block, that make it choose its keys again."""
+    """Candidate lines without an anchor, in one block, that make it choose its keys again
+    (on that block; at most once in :data:`REPLAN_EVERY` blocks)."""
+    REPLAN_EVERY = 16
 
     def __init__(self, scanner: Scanner):
         self.patterns = scanner.patterns
@@ -389,6 +391,7 @@ class _State:
         self.line_base = 0
         self.crlf: Optional[bool] = None
         self.keys: Optional[dict[bytes, dict[bytes, list[int]]]] = None
+        self.blocks_since_plan = 0
         self.seen: set[tuple[str, int]] = set()
 
     def _wanted(self, index: int) -> bool:
@@ -428,7 +431,8 @@ class _State:
         unfinished = cut and data[cut - 1:cut] != b"\n"
         self.result.lines = self.line_base + (1 if unfinished else 0)
         self.result.newlines = self.line_base
-        if misses > self.REPLAN_AFTER:
+        self.blocks_since_plan += 1
+        if misses > self.REPLAN_AFTER and self.blocks_since_plan >= self.REPLAN_EVERY:
             self._plan(lowered[:SAMPLE_SIZE])
         elif self.result.more:
             self._drop_finished()
@@ -437,6 +441,7 @@ class _State:
         wanted = [index for index, pattern in enumerate(self.patterns)
                   if pattern.literals and self._wanted(index)]
         self.keys = plan_keys(self.patterns, wanted, sample)
+        self.blocks_since_plan = 0
 
     def _drop_finished(self) -> None:
         keys = {}
