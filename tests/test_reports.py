@@ -111,6 +111,18 @@ def test_sarif_rules_describe_the_fixers_that_ran():
         assert driver["rules"][result["ruleIndex"]]["id"] == result["ruleId"]
 
 
+def test_sarif_help_links_need_the_docs_base_url():
+    without = _report("sarif", SAMPLES / "django-mysql", "--select", "fix-aptfile-format",
+                      env={k: v for k, v in os.environ.items() if k != "PAASFIX_DOCS_URL"})
+    assert "helpUri" not in without["runs"][0]["tool"]["driver"]["rules"][0]
+    base = "https://git.example.com/tools/paasfix/-/blob/main/"
+    log = _report("sarif", SAMPLES / "django-mysql", "--select", "fix-aptfile-format",
+                  env={**os.environ, "PAASFIX_DOCS_URL": base})
+    SARIF.validate(log)
+    assert log["runs"][0]["tool"]["driver"]["rules"][0]["helpUri"] == \
+        base + "docs/fixers.md#fix-aptfile-format"
+
+
 def _apply_sarif_fix(root: Path, fix: dict) -> dict[str, bytes]:
     """The files a SARIF fix changes, with its replacements applied to their bytes."""
     out = {}

@@ -23,6 +23,10 @@ SCHEMA = ("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
           "sarif-schema-2.1.0.json")
 LEVELS = {ERROR: "error", WARNING: "warning", INFO: "note"}
 ROOT_ID = "SRCROOT"
+DOCS_BASE_VARIABLE = "PAASFIX_DOCS_URL"
+"""Where paasfix's source tree is browsable (e.g. its repository's web page for a branch): the
+fixers' documentation links (``docs/fixers.md#id``) are made absolute against it, as SARIF's
+``helpUri`` must be."""
 
 
 def _camel(fixer_id: str) -> str:
@@ -46,7 +50,9 @@ def rule(fixer) -> dict:
         "properties": {"safety": fixer.safety, "tags": ["deployment", "blueking-paas"]},
     }
     url = fixer.docs_url()
-    if "://" in url:  # SARIF wants an absolute URI; the built-in docs live in the source tree
+    if "://" not in url and os.environ.get(DOCS_BASE_VARIABLE):
+        url = os.environ[DOCS_BASE_VARIABLE].rstrip("/") + "/" + url
+    if "://" in url:  # SARIF wants an absolute URI
         found["helpUri"] = url
     return found
 
