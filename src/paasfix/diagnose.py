@@ -96,6 +96,7 @@ def to_text(diagnosis: Diagnosis, style: Callable[..., str], fixing: bool = Fals
         out.append("")
         out.append(f"  {style('What goes wrong', bold=True)}")
         out.append(_indent(cls.explanation_section("What goes wrong")))
+        out.append("")
         out.append(f"  {style('The fix', bold=True)}")
         out.append(_indent(_first_paragraph(cls.explanation_section("The fix"))))
         out.append(f"    (more: `paasfix explain {cls.id}`)")
