@@ -118,7 +118,7 @@ def _prepare(path, select, ignore, unsafe_fixes, build_dir, config_path, tree=No
 
 def _report(ctx: Context, result: Result, root: str, fmt: str, fixers: Sequence = (),
             fixed: Optional[int] = None, stream_err: bool = False,
-            proposals: Optional[Callable[[], dict]] = None) -> None:
+            proposals: Optional[Callable[[], dict]] = None, preview: bool = False) -> None:
     """Print ``result`` in ``fmt``; ``proposals`` gives each finding's own fix (sarif)."""
     if fmt == "gitlab":
         from .sinks import gitlab
@@ -135,8 +135,8 @@ def _report(ctx: Context, result: Result, root: str, fmt: str, fixers: Sequence 
         if fmt == "json":
             click.echo(report.to_json(result, root, fixed is not None), nl=False, err=stream_err)
         else:
-            click.echo(report.to_text(result, ctx.style, fixed), nl=False, err=stream_err,
-                       color=ctx.color)
+            click.echo(report.to_text(result, ctx.style, fixed, preview), nl=False,
+                       err=stream_err, color=ctx.color)
     for error in result.errors:
         click.echo(f"paasfix: error: {error}", err=True)
 
@@ -184,7 +184,8 @@ def fix(path, select, ignore, unsafe_fixes, build_dir, config_path, fmt, color, 
     ctx = Context(color, debug)
     result, fixers = _run_fix(ctx, path, select, ignore, unsafe_fixes, build_dir, config_path,
                               show_diff, commit, branch, allow_dirty, interactive)
-    _report(ctx, result, path, fmt, fixers, len(result.applied), stream_err=show_diff)
+    _report(ctx, result, path, fmt, fixers, len(result.applied), stream_err=show_diff,
+            preview=show_diff)
     sys.exit(_fix_exit_code(result, show_diff))
 
 
@@ -313,7 +314,8 @@ def diagnose(log, repo, show_diff, commit, branch, allow_dirty, interactive, uns
         for error in result.errors if result else ():
             click.echo(f"paasfix: error: {error}", err=True)
     elif result is not None:
-        _report(ctx, result, repo, "text", fixers, len(result.applied), stream_err=show_diff)
+        _report(ctx, result, repo, "text", fixers, len(result.applied), stream_err=show_diff,
+                preview=show_diff)
     if result is None:
         sys.exit(EXIT_CLEAN if found.matches else EXIT_FINDINGS)
     sys.exit(_fix_exit_code(result, show_diff))

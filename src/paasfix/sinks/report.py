@@ -81,21 +81,24 @@ def format_finding(finding: Finding, style: Callable[..., str]) -> str:
             f"{style(finding.fixer, fg='blue')}{tag} {finding.message}")
 
 
-def summary(result: Result, fixed: Optional[int] = None) -> str:
+def summary(result: Result, fixed: Optional[int] = None, preview: bool = False) -> str:
+    """The closing line; ``preview`` words it for a fix that was only shown (``--diff``)."""
     findings = result.findings
     parts = []
     if fixed is not None and result.errors:
         parts.append("No file was changed because of the errors reported.")
     elif fixed is not None:
-        parts.append(f"Fixed {_plural(fixed, 'problem')}" + (
+        parts.append(f"{'Would fix' if preview else 'Fixed'} {_plural(fixed, 'problem')}" + (
             f" in {_plural(len(result.changes), 'file')}." if fixed else "."))
     if not findings:
-        parts.append("No problems found." if fixed is None else "Nothing left to fix.")
+        parts.append("No problems found." if fixed is None else
+                     "Nothing would be left to fix." if preview else "Nothing left to fix.")
         return " ".join(parts)
     kinds = Counter(f.safety for f in findings)
     infos = sum(1 for f in findings if f.severity == INFO)
+    remain = "would remain" if preview else "remain" if len(findings) > 1 else "remains"
     head = f"Found {_plural(len(findings), 'problem')}" if fixed is None else \
-        f"{_plural(len(findings), 'problem')} remain{'s' if len(findings) == 1 else ''}"
+        f"{_plural(len(findings), 'problem')} {remain}"
     details = []
     if kinds[SAFE]:
         details.append(f"{kinds[SAFE]} fixable with `paasfix fix`")
@@ -109,11 +112,13 @@ def summary(result: Result, fixed: Optional[int] = None) -> str:
     return " ".join(parts)
 
 
-def to_text(result: Result, style: Callable[..., str], fixed: Optional[int] = None) -> str:
+def to_text(result: Result, style: Callable[..., str], fixed: Optional[int] = None,
+            preview: bool = False) -> str:
     lines = [format_finding(f, style) for f in result.findings]
     if fixed:
-        lines = [f"fixed: {a.finding.fixer}: {a.finding.message}" for a in result.applied] + lines
-    lines.append(summary(result, fixed))
+        verb = "would fix" if preview else "fixed"
+        lines = [f"{verb}: {a.finding.fixer}: {a.finding.message}" for a in result.applied] + lines
+    lines.append(summary(result, fixed, preview))
     return "\n".join(lines) + "\n"
 
 
