@@ -17,7 +17,7 @@ from typing import Any, Iterator, Optional
 from paasfix import platform
 from paasfix.fixer import ERROR, SAFE, UNSAFE, WARNING, Edit, Example, Finding, Fixer
 from paasfix.project import Project, YamlFile
-from paasfix.yamlio import YamlProblem, platform_load
+from paasfix.yamlio import Nodes, Path, YamlProblem, platform_load
 
 FULLWIDTH_COLON = "\uff1a"
 _FULLWIDTH_KEY = re.compile(
@@ -38,58 +38,23 @@ V3_MODULE_KEYS = frozenset({"spec", "sourceDir", "isDefault"})
 V2_MODULE_KEYS = frozenset({"processes", "env_variables", "source_dir", "is_default", "scripts",
                             "svc_discovery", "bkmonitor", "services"})
 
-STR_TAG = "tag:yaml.org,2002:str"
 REMOVED = object()
 """The value of a path whose key a repair removes."""
-
-Path = tuple
 
 
 # -- the document: data, and the node and text of every value ----------------------------------
 
 
-class Document:
+class Document(Nodes):
     """app_desc.yaml loaded as the platform loads it, with the YAML node of every value (merge
     keys resolved) and the exact text span of every scalar."""
 
     def __init__(self, text: str):
         import yaml
 
-        loader = yaml.SafeLoader(text)
-        try:
-            self.root = loader.get_single_node()
-            self.data = loader.construct_document(self.root) if self.root is not None else None
-        finally:
-            loader.dispose()
-        self.text = text
+        super().__init__(text)
         self._scalars = {token.end_mark.index: token for token in yaml.scan(text)
                          if isinstance(token, yaml.ScalarToken)}
-
-    def node(self, path: Path) -> Any:
-        """The node at ``path`` (keys and indexes), None when there is none."""
-        import yaml
-
-        node = self.root
-        for step in path:
-            if isinstance(node, yaml.MappingNode) and isinstance(step, str):
-                node = next((value for key, value in reversed(node.value)
-                             if key.tag == STR_TAG and key.value == step), None)
-            elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) \
-                    and 0 <= step < len(node.value):
-                node = node.value[step]
-            else:
-                return None
-        return node
-
-    def pair(self, path: Path) -> Any:
-        """(key node, value node) of the last entry ``path`` names in its mapping."""
-        import yaml
-
-        parent = self.node(path[:-1])
-        if not isinstance(parent, yaml.MappingNode):
-            return None
-        return next(((key, value) for key, value in reversed(parent.value)
-                     if key.tag == STR_TAG and key.value == path[-1]), None)
 
     def span(self, node: Any) -> Optional[tuple[int, int]]:
         """Where the scalar's own text is (without an anchor or a tag before it)."""

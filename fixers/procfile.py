@@ -17,7 +17,7 @@ from paasfix.fixer import ERROR, INFO, SAFE, WARNING, Edit, Example, Finding, Fi
 from paasfix.project import Project, YamlFile
 from paasfix.text import new_text_file
 from paasfix.tree import join
-from paasfix.yamlio import YamlProblem, dump_new, platform_load
+from paasfix.yamlio import Nodes, YamlProblem, dump_new, platform_load
 
 APP_DESC = "app_desc.yaml"
 BIND = "-b :$PORT --log-file -"
@@ -499,16 +499,11 @@ def read_layout(text: str) -> Optional[ProcfileLayout]:
     """Where each process is written and which comments surround it (None if not a mapping)."""
     import yaml
 
-    loader = yaml.SafeLoader(text)
-    try:
-        node = loader.get_single_node()
-        if not isinstance(node, yaml.MappingNode):
-            return None
-        pairs = [(loader.construct_object(key, deep=True), key, value) for key, value in node.value]
-    except (yaml.YAMLError, TypeError):
+    nodes = Nodes.of(text)
+    node = nodes.root if nodes is not None else None
+    if not isinstance(node, yaml.MappingNode):
         return None
-    finally:
-        loader.dispose()
+    pairs = nodes.pairs()
     lines = text.split("\n")
     covered: set[int] = set()
     if node.flow_style:
@@ -530,8 +525,7 @@ def read_layout(text: str) -> Optional[ProcfileLayout]:
             continue
         owner = next((n for n, start in enumerate(starts) if start > index), None)
         (trailing if owner is None else before[owner]).append(line.strip())
-    keys = [(name, key.start_mark.line + 1) for name, key, _ in pairs]
-    return ProcfileLayout(keys, Comments(before, inline, trailing))
+    return ProcfileLayout(nodes.key_lines(), Comments(before, inline, trailing))
 
 
 def _suggested_name(name: str) -> Optional[str]:

@@ -22,13 +22,10 @@ from typing import Any, Callable, Optional, Sequence
 from . import platform
 from .fixer import Edit
 from .tree import join
-from .yamlio import YamlProblem, platform_load
+from .yamlio import Nodes, Path as Keys, YamlProblem, platform_load
 
 PROCFILE = "Procfile"
 APP_DESC = "app_desc.yaml"
-
-Keys = tuple
-"""A path of mapping keys and sequence indexes inside a YAML document."""
 
 
 @dataclass(frozen=True)
@@ -77,47 +74,8 @@ class Definition:
 # -- where the commands are written ----------------------------------------------------------
 
 
-def _value_nodes(text: str, wanted: Sequence[Keys]) -> dict[Keys, Any]:
-    """The PyYAML nodes of the values at ``wanted`` key paths (a later duplicate key wins, as
-    in the platform's loader); paths through aliases or merge keys are not followed."""
-    import yaml
-
-    loader = yaml.SafeLoader(text)
-    found: dict[Keys, Any] = {}
-    try:
-        root = loader.get_single_node()
-        for keys in wanted:
-            node = root
-            for key in keys:
-                node = _child(loader, node, key)
-                if node is None:
-                    break
-            if node is not None:
-                found[keys] = node
-    except (yaml.YAMLError, TypeError):
-        return {}
-    finally:
-        loader.dispose()
-    return found
-
-
-def _child(loader, node, key):
-    import yaml
-
-    if isinstance(node, yaml.SequenceNode) and isinstance(key, int):
-        return node.value[key] if 0 <= key < len(node.value) else None
-    if isinstance(node, yaml.MappingNode):
-        match = None
-        for key_node, value in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and loader.construct_object(key_node) == key:
-                match = value
-        return match
-    return None
-
-
-def _line(nodes: dict[Keys, Any], keys: Keys) -> Optional[int]:
-    node = nodes.get(keys)
-    return node.start_mark.line + 1 if node is not None else None
+def _line(nodes: Optional[Nodes], keys: Keys) -> Optional[int]:
+    return nodes.line(keys) if nodes is not None else None
 
 
 # -- reading the definitions -------------------------------------------------------------------
@@ -136,7 +94,7 @@ def procfile_definition(project) -> Optional[Definition]:
             or not procfile.data:
         return None
     data: dict = procfile.data
-    nodes = _value_nodes(procfile.file.text, [(name,) for name in data])
+    nodes = Nodes.of(procfile.file.text)
     processes = tuple(Process(name, command, None, procfile.path, _line(nodes, (name,)), (name,),
                               PROCFILE) for name, command in data.items())
     return Definition(procfile.path, PROCFILE, processes, procfile_compared(data))
@@ -175,7 +133,7 @@ def app_desc_definition(project) -> Optional[Definition]:
         return None
     found = [(name, proc) for name, proc in procs.items() if isinstance(proc, dict)]
     keys = [base + ("processes", name, "command") for name, _ in found]
-    nodes = _value_nodes(desc.file.text, keys)
+    nodes = Nodes.of(desc.file.text)
     processes = tuple(Process(name, proc.get("command"), None, desc.path, _line(nodes, key), key,
                               APP_DESC) for (name, proc), key in zip(found, keys))
     compared = {process_key(name): _trimmed(proc.get("command") if isinstance(proc, dict) else None)
@@ -189,6 +147,7 @@ def _v3_definition(desc, base: Keys, module: dict) -> Optional[Definition]:
     if not isinstance(procs, list) or not procs:
         return None
     processes, compared = [], {}
+    nodes = Nodes.of(desc.file.text)
     for index, proc in enumerate(procs):
         if not isinstance(proc, dict) or not isinstance(proc.get("name"), str):
             continue
@@ -198,7 +157,7 @@ def _v3_definition(desc, base: Keys, module: dict) -> Optional[Definition]:
             keys, command, argv = at + ("procCommand",), proc["procCommand"], None
         else:
             keys, command, argv = at, None, _v3_argv(proc)
-        line = _line(_value_nodes(desc.file.text, [keys]), keys)
+        line = _line(nodes, keys)
         processes.append(Process(proc["name"], command, argv, desc.path, line, keys, APP_DESC))
         compared[process_key(proc["name"])] = proc_command or bash_wrapper(
             [_trimmed(item) for item in (argv or ())])
@@ -357,7 +316,8 @@ def _procfile_line_edit(text: str, process: Process, change: Callable[[str], Opt
                         ) -> Optional[str]:
     """The Procfile with the command's characters on its line changed by ``change``; None when
     the command is not written on a single line."""
-    node = _value_nodes(text, [process.keys]).get(process.keys)
+    nodes = Nodes.of(text)
+    node = nodes.node(process.keys) if nodes is not None else None
     if node is None or node.start_mark.line != node.end_mark.line:
         return None
     lines = text.split("\n")

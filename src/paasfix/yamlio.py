@@ -106,3 +106,102 @@ def dump_new(data: Any) -> str:
     out = io.StringIO()
     _round_trip().dump(data, out)
     return out.getvalue()
+
+
+# -- where things are written ----------------------------------------------------------------
+
+Path = tuple
+"""A path of mapping keys and sequence indexes inside a YAML document."""
+
+
+class Nodes:
+    """A document composed as the platform's loader (PyYAML ``SafeLoader``) composes it, to
+    find where each value and each key is written.
+
+    A path step matches a mapping key by its loaded value (``2`` finds the key written ``2``,
+    ``"on"`` the key written ``'on'``) and a sequence item by its index. A key written twice
+    resolves to the later one, as in the loaded data; merge keys (``<<``) are resolved as the
+    loader resolves them, so a merged value is found where its anchor writes it.
+    """
+
+    def __init__(self, text: str):
+        """Raises ``yaml.YAMLError`` (or ``TypeError`` for an unhashable key) when the text
+        does not load."""
+        import yaml
+
+        loader = yaml.SafeLoader(text)
+        try:
+            self.root = loader.get_single_node()
+            self.data = loader.construct_document(self.root) if self.root is not None else None
+        finally:
+            loader.dispose()
+        self.text = text
+        self._keys = yaml.constructor.SafeConstructor()
+
+    @classmethod
+    def of(cls, text: str) -> Optional["Nodes"]:
+        """The nodes of ``text``, None when the platform cannot load it."""
+        import yaml
+
+        try:
+            return cls(text)
+        except (yaml.YAMLError, TypeError):
+            return None
+
+    def pairs(self, path: Path = ()) -> list[tuple[Any, Any, Any]]:
+        """(loaded key, key node, value node) of every entry of the mapping at ``path``, in the
+        order they are written, keys written twice included; empty when it is not a mapping."""
+        import yaml
+
+        node = self.node(path)
+        if not isinstance(node, yaml.MappingNode):
+            return []
+        return [(self._key(key), key, value) for key, value in node.value]
+
+    def key_lines(self, path: Path = ()) -> list[tuple[Any, int]]:
+        """Every key of the mapping at ``path`` with its 1-based line, in the order written."""
+        return [(key, node.start_mark.line + 1) for key, node, _ in self.pairs(path)]
+
+    def pair(self, path: Path) -> Optional[tuple[Any, Any]]:
+        """(key node, value node) of the entry that ``path`` names in its mapping."""
+        return self._entry(self.node(path[:-1]), path[-1]) if path else None
+
+    def node(self, path: Path) -> Any:
+        """The node of the value at ``path``, None when there is none."""
+        import yaml
+
+        node = self.root
+        for step in path:
+            if isinstance(node, yaml.SequenceNode):
+                valid = isinstance(step, int) and 0 <= step < len(node.value)
+                node = node.value[step] if valid else None
+            else:
+                entry = self._entry(node, step)
+                node = entry[1] if entry else None
+            if node is None:
+                return None
+        return node
+
+    def _entry(self, mapping: Any, key: Any) -> Optional[tuple[Any, Any]]:
+        import yaml
+
+        if not isinstance(mapping, yaml.MappingNode):
+            return None
+        return next(((key_node, value) for key_node, value in reversed(mapping.value)
+                     if self._key(key_node) == key), None)
+
+    def line(self, path: Path) -> Optional[int]:
+        """The 1-based line where the value at ``path`` starts."""
+        node = self.node(path)
+        return node.start_mark.line + 1 if node is not None else None
+
+    def _key(self, node: Any) -> Any:
+        """What the loader makes of a key node (a unique marker for keys it cannot compare)."""
+        import yaml
+
+        if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:merge":
+            return _UNMATCHED
+        return self._keys.construct_object(node, deep=True)
+
+
+_UNMATCHED = object()
