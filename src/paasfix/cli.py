@@ -383,8 +383,12 @@ def main(argv: Optional[list[str]] = None) -> None:
         cli.main(args=argv, prog_name="paasfix", standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    except click.UsageError as exc:
+        command = exc.ctx.command_path if exc.ctx is not None else "paasfix"
+        click.echo(f"paasfix: error: {exc.format_message()} (see '{command} --help')", err=True)
+        sys.exit(EXIT_ERROR)
     except click.ClickException as exc:
-        exc.show()
+        click.echo(f"paasfix: error: {exc.format_message()}", err=True)
         sys.exit(EXIT_ERROR)
     except click.Abort:
         click.echo("paasfix: aborted", err=True)
