@@ -126,6 +126,9 @@ def test_empty_repository(tmp_path):
     (("check", "--build-dir", "missing", "."), "build directory 'missing' does not exist"),
     (("check", "--build-dir", "../..", "."), "leaves the repository"),
     (("explain", "fix-unknown"), "no fixer 'fix-unknown'"),
+    (("check", "--format", "xml", "."), "'xml' is not one of"),
+    (("chek", "."), "No such command 'chek'"),
+    (("fix", "--diff", "--commit", "."), "--diff and --commit cannot be used together"),
 ])
 def test_usage_errors(repo, args, needle):
     result = paasfix(*args, cwd=repo)
