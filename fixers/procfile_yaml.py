@@ -3,137 +3,29 @@
 from __future__ import annotations
 
 import json
-import re
-from dataclasses import dataclass
-from typing import Any, Iterator, Optional
+from typing import Iterator, Optional
 
-from paasfix import platform
 from paasfix.fixer import ERROR, SAFE, Edit, Example, Finding, Fixer
+from paasfix.procfile_lines import Entry, ProcfileLines
 from paasfix.project import Project, YamlFile
 from paasfix.yamlio import YamlProblem, platform_load
 
-YAML_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
-"""Characters YAML also reads as line breaks (a CR-only line ending among them)."""
 
-_ENTRY = re.compile(r"^(?P<key>(?P<q>['\"]?)(?P<name>[A-Za-z0-9_-]+)(?P=q)):"
-                    r"(?P<sep>[ \t]*)(?P<rest>.*?)[ \t]*$")
-"""A Procfile line as Heroku reads it: a process name, a colon, the command (the name may be
-quoted for YAML)."""
-
-
-def shell_comment(command: str) -> Optional[int]:
-    """Where a ``#`` that starts a word begins a shell comment (outside quotes, not escaped)."""
-    quote: Optional[str] = None
-    after_blank = True
-    index = 0
-    while index < len(command):
-        char = command[index]
-        if quote is None:
-            if char == "#" and after_blank:
-                return index
-            after_blank = char in " \t"
-            if char == "\\":
-                index += 1
-            elif char == "$" and command[index + 1:index + 2] == "'":
-                quote, index = "$'", index + 1
-            elif char in "'\"":
-                quote = char
-        elif char == "\\" and quote != "'":
-            index += 1
-        elif char == quote[-1]:
-            quote = None
-        index += 1
-    return None
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One ``name: command`` line and what its author meant by it."""
-
-    number: int
-    """1-based line number."""
-    text: str
-    key: str
-    """The name as written (quoted or not)."""
-    name: str
-    sep: str
-    command: str
-    """The text after the colon, without blanks around it and without a trailing shell
-    comment: both YAML and the shell that runs the command drop that comment. Empty for a
-    process without a command (fix-procfile reports those)."""
-    gap: str
-    comment: str
-
-    @classmethod
-    def parse(cls, number: int, line: str) -> Optional["Entry"]:
-        match = _ENTRY.match(line)
-        if match is None:
-            return None
-        rest = match.group("rest")
-        cut = shell_comment(rest)
-        command = rest[:cut].rstrip() if cut is not None else rest
-        comment = rest[cut:] if cut is not None else ""
-        gap = rest[len(command):cut] if cut is not None else ""
-        return cls(number, line, match.group("key"), match.group("name"), match.group("sep"),
-                   command, gap, comment)
-
-    def loaded(self) -> Any:
-        """What the platform makes of this line alone (YamlProblem when it cannot load it)."""
+def repaired_line(entry: Entry) -> Optional[str]:
+    """The line with the name and command quoted as YAML needs; None when no style loads back
+    to exactly this name and command."""
+    key = entry.key if entry.key != entry.name else _styled(entry.name)
+    sep = entry.sep if entry.sep and not entry.sep.strip(" ") else " "
+    tail = ((entry.gap if not entry.gap.strip(" ") else "  ") + entry.comment) \
+        if entry.comment else ""
+    for value in _styles(entry.command):
+        line = f"{key}:{sep}{value}{tail}"
         try:
-            return platform_load(self.text)
-        except YamlProblem as problem:
-            return problem
-
-    def intentionally_quoted(self, reading: Any) -> bool:
-        """A command quoted for YAML as a whole (``web: "gunicorn app"``) reads as meant."""
-        rest = self.text[len(self.key) + 1:].lstrip(" \t")
-        return rest[:1] in ("'", '"') and isinstance(reading, dict) and len(reading) == 1 \
-            and reading.get(self.name) is not None and isinstance(reading[self.name], str)
-
-    def meant(self) -> Optional[str]:
-        """The command the line means: a command quoted as a whole means what YAML reads."""
-        reading = self.loaded()
-        if not self.command:
-            return None
-        return reading[self.name] if self.intentionally_quoted(reading) else self.command
-
-    def misread(self) -> Optional[str]:
-        """How YAML reads the line when that is not what it says (None when it is)."""
-        reading = self.loaded()
-        if not self.command or reading == {self.name: self.command} \
-                or self.intentionally_quoted(reading):
-            return None
-        if isinstance(reading, YamlProblem):
-            return f"is not valid YAML ({reading.message})"
-        if not isinstance(reading, dict):
-            return ("reads as one string, not as a name and a command (YAML needs a space after "
-                    "the colon)")
-        key, value = next(iter(reading.items()))
-        if key != self.name:
-            return (f"has a name that YAML reads as {platform._type_name(key)}, not as the text "
-                    f"{self.name!r}")
-        if not isinstance(value, str):
-            return f"has a command that YAML reads as {platform._type_name(value)}, not as text"
-        if self.command.startswith(value):
-            return (f"has a command that YAML cuts to `{value}`: the rest, from ' #', is read as "
-                    "a YAML comment")
-        return f"has a command that YAML reads as `{value}`"
-
-    def repaired(self) -> Optional[str]:
-        """The line with the name and command quoted as YAML needs; None when no style loads
-        back to exactly this name and command."""
-        key = self.key if self.key != self.name else _styled(self.name)
-        sep = self.sep if self.sep and not self.sep.strip(" ") else " "
-        tail = ((self.gap if not self.gap.strip(" ") else "  ") + self.comment) \
-            if self.comment else ""
-        for value in _styles(self.command):
-            line = f"{key}:{sep}{value}{tail}"
-            try:
-                if platform_load(line) == {self.name: self.command}:
-                    return line
-            except YamlProblem:
-                continue
-        return None
+            if platform_load(line) == {entry.name: entry.command}:
+                return line
+        except YamlProblem:
+            continue
+    return None
 
 
 def _styles(text: str) -> list[str]:
@@ -155,39 +47,6 @@ def _styled(name: str) -> str:
         except YamlProblem:
             continue
     return json.dumps(name)
-
-
-@dataclass
-class ProcfileLines:
-    """The lines of a Procfile as Heroku's line format reads them."""
-
-    entries: list[Entry]
-    others: list[int]
-    """1-based numbers of lines that are neither entries, comments nor blank, or that hold a
-    character YAML reads as another line break."""
-
-    @classmethod
-    def of(cls, text: str) -> "ProcfileLines":
-        entries, others = [], []
-        for number, line in enumerate(text.split("\n"), start=1):
-            stripped = line.strip()
-            if any(char in line for char in YAML_BREAKS):
-                others.append(number)
-                continue
-            if not stripped or stripped.startswith("#"):
-                continue
-            entry = Entry.parse(number, line)
-            if entry is None:
-                others.append(number)
-            else:
-                entries.append(entry)
-        return cls(entries, others)
-
-    def duplicates(self) -> dict[str, list[int]]:
-        lines: dict[str, list[int]] = {}
-        for entry in self.entries:
-            lines.setdefault(entry.name, []).append(entry.number)
-        return {name: numbers for name, numbers in lines.items() if len(numbers) > 1}
 
 
 def _with_lines(text: str, replaced: dict[int, str]) -> str:
@@ -265,8 +124,7 @@ class FixProcfileYaml(Fixer):
             return
         text = procfile.file.text
         lines = ProcfileLines.of(text)
-        misread = [(entry, why) for entry in lines.entries
-                   if (why := entry.misread()) is not None]
+        misread = lines.misread()
         if not misread:
             return
         path = procfile.path
@@ -274,7 +132,7 @@ class FixProcfileYaml(Fixer):
         if unclear is not None:
             yield unclear
             return
-        repaired = {entry.number: entry.repaired() for entry, _ in misread}
+        repaired = {entry.number: repaired_line(entry) for entry, _ in misread}
         if None in repaired.values() or not _reads_as(_with_lines(text, repaired), lines.entries):
             entry, why = misread[0]
             yield self.manual(f"{path} line {entry.number} {why}; paasfix found no "

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from paasfix.fixers.procfile_yaml import FixProcfileYaml, shell_comment
+from paasfix.fixers.procfile_yaml import FixProcfileYaml
+from paasfix.procfile_lines import shell_comment
 
 from cli_helpers import init_repo, paasfix
 
