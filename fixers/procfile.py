@@ -14,6 +14,7 @@ from paasfix.django import (CannotInfer, default_settings_module, find_manage_py
                             follow_star_imports, imported_modules, is_django_manage, mentions,
                             module_file, parsed, relative, string_value, top_level)
 from paasfix.fixer import ERROR, INFO, SAFE, WARNING, Edit, Example, Finding, Fixer
+from paasfix.procfile_lines import ProcfileLines
 from paasfix.project import Project, YamlFile
 from paasfix.text import new_text_file
 from paasfix.tree import join
@@ -657,7 +658,9 @@ class FixProcfile(Fixer):
     commands, keeps its comment lines as YAML comments and removes the Procfile. Set
     `keep_procfile = true` to keep it; the two then agree. A Procfile that the platform cannot
     read or whose process names it refuses is reported with the line to change; paasfix never
-    renames a process.
+    renames a process. A Procfile that does not load because YAML misreads some of its
+    `name: command` lines is left to fix-procfile-yaml, which quotes those lines or says which
+    ones to quote.
 
     When an `app_desc.yaml` already defines processes, or cannot be read, this fixer leaves the
     repository alone: a Procfile that disagrees with it is a different problem.
@@ -709,6 +712,8 @@ class FixProcfile(Fixer):
     # -- a Procfile ---------------------------------------------------------------------------
 
     def _procfile(self, project: Project, procfile: YamlFile, converts: bool) -> Iterator[Finding]:
+        if not procfile.loaded and ProcfileLines.of(procfile.file.text).misread():
+            return  # fix-procfile-yaml repairs those lines or says which ones to quote
         problems = list(self._procfile_problems(procfile))
         if problems or not converts:
             yield from problems
@@ -928,6 +933,11 @@ class FixProcfile(Fixer):
         ),
         Example.manual(
             "Procfile that is not YAML",
+            {"requirements.txt": "gunicorn\n",
+             "Procfile": "web: gunicorn app:app -b :$PORT\n  --access-logformat '%(h)s: %(r)s'\n"},
+        ),
+        Example.clean(
+            "a Procfile line YAML cannot load is fix-procfile-yaml's concern",
             {"requirements.txt": "gunicorn\n",
              "Procfile": "web: gunicorn app:app -b :$PORT\nbackup: python -c \"print('a: b')\"\n"},
         ),

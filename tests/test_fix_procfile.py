@@ -464,8 +464,8 @@ def test_too_many_processes(tmp_path):
 
 @pytest.mark.parametrize("procfile, line, words", [
     ("web:gunicorn app:app\n", 1, "not a list"),
-    ("web: gunicorn app:app\nworker:celery worker\n", 3, "not valid YAML"),
-    ("web: gunicorn app:app\nworker: celery: worker\n", 2, "not valid YAML"),
+    ("web: gunicorn app:app\nworker celery worker\n", 3, "not valid YAML"),
+    ("web: gunicorn app:app\n  --bind: 0.0.0.0\n", 2, "not valid YAML"),
     ("web: gunicorn app:app\nworker:\n", 2, "must be a string, not null"),
     ("   \n", 1, "is empty"),
 ])
@@ -473,6 +473,14 @@ def test_unreadable_procfiles(tmp_path, procfile, line, words):
     found = manual_findings(tmp_path, procfile)
     assert words in found[0].message
     assert found[0].line == line
+
+
+@pytest.mark.parametrize("procfile", [
+    "web: gunicorn app:app\nworker:celery worker\n",
+    "web: gunicorn app:app\nworker: celery: worker\n",
+])
+def test_lines_yaml_misreads_are_left_to_fix_procfile_yaml(tmp_path, procfile):
+    assert check(tmp_path, {"requirements.txt": "gunicorn\n", "Procfile": procfile}).findings == []
 
 
 def test_a_binary_procfile_is_an_error_naming_it(tmp_path):

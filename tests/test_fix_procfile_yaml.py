@@ -126,3 +126,32 @@ def test_a_kept_procfile_is_repaired_and_agrees_with_app_desc(tmp_path):
     again = paasfix("check", str(repo), "--format", "json")
     assert json.loads(again.stdout)["findings"] == []
 
+
+
+@pytest.mark.parametrize("procfile, line", [
+    ("web: gunicorn app:app\nbackup: python -c \"print('a: b')\"\n", 2),
+    ("web: gunicorn app:app\nworker: celery: worker\n", 2),
+    ("web: gunicorn app:app\nworker:celery worker\n", 2),
+    ("web: gunicorn app:app\nweb: celery: worker\n", 1),
+])
+def test_a_line_yaml_misreads_is_reported_once_by_this_fixer(tmp_path, procfile, line):
+    repo = _repo(tmp_path, {"requirements.txt": "gunicorn\n", "Procfile": procfile})
+    result = paasfix("check", str(repo), "--format", "json")
+    assert "Traceback" not in result.stderr
+    findings = json.loads(result.stdout)["findings"]
+    assert [(f["fixer"], f["path"], f["line"]) for f in findings] \
+        == [("fix-procfile-yaml", "Procfile", line)]
+
+
+@pytest.mark.parametrize("procfile, line", [
+    ("web: gunicorn wsgi\n  --access-logformat '%(h)s: %(r)s'\n", 2),
+    ("web: gunicorn wsgi\rcheck: python -c \"print('a: b')\"\r", 2),
+])
+def test_a_procfile_that_does_not_load_without_a_misread_line_is_fix_procfiles(
+        tmp_path, procfile, line):
+    repo = _repo(tmp_path, {"requirements.txt": "gunicorn\n", "Procfile": procfile})
+    result = paasfix("check", str(repo), "--format", "json")
+    findings = json.loads(result.stdout)["findings"]
+    assert [(f["fixer"], f["path"], f["line"], f["safety"]) for f in findings] \
+        == [("fix-procfile", "Procfile", line, "manual")]
+    assert "is not valid YAML" in findings[0]["message"]
