@@ -19,10 +19,9 @@ _URL_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://|file:)")
 _DIRECT_REFERENCE_RE = re.compile(
     r"^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*@\s*[A-Za-z][A-Za-z0-9+.-]*:")
 _ARCHIVES = (".whl", ".zip", ".tar.gz", ".tgz", ".tar.bz2", ".tbz", ".tar.xz", ".txz", ".tar")
-_SIMPLE_RE = re.compile(
-    r"([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)"
-    r"(?:[ \t]*(==|!=|<=|>=|~=|<|>)[ \t]*([0-9]+(?:\.[0-9]+)*))?")
-"""A project name, alone or with one version of plain release numbers (``Django==3.2.25``)."""
+_SIMPLE_NAME_RE = re.compile(r"([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)[ \t]*(.*)")
+_SIMPLE_SPEC_RE = re.compile(r"[ \t]*(==|!=|<=|>=|~=|<|>)[ \t]*([0-9]+(?:\.[0-9]+)*)[ \t]*")
+"""One version specifier whose version is only release numbers (``>= 3.2``)."""
 
 
 def canonical(name: str) -> str:
@@ -142,19 +141,26 @@ def _simple_requirement(spec: str) -> Optional[tuple[str, list[tuple[str, str]]]
     """The name and specs requirements-parser gives for the most common lines, without
     importing it and packaging (tens of milliseconds of every run); None for any other line.
 
-    Only a name alone, or with one operator and a version of release numbers, is taken: for
-    these both give the name as written and ``[(operator, version)]`` as written, without the
-    spaces around the operator. ``~=`` needs two numbers, or the line is not a requirement.
+    Only a name alone, or with comma-separated specifiers whose versions are release numbers
+    (``Django==3.2.25``, ``requests >= 2.28, <3``), is taken: for these both give the name as
+    written and one ``(operator, version)`` per specifier, as written, in the written order
+    (the order packaging keeps since version 26), without the spaces around them.
+    ``~=`` needs two numbers, or the line is not a requirement.
     """
-    match = _SIMPLE_RE.fullmatch(spec)
+    match = _SIMPLE_NAME_RE.fullmatch(spec)
     if match is None:
         return None
-    name, operator, version = match.groups()
-    if operator is None:
-        return name, []
-    if operator == "~=" and "." not in version:
-        return None
-    return name, [(operator, version)]
+    name, rest = match.groups()
+    specs = []
+    for part in rest.split(",") if rest else ():
+        found = _SIMPLE_SPEC_RE.fullmatch(part)
+        if found is None:
+            return None
+        operator, version = found.groups()
+        if operator == "~=" and "." not in version:
+            return None
+        specs.append((operator, version))
+    return name, specs
 
 
 def _looks_like_path(spec: str) -> bool:
