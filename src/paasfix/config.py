@@ -8,11 +8,6 @@ from typing import Any, Iterable, Mapping, Optional
 
 from .errors import PaasfixError
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python < 3.11 only
-    import tomli as tomllib
-
 GENERAL_KEYS = {
     "select": list,
     "ignore": list,
@@ -38,6 +33,12 @@ def _key(name: str) -> str:
 
 
 def _parse_toml(text: str, source: str) -> dict:
+    # Imported here: most repositories have no settings file to parse.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python < 3.11 only
+        import tomli as tomllib
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

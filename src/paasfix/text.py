@@ -9,7 +9,6 @@ ending, and a missing final newline stays missing.
 from __future__ import annotations
 
 import codecs
-import difflib
 from dataclasses import dataclass
 
 from .errors import FileProblem
@@ -84,6 +83,8 @@ def split_lines(text: str) -> list[str]:
 def encode_like(original: TextFile, new_text: str) -> bytes:
     if new_text == original.text:
         return original.raw
+    import difflib  # only edits need it, and check makes none
+
     old = split_lines(original.text)
     new = split_lines(new_text)
     # Only "\r\n" was turned into "\n", so the raw lines align one to one with ``old``.
