@@ -118,8 +118,10 @@ def _needs(project: Project) -> list[_Need]:
         lines = [line for line in project.requirements.named(package.name)
                  if line.kind == "requirement"]
         installed = [line for line in lines if line.path not in constraints]
+        if not installed:
+            continue
         specifiers = _allowed(lines)
-        if not installed or specifiers is None:
+        if specifiers is None:
             continue
         newer, older = _reaches(specifiers, package.first)
         if newer:
