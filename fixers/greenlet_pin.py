@@ -13,10 +13,12 @@ GREENLET_PIN = "greenlet==1.1.3"
 
 
 def _pins_exactly(line: RequirementLine, version: str) -> bool:
-    from packaging.version import InvalidVersion, Version
-
     if len(line.specs) != 1 or line.specs[0][0] not in ("==", "==="):
         return False
+    if line.specs[0][1] == version:
+        return True
+    from packaging.version import InvalidVersion, Version
+
     try:
         return Version(line.specs[0][1]) == Version(version)
     except InvalidVersion:
