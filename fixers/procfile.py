@@ -15,7 +15,7 @@ from paasfix.django import (CannotInfer, default_settings_module, find_manage_py
                             module_file, parsed, relative, string_value, top_level)
 from paasfix.fixer import ERROR, INFO, SAFE, WARNING, Edit, Example, Finding, Fixer
 from paasfix.procfile_lines import ProcfileLines
-from paasfix.project import Project, YamlFile
+from paasfix.project import PYTHON_MARKERS, Project, YamlFile
 from paasfix.text import new_text_file
 from paasfix.tree import join
 from paasfix.yamlio import Nodes, YamlProblem, dump_new, platform_load
@@ -340,11 +340,27 @@ def _module_celery(project: Project, web_module: str, web_tree: ast.Module,
     return _celery_processes(f"celery -A {target}", _sets_any([tree], BEAT_SETTINGS))
 
 
+class AppBelow(CannotInfer):
+    """The application lives in a subdirectory of a build directory that has no dependency
+    file: the build stops before any process starts, and the build directory is what to change."""
+
+    def __init__(self, manage: str):
+        directory = posixpath.dirname(manage)
+        super().__init__(
+            f"the build directory has no {', '.join(PYTHON_MARKERS[:-1])} or "
+            f"{PYTHON_MARKERS[-1]}, so the build fails before any process starts, and the "
+            f"application seems to live in {directory}/ ({manage}). Set the module's build "
+            f"directory to '{directory}' (see fix-unable-select-buildpack) and run paasfix with "
+            f"`--build-dir {directory}`; it then writes the process definition there", manage)
+
+
 def infer(project: Project) -> Inference:
     """How the application starts, read from its code; CannotInfer when it is not certain."""
     manage = find_manage_py(project)
     tree = parsed(project, manage) if manage else None
     if manage and tree and is_django_manage(tree):
+        if posixpath.dirname(manage) != project.build_dir and not project.is_python:
+            raise AppBelow(manage)
         inference = infer_django(project, manage, tree)
     else:
         inference = infer_wsgi_module(project)
@@ -638,7 +654,10 @@ class FixProcfile(Fixer):
     - a Django project, found as the build finds it (the shallowest `manage.py` up to three
       levels down), gets a `web` process running gunicorn on `$PORT` with the project's own
       WSGI module, taken from the settings module that `manage.py` names (`--chdir` when
-      `manage.py` is in a subdirectory);
+      `manage.py` is in a subdirectory; but when the build directory has no
+      `requirements.txt`, `setup.py` or `Pipfile`, the build cannot even start there, so
+      nothing is written and the report says to make that subdirectory the build directory,
+      as fix-unable-select-buildpack does);
     - with celery in `requirements.txt` and a Celery app (`mysite/celery.py`, the BlueKing
       framework's `blueapps.core.celery`), a `worker` process, and a `beat` process when a beat
       schedule is configured; django-celery projects use `python manage.py celery ...`;
@@ -802,6 +821,9 @@ class FixProcfile(Fixer):
                    "has nothing to run")
         try:
             inference = infer(project)
+        except AppBelow as why:
+            yield self.manual(f"{problem}; {why}", desc.path)
+            return
         except CannotInfer as why:
             yield self.manual(f"{problem}; {why}. Add processes to the module; in the "
                               "spec_version 2 form:\n\n" + _processes_snippet(project), desc.path)
@@ -829,6 +851,9 @@ class FixProcfile(Fixer):
             return
         try:
             inference = infer(project)
+        except AppBelow as why:
+            yield self.manual(f"{problem}; {why}", target)
+            return
         except CannotInfer as why:
             yield self.manual(f"{problem}; {why}. Create {target} like this, with the command "
                               "that starts your web server:\n\n"
@@ -852,6 +877,14 @@ class FixProcfile(Fixer):
             {**_DJANGO_IN_SRC, "app_desc.yaml":
                 "spec_version: 2\nmodule:\n  language: Python\n  processes:\n    web:\n"
                 "      command: gunicorn --chdir src mysite.wsgi -b :$PORT --log-file -\n"},
+        ),
+        Example.fixed(
+            "Django project in the build directory src",
+            {f"src/{path}": text for path, text in _DJANGO.items()},
+            {**{f"src/{path}": text for path, text in _DJANGO.items()}, "src/app_desc.yaml":
+                "spec_version: 2\nmodule:\n  language: Python\n  processes:\n    web:\n"
+                "      command: gunicorn mysite.wsgi -b :$PORT --log-file -\n"},
+            build_dir="src",
         ),
         Example.fixed(
             "Django with a Celery app and a beat schedule",
@@ -959,6 +992,11 @@ class FixProcfile(Fixer):
         Example.manual(
             "manage.py that does not parse",
             {**_DJANGO, "manage.py": "import os\nif True\n    pass\n"},
+        ),
+        Example.manual(
+            "Django project in src/ with its requirements.txt there, not in the build directory",
+            {**{path: text for path, text in _DJANGO_IN_SRC.items() if path != "requirements.txt"},
+             "src/requirements.txt": _DJANGO_IN_SRC["requirements.txt"]},
         ),
         Example.clean(
             "app_desc.yaml with processes",

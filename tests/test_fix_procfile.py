@@ -147,6 +147,20 @@ def test_manage_py_in_a_subdirectory_with_a_build_directory(tmp_path):
         "web": "gunicorn --chdir src mysite.wsgi -b :$PORT --log-file -"}
 
 
+@pytest.mark.parametrize("desc", [None, "spec_version: 2\nmodule:\n  language: Python\n"])
+def test_an_app_below_a_build_directory_without_dependency_file_gets_no_guess(tmp_path, desc):
+    files = {f"src/{path}": text for path, text in django().items()}
+    if desc is not None:
+        files["app_desc.yaml"] = desc
+    result = check(tmp_path, files)
+    assert [(f.safety, f.path) for f in result.findings] == [(MANUAL, "app_desc.yaml")]
+    message = result.findings[0].message
+    assert "no requirements.txt, setup.py or Pipfile" in message
+    assert "src/manage.py" in message and "`--build-dir src`" in message
+    assert "fix-unable-select-buildpack" in message and "--chdir" not in message
+    assert fix(tmp_path / "fixing", files).changes == []
+
+
 def test_shallowest_manage_py_wins(tmp_path):
     files = django(where="src")
     files["src/tools/other/manage.py"] = MANAGE_PY.format(settings="other.settings")
@@ -488,3 +502,16 @@ def test_a_binary_procfile_is_an_error_naming_it(tmp_path):
     for result in (runner().check(tree), runner().fix(tree)):
         assert result.errors == ["Procfile: is a binary file, not text"]
         assert result.findings == [] and result.changes == []
+
+
+def test_an_app_below_the_build_directory_gets_one_advice_from_both_fixers(tmp_path):
+    files = {f"src/{path}": text for path, text in django().items()}
+    tree = write(tmp_path / "repo", files)
+    fixers = [FixProcfile, registry.get("fix-unable-select-buildpack")]
+    found = Runner(fixers, Config()).check(tree).findings
+    errors = [f for f in found if f.severity != INFO]
+    assert sorted(f.fixer for f in errors) == ["fix-procfile", "fix-unable-select-buildpack"]
+    assert all(f.safety == MANUAL and "--build-dir src" in f.message for f in errors)
+    fixed = Runner(fixers, Config(build_dir="src")).fix(tree)
+    assert processes(written(fixed, "src/app_desc.yaml")) == {
+        "web": "gunicorn mysite.wsgi -b :$PORT --log-file -"}

@@ -135,8 +135,10 @@ def parsed(project: "Project", path: str) -> ast.Module:
 
 
 def relative(project: "Project", path: str) -> str:
-    """``path`` relative to the build directory."""
+    """``path`` relative to the build directory (``""`` for the build directory itself)."""
     base = project.build_dir
+    if base and path == base:
+        return ""
     return path[len(base) + 1:] if base and path.startswith(base + "/") else path
 
 
@@ -156,7 +158,7 @@ def manage_py_files(project: "Project") -> list[str]:
     found: list[str] = []
     found_level: Optional[int] = None
     for directory in project.tree.walk_dirs(project.build_dir, MANAGE_PY_LEVELS):
-        rel = relative(project, directory) if directory != project.build_dir else ""
+        rel = relative(project, directory)
         level = rel.count("/") + 1 if rel else 0
         if found_level is not None and level > found_level:
             break
