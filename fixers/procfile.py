@@ -14,6 +14,7 @@ from paasfix.django import (CannotInfer, default_settings_module, find_manage_py
                             follow_star_imports, imported_modules, is_django_manage, mentions,
                             module_file, parsed, relative, string_value, top_level)
 from paasfix.fixer import ERROR, INFO, SAFE, WARNING, Edit, Example, Finding, Fixer
+from paasfix.processes import app_desc_compared, procfile_compared
 from paasfix.procfile_lines import ProcfileLines
 from paasfix.project import PYTHON_MARKERS, Project, YamlFile
 from paasfix.text import new_text_file
@@ -454,6 +455,14 @@ def describes(text: str, processes: dict[str, str]) -> bool:
     return not platform.app_desc_problems(data) and platform.processes_of(data) == processes
 
 
+def _compared_apart(text: str, processes: dict[str, str]) -> list[str]:
+    """The processes that the platform would find different between a Procfile defining
+    ``processes`` and the app_desc.yaml ``text`` (§2.3)."""
+    desc = app_desc_compared(platform_load(text))
+    return [name for name, command in procfile_compared(processes).items()
+            if desc.get(name) != command]
+
+
 def _describe(inference: Inference) -> str:
     processes = "; ".join(f"{name}: `{command}`" for name, command in inference.processes.items())
     notes = "".join(f". Note: {note}" for note in inference.notes)
@@ -675,11 +684,12 @@ class FixProcfile(Fixer):
     A valid Procfile without an `app_desc.yaml` is a recommendation (severity info): paasfix
     writes `app_desc.yaml` next to it with the same process names and exactly the same
     commands, keeps its comment lines as YAML comments and removes the Procfile. Set
-    `keep_procfile = true` to keep it; the two then agree. A Procfile that the platform cannot
-    read or whose process names it refuses is reported with the line to change; paasfix never
-    renames a process. A Procfile that does not load because YAML misreads some of its
-    `name: command` lines is left to fix-procfile-yaml, which quotes those lines or says which
-    ones to quote.
+    `keep_procfile = true` to keep it; the two then agree (the platform removes the blanks
+    around app_desc.yaml's commands, not around a Procfile's, so a command quoted with blanks
+    around it is reported instead). A Procfile that the platform cannot read or whose process
+    names it refuses is reported with the line to change; paasfix never renames a process. A
+    Procfile that does not load because YAML misreads some of its `name: command` lines is
+    left to fix-procfile-yaml, which quotes those lines or says which ones to quote.
 
     When an `app_desc.yaml` already defines processes, or cannot be read, this fixer leaves the
     repository alone: a Procfile that disagrees with it is a different problem.
@@ -805,14 +815,23 @@ class FixProcfile(Fixer):
                    f"recommended definition: write them to {target} unchanged")
         fallback = platform.PROCFILE_NAME
         if self.settings["keep_procfile"]:
-            message += " and keep the Procfile (keep_procfile)"
+            kept = " and keep the Procfile (keep_procfile)"
         elif procfile.path != fallback and project.is_file(fallback):
-            message += (f" and keep {procfile.path}, because removing it would bring "
-                        f"{fallback} into use")
+            kept = f" and keep {procfile.path}, because removing it would bring {fallback} into use"
         else:
             edits.append(Edit(procfile.path, None))
-            message += " and remove the Procfile"
-        return self.finding(message, procfile.path, severity=INFO, data=edits)
+            return self.finding(message + " and remove the Procfile", procfile.path,
+                                severity=INFO, data=edits)
+        apart = _compared_apart(text, processes)
+        if apart:
+            return self.manual(
+                f"{procfile.path} defines the processes ({names}); app_desc.yaml is the "
+                f"recommended definition, but next to the kept Procfile the platform would find "
+                f"{', '.join(apart)} different in the two (it removes the blanks around "
+                "app_desc.yaml's commands, not around the Procfile's) and refuse the deploy. "
+                f"Remove those blanks from {procfile.path}, then paasfix writes {target}",
+                procfile.path, severity=INFO)
+        return self.finding(message + kept, procfile.path, severity=INFO, data=edits)
 
     # -- app_desc.yaml without processes ------------------------------------------------------
 

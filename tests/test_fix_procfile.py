@@ -515,3 +515,14 @@ def test_an_app_below_the_build_directory_gets_one_advice_from_both_fixers(tmp_p
     fixed = Runner(fixers, Config(build_dir="src")).fix(tree)
     assert processes(written(fixed, "src/app_desc.yaml")) == {
         "web": "gunicorn mysite.wsgi -b :$PORT --log-file -"}
+
+
+def test_a_kept_procfile_whose_commands_app_desc_would_trim_is_not_converted(tmp_path):
+    files = {"requirements.txt": "gunicorn\n", "Procfile": "web: ' gunicorn app:app '\n"}
+    [finding] = check(tmp_path, files, keep_procfile=True).findings
+    assert (finding.safety, finding.severity, finding.path) == (MANUAL, INFO, "Procfile")
+    assert "would find web different" in finding.message
+    assert fix(tmp_path / "fixing", files, keep_procfile=True).changes == []
+    removed = fix(tmp_path / "removing", files)
+    assert written(removed, "Procfile") is None
+    assert processes(written(removed, "app_desc.yaml")) == {"web": " gunicorn app:app "}

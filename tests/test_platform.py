@@ -439,7 +439,24 @@ def test_processes_of_v3_uses_proc_command_then_command_and_args():
                   command: [celery]
                   args: [-A, app, worker]
     """)
-    assert platform.processes_of(data) == {"web": "gunicorn app", "worker": "celery -A app worker"}
+    assert platform.processes_of(data) == {
+        "web": "gunicorn app", "worker": platform.bash_wrapper(["celery", "-A", "app", "worker"])}
+
+
+def test_processes_of_v3_blank_proc_command_gives_the_wrapper_of_the_trimmed_items():
+    data = load("""
+        specVersion: 3
+        module:
+          name: default
+          language: Python
+          spec:
+            processes:
+              - name: web
+                procCommand: '  '
+                command: [' gunicorn ']
+                args: [app]
+    """)
+    assert platform.processes_of(data) == {"web": platform.bash_wrapper(["gunicorn", "app"])}
 
 
 def test_processes_of_without_processes_is_none():

@@ -7,8 +7,9 @@ from pathlib import Path
 import yaml
 
 from paasfix.config import Config
-from paasfix.processes import (APP_DESC, PROCFILE, app_desc_definition, bash_wrapper,
-                               edit_argv, edit_command, procfile_definition)
+from paasfix.platform import bash_wrapper
+from paasfix.processes import (APP_DESC, PROCFILE, app_desc_definition, edit_argv, edit_command,
+                               procfile_definition)
 from paasfix.project import Project
 from paasfix.tree import DirTree
 

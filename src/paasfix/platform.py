@@ -8,8 +8,9 @@ the problems the platform would reject or misread, in the order they appear. Eve
 from __future__ import annotations
 
 import re
+import shlex
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 PROC_NAME_PATTERN = r"^[a-z0-9]([-a-z0-9])*$"
 PROC_NAME_RE = re.compile(PROC_NAME_PATTERN)
@@ -278,8 +279,13 @@ def default_module(data: Any, module_name: Optional[str] = None) -> tuple[Option
     return None, None
 
 
-def processes_of(data: Any, module_name: Optional[str] = None) -> Optional[dict[str, str]]:
-    """The ``{name: command}`` processes the description defines, None when it defines none."""
+def processes_of(data: Any, module_name: Optional[str] = None) -> Optional[dict[str, Any]]:
+    """The ``{name: command}`` processes the description defines, None when it defines none.
+
+    Each command is the one the platform runs and compares with a Procfile (§2.3): for
+    specVersion 3, ``procCommand`` when it is not blank, otherwise the ``bash -c`` line the
+    platform generates from the ``command``/``args`` lists (:func:`bash_wrapper`).
+    """
     _, module = default_module(data, module_name)
     if not isinstance(module, dict):
         return None
@@ -291,7 +297,7 @@ def processes_of(data: Any, module_name: Optional[str] = None) -> Optional[dict[
         result = {}
         for proc in procs:
             if isinstance(proc, dict) and isinstance(proc.get("name"), str):
-                result[proc["name"]] = _v3_command(proc)
+                result[proc["name"]] = v3_command(proc)
         return result
     procs = module.get("processes")
     if not isinstance(procs, dict) or not procs:
@@ -300,8 +306,32 @@ def processes_of(data: Any, module_name: Optional[str] = None) -> Optional[dict[
             for name, proc in procs.items()}
 
 
-def _v3_command(proc: dict) -> Optional[str]:
-    if isinstance(proc.get("procCommand"), str):
-        return proc["procCommand"]
-    parts = [*(proc.get("command") or []), *(proc.get("args") or [])]
-    return " ".join(str(p) for p in parts) if parts else None
+def v3_argv(proc: dict) -> tuple[str, ...]:
+    """The items of a specVersion 3 process's ``command`` and ``args`` lists, in order."""
+    items = [*(proc.get("command") or []), *(proc.get("args") or [])]
+    return tuple(str(item) for item in items)
+
+
+def v3_proc_command(proc: dict) -> Any:
+    """A specVersion 3 process's ``procCommand`` when the platform uses it (not blank)."""
+    command = proc.get("procCommand")
+    return command if (command.strip() if isinstance(command, str) else command) else None
+
+
+def v3_command(proc: dict) -> Any:
+    """The command of a specVersion 3 process as the platform makes it."""
+    command = v3_proc_command(proc)
+    if command is not None:
+        return command
+    argv = v3_argv(proc)
+    return bash_wrapper([item.strip() for item in argv]) if argv else None
+
+
+def bash_wrapper(tokens: Sequence[str]) -> str:
+    """The one-line command the platform makes of a specVersion 3 ``command``/``args`` list
+    (``generate_bash_command_with_tokens``): bash evaluates each token on its own, so a
+    variable in a token is expanded without splitting it into words."""
+    references = ['"$(eval echo \\"$0\\")"'] + [f'"$(eval echo \\"${{{index}}}\\")"'
+                                                for index in range(1, len(tokens))]
+    quoted = " ".join(shlex.quote(token) for token in tokens)
+    return f"bash -c '{' '.join(references)}' {quoted}"

@@ -17,7 +17,7 @@ from __future__ import annotations
 import copy
 import shlex
 from dataclasses import dataclass
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Callable, Optional
 
 from . import platform
 from .fixer import Edit
@@ -136,9 +136,7 @@ def app_desc_definition(project) -> Optional[Definition]:
     nodes = Nodes.of(desc.file.text)
     processes = tuple(Process(name, proc.get("command"), None, desc.path, _line(nodes, key), key,
                               APP_DESC) for (name, proc), key in zip(found, keys))
-    compared = {process_key(name): _trimmed(proc.get("command") if isinstance(proc, dict) else None)
-                for name, proc in procs.items()}
-    return Definition(desc.path, APP_DESC, processes, compared)
+    return Definition(desc.path, APP_DESC, processes, app_desc_compared(desc.data))
 
 
 def _v3_definition(desc, base: Keys, module: dict) -> Optional[Definition]:
@@ -146,27 +144,27 @@ def _v3_definition(desc, base: Keys, module: dict) -> Optional[Definition]:
     procs = spec.get("processes") if isinstance(spec, dict) else None
     if not isinstance(procs, list) or not procs:
         return None
-    processes, compared = [], {}
+    processes = []
     nodes = Nodes.of(desc.file.text)
     for index, proc in enumerate(procs):
         if not isinstance(proc, dict) or not isinstance(proc.get("name"), str):
             continue
         at = base + ("spec", "processes", index)
-        proc_command = _trimmed(proc.get("procCommand"))
-        if proc_command:
-            keys, command, argv = at + ("procCommand",), proc["procCommand"], None
+        proc_command = platform.v3_proc_command(proc)
+        if proc_command is not None:
+            keys, command, argv = at + ("procCommand",), proc_command, None
         else:
-            keys, command, argv = at, None, _v3_argv(proc)
-        line = _line(nodes, keys)
-        processes.append(Process(proc["name"], command, argv, desc.path, line, keys, APP_DESC))
-        compared[process_key(proc["name"])] = proc_command or bash_wrapper(
-            [_trimmed(item) for item in (argv or ())])
-    return Definition(desc.path, APP_DESC, tuple(processes), compared)
+            keys, command, argv = at, None, platform.v3_argv(proc)
+        processes.append(Process(proc["name"], command, argv, desc.path, _line(nodes, keys), keys,
+                                 APP_DESC))
+    return Definition(desc.path, APP_DESC, tuple(processes), app_desc_compared(desc.data))
 
 
-def _v3_argv(proc: dict) -> tuple[str, ...]:
-    items = [*(proc.get("command") or []), *(proc.get("args") or [])]
-    return tuple(str(item) for item in items)
+def app_desc_compared(data: Any) -> dict[Any, Any]:
+    """The default module's processes as the platform compares them with a Procfile: names in
+    lower case, commands as its serializers store them (surrounding whitespace removed)."""
+    return {process_key(name): _trimmed(command)
+            for name, command in (platform.processes_of(data) or {}).items()}
 
 
 def process_key(name: Any) -> str:
@@ -177,16 +175,6 @@ def process_key(name: Any) -> str:
 def _trimmed(value: Any) -> Any:
     """A string field as the platform's serializers store it (surrounding whitespace removed)."""
     return value.strip() if isinstance(value, str) else value
-
-
-def bash_wrapper(tokens: Sequence[str]) -> str:
-    """The one-line command the platform makes of a specVersion 3 ``command``/``args`` list
-    (``generate_bash_command_with_tokens``): bash evaluates each token on its own, so a
-    variable in a token is expanded without splitting it into words."""
-    references = ['"$(eval echo \\"$0\\")"'] + [f'"$(eval echo \\"${{{index}}}\\")"'
-                                                for index in range(1, len(tokens))]
-    quoted = " ".join(shlex.quote(token) for token in tokens)
-    return f"bash -c '{' '.join(references)}' {quoted}"
 
 
 # -- editing one command ---------------------------------------------------------------------
