@@ -1,27 +1,46 @@
-"""Real files and real git repositories for tests.
+"""Real files, real git repositories and the real ``paasfix`` command, for tests.
 
-Every helper works on a directory under ``tmp_path``; git runs as a subprocess with a fixed
-identity given on its command line, so no test depends on the developer's git configuration.
+Every helper works on a directory under ``tmp_path``. git and paasfix run as subprocesses with
+a fixed identity in their environment (the autouse fixture in conftest.py removes the
+developer's git configuration), so no test depends on who runs it.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Iterable, Mapping, Optional, Union
 
+from paasfix.fixer import Executable
+
+SAMPLES = Path(__file__).resolve().parent.parent / "sample_repos"
+
 Content = Union[str, bytes]
 
-IDENTITY = ("-c", "user.name=Paasfix Tests", "-c", "user.email=tests@paasfix.invalid")
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "Test Author",
+    "GIT_AUTHOR_EMAIL": "author@example.test",
+    "GIT_COMMITTER_NAME": "Test Author",
+    "GIT_COMMITTER_EMAIL": "author@example.test",
+}
+
+LINK_MODE = 0o120000
 
 
-def make_tree(root: Path, files: Mapping[str, Content], executable: Iterable[str] = (),
-              symlinks: Optional[Mapping[str, str]] = None) -> Path:
+# -- files --------------------------------------------------------------------------------------
+
+
+def make_tree(root: Path, files: Mapping[str, Union[Content, Executable]],
+              executable: Iterable[str] = (), symlinks: Optional[Mapping[str, str]] = None
+              ) -> Path:
     """Write ``files`` (path -> text or bytes, written byte for byte) under ``root``.
 
-    Paths in ``executable`` get mode 0755, every other file 0644; ``symlinks`` maps a link's
-    path to its target, exactly as ``ln -s`` would be given it.
+    Paths in ``executable`` and :class:`paasfix.fixer.Executable` values (as in fixer examples)
+    get mode 0755, every other file 0644; ``symlinks`` maps a link's path to its target,
+    exactly as ``ln -s`` would be given it.
     """
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
@@ -29,8 +48,11 @@ def make_tree(root: Path, files: Mapping[str, Content], executable: Iterable[str
     for rel, content in files.items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
+        runnable = rel in executable or isinstance(content, Executable)
+        if isinstance(content, Executable):
+            content = content.content
         path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
-        path.chmod(0o755 if rel in executable else 0o644)
+        path.chmod(0o755 if runnable else 0o644)
     for rel, target in (symlinks or {}).items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -38,27 +60,75 @@ def make_tree(root: Path, files: Mapping[str, Content], executable: Iterable[str
     return root
 
 
+def snapshot(root: Path) -> dict[str, tuple[int, bytes]]:
+    """Every file under ``root`` outside ``.git``: path -> (mode, bytes), a symbolic link as
+    (0o120000, its target). The mode is git's form (0o100644) with the exact permission bits,
+    so that any change of them shows."""
+    out = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if d != ".git" or dirpath != str(root)]
+        for name in filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]:
+            full = os.path.join(dirpath, name)
+            rel = os.path.relpath(full, root).replace(os.sep, "/")
+            if os.path.islink(full):
+                out[rel] = (LINK_MODE, os.readlink(full).encode())
+            else:
+                out[rel] = (0o100000 | (os.stat(full).st_mode & 0o777), Path(full).read_bytes())
+    return dict(sorted(out.items()))
+
+
+# -- git ------------------------------------------------------------------------------------------
+
+
+Environment = Mapping[str, Optional[str]]
+"""Variables to set on top of this process's environment; None removes one."""
+
+
+def _run(command: list[str], input: Optional[Content] = None, env: Optional[Environment] = None,
+         cwd: Optional[Path] = None) -> subprocess.CompletedProcess:
+    """Run with the test identity; text output whose line endings are kept exactly (no
+    universal newlines, undecodable bytes surrogate-escaped)."""
+    data = input.encode("utf-8", "surrogateescape") if isinstance(input, str) else input
+    environment = {**os.environ, **GIT_IDENTITY}
+    for name, value in (env or {}).items():
+        if value is None:
+            environment.pop(name, None)
+        else:
+            environment[name] = value
+    result = subprocess.run(command, capture_output=True, check=False, input=data, cwd=cwd,
+                            env=environment)
+    result.stdout = result.stdout.decode("utf-8", "surrogateescape")
+    result.stderr = result.stderr.decode("utf-8", "surrogateescape")
+    return result
+
+
 def git(path: Path, *args: str, input: Optional[Content] = None, check: bool = True,
-        env: Optional[Mapping[str, str]] = None) -> str:
-    """Run git in ``path`` and return its standard output (surrogate-escaped text)."""
-    data = input.encode("utf-8") if isinstance(input, str) else input
-    result = subprocess.run(["git", *IDENTITY, "-C", str(path), *args], input=data,
-                            capture_output=True, check=False,
-                            env={**os.environ, **env} if env else None)
+        env: Optional[Environment] = None) -> str:
+    """Run git in ``path`` and return its standard output; unless ``check`` is False, a
+    failure is an AssertionError with git's message."""
+    result = _run(["git", "-C", str(path), *args], input, env)
     if check and result.returncode != 0:
-        raise AssertionError(f"git {' '.join(args)} failed: {result.stderr.decode(errors='replace')}")
-    return result.stdout.decode("utf-8", "surrogateescape")
+        raise AssertionError(f"git {' '.join(args)} failed: {result.stderr}")
+    return result.stdout
 
 
 def git_repo(path: Path, files: Optional[Mapping[str, Content]] = None,
              executable: Iterable[str] = (), symlinks: Optional[Mapping[str, str]] = None,
              message: Optional[str] = "initial") -> Path:
-    """A git repository on branch ``main`` holding ``files``, committed unless ``message`` is None."""
+    """A git repository on branch ``main`` holding ``files`` (and whatever ``path`` already
+    holds), committed unless ``message`` is None."""
     make_tree(path, files or {}, executable, symlinks)
     git(path, "init", "-q", "-b", "main")
-    if message is not None and (files or symlinks):
+    if message is not None:
         commit_all(path, message)
     return path
+
+
+def init_repo(path: Path, source: Path) -> Path:
+    """A git repository at ``path`` holding a copy of the directory ``source`` (a sample
+    application), committed."""
+    shutil.copytree(source, path, symlinks=True)
+    return git_repo(path)
 
 
 def commit_all(path: Path, message: str = "commit") -> str:
@@ -91,17 +161,11 @@ def tree_files(path: Path, rev: str = "HEAD") -> dict[str, tuple[int, bytes]]:
     return out
 
 
-def disk_files(root: Path) -> dict[str, tuple[int, bytes]]:
-    """Every file under ``root`` outside ``.git``: path -> (git-style mode, bytes or link target)."""
-    out = {}
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if d != ".git" or dirpath != str(root)]
-        for name in filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]:
-            full = os.path.join(dirpath, name)
-            rel = os.path.relpath(full, root).replace(os.sep, "/")
-            if os.path.islink(full):
-                out[rel] = (0o120000, os.readlink(full).encode())
-            else:
-                mode = 0o100755 if os.stat(full).st_mode & 0o100 else 0o100644
-                out[rel] = (mode, Path(full).read_bytes())
-    return out
+# -- the command ----------------------------------------------------------------------------------
+
+
+def paasfix(*args: str, cwd: Optional[Path] = None, input: Optional[Content] = None,
+            env: Optional[Environment] = None) -> subprocess.CompletedProcess:
+    """The real ``paasfix`` command (``python -m paasfix``)."""
+    return _run([sys.executable, "-m", "paasfix", *args], input, {"NO_COLOR": "1", **(env or {})},
+                cwd)

@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from cli_helpers import git, init_repo, paasfix, snapshot
+from helpers import git, git_repo, make_tree, paasfix, snapshot
 
 DJANGO_APP = {
     "requirements.txt": "Django==4.2\ngunicorn==22.0.0\neventlet==0.31.0\n",
@@ -18,16 +18,6 @@ DJANGO_APP = {
     "site1/wsgi.py": "from django.core.wsgi import get_wsgi_application\n"
                      "application = get_wsgi_application()\n",
 }
-
-
-def write_files(root, files):
-    for path, content in files.items():
-        target = root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content)
 
 
 def assert_one_clear_line(result, *needles):
@@ -40,10 +30,7 @@ def assert_one_clear_line(result, *needles):
 
 @pytest.fixture
 def repo(tmp_path):
-    path = tmp_path / "repo"
-    path.mkdir()
-    write_files(path, DJANGO_APP)
-    return path
+    return make_tree(tmp_path / "repo", DJANGO_APP)
 
 
 @pytest.mark.parametrize("name, content, needle", [
@@ -53,7 +40,7 @@ def repo(tmp_path):
 ])
 def test_unreadable_file_is_one_error_line(repo, name, content, needle):
     (repo / name).write_bytes(content)
-    init_repo_in_place(repo)
+    git_repo(repo)
     before = snapshot(repo)
     for args in (("check",), ("fix",), ("fix", "--diff"), ("fix", "--commit")):
         result = paasfix(*args, str(repo))
@@ -62,19 +49,13 @@ def test_unreadable_file_is_one_error_line(repo, name, content, needle):
     assert snapshot(repo) == before
 
 
-def init_repo_in_place(path):
-    for args in (("init", "-q", "-b", "main"), ("add", "-A"), ("commit", "-q", "-m", "initial")):
-        assert git(path, *args).returncode == 0
-    return path
-
-
 def test_symlink_leaving_the_repository(repo, tmp_path):
     outside = tmp_path / "outside.txt"
     outside.write_text("web: echo secret\n")
     os.symlink(outside, repo / "Procfile")
     os.symlink("../outside.txt", repo / "requirements-extra.txt")
     (repo / "requirements.txt").write_text("-r requirements-extra.txt\neventlet==0.31.0\n")
-    init_repo_in_place(repo)
+    git_repo(repo)
     before, outside_before = snapshot(repo), outside.read_bytes()
     for args in (("check",), ("fix",), ("fix", "--commit")):
         result = paasfix(*args, str(repo))
@@ -89,7 +70,7 @@ def test_unparseable_procfile_is_a_manual_finding(repo):
     (repo / "Procfile").write_text("web: gunicorn site1.wsgi --log-format 'a: b' -b :$PORT\n"
                                    "  --workers 2\n"
                                    "worker: celery -A site1 worker: -l info\n")
-    init_repo_in_place(repo)
+    git_repo(repo)
     before = snapshot(repo)
     result = paasfix("check", str(repo), "--format", "json")
     assert result.returncode == 1, result.stderr
@@ -108,13 +89,13 @@ def test_huge_file_is_refused(repo):
 
 
 def test_empty_repository(tmp_path):
-    repo = init_repo(tmp_path / "empty")
+    repo = git_repo(tmp_path / "empty")
     result = paasfix("check", str(repo))
     assert "Traceback" not in result.stderr
     assert result.returncode in (0, 1)
     bare = tmp_path / "unborn"
     bare.mkdir()
-    assert git(bare, "init", "-q").returncode == 0
+    git(bare, "init", "-q")
     committed = paasfix("fix", "--commit", str(bare))
     assert committed.returncode == 2
     assert_one_clear_line(committed, "no commits")

@@ -8,7 +8,7 @@ import subprocess
 import git as gitpython
 import pytest
 
-from helpers import commit_all, disk_files, git, git_repo, head, status, tree_files
+from helpers import commit_all, git, git_repo, head, snapshot, status, tree_files
 from paasfix.errors import PaasfixError
 from paasfix.gitrepo import head_tree, open_repository
 from paasfix.runner import Change
@@ -66,7 +66,7 @@ def state(root) -> dict:
         "branch": git(root, "symbolic-ref", "-q", "HEAD", check=False),
         "main": head(root, "refs/heads/main"),
         "status": status(root),
-        "files": disk_files(root),
+        "files": snapshot(root),
     }
 
 

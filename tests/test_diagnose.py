@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_helpers import paasfix
+from helpers import paasfix
 from paasfix import registry
 from paasfix.diagnose import diagnose
 
@@ -155,12 +155,8 @@ def test_reads_standard_input():
 
 
 def test_reads_a_gzip_log_from_standard_input(tmp_path):
-    import subprocess
-    import sys
-
     data = gzip.compress((LOGS / "package-with-dot.log").read_bytes())
-    run = subprocess.run([sys.executable, "-m", "paasfix", "diagnose", "-", "--format", "json"],
-                         input=data, capture_output=True, check=False)
+    run = paasfix("diagnose", "-", "--format", "json", input=data)
     assert run.returncode == 0, run.stderr
     assert [m["fixer"] for m in json.loads(run.stdout)["matches"]] == \
         ["fix-python-package-with-dot"]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_helpers import SAMPLES, git, init_repo, paasfix, snapshot
+from helpers import SAMPLES, git, init_repo, paasfix, snapshot
 
 LOGS = Path(__file__).resolve().parent / "data" / "logs"
 
@@ -79,10 +79,10 @@ def test_commit_makes_the_same_tree(tmp_path):
     reference = paasfix("fix", "--select", "fix-pip-setuptools-rust", "--commit", "--branch",
                         "paasfix/from-log", str(selected))
     assert run.returncode == reference.returncode == 0, run.stderr
-    trees = [git(repo, "rev-parse", "paasfix/from-log^{tree}").stdout
+    trees = [git(repo, "rev-parse", "paasfix/from-log^{tree}")
              for repo in (diagnosed, selected)]
     assert trees[0] == trees[1] and trees[0].strip()
-    assert git(diagnosed, "status", "--porcelain").stdout == ""
+    assert git(diagnosed, "status", "--porcelain") == ""
 
 
 def test_a_log_no_fixer_recognises_runs_nothing(tmp_path):

@@ -8,11 +8,14 @@ import codecs
 import git as gitpython
 import pytest
 
-from helpers import disk_files, git, git_repo
+from helpers import git, git_repo, snapshot
 from paasfix.fixer import Edit
 from paasfix.runner import Change, Changeset
 from paasfix.sinks.diff import file_diff, unified_diff
 from paasfix.tree import EXEC_MODE, FILE_MODE, GitTree
+
+pytestmark = pytest.mark.usefixtures("umask_022")
+"""git apply creates files with the umask's modes, and the comparison includes every mode bit."""
 
 LONG = "".join(f"line {i}\n" for i in range(1, 41))
 
@@ -25,7 +28,7 @@ def apply_and_compare(tmp_path, files, edits, executable=()):
     patch = unified_diff(changeset.changes())
     patch_file = tmp_path / "fix.patch"
     patch_file.write_bytes(patch.encode("utf-8", "surrogateescape"))
-    expected = disk_files(root)
+    expected = snapshot(root)
     for change in changeset.changes():
         if change.new is None:
             expected.pop(change.path)
@@ -33,7 +36,7 @@ def apply_and_compare(tmp_path, files, edits, executable=()):
             expected[change.path] = (change.new_mode, change.new)
     git(root, "apply", "--check", str(patch_file))
     git(root, "apply", str(patch_file))
-    assert disk_files(root) == expected
+    assert snapshot(root) == expected
     return patch
 
 

@@ -17,6 +17,8 @@ from paasfix.fixers.app_desc import FixAppDesc
 from paasfix.runner import Runner
 from paasfix.tree import DirTree
 
+from helpers import make_tree
+
 REMOVE = object()
 
 
@@ -118,10 +120,7 @@ def test_full_width_colons_are_the_only_characters_that_change():
 
 
 def _write(root: Path, files: dict[str, str]) -> DirTree:
-    for path, text in files.items():
-        (root / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / path).write_text(text, encoding="utf-8")
-    return DirTree(str(root))
+    return DirTree(str(make_tree(root, files)))
 
 
 def test_adding_the_version_next_to_a_procfile_waits_for_unsafe_fixes(tmp_path):

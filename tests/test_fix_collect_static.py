@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_helpers import SAMPLES, init_repo, paasfix
-from helpers import make_tree
+from helpers import SAMPLES, init_repo, make_tree, paasfix
 from paasfix import django
 from paasfix.config import Config
 from paasfix.fixer import Example

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from helpers import make_tree
+from helpers import git, git_repo, make_tree, paasfix
 from paasfix.config import Config
 from paasfix.fixer import MANUAL
 from paasfix.fixers.compile_hook import CompileHookFixer
@@ -63,28 +63,19 @@ def test_both_spellings_with_a_link_are_reported(tmp_path):
 
 def test_cli_diff_of_a_crlf_hook_applies_and_matches_fix(tmp_path):
     """End to end with bytes: the diff keeps the \\r that the fix removes."""
-    import sys
-
-    from cli_helpers import GIT_IDENTITY, git, init_repo
-
     script = b"#!/bin/bash\r\necho built > build_info.txt\r\n"
     files = {"requirements.txt": "Django==3.2.25\n", "bin/post_compile": script}
-    source = make_tree(tmp_path / "source", files, ["bin/post_compile"])
-    repo = init_repo(tmp_path / "repo", source)
-    env = {**os.environ, **GIT_IDENTITY, "NO_COLOR": "1"}
-    command = [sys.executable, "-m", "paasfix", "fix", "--select", "fix-compile-hook"]
-    diff = subprocess.run([*command, "--diff", str(repo)], capture_output=True, env=env,
-                          check=False)
+    repo = git_repo(tmp_path / "repo", files, ["bin/post_compile"])
+    command = ["fix", "--select", "fix-compile-hook"]
+    diff = paasfix(*command, "--diff", str(repo))
     assert diff.returncode == 1, diff.stderr
-    assert b"-#!/bin/bash\r\n" in diff.stdout and b"+#!/bin/bash\n" in diff.stdout
+    assert "-#!/bin/bash\r\n" in diff.stdout and "+#!/bin/bash\n" in diff.stdout
 
-    applied = subprocess.run(["git", "-C", str(repo), "apply", "-"], input=diff.stdout,
-                             capture_output=True, check=False)
-    assert applied.returncode == 0, applied.stderr
+    git(repo, "apply", "-", input=diff.stdout)
     patched = (repo / "bin" / "post_compile").read_bytes()
-    assert git(repo, "checkout", "--", "bin/post_compile").returncode == 0
+    git(repo, "checkout", "--", "bin/post_compile")
 
-    fixed = subprocess.run([*command, str(repo)], capture_output=True, env=env, check=False)
+    fixed = paasfix(*command, str(repo))
     assert fixed.returncode == 0, fixed.stderr
     assert (repo / "bin" / "post_compile").read_bytes() == patched == script.replace(b"\r", b"")
     assert os.stat(repo / "bin" / "post_compile").st_mode & 0o111

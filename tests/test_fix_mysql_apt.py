@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 
 from paasfix import registry
 
-from helpers import git, git_repo, tree_files
+from helpers import git, git_repo, paasfix, tree_files
 
 AFTER = b"# TLS\nlibssl-dev\ndefault-libmysqlclient-dev\n"
 FILES = {
@@ -25,14 +24,13 @@ FILES = {
 MINE = "fix-aptfile-format,fix-pkg-install-mysql-python,fix-apt-buildpack-order"
 
 
-def paasfix(command: str, *args: str, select: str = MINE) -> subprocess.CompletedProcess:
-    """The real command with only these fixers; output as bytes, so a diff keeps its CRs."""
-    return subprocess.run([sys.executable, "-m", "paasfix", command, "--select", select, *args],
-                          capture_output=True, check=False)
+def selected(command: str, *args: str, select: str = MINE) -> subprocess.CompletedProcess:
+    """The real command with only these fixers."""
+    return paasfix(command, "--select", select, *args)
 
 
 def findings(repo) -> dict[str, str]:
-    report = json.loads(paasfix("check", str(repo), "--format", "json").stdout)
+    report = json.loads(selected("check", str(repo), "--format", "json").stdout)
     return {f["fixer"]: f["safety"] for f in report["findings"]}
 
 
@@ -46,7 +44,7 @@ def test_fix_makes_a_crlf_aptfile_readable_and_complete(tmp_path):
     assert findings(repo) == {"fix-aptfile-format": "safe", "fix-pkg-install-mysql-python": "safe",
                               "fix-apt-buildpack-order": "manual"}
 
-    result = paasfix("fix", str(repo))
+    result = selected("fix", str(repo))
 
     assert result.returncode == 0, result.stderr
     assert (repo / "Aptfile").read_bytes() == AFTER
@@ -56,9 +54,9 @@ def test_fix_makes_a_crlf_aptfile_readable_and_complete(tmp_path):
 
 def test_the_diff_of_a_crlf_aptfile_applies(tmp_path):
     repo = git_repo(tmp_path / "repo", FILES)
-    diff = paasfix("fix", "--diff", str(repo))
+    diff = selected("fix", "--diff", str(repo))
     assert diff.returncode == 1
-    assert b"-libssl-dev  # TLS\r\n" in diff.stdout
+    assert "-libssl-dev  # TLS\r\n" in diff.stdout
 
     git(repo, "apply", "--index", "-", input=diff.stdout)
 
@@ -67,7 +65,7 @@ def test_the_diff_of_a_crlf_aptfile_applies(tmp_path):
 
 def test_fix_commit_records_lf_endings(tmp_path):
     repo = git_repo(tmp_path / "repo", FILES)
-    result = paasfix("fix", "--commit", str(repo))
+    result = selected("fix", "--commit", str(repo))
     assert result.returncode == 0, result.stderr
     assert tree_files(repo, "paasfix/autofix")["Aptfile"] == (0o100644, AFTER)
     assert (repo / "Aptfile").read_bytes() == FILES["Aptfile"], "the work tree is not touched"
@@ -75,7 +73,7 @@ def test_fix_commit_records_lf_endings(tmp_path):
 
 def test_the_mysql_fixer_alone_keeps_the_file_s_own_line_endings(tmp_path):
     repo = git_repo(tmp_path / "repo", FILES)
-    result = paasfix("fix", str(repo), select="fix-pkg-install-mysql-python")
+    result = selected("fix", str(repo), select="fix-pkg-install-mysql-python")
     assert result.returncode == 0, result.stderr
     assert (repo / "Aptfile").read_bytes() == b"libssl-dev  # TLS\r\ndefault-libmysqlclient-dev\r\n"
     assert "fix-aptfile-format" in findings(repo)

@@ -12,8 +12,7 @@ from paasfix.fixers.process_conflict import ProcessConflict
 from paasfix.runner import Runner
 from paasfix.tree import DirTree
 
-from cli_helpers import SAMPLES, init_repo, paasfix, snapshot
-from helpers import make_tree
+from helpers import SAMPLES, init_repo, make_tree, paasfix, snapshot
 
 SAMPLE = SAMPLES / "flask-procfile-conflict"
 

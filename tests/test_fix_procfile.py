@@ -16,6 +16,8 @@ from paasfix.fixers.procfile import FixProcfile
 from paasfix.runner import Result, Runner
 from paasfix.tree import DirTree
 
+from helpers import make_tree
+
 Files = Mapping[str, Union[str, bytes]]
 
 MANAGE_PY = """import os
@@ -33,11 +35,7 @@ FLASK_APP = "from flask import Flask\n\napp = Flask(__name__)\n"
 
 
 def write(root: Path, files: Files) -> DirTree:
-    for path, content in files.items():
-        target = root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
-    return DirTree(str(root))
+    return DirTree(str(make_tree(root, files)))
 
 
 def runner(build_dir: str = "", **options) -> Runner:

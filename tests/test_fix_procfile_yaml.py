@@ -4,7 +4,6 @@ fix-procfile then converts the repaired file in the same run."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 import yaml
@@ -12,7 +11,7 @@ import yaml
 from paasfix.fixers.procfile_yaml import FixProcfileYaml
 from paasfix.procfile_lines import shell_comment
 
-from cli_helpers import init_repo, paasfix
+from helpers import git_repo, paasfix
 
 MEANT: dict[str, dict[str, str]] = {
     "': ' inside a command": {
@@ -90,17 +89,8 @@ APP = {"requirements.txt": "Flask==2.2.5\ngunicorn==20.1.0\ncelery==5.2.7\n",
        "Procfile": TRAPS}
 
 
-def _repo(tmp_path: Path, files: dict[str, str]) -> Path:
-    """A git repository holding ``files``, committed."""
-    source = tmp_path / "source"
-    for path, text in files.items():
-        (source / path).parent.mkdir(parents=True, exist_ok=True)
-        (source / path).write_text(text, encoding="utf-8")
-    return init_repo(tmp_path / "repo", source)
-
-
 def test_fix_procfile_converts_the_repaired_procfile_in_the_same_run(tmp_path):
-    repo = _repo(tmp_path, APP)
+    repo = git_repo(tmp_path / "repo", APP)
     result = paasfix("fix", str(repo), "--format", "json")
     assert "Traceback" not in result.stderr
     assert result.returncode == 0, result.stdout + result.stderr
@@ -114,7 +104,7 @@ def test_fix_procfile_converts_the_repaired_procfile_in_the_same_run(tmp_path):
 
 def test_a_kept_procfile_is_repaired_and_agrees_with_app_desc(tmp_path):
     files = {**APP, "paasfix.toml": "keep_procfile = true\n"}
-    repo = _repo(tmp_path, files)
+    repo = git_repo(tmp_path / "repo", files)
     result = paasfix("fix", str(repo))
     assert result.returncode == 0, result.stdout + result.stderr
     procfile = (repo / "Procfile").read_text()
@@ -135,7 +125,7 @@ def test_a_kept_procfile_is_repaired_and_agrees_with_app_desc(tmp_path):
     ("web: gunicorn app:app\nweb: celery: worker\n", 1),
 ])
 def test_a_line_yaml_misreads_is_reported_once_by_this_fixer(tmp_path, procfile, line):
-    repo = _repo(tmp_path, {"requirements.txt": "gunicorn\n", "Procfile": procfile})
+    repo = git_repo(tmp_path / "repo", {"requirements.txt": "gunicorn\n", "Procfile": procfile})
     result = paasfix("check", str(repo), "--format", "json")
     assert "Traceback" not in result.stderr
     findings = json.loads(result.stdout)["findings"]
@@ -149,7 +139,7 @@ def test_a_line_yaml_misreads_is_reported_once_by_this_fixer(tmp_path, procfile,
 ])
 def test_a_procfile_that_does_not_load_without_a_misread_line_is_fix_procfiles(
         tmp_path, procfile, line):
-    repo = _repo(tmp_path, {"requirements.txt": "gunicorn\n", "Procfile": procfile})
+    repo = git_repo(tmp_path / "repo", {"requirements.txt": "gunicorn\n", "Procfile": procfile})
     result = paasfix("check", str(repo), "--format", "json")
     findings = json.loads(result.stdout)["findings"]
     assert [(f["fixer"], f["path"], f["line"], f["safety"]) for f in findings] \

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from cli_helpers import init_repo, paasfix
+from helpers import git_repo, paasfix
 from paasfix.fixers.py_runtime import PyRuntimeError
 from paasfix.fixers.unable_select_buildpack import UnableSelectBuildpack
 
@@ -17,11 +17,7 @@ APP = {"requirements.txt": "Flask==2.0.3\n",
 
 
 def repo_with(tmp_path, files):
-    source = tmp_path / "source"
-    for path, text in {**APP, **files}.items():
-        (source / path).parent.mkdir(parents=True, exist_ok=True)
-        (source / path).write_text(text)
-    return init_repo(tmp_path / "repo", source)
+    return git_repo(tmp_path / "repo", {**APP, **files})
 
 
 def findings(repo, *args):

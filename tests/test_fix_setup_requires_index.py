@@ -122,18 +122,18 @@ def test_percent_in_pip_index_url_survives_the_config_reader(tmp_path):
 
 
 def test_fix_commit_records_the_new_hook_as_executable(tmp_path):
-    from cli_helpers import SAMPLES, git, init_repo, paasfix
+    from helpers import SAMPLES, git, init_repo, paasfix
 
     repo = init_repo(tmp_path / "app", SAMPLES / "py2-setup-requires")
-    head = git(repo, "rev-parse", "HEAD").stdout.strip()
+    head = git(repo, "rev-parse", "HEAD").strip()
     done = paasfix("fix", "--commit", str(repo))
     assert done.returncode == 0, done.stderr
-    assert git(repo, "ls-tree", head, "bin/pre-compile").stdout == ""
-    entry = git(repo, "ls-tree", "paasfix/autofix", "bin/pre-compile").stdout
+    assert git(repo, "ls-tree", head, "bin/pre-compile") == ""
+    entry = git(repo, "ls-tree", "paasfix/autofix", "bin/pre-compile")
     assert entry.startswith("100755 blob "), entry
-    post = git(repo, "ls-tree", "paasfix/autofix", "bin/post_compile").stdout
+    post = git(repo, "ls-tree", "paasfix/autofix", "bin/post_compile")
     assert post.startswith("100644 blob "), post
-    script = git(repo, "show", "paasfix/autofix:bin/pre-compile").stdout
+    script = git(repo, "show", "paasfix/autofix:bin/pre-compile")
     assert script.startswith("#!/usr/bin/env bash\nset -e\n")
-    assert git(repo, "show", "paasfix/autofix:runtime.txt").stdout == "python-3.10.5\n"
+    assert git(repo, "show", "paasfix/autofix:runtime.txt") == "python-3.10.5\n"
     assert not (repo / "bin" / "pre-compile").exists()

@@ -3,8 +3,7 @@ makes, and that only the known places are looked at)."""
 
 from __future__ import annotations
 
-from cli_helpers import git, init_repo, paasfix
-from helpers import make_tree
+from helpers import git, git_repo, make_tree, paasfix
 from paasfix.config import Config
 from paasfix.fixer import MANUAL
 from paasfix.fixers.unable_select_buildpack import UnableSelectBuildpack, near_miss
@@ -27,15 +26,13 @@ def test_a_misspelled_symbolic_link_is_reported_not_renamed(tmp_path):
 
 
 def test_the_rename_commit_keeps_the_blob_and_its_mode(tmp_path):
-    source = make_tree(tmp_path / "source", {"Requirements.txt": "Flask==2.0.3\r\ngunicorn\r\n",
-                                             "app.py": "app = 1\n"})
-    (source / "Requirements.txt").chmod(0o755)
-    repo = init_repo(tmp_path / "repo", source)
-    before = git(repo, "ls-tree", "HEAD", "Requirements.txt").stdout.split()
+    repo = git_repo(tmp_path / "repo", {"Requirements.txt": "Flask==2.0.3\r\ngunicorn\r\n",
+                                        "app.py": "app = 1\n"}, executable=["Requirements.txt"])
+    before = git(repo, "ls-tree", "HEAD", "Requirements.txt").split()
     result = paasfix("fix", "--commit", "--select", "fix-unable-select-buildpack", str(repo))
     assert result.returncode == 0, result.stderr
-    tree = git(repo, "ls-tree", "paasfix/autofix").stdout
-    after = git(repo, "ls-tree", "paasfix/autofix", "requirements.txt").stdout.split()
+    tree = git(repo, "ls-tree", "paasfix/autofix")
+    after = git(repo, "ls-tree", "paasfix/autofix", "requirements.txt").split()
     assert "Requirements.txt" not in tree
     assert after[:3] == before[:3]
     assert after[0] == "100755"

@@ -8,7 +8,6 @@ edited; clean examples detect nothing.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,8 @@ from paasfix.config import Config
 from paasfix.fixer import MANUAL, Example, Executable, check_fixer_class
 from paasfix.runner import Runner
 from paasfix.tree import EXEC_MODE, FILE_MODE, DirTree
+
+from helpers import make_tree
 
 FIXERS = registry.all_fixers()
 CASES = [pytest.param(cls, example, id=f"{cls.id}: {example.name}")
@@ -33,13 +34,7 @@ def _spec(value) -> tuple[bytes, int]:
 
 
 def materialize(root: Path, files) -> DirTree:
-    for path, value in files.items():
-        content, mode = _spec(value)
-        target = root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
-        os.chmod(target, 0o755 if mode == EXEC_MODE else 0o644)
-    return DirTree(str(root))
+    return DirTree(str(make_tree(root, files)))
 
 
 def _config(example: Example) -> Config:

@@ -15,7 +15,7 @@ import jsonschema
 import pytest
 import yaml
 
-from cli_helpers import SAMPLES, git, init_repo, snapshot
+from helpers import SAMPLES, git, init_repo, snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 HOOKS = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
@@ -75,7 +75,7 @@ def test_fix_hook_repairs_a_repository_with_staged_changes(tmp_path, bin_dir):
     assert run.returncode == 0, run.stdout + run.stderr
     text = requirements.read_text()
     assert "requests==2.31.0" in text and "greenlet==1.1.3" in text
-    assert "requirements.txt" in git(repo, "diff", "--name-only").stdout.split()
+    assert "requirements.txt" in git(repo, "diff", "--name-only").split()
 
 
 def test_gitlab_job_publishes_the_report_it_writes():

@@ -7,7 +7,7 @@ answer per line from standard input (answers are piped in here, as a person woul
 
 from __future__ import annotations
 
-from cli_helpers import SAMPLES, init_repo, paasfix, snapshot
+from helpers import SAMPLES, init_repo, paasfix, snapshot
 from paasfix import registry
 from paasfix.config import Config
 from paasfix.runner import Runner, Stop

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from cli_helpers import SAMPLES
+from helpers import SAMPLES
 
 HEAVY = ("jsonschema", "multiprocessing", "concurrent.futures", "gzip", "paasfix.diagnose",
          "paasfix.logscan", "paasfix.interactive", "paasfix.docs", "paasfix.sinks.sarif",

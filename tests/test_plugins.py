@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_helpers import SAMPLES, paasfix
+from helpers import SAMPLES, paasfix
 from paasfix import registry
 
 PLUGIN = '''\

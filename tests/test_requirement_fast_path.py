@@ -14,7 +14,7 @@ import sys
 import packaging
 import pytest
 
-from cli_helpers import SAMPLES
+from helpers import SAMPLES
 from paasfix import requirements
 from paasfix.requirements import _logical_lines, parse_line
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_helpers import SAMPLES, git, init_repo, paasfix, snapshot
+from helpers import SAMPLES, git, init_repo, paasfix, snapshot
 
 EXPECTED = SAMPLES / "expected"
 NAMES = sorted(p.name for p in SAMPLES.iterdir() if p.is_dir() and p.name != "expected")
@@ -68,8 +68,7 @@ def test_sample(name, tmp_path):
     other = init_repo(tmp_path / "other", SAMPLES / name)
     assert snapshot(other) == pristine
     if seen["diff"]:
-        applied = git(other, "apply", "--index", "-", input=seen["diff"])
-        assert applied.returncode == 0, applied.stderr
+        git(other, "apply", "--index", "-", input=seen["diff"])
     assert snapshot(other) == snapshot(repo)
 
     # A second fix changes nothing.
@@ -91,12 +90,12 @@ def test_clean_sample_reports_nothing(tmp_path):
 def test_diff_writes_nothing(tmp_path):
     repo = init_repo(tmp_path / "app", SAMPLES / "django-celery-procfile")
     before = snapshot(repo)
-    status = git(repo, "status", "--porcelain").stdout
+    status = git(repo, "status", "--porcelain")
     result = paasfix("fix", "--diff", str(repo))
     assert result.returncode == 1
     assert result.stdout.startswith("diff --git ")
     assert snapshot(repo) == before
-    assert git(repo, "status", "--porcelain").stdout == status
+    assert git(repo, "status", "--porcelain") == status
 
 
 def test_fix_commit_leaves_work_tree_and_index_alone(tmp_path):
@@ -105,9 +104,9 @@ def test_fix_commit_leaves_work_tree_and_index_alone(tmp_path):
     (repo / "notes.txt").write_text("untracked\n")
     (repo / "orders" / "views.py").write_text("# staged\n")
     git(repo, "add", "orders/views.py")
-    head = git(repo, "rev-parse", "HEAD").stdout.strip()
-    branch = git(repo, "symbolic-ref", "HEAD").stdout
-    status = git(repo, "status", "--porcelain").stdout
+    head = git(repo, "rev-parse", "HEAD").strip()
+    branch = git(repo, "symbolic-ref", "HEAD")
+    status = git(repo, "status", "--porcelain")
     index = (repo / ".git" / "index").read_bytes()
     files = snapshot(repo)
 
@@ -115,23 +114,23 @@ def test_fix_commit_leaves_work_tree_and_index_alone(tmp_path):
     assert "Traceback" not in result.stderr
     assert result.returncode == 0, result.stderr
 
-    assert git(repo, "rev-parse", "HEAD").stdout.strip() == head
-    assert git(repo, "symbolic-ref", "HEAD").stdout == branch
-    assert git(repo, "status", "--porcelain").stdout == status
+    assert git(repo, "rev-parse", "HEAD").strip() == head
+    assert git(repo, "symbolic-ref", "HEAD") == branch
+    assert git(repo, "status", "--porcelain") == status
     assert (repo / ".git" / "index").read_bytes() == index
     assert snapshot(repo) == files
-    parents = git(repo, "rev-list", "--parents", "-n", "1", "paasfix/autofix").stdout.split()
+    parents = git(repo, "rev-list", "--parents", "-n", "1", "paasfix/autofix").split()
     assert parents[1:] == [head]
-    assert git(repo, "rev-list", "--count", f"{head}..paasfix/autofix").stdout.strip() == "1"
-    message = git(repo, "log", "-1", "--format=%B", "paasfix/autofix").stdout
+    assert git(repo, "rev-list", "--count", f"{head}..paasfix/autofix").strip() == "1"
+    message = git(repo, "log", "-1", "--format=%B", "paasfix/autofix")
     assert "fix-greenlet-pin" in message
-    changed = git(repo, "diff", "--name-only", head, "paasfix/autofix").stdout.split()
+    changed = git(repo, "diff", "--name-only", head, "paasfix/autofix").split()
     assert "requirements.txt" in changed
 
-    tip = git(repo, "rev-parse", "paasfix/autofix").stdout.strip()
+    tip = git(repo, "rev-parse", "paasfix/autofix").strip()
     again = paasfix("fix", "--commit", str(repo))
     assert again.returncode == 0, again.stderr
-    assert git(repo, "rev-parse", "paasfix/autofix").stdout.strip() == tip
+    assert git(repo, "rev-parse", "paasfix/autofix").strip() == tip
 
 
 def test_fix_in_place_refuses_dirty_files(tmp_path):

@@ -25,13 +25,6 @@ def perms(path) -> int:
 
 
 @pytest.fixture
-def umask_022():
-    old = os.umask(0o022)
-    yield
-    os.umask(old)
-
-
-@pytest.fixture
 def repo(tmp_path):
     return git_repo(tmp_path / "repo", {
         "Procfile": "web: a\n",

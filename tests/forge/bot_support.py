@@ -28,14 +28,12 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Mapping, Optional
 
-from cli_helpers import GIT_IDENTITY, SAMPLES, git, init_repo
+from helpers import SAMPLES, commit_all, git, init_repo, make_tree, paasfix
 from local_forge import LocalForge
 
 from paasfix.bot.run import BotOptions, RepoResult, run_repository
@@ -78,56 +76,42 @@ class Scene:
         work = self.tmp / "seed" / path
         init_repo(work, SAMPLES / sample)
         if extra:
-            self._write(work, extra)
-            self._commit(work, "extra files")
+            make_tree(work, extra)
+            commit_all(work, "extra files")
+        return self.publish(work, path, **project)
+
+    def publish(self, work: Path, path: str, **project):
+        """A project ``path`` on the forge whose repository is a bare clone of ``work``."""
         self.bare(path).parent.mkdir(parents=True, exist_ok=True)
-        result = git(self.tmp, "clone", "-q", "--bare", str(work), str(self.bare(path)))
-        assert result.returncode == 0, result.stderr
+        git(self.tmp, "clone", "-q", "--bare", str(work), str(self.bare(path)))
         return self.api.add_project(path, **project)
 
     def merge_requests(self, path: str, state: Optional[str] = None) -> list[dict]:
         return [mr for mr in self.api.merge_requests(path) if state in (None, mr["state"])]
 
     def tip(self, path: str, branch: str = DEFAULT_BRANCH) -> Optional[str]:
-        result = git(self.bare(path), "rev-parse", "--verify", "-q", f"refs/heads/{branch}")
-        return result.stdout.strip() or None
+        found = git(self.bare(path), "rev-parse", "--verify", "-q", f"refs/heads/{branch}",
+                    check=False)
+        return found.strip() or None
 
     def show(self, path: str, rev: str, fmt: str = "%B") -> str:
-        return git(self.bare(path), "show", "-s", f"--format={fmt}", rev).stdout
+        return git(self.bare(path), "show", "-s", f"--format={fmt}", rev)
 
     def clone(self, path: str, branch: str = "main") -> Path:
         """A work tree of ``branch``, straight from the bare repository (as a person would)."""
         self._work += 1
         work = self.tmp / f"work{self._work}"
-        result = git(self.tmp, "clone", "-q", "--branch", branch, str(self.bare(path)), str(work))
-        assert result.returncode == 0, result.stderr
+        git(self.tmp, "clone", "-q", "--branch", branch, str(self.bare(path)), str(work))
         return work
 
-    def human_push(self, path: str, branch: str, files: Mapping[str, Optional[str]],
+    def human_push(self, path: str, branch: str, files: Mapping[str, str],
                    message: str = "A change by a person") -> str:
-        """Commit ``files`` (None deletes) on ``branch`` as a person and push it."""
+        """Commit ``files`` on ``branch`` as a person and push it."""
         work = self.clone(path, branch)
-        self._write(work, files)
-        self._commit(work, message)
-        result = git(work, "push", "-q", "origin", f"HEAD:refs/heads/{branch}")
-        assert result.returncode == 0, result.stderr
+        make_tree(work, files)
+        commit_all(work, message)
+        git(work, "push", "-q", "origin", f"HEAD:refs/heads/{branch}")
         return self.tip(path, branch)
-
-    @staticmethod
-    def _write(work: Path, files: Mapping[str, Optional[str]]) -> None:
-        for rel, text in files.items():
-            target = work / rel
-            if text is None:
-                target.unlink()
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text)
-
-    @staticmethod
-    def _commit(work: Path, message: str) -> None:
-        for args in (("add", "-A"), ("commit", "-q", "-m", message)):
-            result = git(work, *args)
-            assert result.returncode == 0, result.stderr
 
     # Running the bot
 
@@ -144,12 +128,10 @@ class Scene:
         """The real ``paasfix`` command, with the token and URL in its environment only (and
         none of the developer's own forge variables)."""
         cls = self.forge_class
-        env = {name: value for name, value in os.environ.items()
-               if name not in cls.token_variables + cls.url_variables}
-        env.update(GIT_IDENTITY, NO_COLOR="1", PAASFIX_FORGE=self.kind,
+        env = {name: None for name in cls.token_variables + cls.url_variables}
+        env.update(PAASFIX_FORGE=self.kind,
                    **{cls.token_variables[0]: token, cls.url_variables[0]: self.server.url})
-        result = subprocess.run([sys.executable, "-m", "paasfix", *args], capture_output=True,
-                                text=True, env=env, check=False)
+        result = paasfix(*args, env=env)
         self.outputs += [result.stdout, result.stderr]
         return result
 

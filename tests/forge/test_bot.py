@@ -12,12 +12,14 @@ import json
 import subprocess
 
 from bot_support import TOKEN
-from cli_helpers import paasfix, snapshot
+from helpers import git, paasfix, snapshot
 
 from paasfix.bot.describe import read_marker
 from paasfix.bot.run import CLOSING_COMMENT, Outcome
 from paasfix.sinks.commit import TRAILER
 
+DEVELOPER = {"GIT_AUTHOR_NAME": "Dev", "GIT_AUTHOR_EMAIL": "dev@example.test",
+             "GIT_COMMITTER_NAME": "Dev", "GIT_COMMITTER_EMAIL": "dev@example.test"}
 REPO = "acme/orders"
 BRANCH = "paasfix/autofix"
 MYSQL = {"requirements.txt": "Django==3.2.25\ngunicorn==20.1.0\ncelery==5.2.7\nredis==4.5.5\n"
@@ -160,8 +162,7 @@ def test_when_the_problem_is_fixed_upstream_the_bot_closes_its_merge_request(sce
     work = scene.clone(REPO, "main")
     paasfix("fix", str(work))
     for args in (("add", "-A"), ("commit", "-q", "-m", "Fix the deploy"), ("push", "-q")):
-        assert subprocess.run(["git", "-C", str(work), "-c", "user.name=Dev", "-c",
-                               "user.email=dev@example.test", *args]).returncode == 0
+        git(work, *args, env=DEVELOPER)
 
     result = scene.run(REPO)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 from bot_support import TOKEN
-from cli_helpers import GIT_IDENTITY, SAMPLES, git, init_repo
+from helpers import GIT_IDENTITY, SAMPLES, git, init_repo
 
 from paasfix.bot.fleet import (Progress, Target, _Connections, fleet_url, in_shard,
                                parse_shard, read_list, read_results, run_one, still_to_do,
@@ -46,24 +46,17 @@ def build_fleet(scene, count: int = 50) -> dict[str, str]:
     for index in range(count - len(expected)):
         sample = names[index % len(names)]
         path = f"fleet/app-{index:02d}"
-        clone_bare(scene, seeds[sample], path)
+        scene.publish(seeds[sample], path)
         expected[path] = SAMPLES_AND_OUTCOMES[sample]
-    clone_bare(scene, seeds["django-celery-procfile"], REJECTING)
+    scene.publish(seeds["django-celery-procfile"], REJECTING)
     hook = scene.bare(REJECTING) / "hooks" / "pre-receive"
     hook.write_text("#!/bin/sh\necho 'pushes are frozen' >&2\nexit 1\n")
     hook.chmod(0o755)
-    clone_bare(scene, seeds["clean-app"], OPTED_OUT, labels=["paasfix-ignore"])
+    scene.publish(seeds["clean-app"], OPTED_OUT, labels=["paasfix-ignore"])
     scene.bare(EMPTY).parent.mkdir(parents=True, exist_ok=True)
-    assert git(scene.tmp, "init", "-q", "--bare", str(scene.bare(EMPTY))).returncode == 0
+    git(scene.tmp, "init", "-q", "--bare", str(scene.bare(EMPTY)))
     scene.api.add_project(EMPTY)
     return expected
-
-
-def clone_bare(scene, seed: Path, path: str, **project) -> None:
-    scene.bare(path).parent.mkdir(parents=True, exist_ok=True)
-    result = git(scene.tmp, "clone", "-q", "--bare", str(seed), str(scene.bare(path)))
-    assert result.returncode == 0, result.stderr
-    scene.api.add_project(path, **project)
 
 
 def fleet(scene, results: Path, *args: str) -> tuple[subprocess.CompletedProcess, list[dict]]:
@@ -126,7 +119,7 @@ def test_fifty_repositories_one_result_each_then_failed_then_resume(scene):
     assert ", 2 error, 1 opted-out" in progress[-1]
 
     # A repository added to the list, and the push hook removed: --failed runs only failures.
-    clone_bare(scene, init_repo(scene.tmp / "late", SAMPLES / "flask-app"), "fleet/late")
+    scene.publish(init_repo(scene.tmp / "late", SAMPLES / "flask-app"), "fleet/late")
     with listing.open("a") as stream:
         stream.write("fleet/late\n")
     (scene.bare(REJECTING) / "hooks" / "pre-receive").unlink()
@@ -162,7 +155,7 @@ def test_a_shard_of_a_group_dry_run_writes_nothing(scene):
     paths = [f"fleet/app-{index:02d}" for index in range(12)]
     seed = init_repo(scene.tmp / "seed", SAMPLES / "django-celery-procfile")
     for path in paths:
-        clone_bare(scene, seed, path)
+        scene.publish(seed, path)
     chosen = [p for p in paths if in_shard(Target(p, p), (2, 3))]
     results = scene.tmp / "shard.jsonl"
 
@@ -186,7 +179,7 @@ def test_the_gitlab_ci_template_runs_its_shard_and_a_retry_resumes(scene):
     paths = [f"fleet/app-{index:02d}" for index in range(10)]
     seed = init_repo(scene.tmp / "seed", SAMPLES / "django-celery-procfile")
     for path in paths:
-        clone_bare(scene, seed, path)
+        scene.publish(seed, path)
     work = scene.tmp / "fleet-project"
     work.mkdir()
     (work / "fleet.txt").write_text("# our apps\n" + "\n".join(paths) + "\n")
