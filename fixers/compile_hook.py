@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import ast
 import re
 from typing import Iterator, Optional
 
+from paasfix import pyast
 from paasfix.fixer import ERROR, SAFE, WARNING, Edit, Example, Executable, Finding, Fixer
 from paasfix.hooks import SHEBANG, STAGES, CompileHook, commands, compile_hook, has_shebang
 from paasfix.project import Project
@@ -30,7 +30,7 @@ def _clearly_shell(text: str) -> bool:
     if not found:
         return False
     try:
-        ast.parse(text)
+        pyast.parse(text)
         return False
     except (SyntaxError, ValueError):
         pass

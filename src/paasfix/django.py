@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 
+from . import pyast
 from .appdesc import ENVIRONMENTS, GLOBAL, env_entries, env_values
 from .tree import join
 
@@ -114,7 +115,7 @@ def syntax_error(project: "Project", path: str) -> Optional[tuple[int, str]]:
     if file is None:
         return None
     try:
-        ast.parse(file.text, filename=path)
+        pyast.parse(file.text, filename=path)
     except SyntaxError as exc:
         return exc.lineno or 1, exc.msg or "invalid syntax"
     except ValueError as exc:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Optional
 
-from . import platform
+from . import platform, pyast
 from .aptfile import APTFILE_NAME, Aptfile, parse as parse_aptfile
 from .config import Config
 from .errors import FileProblem, PaasfixError, UnsafePath
@@ -198,7 +198,7 @@ class Project:
             try:
                 file = self.text(path)
                 if file is not None:
-                    module = ast.parse(file.text, filename=path)
+                    module = pyast.parse(file.text, filename=path)
             except (FileProblem, SyntaxError, ValueError):
                 module = None
             self._asts[path] = module

@@ -3,12 +3,11 @@ nothing changes. The result goes to exactly one sink (report, diff, write, commi
 
 from __future__ import annotations
 
-import ast
 import posixpath
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Optional, Sequence
 
-from . import platform
+from . import platform, pyast
 from .config import Config
 from .errors import FileProblem, FixerBug, PaasfixError
 from .fixer import SAFE, UNSAFE, Edit, Finding, Fixer
@@ -62,7 +61,7 @@ def _python_parses(raw: Optional[bytes], path: str) -> bool:
     if raw is None:
         return False
     try:
-        ast.parse(decode(path, raw).text, filename=path)
+        pyast.parse(decode(path, raw).text, filename=path)
         return True
     except (SyntaxError, ValueError, FileProblem):
         return False

@@ -96,10 +96,10 @@ def analyse(path: str, source: str) -> SetupPy:
 
 def _syntax_error(source: str, exc) -> str:
     """A short reason for a file LibCST cannot parse (Python's own wording when it has one)."""
-    import ast
+    from . import pyast
 
     try:
-        ast.parse(source)
+        pyast.parse(source)
     except SyntaxError as error:
         return f"line {error.lineno}: {error.msg}"
     except ValueError as error:
