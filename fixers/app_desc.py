@@ -17,7 +17,7 @@ from typing import Any, Iterator, Optional
 from paasfix import platform
 from paasfix.fixer import ERROR, SAFE, UNSAFE, WARNING, Edit, Example, Finding, Fixer
 from paasfix.project import Project, YamlFile
-from paasfix.yamlio import Nodes, Path, YamlProblem, platform_load
+from paasfix.yamlio import Nodes, Path, YamlProblem, loads_as, platform_load
 
 FULLWIDTH_COLON = "\uff1a"
 _FULLWIDTH_KEY = re.compile(
@@ -711,7 +711,7 @@ class FixAppDesc(Fixer):
                   f"invalid, detail: {detail}`")
         message = f"{desc.path} {state}, so {effect}; {version.what}"
         text = apply(doc.text, repairs)
-        if remaining or load_or_none(text) != expected_data(doc.data, repairs):
+        if remaining or not loads_as(text, expected_data(doc.data, repairs)):
             shown = "; ".join(str(problem) for problem in remaining) or \
                 "the repaired file does not load back as expected"
             return self.manual(f"{message}, after correcting what the platform would then "

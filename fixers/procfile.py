@@ -19,7 +19,8 @@ from paasfix.procfile_lines import ProcfileLines
 from paasfix.project import PYTHON_MARKERS, Project, YamlFile
 from paasfix.text import new_text_file
 from paasfix.tree import join
-from paasfix.yamlio import Nodes, YamlProblem, dump_new, platform_load
+from paasfix.yamlio import (Nodes, YamlProblem, dump_new, loads_as, platform_load,
+                            round_trip_edit)
 
 APP_DESC = "app_desc.yaml"
 BIND = "-b :$PORT --log-file -"
@@ -396,13 +397,6 @@ class Comments:
     trailing: list[str]
 
 
-def _loads_back(text: str, expected: Any) -> bool:
-    try:
-        return platform_load(text) == expected
-    except YamlProblem:
-        return False
-
-
 def _exact(value: str, as_key: bool = False) -> Any:
     """``value`` in the plainest YAML style that the platform reads back unchanged."""
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
@@ -410,7 +404,7 @@ def _exact(value: str, as_key: bool = False) -> Any:
     for style in (str, SingleQuotedScalarString, DoubleQuotedScalarString):
         styled = style(value)
         probe = {styled: "x"} if as_key else {"x": styled}
-        if _loads_back(dump_new(probe), {value: "x"} if as_key else {"x": value}):
+        if loads_as(dump_new(probe), {value: "x"} if as_key else {"x": value}):
             return styled
     return DoubleQuotedScalarString(value)
 
@@ -485,13 +479,13 @@ def _with_processes(desc: YamlFile, processes: dict[str, str]) -> Optional[Edit]
     """app_desc.yaml with ``module.processes`` set, everything else kept; None if that fails."""
     from ruamel.yaml.comments import CommentedMap
 
-    try:
-        document = desc.roundtrip()
-        document.data["module"]["processes"] = CommentedMap(
+    def add(data: Any) -> None:
+        data["module"]["processes"] = CommentedMap(
             (_exact(name, as_key=True), CommentedMap([("command", _exact(command))]))
             for name, command in processes.items())
-        text = document.dump()
-    except Exception:  # ruamel.yaml refuses some files PyYAML reads (duplicate keys, for one)
+
+    text = round_trip_edit(desc.file.text, add)
+    if text is None:
         return None
     try:
         data = platform_load(text)

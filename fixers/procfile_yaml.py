@@ -8,7 +8,7 @@ from typing import Iterator, Optional
 from paasfix.fixer import ERROR, SAFE, Edit, Example, Finding, Fixer
 from paasfix.procfile_lines import Entry, ProcfileLines
 from paasfix.project import Project, YamlFile
-from paasfix.yamlio import YamlProblem, platform_load
+from paasfix.yamlio import loads_as
 
 
 def repaired_line(entry: Entry) -> Optional[str]:
@@ -20,11 +20,8 @@ def repaired_line(entry: Entry) -> Optional[str]:
         if entry.comment else ""
     for value in _styles(entry.command):
         line = f"{key}:{sep}{value}{tail}"
-        try:
-            if platform_load(line) == {entry.name: entry.command}:
-                return line
-        except YamlProblem:
-            continue
+        if loads_as(line, {entry.name: entry.command}):
+            return line
     return None
 
 
@@ -41,11 +38,8 @@ def _styles(text: str) -> list[str]:
 def _styled(name: str) -> str:
     """A process name in the plainest style YAML reads as this text."""
     for style in _styles(name):
-        try:
-            if platform_load(f"{style}: x") == {name: "x"}:
-                return style
-        except YamlProblem:
-            continue
+        if loads_as(f"{style}: x", {name: "x"}):
+            return style
     return json.dumps(name)
 
 
@@ -289,7 +283,4 @@ class FixProcfileYaml(Fixer):
 
 
 def _reads_as(text: str, entries: list[Entry]) -> bool:
-    try:
-        return platform_load(text) == {entry.name: entry.meant() for entry in entries}
-    except YamlProblem:
-        return False
+    return loads_as(text, {entry.name: entry.meant() for entry in entries})

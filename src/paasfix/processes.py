@@ -22,7 +22,7 @@ from typing import Any, Callable, Optional
 from . import platform
 from .fixer import Edit
 from .tree import join
-from .yamlio import Nodes, Path as Keys, YamlProblem, platform_load
+from .yamlio import Nodes, Path as Keys, loads_as, platform_load, round_trip_edit
 
 PROCFILE = "Procfile"
 APP_DESC = "app_desc.yaml"
@@ -187,13 +187,6 @@ def _set_in(data: Any, keys: Keys, value: Any) -> Any:
     return result
 
 
-def _loads_as(text: str, expected: Any) -> bool:
-    try:
-        return platform_load(text) == expected
-    except YamlProblem:
-        return False
-
-
 def edit_command(project, process: Process, change: Callable[[str], Optional[str]]
                  ) -> Optional[Edit]:
     """An edit that replaces the shell command of ``process`` by ``change(command)``, keeping
@@ -209,8 +202,8 @@ def edit_command(project, process: Process, change: Callable[[str], Optional[str
     if process.source == PROCFILE:
         text = _procfile_line_edit(file.text, process, change)
     else:
-        text = _round_trip_edit(project, process.keys, _styled_like(new_command))
-    if text is None or not _loads_as(text, expected):
+        text = _app_desc_edit(project, process.keys, _styled_like(new_command))
+    if text is None or not loads_as(text, expected):
         return None
     return Edit(process.path, file.encode(text))
 
@@ -241,8 +234,8 @@ def edit_argv(project, process: Process, keep: Callable[[str, int], bool]) -> Op
 
     expected = copy.deepcopy(data)
     drop(_at(expected, process.keys))
-    text = _round_trip(project, lambda document: drop(_at(document, process.keys)))
-    if text is None or not _loads_as(text, expected):
+    text = round_trip_edit(file.text, lambda document: drop(_at(document, process.keys)))
+    if text is None or not loads_as(text, expected):
         return None
     return Edit(process.path, file.encode(text))
 
@@ -268,7 +261,7 @@ def _styled_like(value: str) -> Callable[[Any], Any]:
     return styled
 
 
-def _round_trip_edit(project, keys: Keys, style: Callable[[Any], Any]) -> Optional[str]:
+def _app_desc_edit(project, keys: Keys, style: Callable[[Any], Any]) -> Optional[str]:
     def replace(document: Any) -> None:
         target = _at(document, keys[:-1])
         old = target[keys[-1]]
@@ -276,7 +269,7 @@ def _round_trip_edit(project, keys: Keys, style: Callable[[Any], Any]) -> Option
         if isinstance(old, str) and "\n" not in old:
             _shift_comment(target, keys[-1], len(target[keys[-1]]) - len(old))
 
-    return _round_trip(project, replace)
+    return round_trip_edit(project.app_desc.file.text, replace)
 
 
 def _shift_comment(container: Any, key: Any, delta: int) -> None:
@@ -289,15 +282,6 @@ def _shift_comment(container: Any, key: Any, delta: int) -> None:
     mark = getattr(token, "start_mark", None)
     if mark is not None and not token.value.startswith("\n"):
         mark.column = max(mark.column + delta, 0)
-
-
-def _round_trip(project, change: Callable[[Any], None]) -> Optional[str]:
-    try:
-        document = project.app_desc.roundtrip()
-        change(document.data)
-        return document.dump()
-    except Exception:  # ruamel.yaml refuses some files PyYAML reads (duplicate keys, for one)
-        return None
 
 
 def _procfile_line_edit(text: str, process: Process, change: Callable[[str], Optional[str]]

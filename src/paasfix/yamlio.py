@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 
 class YamlProblem(Exception):
@@ -34,6 +34,14 @@ def platform_load(text: str) -> Any:
         raise YamlProblem(problem, line) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(str(exc).splitlines()[0]) from None
+
+
+def loads_as(text: str, expected: Any) -> bool:
+    """Whether the platform loads ``text`` to exactly ``expected``."""
+    try:
+        return platform_load(text) == expected
+    except YamlProblem:
+        return False
 
 
 def _round_trip(indent: int = 2, block_seq_indent: int = 0, sequence: Optional[int] = None):
@@ -99,6 +107,17 @@ class RoundTrip:
             self._yaml.explicit_start = True
         self._yaml.dump(self.data, out)
         return out.getvalue()
+
+
+def round_trip_edit(text: str, change: Callable[[Any], None]) -> Optional[str]:
+    """``text`` after ``change`` edited its round-trip data in place; None when that fails
+    (ruamel.yaml refuses some files PyYAML reads: duplicate keys, for one)."""
+    try:
+        document = RoundTrip(text)
+        change(document.data)
+        return document.dump()
+    except Exception:
+        return None
 
 
 def dump_new(data: Any) -> str:
