@@ -14,7 +14,10 @@ import sys
 from pathlib import Path
 from typing import Iterable, Mapping, Optional, Union
 
+from paasfix.config import Config
 from paasfix.fixer import Executable
+from paasfix.project import Project
+from paasfix.tree import DirTree
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_repos"
 
@@ -58,6 +61,14 @@ def make_tree(root: Path, files: Mapping[str, Union[Content, Executable]],
         path.parent.mkdir(parents=True, exist_ok=True)
         os.symlink(target, path)
     return root
+
+
+def make_project(root: Path, files: Mapping[str, Union[Content, Executable]],
+                 build_dir: str = "", *, executable: Iterable[str] = (),
+                 symlinks: Optional[Mapping[str, str]] = None) -> Project:
+    """The :class:`paasfix.project.Project` of a directory ``root`` holding ``files``."""
+    return Project(DirTree(str(make_tree(root, files, executable, symlinks))),
+                   Config(build_dir=build_dir))
 
 
 def snapshot(root: Path) -> dict[str, tuple[int, bytes]]:

@@ -3,28 +3,19 @@ settings take their values from, and what paasfix cannot see through."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from helpers import make_tree
+from helpers import make_project
 from paasfix import django
-from paasfix.config import Config
-from paasfix.project import Project
-from paasfix.tree import DirTree
 
 MANAGE = ('import os\n\nif __name__ == "__main__":\n'
           '    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "{}")\n')
 
 
-def project(root: Path, files: dict[str, str], build_dir: str = "") -> Project:
-    return Project(DirTree(str(make_tree(root, files))), Config(build_dir=build_dir))
-
-
 def test_shallowest_manage_py_wins_and_ties_are_reported(tmp_path):
-    found = project(tmp_path / "a", {"src/manage.py": "", "src/tools/x/manage.py": ""})
+    found = make_project(tmp_path / "a", {"src/manage.py": "", "src/tools/x/manage.py": ""})
     assert django.find_manage_py(found) == "src/manage.py"
-    tied = project(tmp_path / "b", {"api/manage.py": "", "web/manage.py": ""})
+    tied = make_project(tmp_path / "b", {"api/manage.py": "", "web/manage.py": ""})
     assert django.manage_py_files(tied) == ["api/manage.py", "web/manage.py"]
     with pytest.raises(django.CannotInfer) as why:
         django.find_manage_py(tied)
@@ -36,7 +27,7 @@ def test_app_desc_variable_overrides_the_default_per_environment(tmp_path):
              "spec_version: 2\nmodule:\n  language: Python\n  env_variables:\n"
              "    - key: DJANGO_SETTINGS_MODULE\n      value: site.settings.prod\n"
              "      environment_name: prod\n"}
-    found = project(tmp_path, files)
+    found = make_project(tmp_path, files)
     choices = django.build_settings(found, "manage.py", found.python_ast("manage.py"))
     assert [(c.modules, c.source, c.line, c.environments) for c in choices] == [
         (("site.settings.dev",), "manage.py", 4, ("stag",)),
@@ -48,13 +39,13 @@ def test_an_assignment_in_manage_py_cannot_be_overridden(tmp_path):
     files = {"manage.py": 'import os\nos.environ["DJANGO_SETTINGS_MODULE"] = "site.settings"\n',
              "app_desc.yaml": "spec_version: 2\nmodule:\n  language: Python\n  env_variables:\n"
                               "    - key: DJANGO_SETTINGS_MODULE\n      value: other.settings\n"}
-    found = project(tmp_path, files)
+    found = make_project(tmp_path, files)
     choices = django.build_settings(found, "manage.py", found.python_ast("manage.py"))
     assert [(c.modules, c.environments) for c in choices] == [(("site.settings",), ("stag", "prod"))]
 
 
 def test_a_computed_default_gives_no_settings_module(tmp_path):
-    found = project(tmp_path, {"manage.py": MANAGE.replace('"{}"', 'os.environ["S"]')})
+    found = make_project(tmp_path, {"manage.py": MANAGE.replace('"{}"', 'os.environ["S"]')})
     assert django.build_settings(found, "manage.py", found.python_ast("manage.py")) == []
     with pytest.raises(django.CannotInfer, match="computes DJANGO_SETTINGS_MODULE at run time"):
         django.default_settings_module(found.python_ast("manage.py"), "manage.py")
@@ -74,7 +65,7 @@ BLUEAPPS = {
 
 
 def test_a_computed_import_stands_for_every_module_it_can_match(tmp_path):
-    found = project(tmp_path, BLUEAPPS)
+    found = make_project(tmp_path, BLUEAPPS)
     chain = django.settings_chain(found, "", "settings")
     assert chain.paths == ["settings.py", "config/default.py", "config/dev.py", "config/prod.py"]
     assert chain.blind == [] and chain.broken == []
@@ -83,7 +74,7 @@ def test_a_computed_import_stands_for_every_module_it_can_match(tmp_path):
 
 
 def test_definitions_follow_star_and_name_imports(tmp_path):
-    chain = django.settings_chain(project(tmp_path, BLUEAPPS), "", "settings")
+    chain = django.settings_chain(make_project(tmp_path, BLUEAPPS), "", "settings")
     base_dir = chain.definitions("config/dev.py", "BASE_DIR")
     assert [(b.path, b.line) for b in base_dir] == [("config/__init__.py", 1)]
     assert chain.definitions("config/dev.py", "BASE_DIR", before=1) == []
@@ -99,8 +90,8 @@ def test_definitions_follow_star_and_name_imports(tmp_path):
     ("import sys\nfor k, v in CONF.items():\n    setattr(sys.modules[__name__], k, v)\n", "setattr"),
 ])
 def test_what_paasfix_cannot_see_through_is_blind(tmp_path, code, what):
-    chain = django.settings_chain(project(tmp_path, {"site/__init__.py": "",
-                                                     "site/settings.py": code}), "", "site.settings")
+    chain = django.settings_chain(make_project(tmp_path, {"site/__init__.py": "",
+                                                          "site/settings.py": code}), "", "site.settings")
     assert len(chain.blind) == 1 and what in chain.blind[0].what
     assert chain.definitions("site/settings.py", "ANYTHING") is None
 
@@ -108,7 +99,7 @@ def test_what_paasfix_cannot_see_through_is_blind(tmp_path, code, what):
 def test_literal_writes_through_globals_are_settings(tmp_path):
     code = ("globals()['STATIC_ROOT'] = '/srv'\nglobals().update({'MEDIA_ROOT': '/m'}, DEBUG=True)\n"
             "vars()['X'] = 1\n")
-    chain = django.settings_chain(project(tmp_path, {"s.py": code}), "", "s")
+    chain = django.settings_chain(make_project(tmp_path, {"s.py": code}), "", "s")
     assert chain.blind == []
     assert {b.name for b in chain.bindings("STATIC_ROOT") + chain.bindings("MEDIA_ROOT")
             + chain.bindings("DEBUG") + chain.bindings("X")} == {"STATIC_ROOT", "MEDIA_ROOT",
@@ -117,13 +108,13 @@ def test_literal_writes_through_globals_are_settings(tmp_path):
 
 def test_a_module_that_does_not_parse_is_reported_with_its_line(tmp_path):
     files = {"s/__init__.py": "from .base import *\n", "s/base.py": "A = 1\nif A\n    pass\n"}
-    chain = django.settings_chain(project(tmp_path, files), "", "s")
+    chain = django.settings_chain(make_project(tmp_path, files), "", "s")
     assert chain.broken == [("s/base.py", 2, "expected ':'")]
 
 
 def test_modules_come_from_the_manage_py_directory_then_the_build_directory(tmp_path):
     files = {"web/manage.py": MANAGE.format("settings"), "web/settings.py": "from shared import *\n",
              "shared.py": "STATIC_URL = '/s/'\n"}
-    chain = django.settings_chain(project(tmp_path, files), "web", "settings")
+    chain = django.settings_chain(make_project(tmp_path, files), "web", "settings")
     assert chain.paths == ["web/settings.py", "shared.py"]
-    assert django.settings_chain(project(tmp_path / "x", files), "web", "absent") is None
+    assert django.settings_chain(make_project(tmp_path / "x", files), "web", "absent") is None

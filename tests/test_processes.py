@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import yaml
 
-from paasfix.config import Config
 from paasfix.platform import bash_wrapper
 from paasfix.processes import (APP_DESC, PROCFILE, app_desc_definition, edit_argv, edit_command,
                                procfile_definition)
-from paasfix.project import Project
-from paasfix.tree import DirTree
 
-from helpers import make_tree
-
-
-def project(tmp_path: Path, files, build_dir: str = "") -> Project:
-    return Project(DirTree(str(make_tree(tmp_path / "repo", files))), Config(build_dir=build_dir))
+from helpers import make_project
 
 
 def test_bash_wrapper_is_the_platforms():
@@ -29,7 +20,7 @@ def test_bash_wrapper_is_the_platforms():
 
 
 def test_v2_processes_of_the_default_module_with_lines(tmp_path):
-    found = app_desc_definition(project(tmp_path, {"app_desc.yaml": (
+    found = app_desc_definition(make_project(tmp_path, {"app_desc.yaml": (
         "spec_version: 2\nmodules:\n  api:\n    language: Python\n    processes:\n"
         "      web:\n        command: python api.py\n"
         "  default:\n    is_default: true\n    language: Python\n    processes:\n"
@@ -42,7 +33,7 @@ def test_v2_processes_of_the_default_module_with_lines(tmp_path):
 
 
 def test_v3_list_form_and_proc_command(tmp_path):
-    found = app_desc_definition(project(tmp_path, {"app_desc.yaml": (
+    found = app_desc_definition(make_project(tmp_path, {"app_desc.yaml": (
         "specVersion: 3\nmodules:\n  - name: default\n    language: Python\n    spec:\n"
         "      processes:\n        - name: web\n          command: [gunicorn]\n"
         "          args: [app:app, -b, ':$PORT']\n"
@@ -60,21 +51,21 @@ def test_app_desc_the_platform_ignores(tmp_path):
                  "spec_version: '2'\nmodule:\n  language: Python\n",
                  "spec_version: 2\nmodule:\n  language: Python\n",
                  "spec_version: 2\nmodule: [\n"):
-        assert app_desc_definition(project(tmp_path / str(len(text)),
-                                           {"app_desc.yaml": text})) is None
+        assert app_desc_definition(make_project(tmp_path / str(len(text)),
+                                                {"app_desc.yaml": text})) is None
 
 
 def test_procfile_in_the_build_directory_first(tmp_path):
-    found = procfile_definition(project(tmp_path, {"Procfile": "web: python root.py\n",
-                                                   "src/Procfile": "web: python src.py\n"},
-                                        build_dir="src"))
+    found = procfile_definition(make_project(tmp_path, {"Procfile": "web: python root.py\n",
+                                                        "src/Procfile": "web: python src.py\n"},
+                                             build_dir="src"))
     assert (found.path, found.source, found.processes[0].command) == (
         "src/Procfile", PROCFILE, "python src.py")
 
 
 def test_procfile_edit_changes_only_the_command_characters(tmp_path):
     text = "# processes\r\nweb: \"gunicorn -D app:app\"   # front\r\nworker: celery worker\r\n"
-    repo = project(tmp_path, {"Procfile": text})
+    repo = make_project(tmp_path, {"Procfile": text})
     process = procfile_definition(repo).processes[0]
     edit = edit_command(repo, process, lambda command: command.replace(" -D", ""))
     assert edit.content == text.replace(" -D", "").encode()
@@ -82,7 +73,7 @@ def test_procfile_edit_changes_only_the_command_characters(tmp_path):
 
 
 def test_procfile_edit_refuses_a_command_over_several_lines(tmp_path):
-    repo = project(tmp_path, {"Procfile": "web: >-\n  gunicorn -D\n  app:app\n"})
+    repo = make_project(tmp_path, {"Procfile": "web: >-\n  gunicorn -D\n  app:app\n"})
     process = procfile_definition(repo).processes[0]
     assert edit_command(repo, process, lambda command: command.replace(" -D", "")) is None
 
@@ -91,7 +82,7 @@ def test_app_desc_edit_keeps_quotes_comments_and_layout(tmp_path):
     text = ("spec_version: 2\nmodule:\n    language: Python   # the buildpack\n    processes:\n"
             "        web:\n            command: \"gunicorn -D app:app\"  # front end\n"
             "        # the queue\n        worker:\n            command: celery -A app worker\n")
-    repo = project(tmp_path, {"app_desc.yaml": text})
+    repo = make_project(tmp_path, {"app_desc.yaml": text})
     process = app_desc_definition(repo).processes[0]
     edit = edit_command(repo, process, lambda command: command.replace(" -D", ""))
     assert edit.content == text.replace(" -D", "").encode()
@@ -101,7 +92,7 @@ def test_app_desc_edit_of_an_anchored_command_is_made_once_where_it_is_written(t
     text = ("spec_version: 2\nmodules:\n  default:\n    is_default: true\n    language: Python\n"
             "    processes: &procs\n      web:\n        command: gunicorn -D app:app\n"
             "  admin:\n    language: Python\n    processes: *procs\n")
-    repo = project(tmp_path, {"app_desc.yaml": text})
+    repo = make_project(tmp_path, {"app_desc.yaml": text})
     process = app_desc_definition(repo).processes[0]
     edit = edit_command(repo, process, lambda command: command.replace(" -D", ""))
     assert edit.content == text.replace(" -D", "").encode()
@@ -112,7 +103,7 @@ def test_app_desc_edit_of_an_anchored_command_is_made_once_where_it_is_written(t
 def test_app_desc_edit_of_a_merged_command_overrides_it_and_keeps_the_shared_base(tmp_path):
     text = ("spec_version: 2\nbase: &web\n  command: gunicorn -D app:app\n"
             "module:\n  language: Python\n  processes:\n    web:\n      <<: *web\n")
-    repo = project(tmp_path, {"app_desc.yaml": text})
+    repo = make_project(tmp_path, {"app_desc.yaml": text})
     process = app_desc_definition(repo).processes[0]
     edit = edit_command(repo, process, lambda command: command.replace(" -D", ""))
     assert edit.content == (text + "      command: gunicorn app:app\n").encode()
@@ -125,7 +116,7 @@ def test_argv_edit_drops_list_items(tmp_path):
     text = ("specVersion: 3\nmodule:\n  name: default\n  language: Python\n  spec:\n"
             "    processes:\n      - name: web\n        command:\n          - gunicorn\n"
             "        args:\n          - -D\n          - app:app\n")
-    repo = project(tmp_path, {"app_desc.yaml": text})
+    repo = make_project(tmp_path, {"app_desc.yaml": text})
     process = app_desc_definition(repo).processes[0]
     edit = edit_argv(repo, process, lambda word, _position: word != "-D")
     assert edit.content == text.replace("          - -D\n", "").encode()

@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import make_tree
-from paasfix.config import Config
-from paasfix.project import Project
+from helpers import make_project
 from paasfix.requirements import canonical, parse_file, parse_line
 from paasfix.text import decode
-from paasfix.tree import DirTree
 
 
 def parse(text: str, path: str = "requirements.txt"):
@@ -180,13 +177,8 @@ def test_names_are_compared_in_pep503_form(name, key):
 
 # -- the files a build installs --------------------------------------------------------------
 
-def project(tmp_path, files, build_dir=""):
-    make_tree(tmp_path / "repo", files)
-    return Project(DirTree(str(tmp_path / "repo")), Config(build_dir=build_dir))
-
-
 def test_includes_are_followed_relative_to_the_including_file(tmp_path):
-    reqs = project(tmp_path, {
+    reqs = make_project(tmp_path, {
         "requirements.txt": "-r requirements/prod.txt\nflask\n",
         "requirements/prod.txt": "-r base.txt\n--constraint=../constraints.txt\ngunicorn\n",
         "requirements/base.txt": "Django==3.2\n",
@@ -202,18 +194,18 @@ def test_includes_are_followed_relative_to_the_including_file(tmp_path):
 
 
 def test_named_matches_any_spelling(tmp_path):
-    reqs = project(tmp_path, {"requirements.txt": "MySQL_python==1.2.5\nmysql-python\n"}).requirements
+    reqs = make_project(tmp_path, {"requirements.txt": "MySQL_python==1.2.5\nmysql-python\n"}).requirements
     assert [l.first for l in reqs.named("mysql.python")] == [1, 2]
 
 
 def test_missing_include_is_reported_with_where_it_was_included(tmp_path):
-    reqs = project(tmp_path, {"requirements.txt": "flask\n-r dev.txt\n"}).requirements
+    reqs = make_project(tmp_path, {"requirements.txt": "flask\n-r dev.txt\n"}).requirements
     assert [f.path for f in reqs.files] == ["requirements.txt"]
     assert reqs.problems == [("requirements.txt", 2, "includes dev.txt, which does not exist")]
 
 
 def test_include_outside_the_build_directory_is_reported(tmp_path):
-    reqs = project(tmp_path, {
+    reqs = make_project(tmp_path, {
         "app/requirements.txt": "-r ../shared/base.txt\n",
         "shared/base.txt": "Django==3.2\n",
     }, build_dir="app").requirements
@@ -226,14 +218,14 @@ def test_include_outside_the_build_directory_is_reported(tmp_path):
 
 @pytest.mark.parametrize("include", ["../../elsewhere.txt", "/etc/requirements.txt"])
 def test_include_leaving_the_repository_is_reported(tmp_path, include):
-    reqs = project(tmp_path, {"app/requirements.txt": f"flask\n\n-r {include}\n"},
-                   build_dir="app").requirements
+    reqs = make_project(tmp_path, {"app/requirements.txt": f"flask\n\n-r {include}\n"},
+                        build_dir="app").requirements
     assert reqs.problems == [("app/requirements.txt", 3,
                               f"includes {include}, which leaves the repository")]
 
 
 def test_include_cycles_end(tmp_path):
-    reqs = project(tmp_path, {
+    reqs = make_project(tmp_path, {
         "requirements.txt": "-r a.txt\n",
         "a.txt": "-r b.txt\nflask\n",
         "b.txt": "-r a.txt\n-r ./requirements.txt\nsix\n",
@@ -243,11 +235,12 @@ def test_include_cycles_end(tmp_path):
 
 
 def test_url_includes_are_not_followed(tmp_path):
-    reqs = project(tmp_path, {"requirements.txt": "-r https://example.com/reqs.txt\n"}).requirements
+    files = {"requirements.txt": "-r https://example.com/reqs.txt\n"}
+    reqs = make_project(tmp_path, files).requirements
     assert [f.path for f in reqs.files] == ["requirements.txt"]
     assert reqs.problems == []
 
 
 def test_no_requirements_file(tmp_path):
-    reqs = project(tmp_path, {"setup.py": "from setuptools import setup\n"}).requirements
+    reqs = make_project(tmp_path, {"setup.py": "from setuptools import setup\n"}).requirements
     assert reqs.files == [] and reqs.problems == []

@@ -6,14 +6,11 @@ from __future__ import annotations
 import pytest
 
 from paasfix import runtimes
-from paasfix.config import Config
 from paasfix.errors import PaasfixError
-from paasfix.project import Project
 from paasfix.runtimes import HEROKU_18, HEROKU_24, PythonVersion, Site
 from paasfix.text import decode
-from paasfix.tree import DirTree
 
-from helpers import make_tree
+from helpers import make_project
 
 
 def v(text: str) -> PythonVersion:
@@ -175,24 +172,21 @@ def test_encoding_drops_the_bom_and_crlf_on_heroku_18():
         b"python-3.12\r\n"
 
 
-def project(tmp_path, files, build_dir=""):
-    return Project(DirTree(str(make_tree(tmp_path / "repo", files))), Config(build_dir=build_dir))
-
-
 def test_heroku_24_reads_python_version_only_without_runtime_txt(tmp_path):
-    both = project(tmp_path / "a", {"runtime.txt": "python-3.12\n", ".python-version": "3.13\n"})
+    both = make_project(tmp_path / "a", {"runtime.txt": "python-3.12\n",
+                                         ".python-version": "3.13\n"})
     assert runtimes.read_runtime(both, HEROKU_24).kind == "runtime.txt"
-    only = project(tmp_path / "b", {".python-version": "3.13\n"})
+    only = make_project(tmp_path / "b", {".python-version": "3.13\n"})
     assert runtimes.read_runtime(only, HEROKU_24).version == v("3.13")
     assert runtimes.read_runtime(only, HEROKU_18) is None
 
 
 def test_requested_version_is_the_default_without_a_file(tmp_path):
     site = runtimes.site_of({})
-    empty = project(tmp_path / "a", {"requirements.txt": "flask\n"})
+    empty = make_project(tmp_path / "a", {"requirements.txt": "flask\n"})
     assert runtimes.requested_version(empty, site) == v("3.10.5")
-    in_src = project(tmp_path / "b", {"src/runtime.txt": "python-2.7.18\n",
-                                      "runtime.txt": "python-3.6.12\n"}, build_dir="src")
+    in_src = make_project(tmp_path / "b", {"src/runtime.txt": "python-2.7.18\n",
+                                           "runtime.txt": "python-3.6.12\n"}, build_dir="src")
     assert runtimes.requested_version(in_src, site) == v("2.7.18")
 
 
