@@ -1,7 +1,7 @@
 """paasfix benchmarks: one command that installs the tools, generates the inputs, runs every
 case, prints the results and writes them to ``bench/RESULTS.md``.
 
-    python bench/run.py            # the full configuration (about 20 minutes on 2 cores)
+    python bench/run.py            # the full configuration (about 16 minutes on 2 cores)
     python bench/run.py --quick    # small sizes, a few minutes; written to bench/results-quick.md
 
 paasfix (built from this working tree, as ``pip install .`` installs it), ruff and fixit are
@@ -562,6 +562,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     load_at_start = measure.load()
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="paasfix-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
+    if not os.path.exists(measure.TIME):
+        print(f"warning: no {measure.TIME} (Debian and Ubuntu: apt-get install time); peak "
+              "memory will include this script's own, which a child keeps through exec",
+              file=sys.stderr)
     try:
         print(f"installing paasfix, ruff and fixit into {VENV}", flush=True)
         tools = install(workdir)
