@@ -17,7 +17,7 @@ from paasfix.fixer import ERROR, INFO, SAFE, WARNING, Edit, Example, Finding, Fi
 from paasfix.processes import app_desc_compared, procfile_compared
 from paasfix.procfile_lines import ProcfileLines
 from paasfix.project import PYTHON_MARKERS, Project, YamlFile
-from paasfix.text import new_text_file
+from paasfix.text import new_text_file, yaml_lines
 from paasfix.tree import join
 from paasfix.yamlio import (Nodes, YamlProblem, dump_new, loads_as, platform_load,
                             round_trip_edit)
@@ -524,7 +524,7 @@ def read_layout(text: str) -> Optional[ProcfileLayout]:
     if not isinstance(node, yaml.MappingNode):
         return None
     pairs = nodes.pairs()
-    lines = text.split("\n")
+    lines = yaml_lines(text)
     covered: set[int] = set()
     if node.flow_style:
         covered.update(range(node.start_mark.line, node.end_mark.line + 1))

@@ -274,9 +274,10 @@ class FixProcfileYaml(Fixer):
             "a process without a command is fix-procfile's concern",
             {"Procfile": "web: gunicorn wsgi\nworker:\n"},
         ),
-        Example.clean(
-            "old Mac line endings, which YAML reads as line breaks, are fix-procfile's concern",
+        Example.fixed(
+            "old Mac line endings are line breaks to YAML, and stay",
             {"Procfile": "web: gunicorn wsgi\rcheck: python -c \"print('a: b')\"\r"},
+            {"Procfile": "web: gunicorn wsgi\rcheck: 'python -c \"print(''a: b'')\"'\r"},
         ),
         Example.clean("no Procfile", {"requirements.txt": "gunicorn\n"}),
     )

@@ -498,7 +498,8 @@ def test_lines_yaml_misreads_are_left_to_fix_procfile_yaml(tmp_path, procfile):
 def test_a_binary_procfile_is_an_error_naming_it(tmp_path):
     tree = write(tmp_path, {"requirements.txt": "gunicorn\n", "Procfile": b"web: gunicorn\x00\n"})
     for result in (runner().check(tree), runner().fix(tree)):
-        assert result.errors == ["Procfile: is a binary file, not text"]
+        assert result.errors == ["Procfile: cannot be read: it is a binary file (a NUL byte at "
+                                 "byte 14), not text"]
         assert result.findings == [] and result.changes == []
 
 

@@ -38,6 +38,8 @@ MEANT: dict[str, dict[str, str]] = {
     "comments, blank lines and line endings kept": {
         "web": "gunicorn wsgi -b :$PORT", "check": "python -c \"print('a: b')\""},
     "the Procfile of the build directory": {"web": "gunicorn wsgi"},
+    "old Mac line endings are line breaks to YAML, and stay": {
+        "web": "gunicorn wsgi", "check": "python -c \"print('a: b')\""},
 }
 
 FIXED = [example for example in FixProcfileYaml.examples if example.kind == "fixed"]
@@ -123,6 +125,7 @@ def test_a_kept_procfile_is_repaired_and_agrees_with_app_desc(tmp_path):
     ("web: gunicorn app:app\nworker: celery: worker\n", 2),
     ("web: gunicorn app:app\nworker:celery worker\n", 2),
     ("web: gunicorn app:app\nweb: celery: worker\n", 1),
+    ("web: gunicorn wsgi\rcheck: python -c \"print('a: b')\"\r", 2),
 ])
 def test_a_line_yaml_misreads_is_reported_once_by_this_fixer(tmp_path, procfile, line):
     repo = git_repo(tmp_path / "repo", {"requirements.txt": "gunicorn\n", "Procfile": procfile})
@@ -135,7 +138,6 @@ def test_a_line_yaml_misreads_is_reported_once_by_this_fixer(tmp_path, procfile,
 
 @pytest.mark.parametrize("procfile, line", [
     ("web: gunicorn wsgi\n  --access-logformat '%(h)s: %(r)s'\n", 2),
-    ("web: gunicorn wsgi\rcheck: python -c \"print('a: b')\"\r", 2),
 ])
 def test_a_procfile_that_does_not_load_without_a_misread_line_is_fix_procfiles(
         tmp_path, procfile, line):

@@ -69,7 +69,7 @@ def test_yaml_that_does_not_load_is_kept_with_its_problem(tmp_path):
 
 
 def test_undecodable_procfile_is_a_file_problem(tmp_path):
-    with pytest.raises(FileProblem, match="Procfile: is a binary file"):
+    with pytest.raises(FileProblem, match="Procfile: cannot be read: it is a binary file"):
         make_project(tmp_path, {"Procfile": b"\x00\x01"}).procfile
 
 

@@ -7,7 +7,7 @@ import codecs
 import pytest
 
 from paasfix.errors import FileProblem
-from paasfix.text import decode, new_text_file, split_lines
+from paasfix.text import decode, new_text_file, split_lines, yaml_lines
 
 
 def roundtrip(raw: bytes, edit=lambda text: text) -> bytes:
@@ -90,11 +90,52 @@ def test_deleting_lines_keeps_the_others_exactly():
     assert roundtrip(raw, lambda t: t.replace("drop\n", "")) == b"keep 1\r\nkeep 2\n"
 
 
-def test_lone_carriage_return_is_not_a_line_ending():
+def test_lone_carriage_return_is_a_line_ending_as_pip_and_yaml_read_it():
     raw = b"a\rb\r\nc\n"
     file = decode("f", raw)
-    assert file.text == "a\rb\nc\n"
+    assert file.text == "a\nb\nc\n"
     assert file.encode(file.text + "d\n") == raw + b"d\n"
+
+
+def test_cr_only_file_stays_cr_only():
+    raw = b"flask\rgunicorn\reventlet==0.31.0\r"
+    file = decode("requirements.txt", raw)
+    assert file.lines == ["flask\n", "gunicorn\n", "eventlet==0.31.0\n"]
+    assert file.newline == "\r"
+    edited = file.encode(file.text.replace("flask\n", "flask==2.0\n") + "greenlet==1.1.3\n")
+    assert edited == b"flask==2.0\rgunicorn\reventlet==0.31.0\rgreenlet==1.1.3\r"
+
+
+def test_cr_lf_and_crlf_mixed_keep_each_line_ending():
+    raw = b"a\rb\r\nc\nd\r\r\ne"
+    file = decode("f", raw)
+    assert file.text == "a\nb\nc\nd\n\ne"
+    edited = file.encode("a\nB\nc\nd\n\nE")
+    assert edited == b"a\rB\r\nc\nd\r\r\nE"
+
+
+def test_separate_edits_keep_the_endings_of_the_lines_between_them():
+    raw = b"".join(f"line {n}".encode() + (b"\r" if n % 3 == 0 else b"\n") for n in range(40))
+    file = decode("f", raw)
+    new = file.text.replace("line 3\n", "inserted\nline 3\n").replace("line 30\n", "")
+    expected = raw.replace(b"line 3\r", b"inserted\nline 3\r").replace(b"line 30\r", b"")
+    assert file.encode(new) == expected
+
+
+def test_repeated_lines_around_edits_keep_their_bytes():
+    raw = b"x\r\n\n" * 3 + b"first\r\nsecond\rthird\n" + b"x\r\n\n" * 3
+    file = decode("f", raw)
+    new = file.text.replace("first\n", "").replace("third\n", "3rd\nx\n")
+    assert file.encode(new) == b"x\r\n\n" * 3 + b"second\r3rd\nx\n" + b"x\r\n\n" * 3
+
+
+def test_a_large_file_with_one_changed_line_keeps_every_other_line():
+    lines = [f"package-{n}=={n}.0" for n in range(10000)]
+    raw = "\r\n".join(lines).encode() + b"\n"
+    file = decode("requirements.txt", raw)
+    new = file.text.replace("package-5000==5000.0\n", "package-5000==5000.1\nadded\n")
+    assert file.encode(new) == raw.replace(b"package-5000==5000.0\r\n",
+                                           b"package-5000==5000.1\r\nadded\r\n")
 
 
 def test_non_ascii_text_round_trips():
@@ -106,7 +147,21 @@ def test_binary_content_is_a_file_problem():
     with pytest.raises(FileProblem) as info:
         decode("logo.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     assert info.value.path == "logo.png"
-    assert str(info.value) == "logo.png: is a binary file, not text"
+    assert str(info.value) == ("logo.png: cannot be read: it is a binary file (a NUL byte at "
+                               "byte 9), not text")
+
+
+def test_a_nul_byte_after_the_first_kibibytes_makes_a_file_binary():
+    raw = b"flask\n" * 1600 + b"\x00\n"
+    with pytest.raises(FileProblem) as info:
+        decode("requirements.txt", raw)
+    assert str(info.value) == ("requirements.txt: cannot be read: it is a binary file (a NUL "
+                               "byte at byte 9601), not text")
+
+
+def test_a_nul_in_utf16_text_makes_it_binary():
+    with pytest.raises(FileProblem, match="cannot be read: it is a binary file"):
+        decode("Procfile", codecs.BOM_UTF16_LE + "web: a\x00b\n".encode("utf-16-le"))
 
 
 def test_utf16_without_bom_is_reported_as_binary():
@@ -118,7 +173,7 @@ def test_non_utf8_text_is_a_file_problem_that_says_what_to_do():
     with pytest.raises(FileProblem) as info:
         decode("settings.py", "x = 1\nn = 'café'\n".encode("latin-1"))
     message = str(info.value)
-    assert message.startswith("settings.py: is not valid UTF-8 text")
+    assert message.startswith("settings.py: cannot be read: it is not valid UTF-8 text")
     assert "(line 2, byte 15 of the file)" in message
     assert "save it as UTF-8" in message
 
@@ -145,3 +200,15 @@ def test_new_text_file_uses_the_requested_newline():
     assert new_text_file("a\nb\n") == b"a\nb\n"
     assert new_text_file("a\nb\n", "\r\n") == b"a\r\nb\r\n"
     assert new_text_file("é") == "é".encode("utf-8")
+
+
+def test_undecodable_bytes_late_in_a_cr_only_file_name_their_line():
+    raw = b"a\r" * 5000 + b"\xff\r"
+    with pytest.raises(FileProblem) as info:
+        decode("requirements.txt", raw)
+    assert str(info.value) == ("requirements.txt: cannot be read: it is not valid UTF-8 text "
+                               "(line 5001, byte 10001 of the file); save it as UTF-8")
+
+
+def test_yaml_lines_break_where_yaml_does():
+    assert yaml_lines("a\rb\r\nc\x85d\u2028e\nf") == ["a", "b", "c", "d", "e", "f"]

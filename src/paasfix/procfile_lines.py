@@ -13,10 +13,8 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from . import platform
+from .text import YAML_BREAKS
 from .yamlio import YamlProblem, platform_load
-
-YAML_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
-"""Characters YAML also reads as line breaks (a CR-only line ending among them)."""
 
 _ENTRY = re.compile(r"^(?P<key>(?P<q>['\"]?)(?P<name>[A-Za-z0-9_-]+)(?P=q)):"
                     r"(?P<sep>[ \t]*)(?P<rest>.*?)[ \t]*$")
