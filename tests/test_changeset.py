@@ -121,7 +121,7 @@ def test_nothing_of_a_rejected_fix_is_kept(tmp_path):
 
 def test_binary_content_is_rejected(tmp_path):
     cs = changeset(tmp_path, {"runtime.txt": "python-3.6.2\n"})
-    with pytest.raises(FixerBug, match="runtime.txt that is a binary file"):
+    with pytest.raises(FixerBug, match="runtime.txt, which cannot be read: it is a binary file"):
         cs.apply("fix-t", [Edit("runtime.txt", b"python\x00\n")])
 
 
@@ -426,7 +426,8 @@ def test_unsafe_fixes_only_when_asked(tmp_path):
 
 
 def test_fixer_that_never_settles_is_a_fixer_bug(tmp_path):
-    with pytest.raises(FixerBug, match="fix-test-forever still finds something to fix after 50"):
+    with pytest.raises(FixerBug, match="fix-test-forever still finds something to fix after 50 "
+                                       "passes"):
         run_fix(tmp_path, [Forever])
 
 

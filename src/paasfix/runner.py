@@ -17,7 +17,11 @@ from .tree import FILE_MODE, LINK_MODE, OverlayTree, Tree, normalize
 from .yamlio import YamlProblem, platform_load
 
 MAX_PASSES = 10
-MAX_FIXES_PER_FIXER = 50
+"""Passes over all fixers before fixers that keep undoing each other's edits are a bug."""
+MAX_FIXER_PASSES = 50
+"""Passes of one fixer (it finds, then fixes what it found, one fix at a time) before a fixer
+whose fixes keep giving it more to fix is a bug. Independent findings are fixed in one pass,
+however many there are; only fixes that reveal further findings take more."""
 
 
 @dataclass(frozen=True)
@@ -129,7 +133,7 @@ class Changeset:
         try:
             decode(path, new)
         except FileProblem as exc:
-            raise FixerBug(f"{fixer_id} wrote {path} that {exc.problem}") from None
+            raise FixerBug(f"{fixer_id} wrote {path}, which {exc.problem}") from None
         if path.endswith(".py") and (old is None or _python_parses(old, path)) \
                 and not _python_parses(new, path):
             raise FixerBug(f"{fixer_id} wrote {path}, which no longer parses as Python")
@@ -229,17 +233,27 @@ class Runner:
         return result
 
     def _fix_all(self, fixer: Fixer, run: "_FixRun", result: Result) -> bool:
-        """Apply ``fixer``'s fixes one at a time until it finds nothing more to fix; whether
-        any was applied."""
+        """Apply ``fixer``'s fixes one at a time, detecting again after each, until it finds
+        nothing more to fix; whether any was applied.
+
+        A pass of the fixer takes as many fixes as it found when the pass began; what it still
+        finds after them starts its next pass (see :data:`MAX_FIXER_PASSES`).
+        """
         fixes = 0
+        passes = 0
+        left = 0
         while run.fixable(fixer):
             findings = [f for f in self._detect(fixer, run.project, result.errors)
                         if f.safety in run.allowed and _key(f) not in run.declined]
             if not findings:
                 break
-            if fixes == MAX_FIXES_PER_FIXER:
-                raise FixerBug(f"{fixer.id} still finds something to fix after "
-                               f"{MAX_FIXES_PER_FIXER} fixes; this is a bug in the fixer")
+            if left == 0:
+                if passes == MAX_FIXER_PASSES:
+                    raise FixerBug(f"{fixer.id} still finds something to fix after "
+                                   f"{MAX_FIXER_PASSES} passes; this is a bug in the fixer")
+                passes += 1
+                left = len(findings)
+            left -= 1
             finding = findings[0]
             planned = self._plan(fixer, run.project, run.changeset, finding, result.errors)
             if planned is None:
