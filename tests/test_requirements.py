@@ -231,6 +231,23 @@ def test_include_cycles_end(tmp_path):
         "b.txt": "-r a.txt\n-r ./requirements.txt\nsix\n",
     }).requirements
     assert [f.path for f in reqs.files] == ["requirements.txt", "a.txt", "b.txt"]
+    assert reqs.problems == [
+        ("b.txt", 1, "includes a.txt, which leads back to this file (a.txt -> b.txt -> a.txt); "
+                     "pip follows such a loop until it fails"),
+        ("b.txt", 2, "includes requirements.txt, which leads back to this file (requirements.txt "
+                     "-> a.txt -> b.txt -> requirements.txt); pip follows such a loop until it "
+                     "fails"),
+    ]
+
+
+def test_a_diamond_of_includes_is_not_a_loop(tmp_path):
+    reqs = make_project(tmp_path, {
+        "requirements.txt": "-r a.txt\n-r b.txt\n",
+        "a.txt": "-r common.txt\n",
+        "b.txt": "-r common.txt\n",
+        "common.txt": "six\n",
+    }).requirements
+    assert [f.path for f in reqs.files] == ["requirements.txt", "a.txt", "common.txt", "b.txt"]
     assert reqs.problems == []
 
 
