@@ -104,12 +104,20 @@ def _check_size(path: str, size: int) -> None:
         )
 
 
+_ABSENT = (FileNotFoundError, NotADirectoryError)
+"""What ``stat`` and ``listdir`` raise for a path that is not there."""
+
+
 class DirTree(Tree):
     """A directory on disk. Symbolic links are followed only while they stay inside it.
 
     Links are resolved one path component at a time with the same rules as :class:`GitTree`,
     so a checkout and its commit give the same answers: a link with an absolute target, or one
     that climbs above the root, is unsafe wherever it points.
+
+    A path that is not there is absent; any other failure to look at it (a directory paasfix
+    may not search or list, an I/O error) is a FileProblem naming the directory at fault, never
+    an absent file.
     """
 
     def __init__(self, root: str):
@@ -145,10 +153,36 @@ class DirTree(Tree):
             done = ""
         return self._full(done)
 
-    def kind(self, path: str) -> Optional[str]:
+    def _unreadable(self, rel: str, exc: OSError) -> FileProblem:
+        """The problem of ``rel``, which could not be looked at: named after the first directory
+        on its way that cannot be searched, else after ``rel`` itself."""
+        parts = rel.split("/") if rel else []
+        for end in range(len(parts)):
+            try:
+                os.stat(self._full("/".join(parts[:end + 1])))
+            except _ABSENT:
+                break
+            except OSError as inner:
+                if inner.errno == exc.errno:
+                    return FileProblem("/".join(parts[:end]) or ".",
+                                       f"cannot be read: {inner.strerror}")
+                break
+        return FileProblem(rel or ".", f"cannot be read: {exc.strerror}")
+
+    def _stat(self, path: str) -> Optional[os.stat_result]:
+        """``os.stat`` of ``path`` after following links; None when it is not there."""
+        real = self._resolve(path)
         try:
-            st = os.stat(self._resolve(path))
-        except OSError:
+            return os.stat(real)
+        except _ABSENT:
+            return None
+        except OSError as exc:
+            raise self._unreadable(os.path.relpath(real, self.root).replace(os.sep, "/")
+                                   if real != self.root else "", exc) from None
+
+    def kind(self, path: str) -> Optional[str]:
+        st = self._stat(path)
+        if st is None:
             return None
         if stat.S_ISDIR(st.st_mode):
             return "dir"
@@ -158,9 +192,8 @@ class DirTree(Tree):
 
     def read(self, path: str) -> Optional[bytes]:
         real = self._resolve(path)
-        try:
-            st = os.stat(real)
-        except OSError:
+        st = self._stat(path)
+        if st is None:
             return None
         if not stat.S_ISREG(st.st_mode):
             return None
@@ -178,8 +211,10 @@ class DirTree(Tree):
         parent, _, name = rel.rpartition("/")
         try:
             st = os.lstat(os.path.join(self._resolve(parent), name))
-        except OSError:
+        except _ABSENT:
             return None
+        except OSError as exc:
+            raise self._unreadable(rel, exc) from None
         if stat.S_ISLNK(st.st_mode):
             return LINK_MODE
         if not stat.S_ISREG(st.st_mode):
@@ -187,10 +222,13 @@ class DirTree(Tree):
         return EXEC_MODE if st.st_mode & 0o100 else FILE_MODE
 
     def listdir(self, path: str = "") -> list[str]:
+        real = self._resolve(path)
         try:
-            names = os.listdir(self._resolve(path))
-        except (NotADirectoryError, FileNotFoundError, PermissionError):
+            names = os.listdir(real)
+        except _ABSENT:
             return []
+        except OSError as exc:
+            raise FileProblem(normalize(path) or ".", f"cannot be read: {exc.strerror}") from None
         return sorted(name for name in names if name != ".git")
 
 
