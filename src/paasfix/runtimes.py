@@ -342,9 +342,26 @@ def _is_comment(line: str) -> bool:
     return line.strip().startswith("#")
 
 
+_LONE_CR_RE = re.compile(r"\r(?!\n)")
+_CR_BEFORE_TEXT_RE = re.compile(r"\r(?!\n)[^\n]*?\S")
+"""A carriage return alone with more text after it on the same ``\\n`` line."""
+
+
+def _decoded(file: "TextFile") -> str:
+    return file.raw[len(file.bom):].decode(file.encoding)
+
+
 def read_runtime_file(file: "TextFile", kind: str, stack: Stack) -> RuntimeFile:
-    """Read ``file`` (a runtime.txt or .python-version) as ``stack`` reads it."""
-    raw_lines = file.raw[len(file.bom):].decode(file.encoding).split("\n")
+    """Read ``file`` (a runtime.txt or .python-version) as ``stack`` reads it.
+
+    Both buildpacks read runtime.txt whole and strip the blanks around it (v213's
+    ``runtime-fixer``, v285's ``[[:space:]]*`` around its pattern), so any line ending there is
+    only a blank. v285 reads .python-version line by line with bash's ``read``, which ends a
+    line at ``\\n`` only: a ``\\r`` alone (old Mac line endings) joins the lines around it, and
+    a version after a comment that way is part of the comment.
+    """
+    decoded = _decoded(file)
+    raw_lines = decoded.split("\n")
     lines = file.text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
@@ -376,9 +393,16 @@ def read_runtime_file(file: "TextFile", kind: str, stack: Stack) -> RuntimeFile:
         problems += _line_problems(kind, stack, number, line, version)
     if kind == RUNTIME_TXT and not stack.short_versions and any(
             raw.endswith("\r") for raw in raw_lines):
-        problems.append(FormatProblem(1, "runtime.txt has Windows (CRLF) line endings; the "
+        endings = "old Mac (CR)" if _LONE_CR_RE.search(decoded) else "Windows (CRLF)"
+        problems.append(FormatProblem(1, f"runtime.txt has {endings} line endings; the "
                                          "carriage return may be read as part of the version",
                                       False))
+    joined = _CR_BEFORE_TEXT_RE.search(decoded) if kind == PYTHON_VERSION_FILE else None
+    if joined:
+        number = len(re.findall(r"\r\n?|\n", decoded[:joined.start()])) + 1
+        problems.append(FormatProblem(number, f"line {number} ends with a carriage return alone "
+                                      "(old Mac line endings); the build ends lines at \\n only "
+                                      "and reads it and the next line as one"))
     versions = {version for _, version in found}
     if len(found) > 1:
         what = "versions" if len(versions) > 1 else "copies of the version"
@@ -448,9 +472,11 @@ def requested_version(project: "Project", site: Site) -> Optional[PythonVersion]
 
 
 def encode_runtime_file(runtime: RuntimeFile, text: str, stack: Stack) -> bytes:
-    """The bytes to write for ``text``: UTF-8 without a byte-order mark; on heroku-18 with
-    ``\\n`` line endings, elsewhere keeping the file's own."""
-    if runtime.file.bom or (runtime.kind == RUNTIME_TXT and not stack.short_versions):
-        newline = "\n" if not stack.short_versions else runtime.file.newline
+    """The bytes to write for ``text``: UTF-8 without a byte-order mark; on heroku-18, or when
+    a line ends with a carriage return alone, with ``\\n`` line endings, elsewhere keeping the
+    file's own."""
+    lone_cr = _LONE_CR_RE.search(_decoded(runtime.file)) is not None
+    if runtime.file.bom or lone_cr or (runtime.kind == RUNTIME_TXT and not stack.short_versions):
+        newline = runtime.file.newline if stack.short_versions and not lone_cr else "\n"
         return text.replace("\n", newline).encode("utf-8")
     return runtime.file.encode(text)
