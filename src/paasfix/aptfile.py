@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Optional
 
 from .text import TextFile
@@ -177,14 +178,20 @@ class Aptfile:
         """Every word the buildpack fetches, in order, exactly as it will ask for it."""
         return [word for line in self.lines for word in line.requested]
 
+    @cached_property
+    def meant(self) -> tuple[AptLine, ...]:
+        """The lines as their author wrote them: an editor ends a line at a ``\\r`` alone too
+        (old Mac line endings), where the shell sees one line."""
+        return lines_of(self.file.text)
+
     @property
     def packages(self) -> list[str]:
         """Every package or ``.deb`` URL the author listed, in order."""
-        return [word for line in self.lines for word in line.packages]
+        return [word for line in self.meant for word in line.packages]
 
     @property
     def repos(self) -> list[str]:
-        return [line.repo for line in self.lines if line.repo]
+        return [line.repo for line in self.meant if line.repo]
 
     def provides(self, name: str) -> bool:
         """Whether the author listed the apt package ``name`` (by name or as a ``.deb`` URL)."""
