@@ -2,6 +2,12 @@
 
 Each logical line (continuations joined, comments split off) is classified; requirement lines
 are parsed with requirements-parser. Names are compared in their PEP 503 normal form.
+
+pip (``req_file.preprocess``) splits the decoded file with ``str.splitlines``: a line ends at
+``\\r\\n``, ``\\n`` or a ``\\r`` alone, in any mix, and these arrive here as ``\\n``
+(:mod:`paasfix.text`). ``str.splitlines`` also ends a line at ``\\v``, ``\\f``,
+``\\x1c``-``\\x1e``, ``\\x85``, ``\\u2028`` and ``\\u2029``; no editor writes those as line
+endings, and here they stay inside their line.
 """
 
 from __future__ import annotations
