@@ -12,7 +12,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Iterable, Mapping, Optional, Union
+from typing import Iterable, Mapping, Optional, Sequence, Union
 
 from paasfix.config import Config
 from paasfix.fixer import Executable
@@ -176,7 +176,9 @@ def tree_files(path: Path, rev: str = "HEAD") -> dict[str, tuple[int, bytes]]:
 
 
 def paasfix(*args: str, cwd: Optional[Path] = None, input: Optional[Content] = None,
-            env: Optional[Environment] = None) -> subprocess.CompletedProcess:
-    """The real ``paasfix`` command (``python -m paasfix``)."""
-    return _run([sys.executable, "-m", "paasfix", *args], input, {"NO_COLOR": "1", **(env or {})},
-                cwd)
+            env: Optional[Environment] = None, prefix: Sequence[str] = ()
+            ) -> subprocess.CompletedProcess:
+    """The real ``paasfix`` command (``python -m paasfix``), run through the command
+    ``prefix`` when one is given (``setpriv ...``)."""
+    return _run([*prefix, sys.executable, "-m", "paasfix", *args], input,
+                {"NO_COLOR": "1", **(env or {})}, cwd)
