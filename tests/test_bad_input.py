@@ -49,6 +49,15 @@ def test_unreadable_file_is_one_error_line(repo, name, content, needle):
     assert snapshot(repo) == before
 
 
+def test_check_with_an_error_does_not_say_no_problems(repo):
+    (repo / "requirements.txt").write_text("Django==4.2\ngunicorn==22.0.0\n")
+    (repo / "Procfile").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    result = paasfix("check", str(repo))
+    assert result.returncode == 2
+    assert "No problems found" not in result.stdout
+    assert "errors above stopped part of the check" in result.stdout
+
+
 def test_symlink_leaving_the_repository(repo, tmp_path):
     outside = tmp_path / "outside.txt"
     outside.write_text("web: echo secret\n")

@@ -90,6 +90,9 @@ def summary(result: Result, fixed: Optional[int] = None, preview: bool = False) 
     elif fixed is not None:
         parts.append(f"{'Would fix' if preview else 'Fixed'} {_plural(fixed, 'problem')}" + (
             f" in {_plural(len(result.changes), 'file')}." if fixed else "."))
+    if not findings and result.errors and fixed is None:
+        parts.append("No other problem found, but the errors above stopped part of the check.")
+        return " ".join(parts)
     if not findings:
         parts.append("No problems found." if fixed is None else
                      "Nothing would be left to fix." if preview else "Nothing left to fix.")
