@@ -155,14 +155,15 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
-def _refuse(path: str, why: str) -> FileProblem:
-    return FileProblem(path, f"cannot be written: {why}; nothing was changed")
+def _refuse(change: Change, why: str) -> FileProblem:
+    verb = "deleted" if change.new is None else "written"
+    return FileProblem(change.path, f"cannot be {verb}: {why}; nothing was changed")
 
 
-def _check_parents(root: str, path: str) -> None:
+def _check_parents(root: str, change: Change) -> None:
     """Every directory above ``path`` is a directory, and the deepest one that exists can be
     written to (the rest are created)."""
-    parts = path.split("/")[:-1]
+    parts = change.path.split("/")[:-1]
     deepest = root
     for end in range(1, len(parts) + 1):
         current = os.path.join(root, *parts[:end])
@@ -171,14 +172,14 @@ def _check_parents(root: str, path: str) -> None:
         except FileNotFoundError:
             break
         except OSError as exc:
-            raise _refuse(path, f"{'/'.join(parts[:end])} cannot be examined: "
+            raise _refuse(change, f"{'/'.join(parts[:end])} cannot be examined: "
                                 f"{exc.strerror}") from None
         if not stat.S_ISDIR(st.st_mode):
-            raise _refuse(path, f"{'/'.join(parts[:end])} is a file, not a directory")
+            raise _refuse(change, f"{'/'.join(parts[:end])} is a file, not a directory")
         deepest = current
     if not os.access(deepest, os.W_OK | os.X_OK):
         shown = os.path.relpath(deepest, root).replace(os.sep, "/")
-        raise _refuse(path, "no permission to write in " +
+        raise _refuse(change, "no permission to write in " +
                       ("the repository's directory" if shown == "." else shown))
 
 
@@ -186,31 +187,31 @@ def _check(root: str, change: Change) -> _Target:
     """What is on disk where ``change`` goes, refused unless the change can be made and the
     file is exactly what paasfix read."""
     full = _target(root, change.path)
-    _check_parents(root, change.path)
+    _check_parents(root, change)
     try:
         existing: Optional[os.stat_result] = os.lstat(full)
     except FileNotFoundError:
         existing = None
     except OSError as exc:
-        raise _refuse(change.path, f"it cannot be examined: {exc.strerror}") from None
+        raise _refuse(change, f"it cannot be examined: {exc.strerror}") from None
     if existing is None:
         if change.old is not None and change.new is not None:
-            raise _refuse(change.path, "it was deleted after paasfix read it")
+            raise _refuse(change, "it was deleted after paasfix read it")
         return _Target(change, full, None)
     if not stat.S_ISREG(existing.st_mode):
-        raise _refuse(change.path, f"it is {_kind(existing.st_mode)}, not a file")
+        raise _refuse(change, f"it is {_kind(existing.st_mode)}, not a file")
     if change.old is None:
-        raise _refuse(change.path, "it was created after paasfix read the repository")
+        raise _refuse(change, "it was created after paasfix read the repository")
     try:
         with open(full, "rb") as handle:
             current = handle.read(len(change.old) + 1)
     except OSError as exc:
-        raise _refuse(change.path, f"it cannot be read: {exc.strerror}") from None
+        raise _refuse(change, f"it cannot be read: {exc.strerror}") from None
     current_mode = EXEC_MODE if existing.st_mode & 0o100 else FILE_MODE
     if current != change.old or (change.old_mode is not None and current_mode != change.old_mode):
-        raise _refuse(change.path, "it changed after paasfix read it")
+        raise _refuse(change, "it changed after paasfix read it")
     if change.new is not None and not os.access(full, os.W_OK):
-        raise _refuse(change.path, "it is read-only")
+        raise _refuse(change, "it is read-only")
     return _Target(change, full, existing)
 
 
@@ -320,9 +321,9 @@ class _Transaction:
             self.undo.append(("rewrote", full, change.old, existing))
             _rewrite(full, change.new, permissions)
             return
+        _replace(full, change.new, permissions, existing)
         self.undo.append(("replaced", full, change.old, existing) if existing is not None
                          else ("created", full))
-        _replace(full, change.new, permissions, existing)
         self.directories.add(os.path.dirname(full))
 
     def delete(self, target: _Target) -> None:
@@ -330,8 +331,8 @@ class _Transaction:
         full = target.full
         if target.existing is None:
             return
-        self.undo.append(("deleted", full, target.change.old, target.existing))
         os.unlink(full)
+        self.undo.append(("deleted", full, target.change.old, target.existing))
         self.directories.add(os.path.dirname(full))
         directory = os.path.dirname(full)
         while directory != self.root and directory.startswith(self.root + os.sep):
