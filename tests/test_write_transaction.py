@@ -18,6 +18,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -185,6 +186,7 @@ def test_a_file_changed_after_it_was_read_changes_nothing(tmp_path, path, edit, 
 
 WRITE_THREE = """
 import sys
+import time
 from paasfix.errors import PaasfixError
 from paasfix.runner import Change
 from paasfix.sinks.write import write_changes
@@ -268,3 +270,56 @@ def test_a_file_with_another_hard_link_is_rewritten_in_place(tmp_path):
     assert snapshot(root) == fixed(tmp_path)
     assert os.stat(settings).st_ino == inode
     assert (tmp_path / "settings-elsewhere.py").read_bytes() == settings.read_bytes()
+
+
+SPREAD_RUNS, WRITE_PHASE_RUNS = 3, 8
+
+
+def is_writing(root: Path) -> bool:
+    """Whether ``fix`` has begun its writes (a temporary file or the new app_desc.yaml)."""
+    return any(name.startswith(".paasfix-") or name == "app_desc.yaml"
+               for name in os.listdir(root))
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_an_interrupt_leaves_the_repository_as_it_was_or_fixed(tmp_path, signum):
+    # A requirements file near the read limit (which the fix also rewrites) makes the write
+    # phase long enough to be hit. Some signals are sent at moments spread over the length of
+    # one uninterrupted run, the others when the first write has begun, plus 0 to 14 ms.
+    template = make_app(tmp_path / "template", requirements_padding=16000)
+    before = snapshot(template)
+    reference = shutil.copytree(template, tmp_path / "reference", symlinks=True)
+    started = time.monotonic()
+    complete = paasfix("fix", str(reference))
+    length = time.monotonic() - started
+    assert complete.returncode in (0, 1), complete.stderr
+    after = snapshot(reference)
+    assert {path for path in before.keys() | after.keys()
+            if before.get(path) != after.get(path)} == CHANGED | {"requirements.txt"}
+
+    outcomes = []
+    for run in range(SPREAD_RUNS + WRITE_PHASE_RUNS):
+        root = shutil.copytree(template, tmp_path / f"run{run}", symlinks=True)
+        process = start_paasfix("fix", str(root))
+        if run < SPREAD_RUNS:
+            time.sleep(length * (0.2 + 0.9 * run / (SPREAD_RUNS - 1)))
+        else:
+            while process.poll() is None and not is_writing(root):
+                pass
+            time.sleep(0.002 * (run - SPREAD_RUNS))
+        process.send_signal(signum)
+        _out, err = process.communicate(timeout=120)
+        stderr = err.decode("utf-8", "replace")
+        state = snapshot(root)
+        outcome = "unchanged" if state == before else "fixed" if state == after else "broken"
+        outcomes.append((outcome, process.returncode, stderr.strip().splitlines()[-1:]))
+        assert outcome != "broken", outcomes
+        assert "internal error" not in stderr and "bug in the fixer" not in stderr, stderr
+        assert process.returncode in (0, 1, 128 + signum, -signum), outcomes
+        if "interrupted by" in stderr:
+            assert one_error_line(stderr).startswith(f"paasfix: interrupted by "
+                                                     f"{signal.Signals(signum).name} ")
+            assert ("nothing was changed" in stderr) == (outcome == "unchanged"), outcomes
+        leftovers = [name for _dir, _dirs, names in os.walk(root) for name in names
+                     if name.startswith(".paasfix-")]
+        assert leftovers == [], outcomes

@@ -394,7 +394,9 @@ def main(argv: Optional[list[str]] = None) -> None:
     except click.ClickException as exc:
         click.echo(f"paasfix: error: {exc.format_message()}", err=True)
         sys.exit(EXIT_ERROR)
-    except click.Abort:
+    except click.Abort as exc:
+        if isinstance(exc.__cause__, KeyboardInterrupt):
+            sys.exit(130)
         click.echo("paasfix: aborted", err=True)
         sys.exit(EXIT_ERROR)
     except PaasfixError as exc:
