@@ -223,3 +223,22 @@ def test_a_repository_git_refuses_to_read_is_an_error_not_a_clean_tree(repo):
     with pytest.raises(PaasfixError, match="dubious ownership"):
         write_changes(str(repo), [change("Procfile", b"web: b\n")])
     assert (repo / "Procfile").read_text() == "web: mine\n"
+
+
+@pytest.mark.parametrize("flag", ["--skip-worktree", "--assume-unchanged"])
+def test_refuses_files_git_status_is_told_not_to_look_at(repo, flag):
+    git(repo, "update-index", flag, "Procfile", "requirements.txt")
+    (repo / "Procfile").write_text("web: mine\n")
+    assert status(repo) == ""
+    assert dirty_paths(str(repo), ["Procfile", "requirements.txt"]) == ["Procfile"]
+    with pytest.raises(PaasfixError, match="uncommitted changes in Procfile;"):
+        write_changes(str(repo), [change("requirements.txt", b"flask\ngunicorn\n", b"flask\n"),
+                                  change("Procfile", b"web: b\n", b"web: mine\n")])
+    assert (repo / "Procfile").read_text() == "web: mine\n"
+    assert (repo / "requirements.txt").read_text() == "flask\n"
+
+
+def test_a_marked_file_missing_from_the_work_tree_counts_as_changed(repo):
+    git(repo, "update-index", "--skip-worktree", "Procfile")
+    (repo / "Procfile").unlink()
+    assert dirty_paths(str(repo), ["Procfile"]) == ["Procfile"]
