@@ -80,11 +80,21 @@ def _resolve(repo, rev: str) -> Optional[str]:
     return result.stdout.decode().strip() or None
 
 
-def _made_by_paasfix(repo, sha: str) -> bool:
-    """:func:`is_ours` for a commit given by its id."""
+def _read_commit(repo, sha: str) -> tuple[str, list[str], bytes]:
+    """A commit's tree, parents (as its object records them, even in a shallow clone) and
+    message."""
     result = subprocess.run(["git", "--git-dir", repo.git_dir, "cat-file", "commit", sha],
                             capture_output=True, check=False)
-    return TRAILER.encode() in result.stdout
+    if result.returncode != 0:
+        raise PaasfixError(f"git cannot read the commit {sha}")
+    header, _, message = result.stdout.partition(b"\n\n")
+    tree, parents = "", []
+    for line in header.split(b"\n"):
+        if line.startswith(b"tree "):
+            tree = line[5:].decode()
+        elif line.startswith(b"parent "):
+            parents.append(line[7:].decode())
+    return tree, parents, message
 
 
 def _build_tree(repo, base: str, changes: list[Change]) -> str:
@@ -144,10 +154,10 @@ def commit_changes(repo, base_rev: str, changes: list[Change], message: str,
     existing = _resolve(repo, f"{ref}^{{commit}}")
     tree = _build_tree(repo, base, changes)
     if existing is not None:
-        parents = _git(repo, ["rev-list", "--parents", "-n", "1", existing], b"", {}).split()[1:]
-        if _resolve(repo, f"{existing}^{{tree}}") == tree and parents == [base]:
+        existing_tree, parents, existing_message = _read_commit(repo, existing)
+        if existing_tree == tree and parents == [base]:
             return CommitResult(branch, existing, False)
-        if not _made_by_paasfix(repo, existing):
+        if TRAILER.encode() not in existing_message:
             raise PaasfixError(f"branch '{branch}' already exists and its last commit was not made "
                                "by paasfix; choose another name with --branch")
     sha = _git(repo, ["commit-tree", tree, "-p", base], message.encode("utf-8"), _identity(repo))

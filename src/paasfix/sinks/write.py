@@ -1,5 +1,5 @@
-"""Writing a changeset into the work tree: atomically, inside the repository only, and never
-over uncommitted work unless the user allows it."""
+"""Writing a changeset into the work tree as one transaction (every file or none), inside the
+repository only, and never over uncommitted work unless the user allows it."""
 
 from __future__ import annotations
 
@@ -435,7 +435,7 @@ def write_changes(root: str, changes: list[Change], allow_dirty: bool = False) -
         except BaseException as exc:
             failed = transaction.rollback()
             if isinstance(exc, OSError) and current is not None:
-                raise _failure(current.change.path, exc, failed) from None
+                raise _failure(current.change, exc, failed) from None
             if failed:
                 raise PaasfixError(f"writing the fix failed ({type(exc).__name__}) and could "
                                    f"not all be undone: {'; '.join(failed)}") from exc
@@ -450,9 +450,11 @@ def write_changes(root: str, changes: list[Change], allow_dirty: bool = False) -
         raise Interrupted(signals.pending, True)
 
 
-def _failure(path: str, exc: OSError, failed: list[str]) -> PaasfixError:
+def _failure(change: Change, exc: OSError, failed: list[str]) -> PaasfixError:
+    """The one line for a write that failed part-way, after the rollback."""
     why = exc.strerror or str(exc)
+    verb = "deleted" if change.new is None else "written"
     if not failed:
-        return FileProblem(path, f"cannot be written: {why}; nothing was changed")
-    return FileProblem(path, f"cannot be written: {why}; undoing the other writes failed for "
-                             f"{'; '.join(failed)}")
+        return FileProblem(change.path, f"cannot be {verb}: {why}; nothing was changed")
+    return FileProblem(change.path, f"cannot be {verb}: {why}; undoing the other writes failed "
+                                    f"for {'; '.join(failed)}")
