@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -74,17 +75,21 @@ def make_project(root: Path, files: Mapping[str, Union[Content, Executable]],
 def snapshot(root: Path) -> dict[str, tuple[int, bytes]]:
     """Every file under ``root`` outside ``.git``: path -> (mode, bytes), a symbolic link as
     (0o120000, its target). The mode is git's form (0o100644) with the exact permission bits,
-    so that any change of them shows."""
+    so that any change of them shows. A named pipe, socket or device is its file type and
+    permission bits with no content (reading it could block)."""
     out = {}
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if d != ".git" or dirpath != str(root)]
         for name in filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]:
             full = os.path.join(dirpath, name)
             rel = os.path.relpath(full, root).replace(os.sep, "/")
+            st = os.lstat(full)
             if os.path.islink(full):
                 out[rel] = (LINK_MODE, os.readlink(full).encode())
+            elif not stat.S_ISREG(st.st_mode):
+                out[rel] = (stat.S_IFMT(st.st_mode) | (st.st_mode & 0o7777), b"")
             else:
-                out[rel] = (0o100000 | (os.stat(full).st_mode & 0o777), Path(full).read_bytes())
+                out[rel] = (0o100000 | (st.st_mode & 0o777), Path(full).read_bytes())
     return dict(sorted(out.items()))
 
 
@@ -95,19 +100,24 @@ Environment = Mapping[str, Optional[str]]
 """Variables to set on top of this process's environment; None removes one."""
 
 
-def _run(command: list[str], input: Optional[Content] = None, env: Optional[Environment] = None,
-         cwd: Optional[Path] = None) -> subprocess.CompletedProcess:
-    """Run with the test identity; text output whose line endings are kept exactly (no
-    universal newlines, undecodable bytes surrogate-escaped)."""
-    data = input.encode("utf-8", "surrogateescape") if isinstance(input, str) else input
+def _environment(env: Optional[Environment]) -> dict[str, str]:
+    """This process's environment with the test identity and ``env`` on top."""
     environment = {**os.environ, **GIT_IDENTITY}
     for name, value in (env or {}).items():
         if value is None:
             environment.pop(name, None)
         else:
             environment[name] = value
+    return environment
+
+
+def _run(command: list[str], input: Optional[Content] = None, env: Optional[Environment] = None,
+         cwd: Optional[Path] = None) -> subprocess.CompletedProcess:
+    """Run with the test identity; text output whose line endings are kept exactly (no
+    universal newlines, undecodable bytes surrogate-escaped)."""
+    data = input.encode("utf-8", "surrogateescape") if isinstance(input, str) else input
     result = subprocess.run(command, capture_output=True, check=False, input=data, cwd=cwd,
-                            env=environment)
+                            env=_environment(env))
     result.stdout = result.stdout.decode("utf-8", "surrogateescape")
     result.stderr = result.stderr.decode("utf-8", "surrogateescape")
     return result
@@ -182,3 +192,12 @@ def paasfix(*args: str, cwd: Optional[Path] = None, input: Optional[Content] = N
     ``prefix`` when one is given (``setpriv ...``)."""
     return _run([*prefix, sys.executable, "-m", "paasfix", *args], input,
                 {"NO_COLOR": "1", **(env or {})}, cwd)
+
+
+def start_paasfix(*args: str, cwd: Optional[Path] = None, env: Optional[Environment] = None,
+                  **popen) -> subprocess.Popen:
+    """The real ``paasfix`` command started in the background (for tests that signal it or
+    run it as another user); its output is bytes on pipes."""
+    return subprocess.Popen([sys.executable, "-m", "paasfix", *args], cwd=cwd,
+                            env=_environment({"NO_COLOR": "1", **(env or {})}),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen)

@@ -8,12 +8,13 @@ import subprocess
 import git as gitpython
 import pytest
 
-from helpers import commit_all, git, git_repo, head, snapshot, status, tree_files
-from paasfix.errors import PaasfixError
-from paasfix.gitrepo import head_tree, open_repository
+from helpers import (commit_all, git, git_repo, head, make_tree, paasfix, snapshot, status,
+                     tree_files)
+from paasfix.errors import PaasfixError, UnsafePath
+from paasfix.gitrepo import CommandTree, head_tree, open_repository
 from paasfix.runner import Change
 from paasfix.sinks.commit import DEFAULT_BRANCH, TRAILER, commit_changes
-from paasfix.tree import EXEC_MODE, FILE_MODE
+from paasfix.tree import EXEC_MODE, FILE_MODE, GitTree
 
 MESSAGE = f"Fix deployment problems\n\n- fix-procfile: added a Procfile\n\n{TRAILER} 0.1.0\n"
 BRANCH = "refs/heads/" + DEFAULT_BRANCH
@@ -262,3 +263,62 @@ def test_open_repository_needs_the_top_of_a_work_tree(repo, tmp_path):
         open_repository(str(tmp_path / "plain"))
     with pytest.raises(PaasfixError, match="not the top of a git repository"):
         open_repository(str(tmp_path / "missing"))
+
+
+def sha256_repo(path, files):
+    """A git repository whose objects are named by SHA-256, holding ``files``, committed."""
+    make_tree(path, files)
+    git(path, "init", "-q", "-b", "main", "--object-format=sha256")
+    commit_all(path, "initial")
+    return path
+
+
+def test_fix_commit_works_in_a_sha256_repository(tmp_path):
+    repo = sha256_repo(tmp_path / "repo", {"Procfile": "web: gunicorn app:app\n",
+                                           "requirements.txt": "flask\ngunicorn\n",
+                                           "app.py": "app = None\n"})
+    base = head(repo)
+    assert len(base) == 64
+    before = state(repo)
+    result = paasfix("fix", "--commit", str(repo))
+    assert result.returncode == 0, result.stderr
+    commit = head(repo, BRANCH)
+    assert len(commit) == 64
+    assert result.stderr.splitlines()[-1] == f"committed {commit[:12]} on branch {DEFAULT_BRANCH}"
+    assert git(repo, "rev-parse", f"{commit}^@").split() == [base]
+    files = tree_files(repo, commit)
+    assert "Procfile" not in files and "app_desc.yaml" in files
+    assert git(repo, "fsck", "--no-progress", "--strict") == ""
+    assert state(repo) == before
+    again = paasfix("fix", "--commit", str(repo))
+    assert again.stderr.splitlines()[-1] == (f"already up to date: {commit[:12]} on branch "
+                                             f"{DEFAULT_BRANCH}")
+
+
+def test_a_sha256_empty_repository_has_no_head_tree(tmp_path):
+    repo = tmp_path / "empty"
+    repo.mkdir()
+    git(repo, "init", "-q", "--object-format=sha256")
+    with pytest.raises(PaasfixError, match="no commits yet"):
+        head_tree(open_repository(str(repo)))
+
+
+def test_the_command_tree_reads_a_commit_as_gitpython_does(tmp_path):
+    repo = git_repo(tmp_path / "repo", {"Procfile": "web: a\n", "src/app.py": "x = 1\n",
+                                        "src/bin/run": "#!/bin/sh\n"},
+                    executable=["src/bin/run"],
+                    symlinks={"code": "src", "up": "../outside", "abs": "/etc/passwd",
+                              "src/self": "../src/app.py"})
+    git(repo, "commit", "-q", "--allow-empty", "-m", "again")
+    ours, theirs = CommandTree(str(repo / ".git")), GitTree(gitpython.Repo(repo))
+    paths = ["", "Procfile", "src", "src/app.py", "src/bin/run", "code", "code/app.py",
+             "code/bin", "src/self", "missing", "Procfile/x", "src/app.py/x"]
+    for path in paths:
+        assert ours.kind(path) == theirs.kind(path), path
+        assert ours.read(path) == theirs.read(path), path
+        assert ours.mode(path) == theirs.mode(path), path
+        assert ours.listdir(path) == theirs.listdir(path), path
+    for path in ("up", "abs", "up/x"):
+        for tree in (ours, theirs):
+            with pytest.raises(UnsafePath):
+                tree.read(path)

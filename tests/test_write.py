@@ -39,20 +39,29 @@ def test_writes_new_bytes(repo):
     assert (repo / "Procfile").read_bytes() == b"web: b\r\n"
 
 
-def test_write_replaces_the_file_instead_of_rewriting_it(repo):
-    os.link(repo / "Procfile", repo.parent / "hardlink")
-    write_changes(str(repo), [change("Procfile", b"web: b\n")])
+def test_write_replaces_the_file_and_leaves_no_temporary_file(repo):
+    inode = os.stat(repo / "Procfile").st_ino
+    write_changes(str(repo), [change("Procfile", b"web: b\n", b"web: a\n")])
     assert (repo / "Procfile").read_bytes() == b"web: b\n"
-    assert (repo.parent / "hardlink").read_bytes() == b"web: a\n"
+    assert os.stat(repo / "Procfile").st_ino != inode
     assert not [p for p in os.listdir(repo) if p.startswith(".paasfix-")]
+
+
+def test_a_file_with_hard_links_is_rewritten_in_place(repo):
+    os.link(repo / "Procfile", repo.parent / "hardlink")
+    inode = os.stat(repo / "Procfile").st_ino
+    write_changes(str(repo), [change("Procfile", b"web: b\n", b"web: a\n")])
+    assert (repo / "Procfile").read_bytes() == b"web: b\n"
+    assert (repo.parent / "hardlink").read_bytes() == b"web: b\n"
+    assert os.stat(repo / "Procfile").st_ino == inode
 
 
 def test_keeps_the_permissions_of_an_existing_file(repo):
     os.chmod(repo / "Procfile", 0o640)
     os.chmod(repo / "bin/post_compile", 0o750)
-    write_changes(str(repo), [change("Procfile", b"web: b\n"),
-                              change("bin/post_compile", b"#!/bin/sh\nexit\n", new_mode=EXEC_MODE,
-                                     old_mode=EXEC_MODE)], allow_dirty=True)
+    write_changes(str(repo), [change("Procfile", b"web: b\n", b"web: a\n"),
+                              change("bin/post_compile", b"#!/bin/sh\nexit\n", b"#!/bin/sh\n",
+                                     new_mode=EXEC_MODE, old_mode=EXEC_MODE)], allow_dirty=True)
     assert perms(repo / "Procfile") == 0o640
     assert perms(repo / "bin/post_compile") == 0o750
 
@@ -96,7 +105,8 @@ def test_deleting_a_file_already_gone_is_not_an_error(repo):
 
 
 def test_result_is_a_clean_commit_of_the_changes(repo):
-    write_changes(str(repo), [change("Procfile", b"web: b\n"), change("requirements.txt", None),
+    write_changes(str(repo), [change("Procfile", b"web: b\n", b"web: a\n"),
+                              change("requirements.txt", None, b"flask\n"),
                               change("bin/pre-compile", b"#!/bin/sh\n", None, EXEC_MODE)])
     assert sorted(status(repo).splitlines()) == [" D requirements.txt", " M Procfile",
                                                  "?? bin/pre-compile"]
@@ -130,14 +140,15 @@ def test_refuses_to_overwrite_uncommitted_changes(repo, make_dirty, shown):
 def test_dirty_files_elsewhere_do_not_matter(repo):
     (repo / "app/settings.py").write_text("DEBUG = False\n")
     (repo / "notes.txt").write_text("mine\n")
-    write_changes(str(repo), [change("Procfile", b"web: b\n")])
+    write_changes(str(repo), [change("Procfile", b"web: b\n", b"web: a\n")])
     assert (repo / "Procfile").read_bytes() == b"web: b\n"
     assert (repo / "app/settings.py").read_text() == "DEBUG = False\n"
 
 
 def test_allow_dirty_overwrites(repo):
     (repo / "Procfile").write_text("web: mine\n")
-    write_changes(str(repo), [change("Procfile", b"web: b\n")], allow_dirty=True)
+    write_changes(str(repo), [change("Procfile", b"web: b\n", b"web: mine\n")],
+                  allow_dirty=True)
     assert (repo / "Procfile").read_bytes() == b"web: b\n"
 
 
@@ -159,8 +170,8 @@ def test_dirty_paths_are_relative_to_a_subdirectory_root(tmp_path):
     root = str(repo / "services/api")
     assert dirty_paths(root, ["Procfile"]) == ["Procfile"]
     with pytest.raises(PaasfixError, match="uncommitted changes in Procfile;"):
-        write_changes(root, [change("Procfile", b"web: b\n")])
-    write_changes(str(repo), [change("Procfile", b"web: new root\n")])
+        write_changes(root, [change("Procfile", b"web: b\n", b"web: mine\n")])
+    write_changes(str(repo), [change("Procfile", b"web: new root\n", b"web: root\n")])
     assert (repo / "Procfile").read_text() == "web: new root\n"
 
 
@@ -168,7 +179,7 @@ def test_pathspec_characters_in_names_are_taken_literally(repo):
     (repo / "a[1].txt").write_text("mine\n")
     commit_all(repo, "bracket file")
     (repo / "a1.txt").write_text("untracked, unrelated\n")
-    write_changes(str(repo), [change("a[1].txt", b"fixed\n")])
+    write_changes(str(repo), [change("a[1].txt", b"fixed\n", b"mine\n")])
     assert (repo / "a[1].txt").read_text() == "fixed\n"
 
 
@@ -176,7 +187,8 @@ def test_refuses_a_directory_link_that_leaves_the_repository(tmp_path):
     make_tree(tmp_path / "outside", {"x.txt": "secret\n"})
     repo = git_repo(tmp_path / "repo", {"a.txt": "a\n"}, symlinks={"out": "../outside"})
     with pytest.raises(UnsafePath, match="leaves the repository"):
-        write_changes(str(repo), [change("a.txt", b"b\n"), change("out/x.txt", b"pwned\n")])
+        write_changes(str(repo), [change("a.txt", b"b\n", b"a\n"),
+                                  change("out/x.txt", b"pwned\n", b"secret\n")])
     assert (tmp_path / "outside/x.txt").read_text() == "secret\n"
     assert (repo / "a.txt").read_text() == "a\n"
 
@@ -196,7 +208,8 @@ def test_refuses_to_write_through_a_file_link(tmp_path):
 def test_writes_outside_a_git_repository(tmp_path):
     root = make_tree(tmp_path / "plain", {"Procfile": "web: a\n"})
     assert dirty_paths(str(root), ["Procfile"]) == []
-    write_changes(str(root), [change("Procfile", b"web: b\n"), change("new/x", b"x\n", None)])
+    write_changes(str(root), [change("Procfile", b"web: b\n", b"web: a\n"),
+                              change("new/x", b"x\n", None)])
     assert (root / "Procfile").read_text() == "web: b\n"
     assert (root / "new/x").read_text() == "x\n"
 
@@ -210,3 +223,22 @@ def test_a_repository_git_refuses_to_read_is_an_error_not_a_clean_tree(repo):
     with pytest.raises(PaasfixError, match="dubious ownership"):
         write_changes(str(repo), [change("Procfile", b"web: b\n")])
     assert (repo / "Procfile").read_text() == "web: mine\n"
+
+
+@pytest.mark.parametrize("flag", ["--skip-worktree", "--assume-unchanged"])
+def test_refuses_files_git_status_is_told_not_to_look_at(repo, flag):
+    git(repo, "update-index", flag, "Procfile", "requirements.txt")
+    (repo / "Procfile").write_text("web: mine\n")
+    assert status(repo) == ""
+    assert dirty_paths(str(repo), ["Procfile", "requirements.txt"]) == ["Procfile"]
+    with pytest.raises(PaasfixError, match="uncommitted changes in Procfile;"):
+        write_changes(str(repo), [change("requirements.txt", b"flask\ngunicorn\n", b"flask\n"),
+                                  change("Procfile", b"web: b\n", b"web: mine\n")])
+    assert (repo / "Procfile").read_text() == "web: mine\n"
+    assert (repo / "requirements.txt").read_text() == "flask\n"
+
+
+def test_a_marked_file_missing_from_the_work_tree_counts_as_changed(repo):
+    git(repo, "update-index", "--skip-worktree", "Procfile")
+    (repo / "Procfile").unlink()
+    assert dirty_paths(str(repo), ["Procfile"]) == ["Procfile"]

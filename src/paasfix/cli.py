@@ -228,9 +228,13 @@ def _run_fix(ctx: Context, path, select, ignore, unsafe_fixes, build_dir, config
         verb = "committed" if outcome.created else "already up to date:"
         click.echo(f"{verb} {outcome.commit[:12]} on branch {outcome.branch}", err=True)
     elif result.changes:
-        from .sinks.write import write_changes
+        from .sinks.write import Interrupted, write_changes
 
-        write_changes(path, result.changes, allow_dirty)
+        try:
+            write_changes(path, result.changes, allow_dirty)
+        except Interrupted as exc:
+            click.echo(f"paasfix: {exc}", err=True)
+            sys.exit(128 + exc.signum)
     return result, fixers
 
 
@@ -390,7 +394,9 @@ def main(argv: Optional[list[str]] = None) -> None:
     except click.ClickException as exc:
         click.echo(f"paasfix: error: {exc.format_message()}", err=True)
         sys.exit(EXIT_ERROR)
-    except click.Abort:
+    except click.Abort as exc:
+        if isinstance(exc.__cause__, KeyboardInterrupt):
+            sys.exit(130)
         click.echo("paasfix: aborted", err=True)
         sys.exit(EXIT_ERROR)
     except PaasfixError as exc:

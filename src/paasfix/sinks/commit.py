@@ -10,7 +10,7 @@ import os
 import subprocess
 import tempfile
 from dataclasses import dataclass
-from io import BytesIO
+from typing import Optional
 
 from ..errors import PaasfixError
 from ..runner import Change
@@ -71,22 +71,47 @@ def is_ours(commit) -> bool:
     return TRAILER in commit.message
 
 
-def _build_tree(repo, base, changes: list[Change]) -> str:
-    from gitdb import IStream
+def _resolve(repo, rev: str) -> Optional[str]:
+    """The object id ``rev`` names (of either hash length), or None."""
+    result = subprocess.run(["git", "--git-dir", repo.git_dir, "rev-parse", "--verify", "-q",
+                             "--end-of-options", rev], capture_output=True, check=False)
+    if result.returncode != 0:
+        return None
+    return result.stdout.decode().strip() or None
 
+
+def _read_commit(repo, sha: str) -> tuple[str, list[str], bytes]:
+    """A commit's tree, parents (as its object records them, even in a shallow clone) and
+    message."""
+    result = subprocess.run(["git", "--git-dir", repo.git_dir, "cat-file", "commit", sha],
+                            capture_output=True, check=False)
+    if result.returncode != 0:
+        raise PaasfixError(f"git cannot read the commit {sha}")
+    header, _, message = result.stdout.partition(b"\n\n")
+    tree, parents = "", []
+    for line in header.split(b"\n"):
+        if line.startswith(b"tree "):
+            tree = line[5:].decode()
+        elif line.startswith(b"parent "):
+            parents.append(line[7:].decode())
+    return tree, parents, message
+
+
+def _build_tree(repo, base: str, changes: list[Change]) -> str:
+    null = "0" * len(base)
     lines = []
     for change in changes:
         if change.new is None:
-            lines.append(f"0 {'0' * 40}\t{change.path}")
+            lines.append(f"0 {null}\t{change.path}")
             continue
-        stream = repo.odb.store(IStream("blob", len(change.new), BytesIO(change.new)))
-        lines.append(f"{change.new_mode:o} {stream.hexsha.decode()}\t{change.path}")
+        blob = _git(repo, ["hash-object", "-w", "--no-filters", "--stdin"], change.new, {})
+        lines.append(f"{change.new_mode:o} {blob}\t{change.path}")
     handle, index_path = tempfile.mkstemp(prefix="paasfix-index-")
     os.close(handle)
     os.unlink(index_path)
     try:
         env = {"GIT_INDEX_FILE": index_path}
-        _git(repo, ["read-tree", base.hexsha], b"", env)
+        _git(repo, ["read-tree", base], b"", env)
         records = "".join(line + "\0" for line in lines).encode("utf-8", "surrogateescape")
         _git(repo, ["update-index", "-z", "--index-info"], records, env)
         return _git(repo, ["write-tree"], b"", env)
@@ -97,9 +122,11 @@ def _build_tree(repo, base, changes: list[Change]) -> str:
 
 def commit_changes(repo, base_rev: str, changes: list[Change], message: str,
                    branch: str = DEFAULT_BRANCH) -> CommitResult:
-    """Commit ``changes`` on top of ``base_rev`` and point ``branch`` at the commit."""
+    """Commit ``changes`` on top of ``base_rev`` and point ``branch`` at the commit.
+
+    Objects are read and written with git's own commands, so a repository of either object
+    format (SHA-1 or SHA-256) works."""
     from git import GitCommandError
-    from gitdb.exc import BadName
 
     try:
         repo.git.check_ref_format("--branch", branch)
@@ -118,27 +145,22 @@ def commit_changes(repo, base_rev: str, changes: list[Change], message: str,
     if elsewhere is not None:
         raise PaasfixError(f"'{branch}' is checked out in the work tree {elsewhere}; paasfix "
                            "does not move a branch under a work tree (use --branch)")
-    try:
-        base = repo.commit(base_rev)
-    except (ValueError, BadName):
+    base = _resolve(repo, f"{base_rev}^{{commit}}")
+    if base is None:
         raise PaasfixError(f"'{base_rev}' is not a commit; if the repository has no commits yet, "
-                           "commit something first") from None
+                           "commit something first")
     if TRAILER not in message:
         message = message.rstrip("\n") + f"\n\n{TRAILER}\n"
-    existing = None
-    try:
-        existing = repo.commit(ref)
-    except (ValueError, GitCommandError, BadName):
-        existing = None
+    existing = _resolve(repo, f"{ref}^{{commit}}")
     tree = _build_tree(repo, base, changes)
     if existing is not None:
-        if existing.tree.hexsha == tree and [p.hexsha for p in existing.parents] == [base.hexsha]:
-            return CommitResult(branch, existing.hexsha, False)
-        if not is_ours(existing):
+        existing_tree, parents, existing_message = _read_commit(repo, existing)
+        if existing_tree == tree and parents == [base]:
+            return CommitResult(branch, existing, False)
+        if TRAILER.encode() not in existing_message:
             raise PaasfixError(f"branch '{branch}' already exists and its last commit was not made "
                                "by paasfix; choose another name with --branch")
-    sha = _git(repo, ["commit-tree", tree, "-p", base.hexsha], message.encode("utf-8"),
-               _identity(repo))
-    old = existing.hexsha if existing is not None else "0" * 40
+    sha = _git(repo, ["commit-tree", tree, "-p", base], message.encode("utf-8"), _identity(repo))
+    old = existing if existing is not None else "0" * len(sha)
     repo.git.update_ref("-m", "paasfix: fix deployment problems", ref, sha, old)
     return CommitResult(branch, sha, True)
