@@ -76,7 +76,7 @@ class Project:
 
     @cached_property
     def build_dir(self) -> str:
-        raw = (self.config.build_dir or "").strip().lstrip("/")
+        raw = (self.config.build_dir or "").strip()
         try:
             path = normalize(raw)
         except UnsafePath:
