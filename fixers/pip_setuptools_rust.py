@@ -240,7 +240,7 @@ class PipSetuptoolsRust(Fixer):
         r"ImportError: No module named '?setuptools_rust'?",
     )
     options = {"pip_version": DEFAULT_PIP, **runtimes.OPTIONS}
-    option_checks = {"pip_version": config.version}
+    option_checks = {"pip_version": config.version, **runtimes.OPTION_CHECKS}
 
     def detect(self, project: Project) -> Iterator[Finding]:
         site = runtimes.site_of(self.settings)

@@ -127,6 +127,20 @@ def test_git_runs_with_the_url_after_a_double_dash(scene, git_argv_log):
     assert any(" push " in line for line in lines)
 
 
+@pytest.mark.parametrize("scene", ["gitlab"], indirect=True)
+def test_bad_settings_in_the_repository_are_its_one_error_line(scene):
+    scene.add_repo(REPO, extra={"paasfix.toml": "keep-procfile = 'false'\nbuild-dir = '.git'\n"})
+
+    result = scene.run(REPO)
+
+    assert result.outcome == Outcome.ERROR
+    assert result.error == (
+        "paasfix.toml: 'keep-procfile' must be true or false (without quotes), not the string "
+        "'false'; paasfix.toml: 'build-dir' must not be git's own directory .git or inside it: "
+        "'.git'")
+    assert scene.merge_requests(REPO) == []
+
+
 # -- the checks themselves -------------------------------------------------------------------
 
 BRANCH_NAMES = ["main", "feature/x", "release-1.2", "über", "@", "a@b", "x.y/z", "-x",
