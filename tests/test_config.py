@@ -120,7 +120,8 @@ def test_unknown_key_is_a_one_line_error_naming_the_known_keys():
 @pytest.mark.parametrize("key,value,expected", [
     ("select", [1], "item 1 must be a string, not the integer 1"),
     ("select", 3, "must be a list of strings, not the integer 3"),
-    ("unsafe_fixes", "yes", "must be true or false (without quotes), not the string 'yes'"),
+    ("unsafe_fixes", "yes",
+     "must be a boolean (true or false, without quotes), not the string 'yes'"),
     ("build_dir", ["a"], "must be a string, not a list")])
 def test_wrong_types_are_errors(key, value, expected):
     with pytest.raises(PaasfixError) as info:
@@ -228,8 +229,8 @@ def test_cli_build_dir_that_does_not_exist(tmp_path, capsys):
 # -- every setting is checked ----------------------------------------------------------------
 
 BAD_SETTINGS = {
-    "keep-procfile = 'false'": "'keep-procfile' must be true or false (without quotes), "
-                               "not the string 'false'",
+    "keep-procfile = 'false'": "'keep-procfile' must be a boolean (true or false, without "
+                               "quotes), not the string 'false'",
     "static-root = 5": "'static-root' must be a string, not the integer 5",
     'static-root = "a\\nb"': "'static-root' must not hold control characters",
     "mirror = 5": "'mirror' must be a string, not the integer 5",
@@ -244,7 +245,8 @@ BAD_SETTINGS = {
     "stack = 'nope'": "'stack' must name a known stack (heroku-18, heroku-24, or an alias), "
                       "not 'nope'",
     "select = [1]": "'select' item 1 must be a string, not the integer 1",
-    "unsafe-fixes = 1": "'unsafe-fixes' must be true or false (without quotes), not the integer 1",
+    "unsafe-fixes = 1": "'unsafe-fixes' must be a boolean (true or false, without quotes), "
+                        "not the integer 1",
     "stack = {name = 'heroku-18'}": "'stack' must be a string, not a table",
     "build-dir = '.git/hooks'": "'build-dir' must not be git's own directory .git or inside it",
     "build-dir = '/etc'": "'build-dir' must be a directory relative to the repository, not the "
@@ -310,7 +312,7 @@ def test_a_keep_procfile_of_false_removes_the_procfile_and_a_string_is_refused(t
     quoted = make_tree(tmp_path / "quoted", {**app, "paasfix.toml": "keep-procfile = 'false'\n"})
     code, out, err = run(capsys, "fix", "--diff", str(quoted), "--select", "fix-procfile")
     assert (code, out) == (2, "")
-    assert "'keep-procfile' must be true or false" in err
+    assert "'keep-procfile' must be a boolean (true or false" in err
 
 
 def test_a_fixer_may_only_check_options_it_declares():
@@ -330,7 +332,8 @@ def test_a_fixer_may_only_check_options_it_declares():
     ("/etc", "--build-dir must be a directory inside the repository ({root}), not '/etc'"),
     (".git", "--build-dir must not be git's own directory .git or inside it: '.git'"),
     ("app/../.git/hooks", "--build-dir must not be git's own directory .git or inside it"),
-    ("../", "--build-dir must be a directory inside the repository; '../' leaves it"),
+    ("../", "--build-dir must be a directory inside the repository; '../' leaves the "
+            "repository"),
     ("{root}/.git/hooks", "--build-dir must not be git's own directory .git or inside it"),
 ])
 def test_a_build_dir_outside_the_repository_or_in_git_is_refused(tmp_path, capsys, build_dir,

@@ -61,7 +61,7 @@ def _shown(value: Any) -> str:
 def boolean(value: Any) -> bool:
     """true or false, as a TOML boolean (the string ``'false'`` is not one)."""
     if not isinstance(value, bool):
-        raise ValueError(f"must be true or false (without quotes), not {_shown(value)}")
+        raise ValueError(f"must be a boolean (true or false, without quotes), not {_shown(value)}")
     return value
 
 
@@ -148,7 +148,8 @@ def directory(value: Any) -> str:
     if path == ".":
         path = ""
     if path == ".." or path.startswith("../"):
-        raise ValueError(f"must be a directory inside the repository; {value!r} leaves it")
+        raise ValueError(f"must be a directory inside the repository; {value!r} leaves the "
+                         "repository")
     if any(part.lower() == ".git" for part in path.split("/")):
         raise ValueError(f"must not be git's own directory .git or inside it: {value!r}")
     return path

@@ -135,9 +135,9 @@ def test_bad_settings_in_the_repository_are_its_one_error_line(scene):
 
     assert result.outcome == Outcome.ERROR
     assert result.error == (
-        "paasfix.toml: 'keep-procfile' must be true or false (without quotes), not the string "
-        "'false'; paasfix.toml: 'build-dir' must not be git's own directory .git or inside it: "
-        "'.git'")
+        "paasfix.toml: 'keep-procfile' must be a boolean (true or false, without quotes), not "
+        "the string 'false'; paasfix.toml: 'build-dir' must not be git's own directory .git or "
+        "inside it: '.git'")
     assert scene.merge_requests(REPO) == []
 
 
