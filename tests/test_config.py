@@ -240,10 +240,8 @@ BAD_SETTINGS = {
     "pip-version = 'latest'": "'pip-version' must be a version such as \"21.0\"",
     "runtimes = [3.8]": "'runtimes' item 1 must be a string, not the number 3.8",
     'runtimes = "3.8.6\\u0000"': "'runtimes' item 1 must not hold control characters",
-    "runtimes = ['3.8']": "'runtimes' must list full Python versions such as \"3.6.12\", "
-                          "not '3.8'",
-    "stack = 'nope'": "'stack' must name a known stack (heroku-18, heroku-24, or an alias), "
-                      "not 'nope'",
+    "stack = 'nope'": "'stack' names an unknown stack 'nope' (known: heroku-18, heroku-24 and "
+                      "their aliases)",
     "select = [1]": "'select' item 1 must be a string, not the integer 1",
     "unsafe-fixes = 1": "'unsafe-fixes' must be a boolean (true or false, without quotes), "
                         "not the integer 1",

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional
 
-from .config import string, strings
+from .config import string
 from .errors import PaasfixError
 
 if TYPE_CHECKING:
@@ -213,22 +213,14 @@ def _stack_setting(value: Any) -> str:
         get_stack(string(value))
     except PaasfixError:
         known = ", ".join(stack.aliases[0] for stack in STACKS)
-        raise ValueError(f"must name a known stack ({known}, or an alias), not {value!r}") from None
+        raise ValueError(f"names an unknown stack {value!r} (known: {known} and their "
+                         "aliases)") from None
     return value
 
 
-def _runtimes_setting(value: Any) -> list[str]:
-    """The check of the ``runtimes`` setting: full Python versions."""
-    versions = strings(value)
-    for item in versions:
-        version = parse_version(item)
-        if version is None or version.patch is None:
-            raise ValueError(f"must list full Python versions such as \"3.6.12\", not {item!r}")
-    return versions
-
-
-OPTION_CHECKS = {STACK_KEY: _stack_setting, RUNTIMES_KEY: _runtimes_setting}
-"""The checks of :data:`OPTIONS`, for a fixer's ``option_checks``."""
+OPTION_CHECKS = {STACK_KEY: _stack_setting}
+"""The checks of :data:`OPTIONS` beyond their defaults' types, for a fixer's
+``option_checks``. ``runtimes`` is a list of strings; :func:`site_runtimes` reads each."""
 
 
 def site_of(settings: Mapping[str, Any]) -> Site:
