@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Iterator, Optional
 
 from . import platform, pyast
 from .aptfile import APTFILE_NAME, Aptfile, parse as parse_aptfile
@@ -76,7 +76,7 @@ class Project:
 
     @cached_property
     def build_dir(self) -> str:
-        raw = (self.config.build_dir or "").strip()
+        raw = (self.config.build_dir or "").strip().lstrip("/")
         try:
             path = normalize(raw)
         except UnsafePath:
@@ -156,11 +156,27 @@ class Project:
 
     @cached_property
     def requirements(self) -> RequirementSet:
-        """``requirements.txt`` in the build directory and every file it includes with -r/-c."""
+        """``requirements.txt`` in the build directory and every file it includes with -r/-c,
+        in the order pip reads them.
+
+        Each file is read once, and the chain is followed without recursion, however deep it
+        is. pip follows includes by recursion without looking for loops: an include that leads
+        back to a file being read is one of :attr:`RequirementSet.problems` (pip 23.2 fails on
+        it with RecursionError, as it does on a chain of about a thousand files).
+        """
         result = RequirementSet()
         seen: set[str] = set()
+        chain: list[tuple[str, Iterator[RequirementLine]]] = []
+        on_chain: set[str] = set()
 
-        def visit(path: str, origin: Optional[tuple[str, int]]) -> None:
+        def enter(path: str, origin: Optional[tuple[str, int]]) -> None:
+            if path in on_chain:
+                paths = [p for p, _ in chain]
+                loop = " -> ".join(paths[paths.index(path):] + [path])
+                result.problems.append((origin[0], origin[1], f"includes {path}, which leads "
+                                        f"back to this file ({loop}); pip follows such a loop "
+                                        "until it fails"))
+                return
             if path in seen:
                 return
             seen.add(path)
@@ -174,20 +190,25 @@ class Project:
                 return
             parsed = parse_file(file)
             result.files.append(parsed)
-            for line in parsed.lines:
-                if line.kind in ("include", "constraint") and line.target:
-                    if "://" in line.target:
-                        continue
-                    base = path.rpartition("/")[0]
-                    try:
-                        target = join(base, line.target)
-                    except UnsafePath:
-                        result.problems.append((path, line.first, f"includes {line.target}, "
-                                                "which leaves the repository"))
-                        continue
-                    visit(target, (path, line.first))
+            chain.append((path, iter(parsed.lines)))
+            on_chain.add(path)
 
-        visit(self.path("requirements.txt"), None)
+        enter(self.path("requirements.txt"), None)
+        while chain:
+            path, lines = chain[-1]
+            line = next((line for line in lines if line.kind in ("include", "constraint")
+                         and line.target and "://" not in line.target), None)
+            if line is None:
+                chain.pop()
+                on_chain.discard(path)
+                continue
+            try:
+                target = join(path.rpartition("/")[0], line.target)
+            except UnsafePath:
+                result.problems.append((path, line.first, f"includes {line.target}, "
+                                        "which leaves the repository"))
+                continue
+            enter(target, (path, line.first))
         return result
 
     def python_ast(self, path: str) -> Optional[ast.Module]:
