@@ -6,7 +6,7 @@ import posixpath
 from dataclasses import dataclass
 from typing import Iterator, Optional
 
-from paasfix import platform, runtimes
+from paasfix import config, platform, runtimes
 from paasfix.appdesc import SCOPE_PYTHON, EnvEditError, env_values, set_env_text
 from paasfix.errors import UnsafePath
 from paasfix.fixer import SAFE, WARNING, Edit, Example, Finding, Fixer
@@ -240,6 +240,7 @@ class PipSetuptoolsRust(Fixer):
         r"ImportError: No module named '?setuptools_rust'?",
     )
     options = {"pip_version": DEFAULT_PIP, **runtimes.OPTIONS}
+    option_checks = {"pip_version": config.version, **runtimes.OPTION_CHECKS}
 
     def detect(self, project: Project) -> Iterator[Finding]:
         site = runtimes.site_of(self.settings)

@@ -120,6 +120,7 @@ class PyRuntimeError(Fixer):
     severity = ERROR
     order = 40
     options = dict(runtimes.OPTIONS)
+    option_checks = runtimes.OPTION_CHECKS
     log_patterns = (
         r"Requested runtime .*? is not available for this stack",
         r"The requested Python version has reached end-of-life",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from paasfix import config
 from paasfix.fixer import ERROR, INFO, SAFE, Edit, Example, Executable, Finding, Fixer
 from paasfix.hooks import PRE_COMPILE, compile_hook, plan_block
 from paasfix.project import Project
@@ -97,6 +98,7 @@ class SetupRequiresIndex(Fixer):
         r"Could not find suitable distribution for Requirement\.parse",
     )
     options = {"mirror": DEFAULT_MIRROR}
+    option_checks = {"mirror": config.http_url}
 
     def detect(self, project: Project):
         setup = project.setup_py

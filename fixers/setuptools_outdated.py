@@ -113,6 +113,7 @@ class SetuptoolsOutdated(Fixer):
         r"Package 'setuptools[-_]scm' requires a different Python: 2\.",
     )
     options = dict(runtimes.OPTIONS)
+    option_checks = runtimes.OPTION_CHECKS
 
     def detect(self, project: Project):
         setup = project.setup_py

@@ -162,6 +162,7 @@ class UnableSelectBuildpack(Fixer):
     severity = ERROR
     order = 30
     options = dict(runtimes.OPTIONS)
+    option_checks = runtimes.OPTION_CHECKS
     log_patterns = (
         r"Unable to select a buildpack",
         r"Couldn't find any supported Python package manager files",

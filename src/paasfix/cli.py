@@ -15,7 +15,7 @@ from typing import Callable, Optional, Sequence
 import click
 
 from . import __version__, registry
-from .config import build_config, read_settings
+from .config import build_config, command_line_directory, read_settings
 from .errors import PaasfixError
 from .fixer import MANUAL
 from .runner import Result, Runner
@@ -109,9 +109,9 @@ def _prepare(path, select, ignore, unsafe_fixes, build_dir, config_path, tree=No
         "select": _split(select) or None,
         "ignore": _split(ignore) or None,
         "unsafe_fixes": unsafe_fixes,
-        "build_dir": build_dir,
+        "build_dir": command_line_directory(build_dir, path),
     }
-    config = build_config(settings, source, registry.option_names(), overrides)
+    config = build_config(settings, source, registry.option_checks(), overrides)
     fixers = registry.selected(config.select, config.ignore)
     return tree, config, fixers
 
@@ -402,7 +402,8 @@ def main(argv: Optional[list[str]] = None) -> None:
     except PaasfixError as exc:
         if debug:
             raise
-        click.echo(f"paasfix: error: {exc}", err=True)
+        for line in str(exc).splitlines() or [""]:
+            click.echo(f"paasfix: error: {line}", err=True)
         sys.exit(EXIT_ERROR)
     except KeyboardInterrupt:
         sys.exit(130)

@@ -131,6 +131,9 @@ class Fixer:
     the next three lines with an explicit ``\\n``."""
     options: ClassVar[Mapping[str, Any]] = {}
     """Configuration keys this fixer reads, with their defaults."""
+    option_checks: ClassVar[Mapping[str, Any]] = {}
+    """Checks (:mod:`paasfix.config`) for some of :attr:`options`; the others are checked
+    against the type of their default."""
     examples: ClassVar[tuple[Example, ...]] = ()
 
     def __init__(self, options: Optional[Mapping[str, Any]] = None):
@@ -220,4 +223,7 @@ def check_fixer_class(cls: type) -> list[str]:
             re.compile(pattern)
         except re.error as exc:
             problems.append(f"{name}: log pattern {pattern!r} does not compile: {exc}")
+    for key in cls.option_checks:
+        if key not in cls.options:
+            problems.append(f"{name}: option_checks names '{key}', which is not in options")
     return problems

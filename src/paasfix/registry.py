@@ -10,7 +10,7 @@ import pkgutil
 import sys
 from functools import lru_cache
 from types import ModuleType
-from typing import Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 from .errors import PaasfixError
 from .fixer import Fixer, check_fixer_class
@@ -110,6 +110,19 @@ def all_fixers() -> tuple[type[Fixer], ...]:
 
 def option_names() -> set[str]:
     return {name for cls in all_fixers() for name in cls.options}
+
+
+def option_checks() -> dict[str, Callable[[Any], Any]]:
+    """Every fixer option -> its check: the one its fixer declares in ``option_checks``, else
+    one for the type of its default (:func:`paasfix.config.check_for`)."""
+    from .config import check_for
+
+    checks: dict[str, Callable[[Any], Any]] = {}
+    for cls in all_fixers():
+        for name, default in cls.options.items():
+            if name not in checks:
+                checks[name] = cls.option_checks.get(name) or check_for(default)
+    return checks
 
 
 def get(fixer_id: str) -> type[Fixer]:

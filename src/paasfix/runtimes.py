@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional
 
+from .config import string
 from .errors import PaasfixError
 
 if TYPE_CHECKING:
@@ -204,6 +205,22 @@ class Site:
             return self.stack.short_versions and any(
                 v.series == version.series for v in self.runtimes)
         return version in self.runtimes
+
+
+def _stack_setting(value: Any) -> str:
+    """The check of the ``stack`` setting: the name of a known stack."""
+    try:
+        get_stack(string(value))
+    except PaasfixError:
+        known = ", ".join(stack.aliases[0] for stack in STACKS)
+        raise ValueError(f"names an unknown stack {value!r} (known: {known} and their "
+                         "aliases)") from None
+    return value
+
+
+OPTION_CHECKS = {STACK_KEY: _stack_setting}
+"""The checks of :data:`OPTIONS` beyond their defaults' types, for a fixer's
+``option_checks``. ``runtimes`` is a list of strings; :func:`site_runtimes` reads each."""
 
 
 def site_of(settings: Mapping[str, Any]) -> Site:

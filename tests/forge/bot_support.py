@@ -14,7 +14,8 @@ with ``(url, token, git_root)``, serves its bare repositories as ``{git_root}/{p
 - ``kind`` (the :attr:`paasfix.forge.base.Forge.kind` it imitates), ``handle(...)`` for
   :class:`local_forge.LocalForge`, ``calls`` (every ``(method, path)`` answered) and
   ``unknown`` (requests for endpoints it does not implement);
-- ``add_project(path, default_branch="main", archived=False, labels=())``;
+- ``add_project(path, default_branch="main", archived=False, labels=(), clone_url=None)``
+  (``clone_url``: what the forge answers instead of the repository's own URL);
 - ``merge_requests(path)``: oldest first, as dicts with ``number``, ``state`` (``open``,
   ``closed``, ``merged``), ``title``, ``description``, ``source_branch``, ``target_branch``,
   ``labels``, ``web_url`` and ``updated_at``;

@@ -40,6 +40,8 @@ class Project:
     default_branch: Optional[str] = "main"
     archived: bool = False
     labels: list[str] = field(default_factory=list)
+    clone_url: Optional[str] = None
+    """What the forge answers as the clone URL; None for the repository's own on the server."""
     merge_requests: list[dict] = field(default_factory=list)
     """In the forge's own JSON form, oldest first."""
 
@@ -92,14 +94,19 @@ class FakeForge:
     # What tests use to set the scene
 
     def add_project(self, path: str, default_branch: Optional[str] = "main",
-                    archived: bool = False, labels: Sequence[str] = ()) -> Project:
+                    archived: bool = False, labels: Sequence[str] = (),
+                    clone_url: Optional[str] = None) -> Project:
         project = Project(id=len(self.projects) + 1, path=path, default_branch=default_branch,
-                          archived=archived, labels=list(labels))
+                          archived=archived, labels=list(labels), clone_url=clone_url)
         self.projects[project.id] = project
         return project
 
     def project(self, path: str) -> Project:
         return next(p for p in self.projects.values() if p.path == path)
+
+    def clone_url(self, project: Project) -> str:
+        """The clone URL the forge answers for ``project``."""
+        return project.clone_url or f"{self.url}/git/{project.path}.git"
 
     def fail(self, endpoint: str, status: int, times: int = 1,
              headers: Optional[dict[str, str]] = None, message: Optional[str] = None) -> None:

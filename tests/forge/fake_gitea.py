@@ -74,7 +74,7 @@ class FakeGitea(FakeForge):
             "mirror": False, "empty": project.default_branch is None,
             "archived": project.archived, "default_branch": project.default_branch or "main",
             "html_url": f"{self.url}/{project.path}",
-            "clone_url": f"{self.url}/git/{project.path}.git",
+            "clone_url": self.clone_url(project),
         }
 
     @staticmethod

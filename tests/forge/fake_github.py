@@ -81,7 +81,7 @@ class FakeGitHub(FakeForge):
             "owner": {"login": project.namespace, "type": owner_type},
             "html_url": f"{self.url}/{project.path}",
             "url": self._api(f"/repos/{project.path}"),
-            "clone_url": f"{self.url}/git/{project.path}.git",
+            "clone_url": self.clone_url(project),
             "default_branch": project.default_branch or "main", "archived": project.archived,
             "disabled": False, "fork": False, "size": 0 if project.default_branch is None else 1,
         }

@@ -77,7 +77,7 @@ class FakeGitLab(FakeForge):
             "path_with_namespace": project.path, "name": project.path.rpartition("/")[2],
             "default_branch": project.default_branch, "archived": project.archived,
             "empty_repo": project.default_branch is None,
-            "http_url_to_repo": f"{self.url}/git/{project.path}.git",
+            "http_url_to_repo": self.clone_url(project),
             "web_url": f"{self.url}/{project.path}",
             "namespace": {"full_path": project.namespace},
         }

@@ -269,6 +269,48 @@ def test_every_repository_is_on_one_forge():
         targets(entries + ["https://evil.test/a/b"], "https://git.test")
 
 
+def test_one_repository_listed_several_ways_is_one_target():
+    entries = ["group/app", "https://git.test/group/app", "https://git.test/group/app.git",
+               "group/app/", "https://GIT.test/Group/App/", "group/app.git", "group//app",
+               "group/other"]
+    notes: list[str] = []
+    listed = targets(entries, "https://git.test", notes)
+    assert listed == [Target("group/app", "group/app"), Target("group/other", "group/other")]
+    assert notes == [f"'{entry}' names the same repository as 'group/app'; it runs once"
+                     for entry in entries[1:-1]]
+    assert fleet_url(entries[1:3] + ["https://Git.Test/x/y"], None) == "https://git.test"
+
+
+def test_a_forge_under_a_path_keeps_its_prefix_out_of_the_repository_path():
+    url = "https://h.test/gitlab"
+    assert targets(["https://h.test/gitlab/group/app.git", "group/app"], url) == [
+        Target("https://h.test/gitlab/group/app.git", "group/app")]
+    with pytest.raises(PaasfixError, match="not on the forge"):
+        targets(["https://h.test/other/app"], url)
+
+
+@gitlab_only
+def test_the_same_repository_listed_four_ways_runs_once_and_says_so(scene, tmp_path):
+    scene.add_repo("acme/orders")
+    clone = f"{scene.server.url}/acme/orders.git"
+    listing = tmp_path / "repos.txt"
+    listing.write_text(f"acme/orders\n{clone}\n{scene.server.url}/acme/orders/\n"
+                       "acme/orders/\n")
+    results = tmp_path / "results.jsonl"
+
+    command = scene.cli("fleet", "--repos", str(listing), "--results", str(results))
+
+    lines = results.read_text().splitlines()
+    scene.outputs.append(results.read_text())
+    assert command.returncode == 0, command.stderr
+    assert [json.loads(line)["target"] for line in lines] == ["acme/orders"]
+    assert json.loads(lines[0])["outcome"] == "created"
+    assert len(scene.merge_requests("acme/orders")) == 1
+    for entry in (clone, f"{scene.server.url}/acme/orders/", "acme/orders/"):
+        assert (f"paasfix fleet: '{entry}' names the same repository as 'acme/orders'; it runs "
+                "once\n") in command.stderr
+
+
 def test_results_are_read_back_last_one_winning_and_a_cut_line_skipped(tmp_path):
     results = tmp_path / "r.jsonl"
     lines = [{"target": "a/b", "outcome": "error"}, {"target": "c/d", "outcome": "created"},

@@ -17,6 +17,7 @@ import click
 from ..forge import FORGES, connect, forge_kind, split_repository
 from ..forge.base import Forge, redact
 from ..sinks.commit import DEFAULT_BRANCH
+from .remote import check_branch
 from .run import DEFAULT_OPT_OUT_LABEL, BotOptions, Outcome, RepoResult, run_repository
 
 
@@ -57,6 +58,7 @@ def _ids(values) -> Optional[list[str]]:
 
 def make_options(branch, opt_out_label, labels, select, ignore, unsafe_fixes, dry_run,
                  debug) -> BotOptions:
+    check_branch(branch, "the bot's branch")
     return BotOptions(branch=branch, dry_run=dry_run, opt_out_label=opt_out_label or None,
                       labels=tuple(labels), select=_ids(select), ignore=_ids(ignore),
                       unsafe_fixes=unsafe_fixes, debug=debug)

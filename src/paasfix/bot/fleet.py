@@ -73,17 +73,30 @@ def fleet_url(entries: Sequence[str], url: Optional[str]) -> Optional[str]:
     return origins[0] if origins else None
 
 
-def targets(entries: Sequence[str], url: Optional[str]) -> list[Target]:
-    """Each entry once, in order, as a path on the forge at ``url``. An entry on another
-    forge is refused: the token is never sent anywhere else."""
+def identity(path: str) -> str:
+    """What makes two entries one repository: its path on the forge, whatever the case
+    (GitLab, GitHub and Gitea find a repository by its path in any case)."""
+    return path.lower()
+
+
+def targets(entries: Sequence[str], url: Optional[str],
+            notes: Optional[list[str]] = None) -> list[Target]:
+    """Each repository once, in order, as a path on the forge at ``url``: an entry that names
+    a repository listed before (as a path, a URL, a ``.git`` URL, with a trailing slash or in
+    another case) is left out, with a line in ``notes`` saying so. An entry on another forge is
+    refused: the token is never sent anywhere else."""
     found: dict[str, Target] = {}
     foreign = []
     for entry in entries:
         where, path = split_repository(entry, url)
         if url and where != url:
             foreign.append(entry)
-        elif entry not in found and path:
-            found[entry] = Target(entry, path)
+        elif path and identity(path) in found:
+            first = found[identity(path)].key
+            if notes is not None and entry != first:
+                notes.append(f"'{entry}' names the same repository as '{first}'; it runs once")
+        elif path:
+            found[identity(path)] = Target(entry, path)
     if foreign:
         raise PaasfixError(f"not on the forge {url}: {', '.join(foreign[:5])}"
                            + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""))
@@ -92,12 +105,12 @@ def targets(entries: Sequence[str], url: Optional[str]) -> list[Target]:
 
 def with_groups(listed: list[Target], forge: Forge, groups: Sequence[str]) -> list[Target]:
     """``listed`` and then every repository of ``groups`` not listed already."""
-    keys = {target.key for target in listed}
+    keys = {identity(target.path) for target in listed}
     found = list(listed)
     for group in groups:
         for repo in forge.group_repositories(group):
-            if repo.path not in keys:
-                keys.add(repo.path)
+            if identity(repo.path) not in keys:
+                keys.add(identity(repo.path))
                 found.append(Target(repo.path, repo.path))
     return found
 
@@ -313,7 +326,10 @@ def fleet(repositories, list_file, groups, kind, url, branch, opt_out_label, lab
     setup_logging(forge, verbose)
     if not verbose:
         logging.getLogger("paasfix").addHandler(logging.NullHandler())
-    listed = with_groups(targets(entries, url), forge, groups)
+    notes: list[str] = []
+    listed = with_groups(targets(entries, url, notes), forge, groups)
+    for note in notes:
+        click.echo(f"paasfix fleet: {forge.redact(note)}", err=True)
     todo = still_to_do([t for t in listed if in_shard(t, parse_shard(shard))], previous,
                        resume, failed)
     options = make_options(branch, opt_out_label, labels, select, ignore, unsafe_fixes,

@@ -22,7 +22,7 @@ from ..sinks.commit import DEFAULT_BRANCH, commit_changes, is_ours
 from ..sinks.diff import unified_diff
 from ..sinks.report import commit_message, finding_dict
 from . import describe
-from .remote import Remote
+from .remote import Remote, check_branch
 
 log = logging.getLogger("paasfix.bot")
 
@@ -101,7 +101,7 @@ def run_repository(forge: Forge, path: str, options: Optional[BotOptions] = None
     try:
         _Job(forge, options, result).run(path)
     except PaasfixError as exc:
-        _fail(forge, result, str(exc))
+        _fail(forge, result, "; ".join(str(exc).splitlines()))
     except Exception as exc:
         if options.debug:
             raise
@@ -139,6 +139,7 @@ class _Job:
             raise PaasfixError(f"{repo.path} is archived; nothing can be pushed to it")
         if repo.default_branch is None:
             return self._done(Outcome.CLEAN, "the repository is empty")
+        check_branch(repo.default_branch, "the forge's default branch")
         if branch == repo.default_branch:
             raise PaasfixError(f"the bot's branch cannot be the default branch '{branch}'")
         label = self.options.opt_out_label
@@ -158,7 +159,7 @@ class _Job:
         settings, source = read_settings(tree, None)
         overrides = {"select": self.options.select, "ignore": self.options.ignore,
                      "unsafe_fixes": self.options.unsafe_fixes}
-        config = build_config(settings, source, registry.option_names(), overrides)
+        config = build_config(settings, source, registry.option_checks(), overrides)
         fixers = registry.selected(config.select, config.ignore)
         return Runner(fixers, config, self.options.debug).fix(tree, unsafe=config.unsafe_fixes)
 

@@ -64,19 +64,38 @@ def connect(kind: str, url: Optional[str] = None, backoff=None,
 def split_repository(argument: str, url: Optional[str]) -> tuple[Optional[str], str]:
     """``(forge URL or None, repository path)`` from what the user typed: a path such as
     ``group/app``, or the repository's web or clone URL (the forge URL is then its origin,
-    unless ``url`` is given and the argument starts with it)."""
+    unless ``url`` is given and the argument is under it). ``group/app``, ``group/app/``,
+    ``.../group/app.git`` give the same path."""
     argument = argument.strip()
     if "://" not in argument:
-        return url, argument.strip("/")
-    if url and argument.startswith(url.rstrip("/") + "/"):
-        path = argument[len(url.rstrip("/")) + 1:]
-    else:
-        parts = urlsplit(argument)
-        if parts.username or parts.password:
-            raise PaasfixError("the repository URL must not hold credentials")
-        url = f"{parts.scheme}://{parts.netloc}"
-        path = parts.path
-    path = path.strip("/")
-    if path.endswith(".git"):
-        path = path[:-4]
-    return url, path
+        return url, _repository_path(argument)
+    parts = urlsplit(argument)
+    if parts.username or parts.password:
+        raise PaasfixError("the repository URL must not hold credentials")
+    base = urlsplit(url).path.rstrip("/") if url else ""
+    if url and same_origin(argument, url) and parts.path.startswith(base + "/"):
+        return url, _repository_path(parts.path[len(base):])
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}", _repository_path(parts.path)
+
+
+def _repository_path(path: str) -> str:
+    """``group//app.git/`` -> ``group/app``: the path a forge knows the repository by."""
+    path = "/".join(part for part in path.split("/") if part)
+    return path[:-4] if path.endswith(".git") else path
+
+
+def same_origin(a: Optional[str], b: Optional[str]) -> bool:
+    """Whether two URLs are on the same forge: the same scheme, host (in any case) and port."""
+    if a is None or b is None:
+        return a == b
+
+    def origin(url: str) -> tuple:
+        parts = urlsplit(url)
+        try:
+            port = parts.port
+        except ValueError:
+            port = None
+        default = {"http": 80, "https": 443}.get(parts.scheme.lower())
+        return parts.scheme.lower(), (parts.hostname or "").lower(), port or default
+
+    return origin(a) == origin(b)
