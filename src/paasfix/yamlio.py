@@ -248,13 +248,43 @@ class RoundTrip:
         self._yaml = _round_trip(mapping, offset, sequence)
         self.data = self._yaml.load(text)
         self._explicit_start = text.lstrip().startswith("---")
+        self._text = text
+        self._unchanged = self._dump()
 
-    def dump(self) -> str:
+    def _dump(self) -> str:
         out = io.StringIO()
         if self._explicit_start:
             self._yaml.explicit_start = True
         self._yaml.dump(self.data, out)
         return out.getvalue()
+
+    def dump(self) -> str:
+        """The edited document. ruamel.yaml writes some lines its own way (``[a,b]`` as
+        ``[a, b]``); the lines an edit did not change keep the source's text when the
+        unedited dump has the source's lines one for one."""
+        return _keep_untouched(self._text, self._unchanged, self._dump())
+
+
+def _keep_untouched(source: str, unchanged: str, edited: str) -> str:
+    """``edited`` with each line that equals its line in ``unchanged`` written as in ``source``
+    (``unchanged`` is the round trip of ``source`` without the edit). Only the changed region
+    between the common first and last lines is compared, so one edit costs linear time."""
+    old, base, new = source.split("\n"), unchanged.split("\n"), edited.split("\n")
+    if len(old) != len(base) or unchanged == source:
+        return edited
+    head = 0
+    while head < min(len(base), len(new)) and base[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(base), len(new)) - head and base[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    kept = old[:head] + new[head:len(new) - tail] + old[len(old) - tail:]
+    result = "\n".join(kept)
+    try:
+        same = platform_load(result) == platform_load(edited)
+    except YamlProblem:
+        same = False
+    return result if same else edited
 
 
 def round_trip_edit(text: str, change: Callable[[Any], None]) -> Optional[str]:
