@@ -146,25 +146,28 @@ def _load_problem(exc: BaseException) -> YamlProblem:
     return YamlProblem(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
 
 
-_BRACKETS_RE = re.compile(r"[\[\]{}]")
+_BRACKETS_RE = re.compile(r"""[\[\]{}]|(?:(?<=^)|(?<=[\s\[{,:]))(?:'(?:[^']|'')*'|"(?:[^"\\]|\\.)*")""",
+                          re.DOTALL)
+"""A bracket, or a quoted scalar (skipped whole) where one can begin."""
 
 
 def _check_flow_depth(text: str) -> None:
     """Refuse brackets nested deeper than MAX_DEPTH before PyYAML scans them: its scanner keeps
     a possible key for every open flow collection and looks at all of them at each token, so
-    its time grows with the square of the nesting. Brackets inside scalars are counted too,
-    which can only make the count larger; it takes a hundred unclosed ones to matter."""
+    its time grows with the square of the nesting. Brackets in quoted scalars are skipped;
+    those in plain scalars are counted, which can only make the count larger."""
     if text.count("[") + text.count("{") <= MAX_DEPTH:
         return
     depth = 0
     for match in _BRACKETS_RE.finditer(text):
-        if match.group() in "[{":
+        char = match.group()
+        if char in ("[", "{"):
             depth += 1
             if depth > MAX_DEPTH:
                 line = text.count("\n", 0, match.start()) + 1
                 raise YamlProblem(f"values are nested more than {MAX_DEPTH} levels deep", line)
-        elif depth:
-            depth -= 1
+        elif char in ("]", "}"):
+            depth = max(depth - 1, 0)
 
 
 def platform_load(text: str) -> Any:
