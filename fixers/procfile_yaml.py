@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from functools import lru_cache
 from typing import Iterator, Optional
 
 from paasfix.fixer import ERROR, SAFE, Edit, Example, Finding, Fixer
@@ -20,7 +22,7 @@ def repaired_line(entry: Entry) -> Optional[str]:
         if entry.comment else ""
     for value in _styles(entry.command):
         line = f"{key}:{sep}{value}{tail}"
-        if loads_as(line, {entry.name: entry.command}):
+        if line != entry.text and loads_as(line, {entry.name: entry.command}):
             return line
     return None
 
@@ -35,8 +37,17 @@ def _styles(text: str) -> list[str]:
     return [text, single, double]
 
 
+_PLAIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+_WORDS = {"yes", "no", "true", "false", "on", "off", "null"}
+"""The words PyYAML's resolver reads as a boolean or null (in any case, to be safe): of its
+implicit types, only those can begin with a letter."""
+
+
+@lru_cache(maxsize=256)
 def _styled(name: str) -> str:
     """A process name in the plainest style YAML reads as this text."""
+    if _PLAIN_NAME.fullmatch(name) and name.lower() not in _WORDS:
+        return name
     for style in _styles(name):
         if loads_as(f"{style}: x", {name: "x"}):
             return style
@@ -49,6 +60,23 @@ def _with_lines(text: str, replaced: dict[int, str]) -> str:
     for number, line in replaced.items():
         lines[number - 1] = line
     return "\n".join(lines)
+
+
+class _Repair:
+    """Every misread line of one Procfile repaired at once: the lines are checked together, so
+    the fix of any of them is the edit of all of them, built once, when it is asked for."""
+
+    def __init__(self, procfile: YamlFile, repaired: dict[int, str]):
+        self.procfile = procfile
+        self.repaired = repaired
+        self._edit: Optional[Edit] = None
+
+    def edit(self) -> Edit:
+        if self._edit is None:
+            file = self.procfile.file
+            self._edit = Edit(self.procfile.path,
+                              file.encode(_with_lines(file.text, self.repaired)))
+        return self._edit
 
 
 class FixProcfileYaml(Fixer):
@@ -86,7 +114,8 @@ class FixProcfileYaml(Fixer):
     space. A trailing ` # comment` outside shell quotes stays a comment: the shell that runs
     the command would drop it too.
 
-    Comment lines, blank lines, lines YAML already reads as written (including a command that
+    All misread lines are repaired together, in one edit. Comment lines, blank lines, lines
+    YAML already reads as written (including a command that
     is quoted as a whole) and each line's own line ending stay as they are. When the Procfile
     has lines that are not `name: command` (a command continued on the next line) or defines a
     name twice, paasfix cannot tell what was meant and says which lines to look at.
@@ -133,11 +162,16 @@ class FixProcfileYaml(Fixer):
                               "quoting that YAML reads back as exactly this command; quote it "
                               "by hand", path, entry.number)
             return
+        repair = _Repair(procfile, repaired)
+        together = f" (fixed together with the other {len(misread) - 1} misread lines)" \
+            if len(misread) > 1 else ""
         for entry, why in misread:
-            yield self._finding(procfile, entry, why, repaired[entry.number])
+            line = repaired[entry.number]
+            yield self.finding(f"{path} line {entry.number} {why}; write it as `{line}`"
+                               f"{together}", path, entry.number, data=repair)
 
     def fix(self, project: Project, finding: Finding) -> list[Edit]:
-        return list(finding.data)
+        return [finding.data.edit()]
 
     def _unclear(self, path: str, lines: ProcfileLines) -> Optional[Finding]:
         if lines.others:
@@ -155,11 +189,6 @@ class FixProcfileYaml(Fixer):
                 "the misread lines can be repaired", path, numbers[0])
         return None
 
-    def _finding(self, procfile: YamlFile, entry: Entry, why: str, line: str) -> Finding:
-        new_text = _with_lines(procfile.file.text, {entry.number: line})
-        edit = Edit(procfile.path, procfile.file.encode(new_text))
-        return self.finding(f"{procfile.path} line {entry.number} {why}; write it as `{line}`",
-                            procfile.path, entry.number, data=[edit])
 
     examples = (
         Example.fixed(

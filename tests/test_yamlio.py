@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from paasfix.yamlio import Nodes
+from paasfix.yamlio import Nodes, YamlProblem, platform_load, round_trip_edit
 
 TEXT = ("web: gunicorn app:app\n"
         "2: python two.py\n"
@@ -43,4 +43,42 @@ def test_key_lines_keep_file_order_and_duplicates():
 
 @pytest.mark.parametrize("text", ["web: [gunicorn", "? [a]\n: b\n", "a: *missing\n"])
 def test_text_the_platform_cannot_load_has_no_nodes(text):
+    assert Nodes.of(text) is None
+
+
+def test_a_round_trip_edit_keeps_the_text_of_lines_it_does_not_change():
+    text = ("spec_version: 2\n"
+            "module:\n"
+            "  language: python\n"
+            "  svc_discovery: {bk_saas: [bk-iam,bk-user]}   # services\n"
+            "  processes:\n"
+            "    web:\n"
+            "      command: gunicorn x\n")
+
+    def change(document):
+        document["module"]["processes"]["web"]["command"] = "gunicorn y"
+
+    assert round_trip_edit(text, change) == text.replace("gunicorn x", "gunicorn y")
+
+
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + level)}: &{chr(98 + level)} [{', '.join([f'*{chr(97 + level)}'] * 9)}]\n"
+    for level in range(9))
+
+
+@pytest.mark.parametrize("text, needle", [
+    (BOMB, "aliases expand it by more than"),
+    ("a: &a [*a]\n", "refers to the value that contains it"),
+    ("web: " + "[" * 100_000 + "]" * 100_000 + "\n", "nested more than 100 levels"),
+    ("a:\n" + "".join(" " * level + f"k{level}:\n" for level in range(1, 200)), "nested more"),
+    ("a: &a [[[[[[[[[[x]]]]]]]]]]\n" + "".join(
+        f"b{n}: &b{n} [*{'a' if n == 0 else f'b{n - 1}'}]\n" for n in range(120)),
+     "its aliases nest values"),
+    ("web: 2023-02-30\n", "day is out of range"),
+    ("web: " + "9" * 5000 + "\n", "4300 digits"),
+])
+def test_documents_beyond_the_bounds_are_refused_before_construction(text, needle):
+    with pytest.raises(YamlProblem) as refused:
+        platform_load(text)
+    assert needle in refused.value.message
     assert Nodes.of(text) is None

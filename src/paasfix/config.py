@@ -205,6 +205,9 @@ def _parse_toml(text: str, source: str) -> dict:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise PaasfixError(f"{source}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise PaasfixError(f"{source}: cannot be read: arrays or tables nested too deeply "
+                           "for the TOML parser") from None
 
 
 def settings_from_text(name: str, text: str, source: str) -> Optional[dict]:

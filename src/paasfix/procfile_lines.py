@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Optional
 
 from . import platform
@@ -80,6 +81,10 @@ class Entry:
 
     def loaded(self) -> Any:
         """What the platform makes of this line alone (YamlProblem when it cannot load it)."""
+        return self._reading
+
+    @cached_property
+    def _reading(self) -> Any:
         try:
             return platform_load(self.text)
         except YamlProblem as problem:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 from typing import Any, Callable, Optional
 
 
@@ -21,19 +22,169 @@ class YamlProblem(Exception):
         self.line = line
 
 
-def platform_load(text: str) -> Any:
-    """Load like the platform does (``yaml.safe_load``), raising YamlProblem with a line."""
+MAX_DEPTH = 100
+"""How deeply collections may nest, aliases followed; deeper documents are refused before the
+parser's recursion (and every recursive walk of the loaded data) could run out of stack."""
+
+MAX_ALIAS_GROWTH = 1_000_000
+"""How many values and characters aliases may add to a document when they are expanded; a
+document of nested aliases (a "billion laughs") grows exponentially, so it is measured on the
+composed node graph, before anything is constructed."""
+
+
+def _bounded_loader():
+    """A ``yaml.SafeLoader`` subclass that refuses documents nested deeper than MAX_DEPTH, whose
+    aliases expand beyond MAX_ALIAS_GROWTH or refer to themselves, and that reports values it
+    cannot construct (an invalid date, an integer too long for Python) as YamlProblem."""
+    global _LOADER
+    if _LOADER is not None:
+        return _LOADER
     import yaml
 
-    try:
-        return yaml.load(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
+    class BoundedLoader(yaml.SafeLoader):
+        _depth = 0
+        anchors_seen = False
+
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                self.anchors_seen = True
+            self._depth += 1
+            try:
+                if self._depth > MAX_DEPTH:
+                    mark = self.peek_event().start_mark
+                    raise YamlProblem(f"values are nested more than {MAX_DEPTH} levels deep",
+                                      mark.line + 1)
+                return super().compose_node(parent, index)
+            finally:
+                self._depth -= 1
+
+        def get_single_node(self):
+            node = super().get_single_node()
+            if node is not None and self.anchors_seen:
+                _check_expansion(node)
+            return node
+
+        def construct_object(self, node, deep=False):
+            try:
+                return super().construct_object(node, deep)
+            except (ValueError, OverflowError) as exc:
+                reason = str(exc).split(";")[0].split(": value has")[0]
+                raise YamlProblem(f"the value {_excerpt(node)} cannot be constructed "
+                                  f"({reason})", node.start_mark.line + 1) from None
+
+    _LOADER = BoundedLoader
+    return _LOADER
+
+
+_LOADER: Any = None
+
+
+def _excerpt(node: Any) -> str:
+    value = node.value if isinstance(node.value, str) else ""
+    return repr(value if len(value) <= 40 else value[:37] + "...")
+
+
+def _children(node: Any) -> list:
+    import yaml
+
+    if isinstance(node, yaml.MappingNode):
+        return [child for pair in node.value for child in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _check_expansion(root: Any) -> None:
+    """Raise YamlProblem when following the aliases of the composed document ``root`` nests it
+    deeper than MAX_DEPTH, grows it by more than MAX_ALIAS_GROWTH, or never ends (an alias
+    inside the value it names). Each node is visited once: the weight (values and characters)
+    and depth of its expansion are remembered by identity."""
+    weight: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    written = 0
+    open_nodes: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        if finished:
+            children = _children(node)
+            own = 1 + (len(node.value) if isinstance(node.value, str) else 0)
+            weight[key] = own + sum(weight[id(child)] for child in children)
+            depth[key] = 1 + max((depth[id(child)] for child in children), default=0)
+            written += own
+            open_nodes.discard(key)
+            if depth[key] > MAX_DEPTH:
+                raise YamlProblem(f"its aliases nest values more than {MAX_DEPTH} levels deep",
+                                  node.start_mark.line + 1)
+            continue
+        if key in weight:
+            continue
+        if key in open_nodes:
+            raise YamlProblem("an alias refers to the value that contains it, so the value "
+                              "never ends", node.start_mark.line + 1)
+        open_nodes.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node) if id(child) not in weight)
+    if weight[id(root)] - written > MAX_ALIAS_GROWTH:
+        raise YamlProblem(f"its aliases expand it by more than {MAX_ALIAS_GROWTH:,} values and "
+                          "characters (nested aliases, a \"billion laughs\")")
+
+
+def _load_problem(exc: BaseException) -> YamlProblem:
+    """The YamlProblem of an exception raised while loading."""
+    import yaml
+
+    if isinstance(exc, YamlProblem):
+        return exc
+    if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise YamlProblem(problem, line) from None
-    except yaml.YAMLError as exc:
-        raise YamlProblem(str(exc).splitlines()[0]) from None
+        return YamlProblem(exc.problem or exc.context or "invalid YAML", line)
+    if isinstance(exc, RecursionError):
+        return YamlProblem("values are nested too deeply")
+    return YamlProblem(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+
+
+_BRACKETS_RE = re.compile(r"""[\[\]{}]|(?:(?<=^)|(?<=[\s\[{,:]))(?:'(?:[^']|'')*'|"(?:[^"\\]|\\.)*")""",
+                          re.DOTALL)
+"""A bracket, or a quoted scalar (skipped whole) where one can begin."""
+
+
+def _check_flow_depth(text: str) -> None:
+    """Refuse brackets nested deeper than MAX_DEPTH before PyYAML scans them: its scanner keeps
+    a possible key for every open flow collection and looks at all of them at each token, so
+    its time grows with the square of the nesting. Brackets in quoted scalars are skipped;
+    those in plain scalars are counted, which can only make the count larger."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return
+    depth = 0
+    for match in _BRACKETS_RE.finditer(text):
+        char = match.group()
+        if char in ("[", "{"):
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = text.count("\n", 0, match.start()) + 1
+                raise YamlProblem(f"values are nested more than {MAX_DEPTH} levels deep", line)
+        elif char in ("]", "}"):
+            depth = max(depth - 1, 0)
+
+
+def platform_load(text: str) -> Any:
+    """Load like the platform does (``yaml.safe_load``), raising YamlProblem with a line.
+
+    Documents the platform's loader would take unbounded time or memory on, or could not
+    construct, are refused the same way (see :func:`_bounded_loader`)."""
+    import yaml
+
+    _check_flow_depth(text)
+    loader = _bounded_loader()(text)
+    try:
+        return loader.get_single_data()
+    except (yaml.YAMLError, YamlProblem, RecursionError) as exc:
+        raise _load_problem(exc) from None
+    finally:
+        loader.dispose()
 
 
 def loads_as(text: str, expected: Any) -> bool:
@@ -100,13 +251,43 @@ class RoundTrip:
         self._yaml = _round_trip(mapping, offset, sequence)
         self.data = self._yaml.load(text)
         self._explicit_start = text.lstrip().startswith("---")
+        self._text = text
+        self._unchanged = self._dump()
 
-    def dump(self) -> str:
+    def _dump(self) -> str:
         out = io.StringIO()
         if self._explicit_start:
             self._yaml.explicit_start = True
         self._yaml.dump(self.data, out)
         return out.getvalue()
+
+    def dump(self) -> str:
+        """The edited document. ruamel.yaml writes some lines its own way (``[a,b]`` as
+        ``[a, b]``); the lines an edit did not change keep the source's text when the
+        unedited dump has the source's lines one for one."""
+        return _keep_untouched(self._text, self._unchanged, self._dump())
+
+
+def _keep_untouched(source: str, unchanged: str, edited: str) -> str:
+    """``edited`` with each line that equals its line in ``unchanged`` written as in ``source``
+    (``unchanged`` is the round trip of ``source`` without the edit). Only the changed region
+    between the common first and last lines is compared, so one edit costs linear time."""
+    old, base, new = source.split("\n"), unchanged.split("\n"), edited.split("\n")
+    if len(old) != len(base) or unchanged == source:
+        return edited
+    head = 0
+    while head < min(len(base), len(new)) and base[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(base), len(new)) - head and base[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    kept = old[:head] + new[head:len(new) - tail] + old[len(old) - tail:]
+    result = "\n".join(kept)
+    try:
+        same = platform_load(result) == platform_load(edited)
+    except YamlProblem:
+        same = False
+    return result if same else edited
 
 
 def round_trip_edit(text: str, change: Callable[[Any], None]) -> Optional[str]:
@@ -144,28 +325,42 @@ class Nodes:
     """
 
     def __init__(self, text: str):
-        """Raises ``yaml.YAMLError`` (or ``TypeError`` for an unhashable key) when the text
-        does not load."""
+        """Raises YamlProblem when the text does not load as :func:`platform_load` loads it."""
         import yaml
 
-        loader = yaml.SafeLoader(text)
+        _check_flow_depth(text)
+        loader = _bounded_loader()(text)
         try:
             self.root = loader.get_single_node()
             self.data = loader.construct_document(self.root) if self.root is not None else None
+        except (yaml.YAMLError, YamlProblem, RecursionError, TypeError) as exc:
+            raise _load_problem(exc) from None
         finally:
             loader.dispose()
         self.text = text
         self._keys = yaml.constructor.SafeConstructor()
+        self._indexes: dict[int, dict[Any, tuple[Any, Any]]] = {}
+        """Per mapping node: each loaded key -> (key node, value node), a later key winning."""
 
     @classmethod
     def of(cls, text: str) -> Optional["Nodes"]:
-        """The nodes of ``text``, None when the platform cannot load it."""
-        import yaml
-
+        """The nodes of ``text``, None when the platform cannot load it. The last few texts
+        are remembered, since several fixers ask about the same file; treat the result as
+        read-only."""
+        key = (cls, text)
+        with _COMPOSED_LOCK:
+            if key in _COMPOSED:
+                _COMPOSED[key] = _COMPOSED.pop(key)
+                return _COMPOSED[key]
         try:
-            return cls(text)
-        except (yaml.YAMLError, TypeError):
-            return None
+            nodes: Optional[Nodes] = cls(text)
+        except YamlProblem:
+            nodes = None
+        with _COMPOSED_LOCK:
+            _COMPOSED[key] = nodes
+            while len(_COMPOSED) > 4:
+                del _COMPOSED[next(iter(_COMPOSED))]
+        return nodes
 
     def pairs(self, path: Path = ()) -> list[tuple[Any, Any, Any]]:
         """(loaded key, key node, value node) of every entry of the mapping at ``path``, in the
@@ -206,8 +401,17 @@ class Nodes:
 
         if not isinstance(mapping, yaml.MappingNode):
             return None
-        return next(((key_node, value) for key_node, value in reversed(mapping.value)
-                     if self._key(key_node) == key), None)
+        index = self._indexes.get(id(mapping))
+        if index is None:
+            index = self._indexes[id(mapping)] = {}
+            for key_node, value in mapping.value:
+                loaded = self._key(key_node)
+                if loaded is not _UNMATCHED:
+                    index[loaded] = (key_node, value)
+        try:
+            return index.get(key)
+        except TypeError:
+            return None
 
     def line(self, path: Path) -> Optional[int]:
         """The 1-based line where the value at ``path`` starts."""
@@ -224,3 +428,8 @@ class Nodes:
 
 
 _UNMATCHED = object()
+
+_COMPOSED: dict[tuple[type, str], Optional[Nodes]] = {}
+"""The most recently used :meth:`Nodes.of` results, oldest first."""
+_COMPOSED_LOCK = threading.Lock()
+

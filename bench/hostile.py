@@ -1,0 +1,188 @@
+"""Hostile and broken inputs at growing sizes: time and peak memory of whole paasfix runs.
+
+    python bench/hostile.py                 # every case at 1x, 2x and 4x
+    python bench/hostile.py --case "alias bomb" --scales 1 2
+
+Each case is a repository generated into a temporary directory at 1x, 2x and 4x its base size
+(the largest stays within the 2 MiB read limit). ``paasfix check`` and ``paasfix fix --diff``
+run on it as separate processes of the paasfix installed with this Python; the peak memory is
+that process's own (``RUSAGE_CHILDREN`` of a wrapper that runs nothing else). The target is at
+most 5 s and 200 MB per run at the largest size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+TARGET_SECONDS = 5.0
+TARGET_MB = 200.0
+TIMEOUT = 60.0
+
+APP = {"app.py": "app = object()\n"}
+DJANGO = {
+    "requirements.txt": "Django==4.2\ngunicorn==22.0.0\n",
+    "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site1.settings')\n",
+    "site1/__init__.py": "",
+    "site1/wsgi.py": "from django.core.wsgi import get_wsgi_application\n"
+                     "application = get_wsgi_application()\n",
+}
+
+
+def alias_bomb(scale: int) -> dict[str, str]:
+    levels = 10 * scale
+    lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    lines += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, levels)]
+    return {**APP, "requirements.txt": "gunicorn\n", "Procfile": "\n".join(lines) + "\n"}
+
+
+def alias_lines(scale: int) -> dict[str, str]:
+    return {**APP, "requirements.txt": "gunicorn\n",
+            "Procfile": "".join(f"p{n}: &x{n} a\nq{n}: *x{n}\n" for n in range(2500 * scale))}
+
+
+def deep_yaml_lists(scale: int) -> dict[str, str]:
+    depth = 250_000 * scale
+    return {**APP, "requirements.txt": "gunicorn\n",
+            "app_desc.yaml": "spec_version: 2\nextra: " + "[" * depth + "]" * depth + "\n"}
+
+
+def big_integers(scale: int) -> dict[str, str]:
+    return {**APP, "requirements.txt": "gunicorn\n",
+            "Procfile": "".join(f"p{n}: {'9' * 5000}\n" for n in range(100 * scale))}
+
+
+def _functions(count: int) -> str:
+    return "".join(f"def f{n}(x):\n    return x + {n}\n\n" for n in range(count))
+
+
+def huge_setup(scale: int) -> dict[str, str]:
+    return {**APP, "setup.py": "from setuptools import setup\n" + _functions(2000 * scale)
+            + "setup(name='x', setup_requires=['pbr'])\n"}
+
+
+def huge_settings(scale: int) -> dict[str, str]:
+    settings = "".join(f"SETTING_{n} = {{'name': 'value {n}', 'items': [1, 2, 3]}}\n"
+                       for n in range(1200 * scale))
+    return {**DJANGO, "site1/settings.py": settings + "STATIC_URL = '/static/'\n"}
+
+
+def deep_expression(scale: int) -> dict[str, str]:
+    terms = "+".join(["1"] * (1000 * scale))
+    return {**DJANGO, "site1/settings.py": f"X = {terms}\nSTATIC_URL = '/static/'\n",
+            "setup.py": f"from setuptools import setup\nX = {terms}\nsetup(name='x')\n"}
+
+
+def requirements_lines(scale: int) -> dict[str, str]:
+    return {**APP, "requirements.txt": "gunicorn\n" + "".join(
+        f"package-{n}==1.0.{n}\n" for n in range(2500 * scale))}
+
+
+def procfile_lines(scale: int) -> dict[str, str]:
+    return {**APP, "requirements.txt": "gunicorn\n", "Procfile": "".join(
+        f"p{n}: gunicorn app:app -w {n}\n" for n in range(2500 * scale))}
+
+
+def dotted_names(scale: int) -> dict[str, str]:
+    return {**APP, "requirements.txt": "gunicorn\n" + "".join(
+        f"zope.part{n}==1.0\n" for n in range(50 * scale))}
+
+
+def r_chain(scale: int) -> dict[str, str]:
+    count = 375 * scale
+    files = {f"r{n}.txt": f"-r r{n + 1}.txt\n" for n in range(count)}
+    files[f"r{count}.txt"] = "gunicorn\n"
+    return {**APP, **files, "requirements.txt": "-r r0.txt\n"}
+
+
+def deep_toml(scale: int) -> dict[str, str]:
+    depth = 500 * scale
+    return {**APP, "requirements.txt": "gunicorn\n",
+            "paasfix.toml": "select = " + "[" * depth + "]" * depth + "\n"}
+
+
+CASES: dict[str, Callable[[int], dict[str, str]]] = {
+    "alias bomb": alias_bomb,
+    "many alias lines": alias_lines,
+    "deep YAML lists": deep_yaml_lists,
+    "big integers": big_integers,
+    "huge setup.py": huge_setup,
+    "huge settings.py": huge_settings,
+    "deep expressions": deep_expression,
+    "requirements lines": requirements_lines,
+    "Procfile lines": procfile_lines,
+    "dotted names": dotted_names,
+    "-r chain": r_chain,
+    "deep TOML": deep_toml,
+}
+
+COMMANDS = (("check",), ("fix", "--diff"))
+
+_WRAPPER = """
+import resource, subprocess, sys, time
+start = time.perf_counter()
+try:
+    code = subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          timeout=float(sys.argv[1])).returncode
+except subprocess.TimeoutExpired:
+    code = "timeout"
+seconds = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print(repr((code, seconds, peak)))
+"""
+
+
+def run(args: tuple[str, ...], repo: Path) -> tuple[object, float, float]:
+    """(exit status or "timeout", seconds, peak MB) of one paasfix process."""
+    wrapper = subprocess.run([sys.executable, "-c", _WRAPPER, str(TIMEOUT), sys.executable,
+                              "-m", "paasfix", *args, str(repo)],
+                             capture_output=True, text=True, check=True)
+    return ast.literal_eval(wrapper.stdout)
+
+
+def write(root: Path, files: dict[str, str]) -> int:
+    size = 0
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        size = max(size, len(text.encode()))
+    return size
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--case", action="append", choices=sorted(CASES))
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 2, 4])
+    parser.add_argument("--json", help="also write the rows to this file")
+    options = parser.parse_args(argv)
+    rows = []
+    print(f"{'case':<20} {'x':>2} {'largest file':>12}  {'command':<10} {'exit':>7} "
+          f"{'seconds':>8} {'peak MB':>8}")
+    with tempfile.TemporaryDirectory(prefix="paasfix-hostile-") as tmp:
+        for name in options.case or CASES:
+            for scale in options.scales:
+                repo = Path(tmp) / f"{name.replace(' ', '-')}-{scale}"
+                size = write(repo, CASES[name](scale))
+                for args in COMMANDS:
+                    code, seconds, peak = run(args, repo)
+                    over = "  over target" if seconds > TARGET_SECONDS or peak > TARGET_MB \
+                        or code == "timeout" else ""
+                    print(f"{name:<20} {scale:>2} {size:>12,}  {' '.join(args):<10} "
+                          f"{code!s:>7} {seconds:>8.2f} {peak:>8.1f}{over}", flush=True)
+                    rows.append({"case": name, "scale": scale, "bytes": size,
+                                 "command": " ".join(args), "exit": code,
+                                 "seconds": round(seconds, 2), "peak_mb": round(peak, 1)})
+    if options.json:
+        Path(options.json).write_text(json.dumps(rows, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
