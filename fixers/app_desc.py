@@ -594,7 +594,6 @@ class FixAppDesc(Fixer):
     title = "The platform rejects or misreads app_desc.yaml"
     safety = SAFE
     severity = ERROR
-    order = 10
     log_patterns = (
         r"file \"app(_desc)?\.ya?ml\"'s format is not YAML",
         r"file \"app(_desc)?\.ya?ml\" must be dict type",
@@ -624,7 +623,7 @@ class FixAppDesc(Fixer):
         yield from self._repairs(project, desc, Document(desc.file.text))
 
     def fix(self, project: Project, finding: Finding) -> list[Edit]:
-        return list(finding.data)
+        return list(finding.planned)
 
     # -- a file that does not load ---------------------------------------------------------
 
@@ -647,7 +646,7 @@ class FixAppDesc(Fixer):
         return self.finding(f"{desc.path} is not valid YAML: {where} "
                             f"{'has' if len(repairs) == 1 else 'have'} a full-width colon (：) "
                             "where YAML needs `:`; replace it with `:`", desc.path,
-                            repairs[0].line, data=[edit])
+                            repairs[0].line, plan=[edit])
 
     # -- a file that loads -----------------------------------------------------------------
 
@@ -693,7 +692,7 @@ class FixAppDesc(Fixer):
                        f"written: {details}; quote them exactly as written")
         else:
             message = f"{desc.path}: {details}"
-        return self.finding(message, desc.path, repairs[0].line, data=[edit])
+        return self.finding(message, desc.path, repairs[0].line, plan=[edit])
 
     def _version_finding(self, project: Project, desc: YamlFile, doc: Document,
                          repairs: list[Repair], remaining: list[platform.Problem]) -> Finding:
@@ -718,10 +717,10 @@ class FixAppDesc(Fixer):
                                f"reject: {shown}", desc.path, version.line)
         edit = Edit(desc.path, desc.file.encode(text))
         if project.procfile is None:
-            return self.finding(message, desc.path, version.line, data=[edit])
+            return self.finding(message, desc.path, version.line, plan=[edit])
         return self.finding(message + ". The platform then reads this file instead of ignoring "
                             "it: check that its processes and variables are the ones you want",
-                            desc.path, version.line, safety=UNSAFE, severity=WARNING, data=[edit])
+                            desc.path, version.line, safety=UNSAFE, severity=WARNING, plan=[edit])
 
     examples = (
         Example.fixed(

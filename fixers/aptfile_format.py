@@ -37,7 +37,7 @@ def _rewrite(line: AptLine) -> list[str]:
     return [line.comment, line.code]
 
 
-class AptfileFormat(Fixer):
+class FixAptfileFormat(Fixer):
     """
     ## What goes wrong
 
@@ -79,7 +79,6 @@ class AptfileFormat(Fixer):
     title = "Aptfile lines the apt build tool misreads"
     safety = SAFE
     severity = ERROR
-    order = 50
     log_patterns = (
         r"E: Unable to locate package (#|:repo:|\ufeff)",
         r"E: Unable to locate package \S*\r",

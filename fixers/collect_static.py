@@ -491,7 +491,7 @@ _PROD_SETTINGS = ("spec_version: 2\nmodule:\n  language: Python\n  env_variables
                   "    - key: DJANGO_SETTINGS_MODULE\n      value: mysite.settings.prod\n")
 
 
-class FixCollectStatic(Fixer):
+class FixPyCollectStatic(Fixer):
     """
     ## What goes wrong
 
@@ -543,6 +543,7 @@ class FixCollectStatic(Fixer):
 
     id = "fix-py-collect-static"
     title = "Django settings need STATIC_ROOT for the build's collectstatic step"
+    after = ("fix-app-desc",)
     safety = SAFE
     severity = ERROR
     log_patterns = (
@@ -629,10 +630,10 @@ class FixCollectStatic(Fixer):
         message = (f"{unset} set nowhere in the settings the build uses{scope} "
                    f"(`{outcome.settings}` and the modules it takes settings from), so the build's "
                    f"collectstatic step fails; add {outcome.description} {where} {outcome.path}")
-        return self.finding(message, outcome.path, outcome.after, data=outcome)
+        return self.finding(message, outcome.path, outcome.after, plan=outcome)
 
     def fix(self, project: Project, finding: Finding) -> list[Edit]:
-        plan: Plan = finding.data
+        plan: Plan = finding.planned
         file = project.text(plan.path)
         text = insert_statements(file.text, plan.after, plan.lines, plan.import_os)
         return [Edit(plan.path, file.encode(text))]

@@ -48,7 +48,7 @@ def _first_crlf_line(file: TextFile) -> int:
     return file.raw[:file.raw.index(b"\r\n")].count(b"\n") + 1
 
 
-class CompileHookFixer(Fixer):
+class FixCompileHook(Fixer):
     """
     ## What goes wrong
 
@@ -88,7 +88,6 @@ class CompileHookFixer(Fixer):
     title = "A compile hook that the build ignores or cannot run"
     safety = SAFE
     severity = ERROR
-    order = 90
     log_patterns = (
         r"Error: Failed to run the bin/(pre|post)_compile script",
         r"/usr/bin/env: .bash\\r.: No such file or directory",
@@ -118,11 +117,11 @@ class CompileHookFixer(Fixer):
             why = "has no commands" if not commands(ignored_file.text) else f"repeats {kept}"
             yield self.finding(f"the build runs {kept} and never {ignored}, which {why}; "
                                f"delete {ignored}", ignored, severity=WARNING,
-                               data=("delete", ignored))
+                               plan=("delete", ignored))
         elif not commands(kept_file.text):
             yield self.finding(f"the build runs {kept}, which has no commands, and never "
                                f"{ignored}; move {ignored} to {kept}", ignored,
-                               data=("move", ignored, kept))
+                               plan=("move", ignored, kept))
         else:
             yield self.manual(f"the build runs {kept} and never {ignored}, so the commands in "
                               f"{ignored} do not run: move them into {kept} and delete {ignored}",
@@ -156,12 +155,12 @@ class CompileHookFixer(Fixer):
                 yield self.manual(f"{message} ({why}, so paasfix leaves it to you)", path, line,
                                   severity=severity)
             else:
-                yield self.finding(message, path, line, severity=severity, data=(kind, path))
+                yield self.finding(message, path, line, severity=severity, plan=(kind, path))
 
     # -- fixing ----------------------------------------------------------------------------------
 
     def fix(self, project: Project, finding: Finding) -> list[Edit]:
-        kind, path, *rest = finding.data
+        kind, path, *rest = finding.planned
         if kind == "delete":
             return [Edit(path, None)]
         if kind == "move":

@@ -25,7 +25,7 @@ def _pins_exactly(line: RequirementLine, version: str) -> bool:
         return False
 
 
-class GreenletPin(Fixer):
+class FixGreenletPin(Fixer):
     """
     ## What goes wrong
 
@@ -52,6 +52,7 @@ class GreenletPin(Fixer):
 
     id = "fix-greenlet-pin"
     title = "eventlet 0.31.0 needs greenlet pinned to 1.1.3"
+    after = ("fix-unable-select-buildpack",)
     safety = SAFE
     severity = ERROR
     log_patterns = (
@@ -81,10 +82,10 @@ class GreenletPin(Fixer):
             return
         message = (f"eventlet=={EVENTLET_VERSION} pulls in greenlet 2.x, which fails to compile on "
                    f"the platform; pin {GREENLET_PIN}")
-        yield self.finding(message, where.path, where.first, data=where)
+        yield self.finding(message, where.path, where.first, plan=where)
 
     def fix(self, project: Project, finding: Finding) -> list[Edit]:
-        line: RequirementLine = finding.data
+        line: RequirementLine = finding.planned
         file = project.requirements.file(line.path).file
         lines = file.lines
         if line.key == "greenlet":

@@ -104,7 +104,7 @@ def _extended(text: str, packages: list[str]) -> str:
     return "".join(lines[:last + 1] + added + lines[last + 1:])
 
 
-class MysqlAptPackages(Fixer):
+class FixPkgInstallMysqlPython(Fixer):
     """
     ## What goes wrong
 
@@ -144,6 +144,7 @@ class MysqlAptPackages(Fixer):
 
     id = "fix-pkg-install-mysql-python"
     title = "A MySQL client library compiles against system packages the Aptfile does not list"
+    after = ("fix-aptfile-format", "fix-unable-select-buildpack")
     safety = SAFE
     severity = ERROR
     log_patterns = LOG_PATTERNS + (
@@ -167,10 +168,10 @@ class MysqlAptPackages(Fixer):
         yield self.finding(
             f"{_compiled(line)} compiles against the MySQL C client, but {reason}; "
             f"the build fails with 'mysql_config not found'",
-            line.path, line.first, data=(_compiled(line), missing))
+            line.path, line.first, plan=(_compiled(line), missing))
 
     def fix(self, project: Project, finding: Finding) -> list[Edit]:
-        name, missing = finding.data
+        name, missing = finding.planned
         apt = project.aptfile
         if apt is None:
             text = f"# Headers and libraries that {name} compiles against\n" + \
@@ -295,7 +296,7 @@ class MysqlAptPackages(Fixer):
     )
 
 
-class AptBuildpackOrder(Fixer):
+class FixAptBuildpackOrder(Fixer):
     """
     ## What goes wrong
 
@@ -323,6 +324,7 @@ class AptBuildpackOrder(Fixer):
 
     id = "fix-apt-buildpack-order"
     title = "The apt build tool must be bound before Python"
+    after = ("fix-aptfile-format", "fix-pkg-install-mysql-python")
     safety = MANUAL
     severity = INFO
     log_patterns = LOG_PATTERNS

@@ -31,7 +31,7 @@ def _locate(project: Project, line: RequirementLine) -> Optional[_Name]:
     return _Name(line.path, line.first - 1, match.start(1), match.end(1))
 
 
-class PackageWithDot(Fixer):
+class FixPythonPackageWithDot(Fixer):
     """
     ## What goes wrong
 
@@ -62,6 +62,7 @@ class PackageWithDot(Fixer):
 
     id = "fix-python-package-with-dot"
     title = "Requirement names with dots are not found by old pip"
+    after = ("fix-unable-select-buildpack",)
     safety = SAFE
     severity = WARNING
     log_patterns = (
@@ -82,10 +83,10 @@ class PackageWithDot(Fixer):
                 continue
             yield self.finding(f"{line.name} has dots in its name, which old pip (before 19.0) "
                                f"may not find on the index; {hyphenated} is the same project",
-                               line.path, line.first, data=where)
+                               line.path, line.first, plan=where)
 
     def fix(self, project: Project, finding: Finding) -> list[Edit]:
-        where: _Name = finding.data
+        where: _Name = finding.planned
         file = project.requirements.file(where.path).file
         lines = file.lines
         text = lines[where.index]

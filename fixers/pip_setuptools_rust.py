@@ -188,7 +188,7 @@ def _pip_for(python: Optional[runtimes.PythonVersion], wanted: str) -> str:
     return last
 
 
-class PipSetuptoolsRust(Fixer):
+class FixPipSetuptoolsRust(Fixer):
     """
     ## What goes wrong
 
@@ -233,6 +233,7 @@ class PipSetuptoolsRust(Fixer):
 
     id = "fix-pip-setuptools-rust"
     title = "Rust-built dependencies need a pip that installs their wheels"
+    after = ("fix-app-desc", "fix-unable-select-buildpack", "fix-py-runtime-error")
     safety = SAFE
     severity = WARNING
     log_patterns = (
@@ -286,11 +287,11 @@ class PipSetuptoolsRust(Fixer):
             yield self.manual(f"{why}; {advice}, but {cannot}", desc.path)
             return
         yield self.finding(f"{why}, and {problem}; {advice} in {desc.path}",
-                           first.path, first.first, data=(wanted, required))
+                           first.path, first.first, plan=(wanted, required))
 
     def fix(self, project: Project, finding: Finding) -> list[Edit]:
         desc = project.app_desc
-        wanted, required = finding.data
+        wanted, required = finding.planned
         return [Edit(desc.path, desc.file.encode(_with_pip(desc.file.text, wanted, required)))]
 
     examples = (

@@ -68,7 +68,7 @@ _V3 = ("specVersion: 3\nmodule:\n  name: default\n  language: Python\n  spec:\n 
        "      - name: web\n        command: [gunicorn]\n        args: [app:app, -b, ':$PORT']\n")
 
 
-class ProcessConflict(Fixer):
+class FixProcessConflict(Fixer):
     """
     ## What goes wrong
 
@@ -121,6 +121,7 @@ class ProcessConflict(Fixer):
 
     id = "fix-process-conflict"
     title = "A Procfile and app_desc.yaml define different processes"
+    after = ("fix-app-desc", "fix-procfile-yaml")
     safety = UNSAFE
     severity = ERROR
     log_patterns = (
@@ -142,7 +143,7 @@ class ProcessConflict(Fixer):
             yield finding
 
     def fix(self, project: Project, finding: Finding) -> list[Edit]:
-        return [Edit(path, None) for path in finding.data]
+        return [Edit(path, None) for path in finding.planned]
 
     def _conflict(self, project: Project, procfile: Definition, desc: Definition) -> Finding:
         problem = (f"{procfile.path} and {desc.path} both define processes, and not the same "
@@ -156,7 +157,7 @@ class ProcessConflict(Fixer):
                                procfile.path, line)
         removed = procfile_chain(project)
         return self.finding(problem + f"Keep the processes of {desc.path} and remove "
-                            + " and ".join(removed), procfile.path, line, data=removed)
+                            + " and ".join(removed), procfile.path, line, plan=removed)
 
     def _identical(self, project: Project, procfile: Definition, desc: Definition
                    ) -> Optional[Finding]:
@@ -168,7 +169,7 @@ class ProcessConflict(Fixer):
         return self.finding(f"{procfile.path} repeats the processes of {desc.path} exactly; the "
                             "platform accepts that, but an edit to one file that forgets the "
                             "other makes the deploy fail: remove " + " and ".join(removed),
-                            procfile.path, severity=INFO, safety=SAFE, data=removed)
+                            procfile.path, severity=INFO, safety=SAFE, plan=removed)
 
     examples = (
         Example.fixed(

@@ -698,6 +698,7 @@ class FixProcfile(Fixer):
 
     id = "fix-procfile"
     title = "The build directory needs a process definition the platform accepts"
+    after = ("fix-app-desc", "fix-procfile-yaml", "fix-unable-select-buildpack")
     safety = SAFE
     severity = ERROR
     log_patterns = (
@@ -730,7 +731,7 @@ class FixProcfile(Fixer):
             yield from self._no_definition(project)
 
     def fix(self, project: Project, finding: Finding) -> list[Edit]:
-        return list(finding.data)
+        return list(finding.planned)
 
     # -- a Procfile ---------------------------------------------------------------------------
 
@@ -815,7 +816,7 @@ class FixProcfile(Fixer):
         else:
             edits.append(Edit(procfile.path, None))
             return self.finding(message + " and remove the Procfile", procfile.path,
-                                severity=INFO, data=edits)
+                                severity=INFO, plan=edits)
         apart = _compared_apart(text, processes)
         if apart:
             return self.manual(
@@ -825,7 +826,7 @@ class FixProcfile(Fixer):
                 "app_desc.yaml's commands, not around the Procfile's) and refuse the deploy. "
                 f"Remove those blanks from {procfile.path}, then paasfix writes {target}",
                 procfile.path, severity=INFO)
-        return self.finding(message + kept, procfile.path, severity=INFO, data=edits)
+        return self.finding(message + kept, procfile.path, severity=INFO, plan=edits)
 
     # -- app_desc.yaml without processes ------------------------------------------------------
 
@@ -847,7 +848,7 @@ class FixProcfile(Fixer):
                               "form:\n\n" + _processes_snippet(project, inference.processes),
                               desc.path)
             return
-        yield self.finding(f"{problem}: add {_describe(inference)}", desc.path, data=[edit])
+        yield self.finding(f"{problem}: add {_describe(inference)}", desc.path, plan=[edit])
 
     # -- nothing at all -----------------------------------------------------------------------
 
@@ -874,7 +875,7 @@ class FixProcfile(Fixer):
             return
         text = render_app_desc(inference.processes)
         yield self.finding(f"{problem}: write {target} with {_describe(inference)}", target,
-                           data=[Edit(target, new_text_file(text))])
+                           plan=[Edit(target, new_text_file(text))])
 
     examples = (
         Example.fixed(

@@ -133,7 +133,6 @@ class FixProcfileYaml(Fixer):
     title = "YAML reads Procfile lines differently from what they say"
     safety = SAFE
     severity = ERROR
-    order = 15
     log_patterns = (
         r"file \"Procfile\"'s format is not YAML",
         r"file \"Procfile\" must be dict type",
@@ -168,10 +167,10 @@ class FixProcfileYaml(Fixer):
         for entry, why in misread:
             line = repaired[entry.number]
             yield self.finding(f"{path} line {entry.number} {why}; write it as `{line}`"
-                               f"{together}", path, entry.number, data=repair)
+                               f"{together}", path, entry.number, plan=repair)
 
     def fix(self, project: Project, finding: Finding) -> list[Edit]:
-        return [finding.data.edit()]
+        return [finding.planned.edit()]
 
     def _unclear(self, path: str, lines: ProcfileLines) -> Optional[Finding]:
         if lines.others:

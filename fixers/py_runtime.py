@@ -66,7 +66,7 @@ def _replacement(version: PythonVersion, site: Site) -> tuple[Optional[PythonVer
     return other, UNSAFE
 
 
-class PyRuntimeError(Fixer):
+class FixPyRuntimeError(Fixer):
     """
     ## What goes wrong
 
@@ -118,7 +118,6 @@ class PyRuntimeError(Fixer):
     title = "runtime.txt names a Python runtime the stack cannot serve"
     safety = SAFE
     severity = ERROR
-    order = 40
     options = dict(runtimes.OPTIONS)
     option_checks = runtimes.OPTION_CHECKS
     log_patterns = (
@@ -150,7 +149,7 @@ class PyRuntimeError(Fixer):
         certain = any(p.certain for p in runtime.problems)
         return self.finding(
             f"{runtime.kind}: {problems}; write it as '{_form(runtime, runtime.version)}'",
-            runtime.path, first, severity=ERROR if certain else WARNING, data=runtime.version)
+            runtime.path, first, severity=ERROR if certain else WARNING, plan=runtime.version)
 
     def _version_findings(self, runtime: RuntimeFile, site: Site) -> Iterable[Finding]:
         version = runtime.version
@@ -168,13 +167,13 @@ class PyRuntimeError(Fixer):
             which = "newest hosted" if version.patch is None else "nearest hosted"
             yield self.finding(f"{written} cannot run: {why}. Use {_form(runtime, target)}, the "
                                f"{which} {version.major}.{version.minor} release",
-                               runtime.path, runtime.line, data=target)
+                               runtime.path, runtime.line, plan=target)
         else:
             yield self.finding(
                 f"{written} cannot run: {why}. The nearest hosted version is "
                 f"{_form(runtime, target)}, a different minor version: check that the app and "
                 f"its pinned dependencies support it", runtime.path, runtime.line,
-                safety=UNSAFE, data=target)
+                safety=UNSAFE, plan=target)
         if target is not None and site.stack.plausible(version) and not (
                 version.patch is None and not site.stack.short_versions):
             yield self.manual(runtimes.upload_note(version, site), runtime.path, runtime.line,
@@ -183,7 +182,7 @@ class PyRuntimeError(Fixer):
     def fix(self, project: Project, finding: Finding) -> list[Edit]:
         site = runtimes.site_of(self.settings)
         runtime = runtimes.read_runtime(project, site.stack)
-        text = runtime.text_for(finding.data)
+        text = runtime.text_for(finding.planned)
         return [Edit(runtime.path, runtimes.encode_runtime_file(runtime, text, site.stack))]
 
     examples = (

@@ -674,7 +674,7 @@ def _v3(*processes: str) -> str:
             "    processes:\n" + "".join(processes))
 
 
-class ReleasePollingTimeout(Fixer):
+class FixReleasePollingTimeout(Fixer):
     """
     ## What goes wrong
 
@@ -732,6 +732,7 @@ class ReleasePollingTimeout(Fixer):
 
     id = "fix-release-polling-timeout"
     title = "Process commands that cannot become healthy"
+    after = ("fix-app-desc", "fix-procfile-yaml", "fix-procfile", "fix-unable-select-buildpack")
     safety = SAFE
     severity = ERROR
     log_patterns = (
@@ -754,7 +755,7 @@ class ReleasePollingTimeout(Fixer):
         yield from self._ports(project, runs)
 
     def fix(self, project: Project, finding: Finding) -> list[Edit]:
-        return list(finding.data)
+        return list(finding.planned)
 
     def _count(self, definition: Definition) -> Iterator[Finding]:
         count = len(definition.processes)
@@ -791,7 +792,7 @@ class ReleasePollingTimeout(Fixer):
                                   run.line)
             else:
                 yield self.finding(f"{problem}: remove `{removal.word}` in {where}", run.path,
-                                   run.line, data=edits)
+                                   run.line, plan=edits)
 
     def _packages(self, project: Project, runs: list[Run]) -> Iterator[Finding]:
         if not project.requirements.files:
@@ -814,7 +815,7 @@ class ReleasePollingTimeout(Fixer):
                                   path)
             else:
                 yield self.finding(f"{problem}: add {package} to {path}", path, last or None,
-                                   data=[edit])
+                                   plan=[edit])
 
     def _targets(self, project: Project, runs: list[Run]) -> Iterator[Finding]:
         seen = set()

@@ -48,7 +48,7 @@ def _block(mirror: str = DEFAULT_MIRROR) -> str:
     )
 
 
-class SetupRequiresIndex(Fixer):
+class FixSetupRequiresIndex(Fixer):
     """
     ## What goes wrong
 
@@ -88,9 +88,9 @@ class SetupRequiresIndex(Fixer):
 
     id = "fix-setup-requires-index"
     title = "setup_requires is fetched from the public PyPI, ignoring pip's index"
+    after = ("fix-compile-hook", "fix-py-runtime-error", "fix-setuptools-outdated")
     safety = SAFE
     severity = ERROR
-    order = 110
     log_patterns = (
         r"Download error on https?://pypi\.(python\.)?org/simple/",
         r"Couldn't find index page for '[^']+' \(maybe misspelled\?\)",

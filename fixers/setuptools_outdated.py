@@ -70,7 +70,7 @@ def _first_reason(setup: SetupPy) -> Optional[tuple[str, int]]:
     return None
 
 
-class SetuptoolsOutdated(Fixer):
+class FixSetuptoolsOutdated(Fixer):
     """
     ## What goes wrong
 
@@ -105,6 +105,7 @@ class SetuptoolsOutdated(Fixer):
 
     id = "fix-setuptools-outdated"
     title = "setup_requires needs a setuptools that Python 2 cannot have"
+    after = ("fix-py-runtime-error",)
     safety = UNSAFE
     severity = ERROR
     log_patterns = (
@@ -138,10 +139,10 @@ class SetuptoolsOutdated(Fixer):
         yield self.finding(
             f"{reason} ({setup.path}, line {line}), but {runtime.path} asks for Python "
             f"{runtime.version}; move it to {target.runtime} (the code must be ready for "
-            "Python 3)", runtime.path, runtime.line, data=(runtime, target))
+            "Python 3)", runtime.path, runtime.line, plan=(runtime, target))
 
     def fix(self, project: Project, finding: Finding) -> list[Edit]:
-        runtime, target = finding.data
+        runtime, target = finding.planned
         stack = runtimes.site_of(self.settings).stack
         text = runtime.text_for(target)
         return [Edit(runtime.path, runtimes.encode_runtime_file(runtime, text, stack))]

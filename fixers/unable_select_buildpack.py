@@ -118,7 +118,7 @@ def _unusable(name: str, stack: runtimes.Stack, present: set[str]) -> Optional[s
     return None
 
 
-class UnableSelectBuildpack(Fixer):
+class FixUnableSelectBuildpack(Fixer):
     """
     ## What goes wrong
 
@@ -160,7 +160,6 @@ class UnableSelectBuildpack(Fixer):
     title = "The build directory has no dependency file the buildpack detects"
     safety = SAFE
     severity = ERROR
-    order = 30
     options = dict(runtimes.OPTIONS)
     option_checks = runtimes.OPTION_CHECKS
     log_patterns = (
@@ -233,7 +232,7 @@ class UnableSelectBuildpack(Fixer):
             return self.finding(
                 f"{path} looks like a misspelled {target}: the build tools look for the exact "
                 f"name in {where}, so none is selected ('Unable to select a buildpack'). "
-                f"Rename it to {target}", path, data=("rename", path, new))
+                f"Rename it to {target}", path, plan=("rename", path, new))
         chosen = _choose_env_file(survey.env_files)
         if survey.misspelled or chosen is None:
             return None
@@ -242,7 +241,7 @@ class UnableSelectBuildpack(Fixer):
             f"{where} has no requirements.txt, only {_paths(survey.env_files)}, so no build tool "
             f"is selected ('Unable to select a buildpack'). Create requirements.txt with "
             f"`-r {include}`", chosen,
-            data=("include", join(survey.build_dir, "requirements.txt"), include))
+            plan=("include", join(survey.build_dir, "requirements.txt"), include))
 
     def _manual(self, survey: Survey) -> Optional[Finding]:
         """A finding that says what to change by hand, or None when nothing points to an app."""
@@ -287,7 +286,7 @@ class UnableSelectBuildpack(Fixer):
                            survey.build_dir or None)
 
     def fix(self, project: Project, finding: Finding) -> list[Edit]:
-        kind, *args = finding.data
+        kind, *args = finding.planned
         if kind == "rename":
             old, new = args
             return [Edit(old, None), Edit(new, project.tree.read(old), project.tree.mode(old))]

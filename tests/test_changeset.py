@@ -8,8 +8,9 @@ from typing import Optional
 import pytest
 
 from helpers import make_tree
+from paasfix import registry
 from paasfix.config import Config
-from paasfix.errors import FileProblem, FixerBug, UnsafePath
+from paasfix.errors import FileProblem, FixerBug, PaasfixError, UnsafePath
 from paasfix.fixer import MANUAL, UNSAFE, Edit, Fixer
 from paasfix.runner import Changeset, Runner
 from paasfix.tree import EXEC_MODE, FILE_MODE, DirTree
@@ -218,7 +219,7 @@ class CountUp(TestFixer):
     """Counts counter.txt up to 3, one step per fix."""
 
     id = "fix-test-count"
-    order = 10
+    after = ("fix-test-summary",)
 
     def detect(self, project):
         value = int(self.read(project, "counter.txt") or "0")
@@ -234,7 +235,7 @@ class CopyCounter(TestFixer):
     """Keeps copy.txt equal to counter.txt with a mark: it must see CountUp's edits."""
 
     id = "fix-test-copy"
-    order = 20
+    after = ("fix-test-count",)
 
     def detect(self, project):
         counter = self.read(project, "counter.txt")
@@ -249,7 +250,6 @@ class Summarise(TestFixer):
     """Runs before the others and summarises copy.txt: needs a second pass to settle."""
 
     id = "fix-test-summary"
-    order = 1
 
     def detect(self, project):
         copy = self.read(project, "copy.txt")
@@ -355,7 +355,7 @@ class SetTwo(SetOne):
 
 def run_fix(tmp_path, fixers, files=None, unsafe=False, debug=False):
     root = make_tree(tmp_path / "repo", files or {})
-    ordered = sorted(fixers, key=lambda cls: (cls.order, cls.id))
+    ordered = registry.run_order({cls.id: cls for cls in fixers})
     return Runner(ordered, Config(), debug).fix(DirTree(str(root)), unsafe=unsafe)
 
 
@@ -434,3 +434,27 @@ def test_fixer_that_never_settles_is_a_fixer_bug(tmp_path):
 def test_fixers_that_undo_each_other_are_a_fixer_bug(tmp_path):
     with pytest.raises(FixerBug, match="did not settle"):
         run_fix(tmp_path, [SetOne, SetTwo])
+
+
+def test_fixers_are_ordered_by_their_relations_and_a_cycle_is_refused():
+    class First(Fixer):
+        id = "fix-test-first"
+        after = ("fix-test-second",)
+
+    class Second(Fixer):
+        id = "fix-test-second"
+        after = ("fix-test-third", "fix-not-installed")
+
+    class Third(Fixer):
+        id = "fix-test-third"
+
+    order = registry.run_order({cls.id: cls for cls in (First, Second, Third)})
+    assert [cls.id for cls in order] == ["fix-test-third", "fix-test-second", "fix-test-first"]
+
+    class Loop(Fixer):
+        id = "fix-test-third"
+        after = ("fix-test-first",)
+
+    with pytest.raises(PaasfixError, match="cycle: fix-test-first -> fix-test-second -> "
+                                           "fix-test-third -> fix-test-first"):
+        registry.run_order({cls.id: cls for cls in (First, Second, Loop)})

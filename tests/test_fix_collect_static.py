@@ -18,13 +18,13 @@ from helpers import SAMPLES, init_repo, make_tree, paasfix
 from paasfix import django
 from paasfix.config import Config
 from paasfix.fixer import Example
-from paasfix.fixers.collect_static import FixCollectStatic
+from paasfix.fixers.collect_static import FixPyCollectStatic
 from paasfix.project import Project
 from paasfix.runner import Runner
 from paasfix.tree import DirTree
 
 FIXED = [pytest.param(example, id=example.name)
-         for example in FixCollectStatic.examples if example.kind == "fixed"]
+         for example in FixPyCollectStatic.examples if example.kind == "fixed"]
 
 COLLECTED = {
     # sample -> (a static file of the application, where collectstatic puts it, the
@@ -73,7 +73,7 @@ def test_collectstatic_fails_before_the_fix_and_collects_after_it(sample, tmp_pa
 
 
 def _fix(example: Example, root: Path):
-    runner = Runner([FixCollectStatic], Config(build_dir=example.build_dir,
+    runner = Runner([FixPyCollectStatic], Config(build_dir=example.build_dir,
                                                options=dict(example.options)))
     result = runner.fix(DirTree(str(make_tree(root, example.before))))
     assert result.errors == []
@@ -149,4 +149,4 @@ def test_django_reads_the_static_root_next_to_manage_py(example, tmp_path):
     "having set the STATIC_ROOT setting to a filesystem path.",
 ])
 def test_log_patterns_match_the_build_messages(line):
-    assert any(re.search(pattern, line, re.IGNORECASE) for pattern in FixCollectStatic.log_patterns)
+    assert any(re.search(pattern, line, re.IGNORECASE) for pattern in FixPyCollectStatic.log_patterns)

@@ -11,7 +11,7 @@ import pytest
 from helpers import git, git_repo, make_tree, paasfix
 from paasfix.config import Config
 from paasfix.fixer import MANUAL
-from paasfix.fixers.compile_hook import CompileHookFixer
+from paasfix.fixers.compile_hook import FixCompileHook
 from paasfix.runner import Runner
 from paasfix.tree import DirTree
 
@@ -34,7 +34,7 @@ def test_crlf_hook_fails_before_and_runs_after(tmp_path):
     assert run(hook, root).returncode != 0
     assert not (root / "ran.txt").exists()
 
-    result = Runner([CompileHookFixer], Config()).fix(DirTree(str(root)))
+    result = Runner([FixCompileHook], Config()).fix(DirTree(str(root)))
     assert result.errors == []
     (change,) = result.changes
     hook.write_bytes(change.new)
@@ -46,7 +46,7 @@ def test_crlf_hook_fails_before_and_runs_after(tmp_path):
 def test_symlinked_hook_is_reported_not_edited(tmp_path):
     root = make_tree(tmp_path / "repo", {"scripts/post_compile.sh": "#!/bin/bash\r\necho hi\r\n"},
                      symlinks={"bin/post_compile": "../scripts/post_compile.sh"})
-    runner = Runner([CompileHookFixer], Config())
+    runner = Runner([FixCompileHook], Config())
     findings = runner.check(DirTree(str(root))).findings
     assert [(f.path, f.safety) for f in findings] == [("bin/post_compile", MANUAL)]
     assert "symbolic link" in findings[0].message
@@ -57,7 +57,7 @@ def test_symlinked_hook_is_reported_not_edited(tmp_path):
 def test_both_spellings_with_a_link_are_reported(tmp_path):
     root = make_tree(tmp_path / "repo", {"bin/pre_compile": "#!/bin/bash\necho a\n"},
                      symlinks={"bin/pre-compile": "pre_compile"})
-    findings = Runner([CompileHookFixer], Config()).check(DirTree(str(root))).findings
+    findings = Runner([FixCompileHook], Config()).check(DirTree(str(root))).findings
     assert [(f.path, f.safety) for f in findings] == [("bin/pre-compile", MANUAL)]
 
 

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from paasfix.config import Config
-from paasfix.fixers.process_conflict import ProcessConflict
+from paasfix.fixers.process_conflict import FixProcessConflict
 from paasfix.runner import Runner
 from paasfix.tree import DirTree
 
@@ -23,7 +23,7 @@ SAMPLE = SAMPLES / "flask-procfile-conflict"
     "Warning: Process definition conflict, will use the one defined in `Procfile`",
 ])
 def test_log_patterns_match_the_platform_messages(log):
-    assert any(re.search(p, log, re.IGNORECASE) for p in ProcessConflict.log_patterns)
+    assert any(re.search(p, log, re.IGNORECASE) for p in FixProcessConflict.log_patterns)
 
 
 def test_the_finding_shows_both_definitions_side_by_side(tmp_path):
@@ -34,7 +34,7 @@ def test_the_finding_shows_both_definitions_side_by_side(tmp_path):
                          "    web:\n      command: gunicorn app:app\n"
                          "    worker:\n      command: celery worker\n"
                          "    admin:\n      command: python admin.py\n"})
-    [finding] = Runner([ProcessConflict], Config()).check(DirTree(str(tree))).findings
+    [finding] = Runner([FixProcessConflict], Config()).check(DirTree(str(tree))).findings
     rows = [line.split() for line in finding.message.splitlines() if line.startswith("    ")]
     assert rows == [
         ["process", "Procfile", "app_desc.yaml"],

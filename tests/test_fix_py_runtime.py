@@ -9,8 +9,8 @@ import re
 import pytest
 
 from helpers import git_repo, paasfix
-from paasfix.fixers.py_runtime import PyRuntimeError
-from paasfix.fixers.unable_select_buildpack import UnableSelectBuildpack
+from paasfix.fixers.py_runtime import FixPyRuntimeError
+from paasfix.fixers.unable_select_buildpack import FixUnableSelectBuildpack
 
 APP = {"requirements.txt": "Flask==2.0.3\n",
        "app.py": "from flask import Flask\napp = Flask('x')\n"}
@@ -80,7 +80,7 @@ def test_explain_lists_the_settings():
 
 
 def test_both_fixers_declare_the_same_defaults():
-    assert PyRuntimeError.options == UnableSelectBuildpack.options
+    assert FixPyRuntimeError.options == FixUnableSelectBuildpack.options
 
 
 LOGS = {
@@ -100,7 +100,7 @@ LOGS = {
 
 @pytest.mark.parametrize("line, fixer_id", LOGS.items())
 def test_log_patterns_match_the_build_messages(line, fixer_id):
-    matching = [cls.id for cls in (PyRuntimeError, UnableSelectBuildpack)
+    matching = [cls.id for cls in (FixPyRuntimeError, FixUnableSelectBuildpack)
                 if any(re.search(p, line, re.IGNORECASE) for p in cls.log_patterns)]
     assert matching == [fixer_id]
 
@@ -111,5 +111,5 @@ def test_log_patterns_match_the_build_messages(line, fixer_id):
     "Installing python-3.6.12",
 ])
 def test_log_patterns_leave_other_messages_alone(line):
-    for cls in (PyRuntimeError, UnableSelectBuildpack):
+    for cls in (FixPyRuntimeError, FixUnableSelectBuildpack):
         assert not any(re.search(p, line, re.IGNORECASE) for p in cls.log_patterns)

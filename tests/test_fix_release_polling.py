@@ -9,7 +9,7 @@ import yaml
 
 from paasfix.config import Config
 from paasfix.fixer import MANUAL
-from paasfix.fixers.release_polling import ReleasePollingTimeout
+from paasfix.fixers.release_polling import FixReleasePollingTimeout
 from paasfix.runner import Runner
 from paasfix.tree import DirTree
 
@@ -25,12 +25,12 @@ SITE = {"requirements.txt": "Django==3.2.25\ngunicorn==20.1.0\ncelery==5.2.7\n",
     "Release aborted, reason: release took too long to complete",
 ])
 def test_log_patterns_match_the_platform_messages(log):
-    assert any(re.search(p, log, re.IGNORECASE) for p in ReleasePollingTimeout.log_patterns)
+    assert any(re.search(p, log, re.IGNORECASE) for p in FixReleasePollingTimeout.log_patterns)
 
 
 def fix(tmp_path, files):
     tree = make_tree(tmp_path / "repo", {**SITE, **files})
-    result = Runner([ReleasePollingTimeout], Config()).fix(DirTree(str(tree)))
+    result = Runner([FixReleasePollingTimeout], Config()).fix(DirTree(str(tree)))
     assert result.errors == []
     return {change.path: change.new for change in result.changes}, result
 
@@ -73,6 +73,6 @@ def test_a_command_it_cannot_edit_exactly_is_reported_by_hand(tmp_path):
 def test_the_missing_file_is_named(tmp_path):
     tree = make_tree(tmp_path / "repo", {
         **SITE, "Procfile": "web: gunicorn --chdir src mysite.wsgi:application -b :$PORT\n"})
-    [finding] = Runner([ReleasePollingTimeout], Config()).check(DirTree(str(tree))).findings
+    [finding] = Runner([FixReleasePollingTimeout], Config()).check(DirTree(str(tree))).findings
     assert finding.safety == MANUAL
     assert "src/mysite/wsgi.py" in finding.message

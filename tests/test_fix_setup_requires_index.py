@@ -13,7 +13,7 @@ import pytest
 
 from helpers import make_tree
 from paasfix.config import Config
-from paasfix.fixers.setup_requires_index import DEFAULT_MIRROR, SetupRequiresIndex
+from paasfix.fixers.setup_requires_index import DEFAULT_MIRROR, FixSetupRequiresIndex
 from paasfix.fixer import MANUAL
 from paasfix.runner import Runner
 from paasfix.tree import DirTree, EXEC_MODE
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.skipif(BASH is None, reason="bash is not installed")
 def fixed_hook(tmp_path: Path, files: dict, options=None) -> tuple[str, bytes, int]:
     """Fix a repository made of ``files``; (hook path, its new bytes, its mode)."""
     root = make_tree(tmp_path / "repo", {"setup.py": SETUP_PY, **files})
-    result = Runner([SetupRequiresIndex], Config(options=options or {})).fix(DirTree(str(root)))
+    result = Runner([FixSetupRequiresIndex], Config(options=options or {})).fix(DirTree(str(root)))
     assert result.errors == []
     (change,) = [c for c in result.changes if c.path.startswith("bin/")]
     return change.path, change.new, change.new_mode
@@ -106,7 +106,7 @@ def test_fixing_never_writes_the_home_of_the_person_running_it(tmp_path):
                                     'https://a/"b', "ftp://mirror.example/", 42])
 def test_a_mirror_that_is_not_a_plain_url_is_not_written_into_the_script(tmp_path, mirror):
     root = make_tree(tmp_path / "repo", {"setup.py": SETUP_PY})
-    runner = Runner([SetupRequiresIndex], Config(options={"mirror": mirror}))
+    runner = Runner([FixSetupRequiresIndex], Config(options={"mirror": mirror}))
     findings = runner.check(DirTree(str(root))).findings
     assert [f.safety for f in findings] == [MANUAL]
     assert "'mirror' setting" in findings[0].message

@@ -6,13 +6,13 @@ from __future__ import annotations
 from helpers import git, git_repo, make_tree, paasfix
 from paasfix.config import Config
 from paasfix.fixer import MANUAL
-from paasfix.fixers.unable_select_buildpack import UnableSelectBuildpack, near_miss
+from paasfix.fixers.unable_select_buildpack import FixUnableSelectBuildpack, near_miss
 from paasfix.runner import Runner
 from paasfix.tree import DirTree
 
 
 def check(root, build_dir=""):
-    return Runner([UnableSelectBuildpack], Config(build_dir=build_dir)).check(DirTree(str(root)))
+    return Runner([FixUnableSelectBuildpack], Config(build_dir=build_dir)).check(DirTree(str(root)))
 
 
 def test_a_misspelled_symbolic_link_is_reported_not_renamed(tmp_path):
@@ -21,7 +21,7 @@ def test_a_misspelled_symbolic_link_is_reported_not_renamed(tmp_path):
     found = check(root).findings
     assert [f.safety for f in found] == [MANUAL, MANUAL]
     assert "rename requirement.txt to requirements.txt by hand" in found[0].message
-    result = Runner([UnableSelectBuildpack], Config()).fix(DirTree(str(root)), unsafe=True)
+    result = Runner([FixUnableSelectBuildpack], Config()).fix(DirTree(str(root)), unsafe=True)
     assert result.changes == [] and result.errors == []
 
 

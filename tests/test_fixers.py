@@ -65,6 +65,17 @@ def test_declaration_is_complete(cls):
     assert "clean" in kinds, f"{cls.id} has no example that it must not detect"
     names = [example.name for example in cls.examples]
     assert len(names) == len(set(names)), f"{cls.id} has two examples with the same name"
+    camel = "".join(word.capitalize() for word in cls.id.split("-"))
+    assert cls.__name__ == camel, f"{cls.__name__} must be named {camel}, after its id"
+    known = {other.id for other in FIXERS}
+    assert set(cls.after) <= known, f"{cls.id} runs after fixers that do not exist"
+
+
+def test_fixers_run_after_what_they_declare():
+    position = {cls.id: index for index, cls in enumerate(FIXERS)}
+    for cls in FIXERS:
+        for other in cls.after:
+            assert position[other] < position[cls.id], (other, cls.id)
 
 
 @pytest.mark.parametrize("cls, example", CASES)
@@ -79,6 +90,9 @@ def test_example(cls, example, tmp_path):
         return
 
     assert found.findings, "the example is not detected"
+    stated = [f for f in found.findings if example.expects(f)]
+    assert stated, (f"no finding has {example.message!r} at {example.path}:{example.line}: "
+                    f"{[(f.message, f.path, f.line) for f in found.findings]}")
     if example.kind == "manual":
         assert any(f.safety == MANUAL for f in found.findings)
         result = runner.fix(before, unsafe=True)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Iterable, Mapping, Optional, TypeVar, Union
+
+from .errors import FixerBug
 
 if TYPE_CHECKING:
     from .project import Project
@@ -31,9 +33,14 @@ DOCS_URL = "docs/fixers.md#{id}"
 EXPLANATION_SECTIONS = ("What goes wrong", "The fix", "Safety")
 
 
+PlanT = TypeVar("PlanT")
+"""What one fixer's ``fix`` needs to repair one of its findings: a type of the fixer's own
+(a dataclass, a tuple of :class:`Edit`, a value), declared as ``Fixer[ThePlan]``."""
+
+
 @dataclass(frozen=True)
-class Finding:
-    """One problem found in the repository."""
+class Finding(Generic[PlanT]):
+    """One problem found in the repository, with the plan of its repair when it has one."""
 
     fixer: str
     message: str
@@ -42,8 +49,8 @@ class Finding:
     severity: str = ERROR
     safety: str = SAFE
     """``safe``/``unsafe``: ``fix`` can repair it; ``manual``: a person has to act."""
-    data: Any = field(default=None, compare=False, repr=False)
-    """Whatever ``fix`` needs to know; private to the fixer."""
+    plan: Optional[PlanT] = field(default=None, compare=False, repr=False)
+    """How ``fix`` repairs it (``None`` for a manual finding); typed by the fixer."""
 
     @property
     def fixable(self) -> bool:
@@ -53,6 +60,13 @@ class Finding:
     def counts(self) -> bool:
         """Whether it makes ``check`` fail (``info`` findings are recommendations)."""
         return self.severity != INFO
+
+    @property
+    def planned(self) -> PlanT:
+        """The plan of a fixable finding (a fixable finding without one is a fixer bug)."""
+        if self.plan is None:
+            raise FixerBug(f"{self.fixer} reported a fixable finding without a plan to fix it")
+        return self.plan
 
 
 @dataclass(frozen=True)
@@ -94,25 +108,49 @@ class Example:
     unsafe: bool = False
     """Apply unsafe fixes too (as ``--unsafe-fixes``)."""
     build_dir: str = ""
+    message: Optional[str] = None
+    """A part of the message of a finding that ``before`` gives (checked when set)."""
+    path: Optional[str] = None
+    """The file that finding names (checked when set)."""
+    line: Optional[int] = None
+    """The line that finding names (checked when set)."""
 
     @classmethod
-    def fixed(cls, name, before, after, *, options=None, unsafe=False, build_dir="") -> "Example":
-        """``before`` is detected and fixing it gives exactly ``after``."""
-        return cls(name, before, after, "fixed", options or {}, unsafe, build_dir)
+    def fixed(cls, name: str, before: Mapping[str, FileSpec], after: Mapping[str, FileSpec], *,
+              options: Optional[Mapping[str, Any]] = None, unsafe: bool = False,
+              build_dir: str = "", message: Optional[str] = None, path: Optional[str] = None,
+              line: Optional[int] = None) -> "Example":
+        """``before`` is detected (with ``message`` at ``path``:``line`` when given) and fixing
+        it gives exactly ``after``."""
+        return cls(name, before, after, "fixed", options or {}, unsafe, build_dir, message, path,
+                   line)
 
     @classmethod
-    def manual(cls, name, before, *, options=None, build_dir="") -> "Example":
-        """``before`` is detected, but only as a manual finding: fixing changes nothing."""
-        return cls(name, before, None, "manual", options or {}, False, build_dir)
+    def manual(cls, name: str, before: Mapping[str, FileSpec], *,
+               options: Optional[Mapping[str, Any]] = None, build_dir: str = "",
+               message: Optional[str] = None, path: Optional[str] = None,
+               line: Optional[int] = None) -> "Example":
+        """``before`` is detected, but only as a manual finding (with ``message`` at
+        ``path``:``line`` when given): fixing changes nothing."""
+        return cls(name, before, None, "manual", options or {}, False, build_dir, message, path,
+                   line)
 
     @classmethod
-    def clean(cls, name, before, *, options=None, build_dir="") -> "Example":
+    def clean(cls, name: str, before: Mapping[str, FileSpec], *,
+              options: Optional[Mapping[str, Any]] = None, build_dir: str = "") -> "Example":
         """Nothing may be detected in ``before``."""
         return cls(name, before, None, "clean", options or {}, False, build_dir)
 
+    def expects(self, finding: "Finding[Any]") -> bool:
+        """Whether ``finding`` is the one this example states (any finding when it states
+        none)."""
+        return ((self.message is None or self.message in finding.message)
+                and (self.path is None or self.path == finding.path)
+                and (self.line is None or self.line == finding.line))
 
-class Fixer:
-    """Base class of every fixer.
+
+class Fixer(Generic[PlanT]):
+    """Base class of every fixer; ``PlanT`` is the type of its findings' plans.
 
     The class docstring is the fixer's explanation, in Markdown, with the sections
     ``## What goes wrong``, ``## The fix`` and ``## Safety``.
@@ -123,8 +161,10 @@ class Fixer:
     safety: ClassVar[str] = SAFE
     """The safety of the fix this fixer offers (individual findings may be ``manual``)."""
     severity: ClassVar[str] = ERROR
-    order: ClassVar[int] = 100
-    """Fixers run by ``(order, id)``; repairs that make files readable run first."""
+    after: ClassVar[tuple[str, ...]] = ()
+    """Ids of the fixers that run before this one when both run: those whose fixes change
+    what this one reads. The runner orders fixers by these relations (by id where none
+    applies) and refuses a cycle."""
     log_patterns: ClassVar[tuple[str, ...]] = ()
     """Regular expressions for the platform's build and deploy logs (``paasfix diagnose``),
     matched case-insensitively on each line, without colour codes; a pattern may go on over
@@ -164,8 +204,8 @@ class Fixer:
         *,
         severity: Optional[str] = None,
         safety: Optional[str] = None,
-        data: Any = None,
-    ) -> Finding:
+        plan: Optional[PlanT] = None,
+    ) -> Finding[PlanT]:
         return Finding(
             fixer=self.id,
             message=message,
@@ -173,17 +213,17 @@ class Fixer:
             line=line,
             severity=severity or self.severity,
             safety=safety or self.safety,
-            data=data,
+            plan=plan,
         )
 
     def manual(self, message: str, path: Optional[str] = None, line: Optional[int] = None,
-               *, severity: Optional[str] = None) -> Finding:
+               *, severity: Optional[str] = None) -> Finding[PlanT]:
         return self.finding(message, path, line, severity=severity, safety=MANUAL)
 
-    def detect(self, project: "Project") -> Iterable[Finding]:
+    def detect(self, project: "Project") -> Iterable[Finding[PlanT]]:
         raise NotImplementedError
 
-    def fix(self, project: "Project", finding: Finding) -> list[Edit]:
+    def fix(self, project: "Project", finding: Finding[PlanT]) -> list[Edit]:
         raise NotImplementedError
 
 

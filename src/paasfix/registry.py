@@ -3,6 +3,7 @@ entry-point group, loaded the same way."""
 
 from __future__ import annotations
 
+import bisect
 import importlib
 import inspect
 import os
@@ -10,7 +11,7 @@ import pkgutil
 import sys
 from functools import lru_cache
 from types import ModuleType
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Callable, Iterable, Mapping, Optional
 
 from .errors import PaasfixError
 from .fixer import Fixer, check_fixer_class
@@ -95,7 +96,8 @@ def _plugins() -> list[type[Fixer]]:
 
 @lru_cache(maxsize=None)
 def all_fixers() -> tuple[type[Fixer], ...]:
-    """Every fixer, sorted by ``(order, id)``; a declaration error is reported, not skipped."""
+    """Every fixer, in the order they run (:func:`run_order`); a declaration error is
+    reported, not skipped."""
     by_id: dict[str, type[Fixer]] = {}
     for cls in _builtin() + _plugins():
         problems = check_fixer_class(cls)
@@ -105,7 +107,39 @@ def all_fixers() -> tuple[type[Fixer], ...]:
             raise PaasfixError(f"two fixers have the id '{cls.id}': {by_id[cls.id].__module__} "
                                f"and {cls.__module__}")
         by_id[cls.id] = cls
-    return tuple(sorted(by_id.values(), key=lambda c: (c.order, c.id)))
+    return run_order(by_id)
+
+
+def run_order(by_id: Mapping[str, type[Fixer]]) -> tuple[type[Fixer], ...]:
+    """The fixers in an order that keeps every ``after`` relation, by id where no relation
+    decides (a fixer named in ``after`` that is not installed is no relation)."""
+    waiting = {fixer_id: {other for other in cls.after if other in by_id and other != fixer_id}
+               for fixer_id, cls in by_id.items()}
+    ordered: list[type[Fixer]] = []
+    ready = sorted(fixer_id for fixer_id, needs in waiting.items() if not needs)
+    while ready:
+        fixer_id = ready.pop(0)
+        ordered.append(by_id[fixer_id])
+        del waiting[fixer_id]
+        for other, needs in waiting.items():
+            if fixer_id in needs:
+                needs.discard(fixer_id)
+                if not needs:
+                    bisect.insort(ready, other)
+    if waiting:
+        raise PaasfixError(f"the fixers' 'after' relations form a cycle: {_cycle(waiting)}")
+    return tuple(ordered)
+
+
+def _cycle(waiting: Mapping[str, set[str]]) -> str:
+    """One cycle among fixers that each wait for another, as 'a -> b -> a'."""
+    path = [min(waiting)]
+    while True:
+        step = min(waiting[path[-1]])
+        if step in path:
+            loop = path[path.index(step):] + [step]
+            return " -> ".join(loop)
+        path.append(step)
 
 
 def option_names() -> set[str]:
