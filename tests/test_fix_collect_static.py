@@ -136,7 +136,7 @@ def test_django_reads_the_static_root_next_to_manage_py(example, tmp_path):
         (root / change.path).write_bytes(change.new)
     project = Project(DirTree(str(root)), Config(build_dir=example.build_dir))
     code_dir = root / posixpath.dirname(django.find_manage_py(project))
-    settings = result.applied[0].finding.data.settings
+    settings = result.applied[0].finding.planned.settings
     expected = example.options.get("static_root") or os.path.realpath(code_dir / "staticfiles")
     assert os.path.realpath(_static_root(code_dir, settings)) == expected
 
