@@ -54,6 +54,8 @@ class Case:
     symlinks: Mapping[str, str] = field(default_factory=dict)
     object_format: str = "sha1"
     """The git repository's hash (``sha256`` for a SHA-256 repository)."""
+    commits: bool = False
+    """``fix --commit`` must succeed and make its commit."""
     needle: Optional[str] = None
     """Words the line about the bad file must hold (the setting's name, say)."""
     after_fix: Optional[Callable[[Path], None]] = None
@@ -364,6 +366,6 @@ CASES: list[Case] = [
     Case("assume-unchanged-procfile-changed", 8,
          setup=skip_worktree("Procfile", "--assume-unchanged", CHANGED_PROCFILE),
          after_fix=unchanged("Procfile", CHANGED_PROCFILE)),
-    Case("sha256-repository", 8, object_format="sha256"),
+    Case("sha256-repository", 8, object_format="sha256", commits=True),
 ]
 """Every hostile repository, in class order."""

@@ -26,7 +26,9 @@ Each runs through ``check``, ``fix --diff``, ``fix --commit`` (git repositories 
   and HEAD as they were; ``fix`` either leaves the repository byte-identical (always so when it
   exits 2) or completes the fix (a second ``fix --diff`` finds nothing to write), and no file
   that was there is gone unless it was a Procfile whose commands are now in app_desc.yaml. The
-  same holds for the commit that ``fix --commit`` makes, against HEAD.
+  same holds for the commit that ``fix --commit`` makes, against HEAD;
+- where the case says so, make its commit (``fix --commit``) or give the expected result
+  (``fix``: CR-only requirements read as pip reads them, a skip-worktree file not overwritten).
 
 paasfix runs in this process, through ``paasfix.cli.main`` (the command group with its error
 handling) inside click's CliRunner isolation, so that a run costs milliseconds, not a Python
@@ -246,6 +248,8 @@ def hostile_runs(case: Case, root: Path) -> list[str]:
         committed = run("fix", "--commit")
         untouched(committed)
         branch = git(root, "rev-parse", "--verify", "-q", BRANCH, check=False).strip()
+        if case.commits and not branch:
+            problems.append(f"fix --commit: no commit on {BRANCH} (exit {committed.code})")
         if branch:
             if committed.code == 2:
                 problems.append("fix --commit: made a commit and exited 2")
