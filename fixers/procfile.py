@@ -739,7 +739,8 @@ class FixProcfile(Fixer):
         if not procfile.loaded and ProcfileLines.of(procfile.file.text).misread():
             return  # fix-procfile-yaml repairs those lines or says which ones to quote
         problems = list(self._procfile_problems(procfile))
-        if problems or not converts:
+        if problems or not converts or not all(isinstance(command, str)
+                                               for command in procfile.data.values()):
             yield from problems
             return
         yield self._conversion(project, procfile)
@@ -748,7 +749,7 @@ class FixProcfile(Fixer):
         path = procfile.path
         if not procfile.loaded:
             yield self.manual(
-                f"{path} is not valid YAML ({procfile.problem.message}), and the platform reads "
+                f"{path} cannot be read as YAML ({procfile.problem.message}), and the platform reads "
                 "the Procfile as YAML, so the deploy fails. Quote the command on that line "
                 "(needed when it contains ': ' or ' #', or starts with a quote, *, &, [ or {)",
                 path, procfile.problem.line)
@@ -762,7 +763,10 @@ class FixProcfile(Fixer):
         lines = {}
         for name, line in layout.keys if layout else []:
             lines.setdefault(repr(name), []).append(line)
+        misread = {entry.name for entry, _ in ProcfileLines.of(procfile.file.text).misread()}
         for problem in platform.procfile_problems(procfile.data):
+            if problem.kind == "command" and problem.where in misread:
+                continue  # fix-procfile-yaml repairs that command or says how to quote it
             yield self._name_problem(path, problem, procfile.data, lines)
         for name, at in lines.items():
             if len(at) > 1:

@@ -10,7 +10,7 @@ import pytest
 
 from helpers import (commit_all, git, git_repo, head, make_tree, paasfix, snapshot, status,
                      tree_files)
-from paasfix.errors import PaasfixError, UnsafePath
+from paasfix.errors import FileProblem, PaasfixError, UnsafePath
 from paasfix.gitrepo import CommandTree, head_tree, open_repository
 from paasfix.runner import Change
 from paasfix.sinks.commit import DEFAULT_BRANCH, TRAILER, commit_changes
@@ -315,7 +315,12 @@ def test_the_command_tree_reads_a_commit_as_gitpython_does(tmp_path):
              "code/bin", "src/self", "missing", "Procfile/x", "src/app.py/x"]
     for path in paths:
         assert ours.kind(path) == theirs.kind(path), path
-        assert ours.read(path) == theirs.read(path), path
+        if ours.kind(path) == "dir":
+            for tree in (ours, theirs):
+                with pytest.raises(FileProblem, match="it is a directory"):
+                    tree.read(path)
+        else:
+            assert ours.read(path) == theirs.read(path), path
         assert ours.mode(path) == theirs.mode(path), path
         assert ours.listdir(path) == theirs.listdir(path), path
     for path in ("up", "abs", "up/x"):

@@ -476,8 +476,8 @@ def test_too_many_processes(tmp_path):
 
 @pytest.mark.parametrize("procfile, line, words", [
     ("web:gunicorn app:app\n", 1, "not a list"),
-    ("web: gunicorn app:app\nworker celery worker\n", 3, "not valid YAML"),
-    ("web: gunicorn app:app\n  --bind: 0.0.0.0\n", 2, "not valid YAML"),
+    ("web: gunicorn app:app\nworker celery worker\n", 3, "cannot be read as YAML"),
+    ("web: gunicorn app:app\n  --bind: 0.0.0.0\n", 2, "cannot be read as YAML"),
     ("web: gunicorn app:app\nworker:\n", 2, "must be a string, not null"),
     ("   \n", 1, "is empty"),
 ])

@@ -146,4 +146,4 @@ def test_a_procfile_that_does_not_load_without_a_misread_line_is_fix_procfiles(
     findings = json.loads(result.stdout)["findings"]
     assert [(f["fixer"], f["path"], f["line"], f["safety"]) for f in findings] \
         == [("fix-procfile", "Procfile", line, "manual")]
-    assert "is not valid YAML" in findings[0]["message"]
+    assert "cannot be read as YAML" in findings[0]["message"]

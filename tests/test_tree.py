@@ -108,10 +108,14 @@ def test_read_gives_exact_bytes(tree):
     assert tree.read("app/bin/post_compile") == b"#!/bin/sh\necho done\n"
 
 
-def test_read_of_a_directory_or_missing_path_is_none(tree):
-    assert tree.read("app") is None
+def test_read_of_a_missing_path_is_none(tree):
     assert tree.read("nothing.txt") is None
     assert tree.read("dangling") is None
+
+
+def test_read_of_a_directory_is_a_file_problem(tree):
+    with pytest.raises(FileProblem, match="app: cannot be read: it is a directory, not a file"):
+        tree.read("app")
 
 
 def test_symlinks_inside_the_repository_are_followed(tree):

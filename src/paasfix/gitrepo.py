@@ -108,7 +108,8 @@ class CommandTree(Tree):
                 except UnsafePath:
                     resolved = None
                 if resolved is None:
-                    raise UnsafePath(rel, "is a symbolic link that leaves the repository")
+                    raise UnsafePath(rel, "cannot be read: it is a symbolic link that leaves "
+                                          "the repository")
                 return self._lookup(join(resolved, *parts[index + 1:]), depth + 1)
             current = candidate
         return current
@@ -119,8 +120,13 @@ class CommandTree(Tree):
 
     def read(self, path: str) -> Optional[bytes]:
         key = self._lookup(path)
-        if self._type(key) != "blob":
+        kind = self._type(key)
+        if kind is None:
             return None
+        if kind != "blob":
+            raise FileProblem(normalize(path), "cannot be read: it is "
+                              + ("a directory, not a file" if kind == "tree" else
+                                 "a submodule, not a file"))
         _check_size(normalize(path), self._entries[key][3])
         return self._blob(self._entries[key][2])
 

@@ -110,7 +110,7 @@ class Entry:
                 or self.intentionally_quoted(reading):
             return None
         if isinstance(reading, YamlProblem):
-            return f"is not valid YAML ({reading.message})"
+            return f"cannot be read as YAML ({reading.message})"
         if not isinstance(reading, dict):
             return ("reads as one string, not as a name and a command (YAML needs a space after "
                     "the colon)")

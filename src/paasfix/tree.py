@@ -108,6 +108,17 @@ _ABSENT = (FileNotFoundError, NotADirectoryError)
 """What ``stat`` and ``listdir`` raise for a path that is not there."""
 
 
+def _not_a_file(mode: int) -> str:
+    """What a directory entry that is not a regular file is, for a message."""
+    if stat.S_ISDIR(mode):
+        return "a directory, not a file"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe, not a regular file"
+    if stat.S_ISSOCK(mode):
+        return "a socket, not a regular file"
+    return "a device, not a regular file"
+
+
 class DirTree(Tree):
     """A directory on disk. Symbolic links are followed only while they stay inside it.
 
@@ -148,7 +159,8 @@ class DirTree(Tree):
             except UnsafePath:
                 resolved = None
             if resolved is None:
-                raise UnsafePath(rel, "is a symbolic link that leaves the repository")
+                raise UnsafePath(rel, "cannot be read: it is a symbolic link that leaves the "
+                                      "repository")
             pending = (resolved.split("/") if resolved else []) + pending
             done = ""
         return self._full(done)
@@ -196,7 +208,7 @@ class DirTree(Tree):
         if st is None:
             return None
         if not stat.S_ISREG(st.st_mode):
-            return None
+            raise FileProblem(normalize(path), f"cannot be read: it is {_not_a_file(st.st_mode)}")
         _check_size(normalize(path), st.st_size)
         try:
             with open(real, "rb") as handle:
@@ -265,7 +277,8 @@ class GitTree(Tree):
                 except UnsafePath:
                     resolved = None
                 if resolved is None:
-                    raise UnsafePath(rel, "is a symbolic link that leaves the repository")
+                    raise UnsafePath(rel, "cannot be read: it is a symbolic link that leaves "
+                                          "the repository")
                 rest = "/".join(parts[index + 1:])
                 return self._lookup(join(resolved, rest), depth + 1)
         return obj
@@ -278,8 +291,12 @@ class GitTree(Tree):
 
     def read(self, path: str) -> Optional[bytes]:
         obj = self._lookup(path)
-        if obj is None or obj.type != "blob":
+        if obj is None:
             return None
+        if obj.type != "blob":
+            raise FileProblem(normalize(path), "cannot be read: it is "
+                              + ("a directory, not a file" if obj.type == "tree" else
+                                 "a submodule, not a file"))
         _check_size(normalize(path), obj.size)
         return obj.data_stream.read()
 
