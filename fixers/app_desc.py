@@ -148,12 +148,12 @@ class FixAppDesc(Fixer[tuple[Edit, ...]]):
                 "ends a key, YAML needs `:` followed by a blank)")
             at = f", line {problem.line}" if problem.line else ""
             return self.manual(
-                f"{desc.path} is not valid YAML ({problem.message}{at}), so the platform stops "
-                f"every deploy with `file \"{desc.path.rpartition('/')[2]}\"'s format is not "
+                f"{desc.path} cannot be read as YAML ({problem.message}{at}), so the platform "
+                f"stops every deploy with `file \"{desc.path.rpartition('/')[2]}\"'s format is not "
                 f"YAML`; correct that line{hint}", desc.path, problem.line)
         where = ", ".join(f"line {r.line} `{r.what}`" for r in repairs)
         edit = Edit(desc.path, desc.file.encode(apply(text, repairs)))
-        return self.finding(f"{desc.path} is not valid YAML: {where} "
+        return self.finding(f"{desc.path} cannot be read as YAML: {where} "
                             f"{'has' if len(repairs) == 1 else 'have'} a full-width colon (：) "
                             "where YAML needs `:`; replace it with `:`", desc.path,
                             repairs[0].line, plan=(edit,))
@@ -456,7 +456,8 @@ FixAppDesc.examples = (
     Example.manual(
         "YAML broken by something else than a full-width colon",
         {"app_desc.yaml": "spec_version: 2\nmodule:\n\tlanguage: Python\n"},
-        message="is not valid YAML (found character '\\t' that cannot start any token, line 3)",
+        message="cannot be read as YAML (found character '\\t' that cannot start any token, "
+                "line 3)",
         line=3),
     Example.manual(
         "a full-width colon glued to its value",
