@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from paasfix.bot.remote import UnsafeValue, check_branch, check_url
+from paasfix.bot.remote import UnsafeValue, check_branch, check_forge_host, check_url
 from paasfix.bot.run import Outcome
 
 REPO = "acme/orders"
@@ -60,6 +60,30 @@ def test_a_hostile_clone_url_runs_nothing_and_is_one_error(scene, tmp_path, git_
     assert scene.merge_requests(REPO) == []
     assert refs(scene, GOOD) == before
     assert "ls-remote" not in git_argv_log.read_text()
+
+
+def test_a_clone_url_on_another_host_never_gets_the_token(scene, git_argv_log):
+    scene.add_repo(GOOD)
+    elsewhere = scene.server.clone_url(GOOD).replace("://127.0.0.1:", "://localhost:")
+    assert elsewhere != scene.server.clone_url(GOOD)
+    scene.add_repo(REPO, clone_url=elsewhere)
+
+    result = scene.run(REPO)
+
+    assert result.outcome == Outcome.ERROR
+    assert result.error == (f"the clone URL {elsewhere!r} is on localhost, not on the forge's "
+                            "host 127.0.0.1; the forge's token is only sent to the forge")
+    assert "ls-remote" not in git_argv_log.read_text()
+    assert scene.merge_requests(REPO) == []
+
+
+def test_a_forge_api_host_lets_the_token_go_to_its_web_host():
+    assert check_forge_host("https://github.com/a/b.git", "https://api.github.com") == \
+        "https://github.com/a/b.git"
+    assert check_forge_host("ssh://git@elsewhere/a/b.git", "https://gitlab.example") == \
+        "ssh://git@elsewhere/a/b.git"
+    with pytest.raises(UnsafeValue, match="is on evil.example, not on the forge's host"):
+        check_forge_host("https://evil.example/a/b.git", "https://api.github.com")
 
 
 @pytest.mark.parametrize("branch,problem", [

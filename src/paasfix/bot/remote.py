@@ -65,6 +65,23 @@ def check_url(url: str, what: str = "the clone URL") -> str:
     return url
 
 
+def check_forge_host(url: str, forge_url: str) -> str:
+    """``url`` when an http(s) clone URL is on the forge's own host, where the token may go: the
+    host of ``forge_url``, or ``<host>`` for an API served from ``api.<host>`` (GitHub). A
+    forge or a proxy that answers a clone URL elsewhere would otherwise receive the token."""
+    parts, forge = urlsplit(url), urlsplit(forge_url)
+    if parts.scheme.lower() not in ("http", "https"):
+        return url
+    host, forge_host = (parts.hostname or "").lower(), (forge.hostname or "").lower()
+    allowed = {forge_host}
+    if forge_host.startswith("api."):
+        allowed.add(forge_host[len("api."):])
+    if host not in allowed:
+        raise UnsafeValue(f"the clone URL {url!r} is on {host}, not on the forge's host "
+                          f"{forge_host}; the forge's token is only sent to the forge")
+    return url
+
+
 def check_branch(name: str, what: str = "branch") -> str:
     """``name`` when it is a valid branch name as ``git check-ref-format --branch`` reads it
     (and not ``HEAD``, which git refuses as a branch): nothing git could take as an option."""

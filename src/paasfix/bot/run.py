@@ -22,7 +22,7 @@ from ..sinks.commit import DEFAULT_BRANCH, commit_changes, is_ours
 from ..sinks.diff import unified_diff
 from ..sinks.report import commit_message, finding_dict
 from . import describe
-from .remote import Remote, check_branch
+from .remote import Remote, check_branch, check_forge_host, check_url
 
 log = logging.getLogger("paasfix.bot")
 
@@ -145,6 +145,7 @@ class _Job:
         label = self.options.opt_out_label
         if label and self.forge.has_label(repo, label):
             return self._done(Outcome.OPTED_OUT, f"the project has the label '{label}'")
+        check_forge_host(check_url(repo.clone_url), self.forge.url)
         remote = Remote(repo.clone_url, self.forge.git_http_header(), self.forge.secrets())
         heads = remote.heads([repo.default_branch, branch])
         if repo.default_branch not in heads:
