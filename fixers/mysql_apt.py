@@ -3,108 +3,25 @@ from the Aptfile, and the apt build tool has to run before Python."""
 
 from __future__ import annotations
 
-import re
-from typing import Iterator, Optional
+from collections.abc import Iterator
+from dataclasses import dataclass
 
-from paasfix.aptfile import APTFILE_NAME, Aptfile
+from paasfix.aptfile import APTFILE_NAME
 from paasfix.fixer import ERROR, INFO, MANUAL, SAFE, Edit, Example, Finding, Fixer
+from paasfix.mysql_client import (
+    BUILD_ERRORS,
+    built_on_linux,
+    compiled_name,
+    compiles_against_client,
+    missing_apt_packages,
+    runtime_python,
+)
 from paasfix.project import Project
 from paasfix.requirements import RequirementLine
 from paasfix.text import new_text_file, split_lines
 
-C_CLIENT_LIBRARIES: dict[str, Optional[str]] = {
-    # mysqlclient: setup.py builds the MySQLdb._mysql C extension from `mysql_config` (before
-    # 2.2) or `pkg-config mysqlclient` (2.2 on); PyPI has wheels for Windows only.
-    "mysqlclient": None,
-    # MySQL-python (mysql-python): mysqlclient's predecessor, the same C extension, sources only.
-    "mysql-python": None,
-    # Flask-MySQLdb: install_requires mysqlclient in every release (setup.py, later setup.cfg).
-    "flask-mysqldb": "mysqlclient",
-}
-"""Projects, by PEP 503 name, whose installation compiles against the MySQL C client: None
-for the C extensions themselves, else the C extension they require."""
 
-NEEDED = {
-    # The platform's FAQ (fix-pkg-install-mysql-python) lists these two packages.
-    "libssl-dev": ("libssl-dev", "libssl1.0-dev"),
-    # default-libmysqlclient-dev is a metapackage: on Ubuntu it depends on libmysqlclient-dev,
-    # on Debian on libmariadb-dev-compat; either one already gives mysql_config and headers.
-    "default-libmysqlclient-dev": ("default-libmysqlclient-dev", "libmysqlclient-dev",
-                                   "libmariadb-dev-compat"),
-}
-"""Each apt package the build needs, with the packages that already provide it."""
-
-PLATFORM_PYTHON = "3.10.5"
-"""The Python the heroku-18 buildpack uses without runtime.txt (PLATFORM.md §4.3)."""
-
-BUILD_CONFIG = "App Settings → Module Settings → Build Config"
-APT_TOOL = "“安装系统包” (Install System Packages)"
-
-LOG_PATTERNS = (
-    r"mysql_config:? not found",
-    r"Can not find valid pkg-config name",
-    r"fatal error: (mysql|my_config|mysqld_error)\.h: No such file or directory",
-)
-
-
-def _python_version(project: Project) -> str:
-    file = project.runtime_txt
-    match = re.fullmatch(r"\s*python-(\d+\.\d+(\.\d+)?)\s*", file.text if file else "")
-    return match.group(1) if match else PLATFORM_PYTHON
-
-
-def _installed_on_platform(line: RequirementLine, project: Project) -> bool:
-    """False for a wheel (nothing to compile) or a marker that excludes the platform's Linux."""
-    spec = re.split(r"\s--?[a-zA-Z]", line.text, maxsplit=1)[0]
-    if re.search(r"\.whl\b", spec):
-        return False
-    if ";" not in spec or line.kind == "editable":
-        return True
-    from packaging.markers import InvalidMarker, Marker, UndefinedEnvironmentName
-
-    version = _python_version(project)
-    environment = {"sys_platform": "linux", "platform_system": "Linux", "os_name": "posix",
-                   "python_version": ".".join(version.split(".")[:2]),
-                   "python_full_version": version, "implementation_name": "cpython",
-                   "platform_python_implementation": "CPython"}
-    try:
-        return Marker(spec.split(";", 1)[1].strip()).evaluate(environment)
-    except (InvalidMarker, UndefinedEnvironmentName):
-        return True
-
-
-def c_client_requirements(project: Project) -> list[RequirementLine]:
-    """Requirement lines the build installs that compile against the MySQL C client."""
-    return [line for line in project.requirements.lines()
-            if line.key in C_CLIENT_LIBRARIES and line.kind in ("requirement", "url", "editable")
-            and _installed_on_platform(line, project)]
-
-
-def _compiled(line: RequirementLine) -> str:
-    """What compiles: the requirement as written, or the C extension it pulls in."""
-    extension = C_CLIENT_LIBRARIES[line.key]
-    return f"{extension} (required by {line.name})" if extension else line.name
-
-
-def missing_packages(apt: Optional[Aptfile]) -> list[str]:
-    if apt is None:
-        return list(NEEDED)
-    return [package for package, providers in NEEDED.items()
-            if not any(apt.provides(name) for name in providers)]
-
-
-def _extended(text: str, packages: list[str]) -> str:
-    """``text`` with one package per line after its last non-blank line."""
-    lines = split_lines(text)
-    last = max((i for i, line in enumerate(lines) if line.strip()), default=-1)
-    added = [package + "\n" for package in packages]
-    if last >= 0 and not lines[last].endswith("\n"):
-        lines[last] += "\n"
-        added[-1] = added[-1][:-1]
-    return "".join(lines[:last + 1] + added + lines[last + 1:])
-
-
-class FixPkgInstallMysqlPython(Fixer):
+class FixPkgInstallMysqlPython(Fixer["AptPackages"]):
     """
     ## What goes wrong
 
@@ -147,37 +64,38 @@ class FixPkgInstallMysqlPython(Fixer):
     after = ("fix-aptfile-format", "fix-unable-select-buildpack")
     safety = SAFE
     severity = ERROR
-    log_patterns = LOG_PATTERNS + (
+    log_patterns = (
+        *BUILD_ERRORS,
         r"Failed building wheel for (mysqlclient|MySQL-python)",
         r"Running setup\.py install for (mysqlclient|MySQL-python) \.\.\. error",
-        r"Failed to build( installable wheels for some pyproject\.toml based projects)?"
-        r".*\b(mysqlclient|MySQL-python)\b",
+        (r"Failed to build( installable wheels for some pyproject\.toml based projects)?"
+         r".*\b(mysqlclient|MySQL-python)\b"),
     )
 
-    def detect(self, project: Project) -> Iterator[Finding]:
+    def detect(self, project: Project) -> Iterator[Finding[AptPackages]]:
         libraries = c_client_requirements(project)
         if not libraries:
             return
-        missing = missing_packages(project.aptfile)
+        apt = project.aptfile
+        missing = missing_apt_packages(apt)
         if not missing:
             return
         line = libraries[0]
-        apt = project.aptfile
         reason = f"{apt.path} does not list {', '.join(missing)}" if apt else \
             f"there is no {project.path(APTFILE_NAME)} to install {' and '.join(missing)}"
         yield self.finding(
-            f"{_compiled(line)} compiles against the MySQL C client, but {reason}; "
+            f"{compiled_name(line)} compiles against the MySQL C client, but {reason}; "
             f"the build fails with 'mysql_config not found'",
-            line.path, line.first, plan=(_compiled(line), missing))
+            line.path, line.first, plan=AptPackages(compiled_name(line), tuple(missing)))
 
-    def fix(self, project: Project, finding: Finding) -> list[Edit]:
-        name, missing = finding.planned
+    def fix(self, project: Project, finding: Finding[AptPackages]) -> list[Edit]:
+        plan = finding.planned
         apt = project.aptfile
         if apt is None:
-            text = f"# Headers and libraries that {name} compiles against\n" + \
-                "".join(package + "\n" for package in missing)
+            text = f"# Headers and libraries that {plan.compiled} compiles against\n" + \
+                "".join(package + "\n" for package in plan.missing)
             return [Edit(project.path(APTFILE_NAME), new_text_file(text))]
-        return [Edit(apt.path, apt.file.encode(_extended(apt.file.text, missing)))]
+        return [Edit(apt.path, apt.file.encode(_extended(apt.file.text, plan.missing)))]
 
     examples = (
         Example.fixed(
@@ -296,7 +214,16 @@ class FixPkgInstallMysqlPython(Fixer):
     )
 
 
-class FixAptBuildpackOrder(Fixer):
+@dataclass(frozen=True)
+class AptPackages:
+    """The apt packages to add for a library that compiles against the MySQL C client."""
+
+    compiled: str
+    """What compiles, as the new Aptfile's comment names it."""
+    missing: tuple[str, ...]
+
+
+class FixAptBuildpackOrder(Fixer[None]):
     """
     ## What goes wrong
 
@@ -327,9 +254,9 @@ class FixAptBuildpackOrder(Fixer):
     after = ("fix-aptfile-format", "fix-pkg-install-mysql-python")
     safety = MANUAL
     severity = INFO
-    log_patterns = LOG_PATTERNS
+    log_patterns = BUILD_ERRORS
 
-    def detect(self, project: Project) -> Iterator[Finding]:
+    def detect(self, project: Project) -> Iterator[Finding[None]]:
         apt = project.aptfile
         if apt is None and not c_client_requirements(project):
             return
@@ -340,7 +267,7 @@ class FixAptBuildpackOrder(Fixer):
             f"the apt build tool {APT_TOOL} and puts it before {language}: check "
             f"{BUILD_CONFIG}", path)
 
-    def fix(self, project: Project, finding: Finding) -> list[Edit]:
+    def fix(self, project: Project, finding: Finding[None]) -> list[Edit]:
         return []
 
     examples = (
@@ -358,3 +285,26 @@ class FixAptBuildpackOrder(Fixer):
             build_dir="api",
         ),
     )
+
+
+BUILD_CONFIG = "App Settings → Module Settings → Build Config"
+APT_TOOL = "“安装系统包” (Install System Packages)"
+
+
+def c_client_requirements(project: Project) -> list[RequirementLine]:
+    """Requirement lines the build installs that compile against the MySQL C client."""
+    file = project.runtime_txt
+    python = runtime_python(file.text if file else None)
+    return [line for line in project.requirements.lines()
+            if compiles_against_client(line) and built_on_linux(line, python)]
+
+
+def _extended(text: str, packages: tuple[str, ...]) -> str:
+    """``text`` with one package per line after its last non-blank line."""
+    lines = split_lines(text)
+    last = max((i for i, line in enumerate(lines) if line.strip()), default=-1)
+    added = [package + "\n" for package in packages]
+    if last >= 0 and not lines[last].endswith("\n"):
+        lines[last] += "\n"
+        added[-1] = added[-1][:-1]
+    return "".join(lines[:last + 1] + added + lines[last + 1:])
