@@ -2,42 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterable, Iterator
 
 from paasfix.aptfile import COMMENT, REPO, Aptfile, AptLine, lines_of
 from paasfix.fixer import ERROR, SAFE, Edit, Example, Finding, Fixer
 from paasfix.project import Project
 
 
-def _words(words) -> str:
-    return ", ".join(f"'{word}'" for word in words)
-
-
-def _plain_text(apt: Aptfile) -> str:
-    """The Aptfile's text without a byte-order mark, every line ending a plain ``\\n``."""
-    return apt.file.text.replace("\r", "\n")
-
-
-def _line_problem(line: AptLine) -> str:
-    if line.intended == COMMENT:
-        return (f"the comment is indented, so the apt build tool installs its words as packages "
-                f"({_words(line.requested)}); start it in column 1")
-    if line.intended == REPO:
-        return ("the ':repo:' line is indented, so the apt build tool installs its words as "
-                "packages instead of adding the apt source; start it in column 1")
-    return (f"the comment after the package names is installed as packages too "
-            f"({_words(line.requested[len(line.packages):])}); put it on its own line")
-
-
-def _rewrite(line: AptLine) -> list[str]:
-    if not line.misread:
-        return [line.text]
-    if line.intended in (COMMENT, REPO):
-        return [line.text.lstrip(" \t")]
-    return [line.comment, line.code]
-
-
-class FixAptfileFormat(Fixer):
+class FixAptfileFormat(Fixer[tuple[Edit, ...]]):
     """
     ## What goes wrong
 
@@ -86,29 +58,27 @@ class FixAptfileFormat(Fixer):
         r"Fetching :repo:deb",
     )
 
-    def detect(self, project: Project) -> Iterator[Finding]:
+    def detect(self, project: Project) -> Iterator[Finding[tuple[Edit, ...]]]:
         apt = project.aptfile
         if apt is None:
             return
+        rewrite = (_rewritten(apt),)
         if apt.bom or not apt.utf8:
             what = "starts with a byte-order mark" if apt.utf8 else \
                 f"is {apt.file.encoding.upper()} text"
             yield self.finding(f"the file {what}; the apt build tool reads bytes, so the first "
                                "package name is garbled; save it as UTF-8 without a BOM",
-                               apt.path, 1)
+                               apt.path, 1, plan=rewrite)
         if apt.carriage_returns:
             yield self.finding(r"Windows (CRLF) line endings: the apt build tool keeps the \r in "
-                               "every package name", apt.path, apt.carriage_returns[0])
+                               "every package name", apt.path, apt.carriage_returns[0],
+                               plan=rewrite)
         for line in lines_of(_plain_text(apt)):
             if line.misread:
-                yield self.finding(_line_problem(line), apt.path, line.number)
+                yield self.finding(_line_problem(line), apt.path, line.number, plan=rewrite)
 
-    def fix(self, project: Project, finding: Finding) -> list[Edit]:
-        apt = project.aptfile
-        plain = _plain_text(apt)
-        out = [text for line in lines_of(plain) for text in _rewrite(line)]
-        text = "\n".join(out) + ("\n" if plain.endswith("\n") else "")
-        return [Edit(apt.path, text.encode("utf-8"))]
+    def fix(self, project: Project, finding: Finding[tuple[Edit, ...]]) -> list[Edit]:
+        return list(finding.planned)
 
     examples = (
         Example.fixed(
@@ -195,3 +165,39 @@ class FixAptfileFormat(Fixer):
         ),
         Example.clean("no Aptfile", {"requirements.txt": "Django==3.2.25\r\n"}),
     )
+
+
+def _rewritten(apt: Aptfile) -> Edit:
+    """The Aptfile as the author meant it, in the form the apt build tool reads that way."""
+    plain = _plain_text(apt)
+    out = [text for line in lines_of(plain) for text in _rewrite(line)]
+    text = "\n".join(out) + ("\n" if plain.endswith("\n") else "")
+    return Edit(apt.path, text.encode("utf-8"))
+
+
+def _words(words: Iterable[str]) -> str:
+    return ", ".join(f"'{word}'" for word in words)
+
+
+def _plain_text(apt: Aptfile) -> str:
+    """The Aptfile's text without a byte-order mark, every line ending a plain ``\\n``."""
+    return apt.file.text.replace("\r", "\n")
+
+
+def _line_problem(line: AptLine) -> str:
+    if line.intended == COMMENT:
+        return (f"the comment is indented, so the apt build tool installs its words as packages "
+                f"({_words(line.requested)}); start it in column 1")
+    if line.intended == REPO:
+        return ("the ':repo:' line is indented, so the apt build tool installs its words as "
+                "packages instead of adding the apt source; start it in column 1")
+    return (f"the comment after the package names is installed as packages too "
+            f"({_words(line.requested[len(line.packages):])}); put it on its own line")
+
+
+def _rewrite(line: AptLine) -> list[str]:
+    if not line.misread:
+        return [line.text]
+    if line.intended in (COMMENT, REPO):
+        return [line.text.lstrip(" \t")]
+    return [line.code] if line.comment is None else [line.comment, line.code]

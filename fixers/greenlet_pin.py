@@ -3,29 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 
+from paasfix.errors import FixerBug
 from paasfix.fixer import ERROR, SAFE, Edit, Example, Finding, Fixer
 from paasfix.project import Project
 from paasfix.requirements import RequirementLine
 
-EVENTLET_VERSION = "0.31.0"
-GREENLET_PIN = "greenlet==1.1.3"
 
-
-def _pins_exactly(line: RequirementLine, version: str) -> bool:
-    if len(line.specs) != 1 or line.specs[0][0] not in ("==", "==="):
-        return False
-    if line.specs[0][1] == version:
-        return True
-    from packaging.version import InvalidVersion, Version
-
-    try:
-        return Version(line.specs[0][1]) == Version(version)
-    except InvalidVersion:
-        return False
-
-
-class FixGreenletPin(Fixer):
+class FixGreenletPin(Fixer["GreenletPin"]):
     """
     ## What goes wrong
 
@@ -63,7 +50,7 @@ class FixGreenletPin(Fixer):
         r"greenlet/greenlet\.cpp[^\n]*\n(?:[^\n]*\n){0,2}[^\n]*error: command '(?:[\w.-]*-)?gcc' failed",
     )
 
-    def detect(self, project: Project):
+    def detect(self, project: Project) -> Iterator[Finding[GreenletPin]]:
         requirements = project.requirements
         eventlets = [line for line in requirements.named("eventlet")
                      if line.kind == "requirement" and _pins_exactly(line, EVENTLET_VERSION)]
@@ -74,7 +61,8 @@ class FixGreenletPin(Fixer):
             return
         eventlet = eventlets[0]
         where = greenlets[0] if greenlets else eventlet
-        if where.hashes or any(line.hashes for line in requirements.file(where.path).lines):
+        file = requirements.file(where.path)
+        if where.hashes or (file is not None and any(line.hashes for line in file.lines)):
             yield self.manual(
                 f"eventlet=={EVENTLET_VERSION} pulls in the newest greenlet, which fails to build "
                 f"on the platform; add {GREENLET_PIN} with its --hash values to {where.path}",
@@ -82,25 +70,25 @@ class FixGreenletPin(Fixer):
             return
         message = (f"eventlet=={EVENTLET_VERSION} pulls in greenlet 2.x, which fails to compile on "
                    f"the platform; pin {GREENLET_PIN}")
-        yield self.finding(message, where.path, where.first, plan=where)
+        lines = file.file.lines if file is not None else []
+        yield self.finding(message, where.path, where.first, plan=_plan(where, lines))
 
-    def fix(self, project: Project, finding: Finding) -> list[Edit]:
-        line: RequirementLine = finding.planned
-        file = project.requirements.file(line.path).file
-        lines = file.lines
-        if line.key == "greenlet":
-            index = line.first - 1
-            head = re.match(rf"\s*{re.escape(line.name)}(\s*\[[^\]]*\])?", lines[index])
-            cut = head.end()
-            lines[index] = lines[index][:cut] + GREENLET_PIN[len("greenlet"):] + lines[index][cut:]
+    def fix(self, project: Project, finding: Finding[GreenletPin]) -> list[Edit]:
+        plan = finding.planned
+        file = project.requirements.file(plan.path)
+        if file is None:
+            raise FixerBug(f"{self.id}: {plan.path} is no longer a requirement file")
+        lines = file.file.lines
+        index = plan.line
+        if plan.column is not None:
+            text = lines[index]
+            lines[index] = text[:plan.column] + GREENLET_PIN[len("greenlet"):] + text[plan.column:]
+        elif not lines[index].endswith("\n"):
+            lines[index] += "\n"
+            lines.insert(index + 1, GREENLET_PIN)
         else:
-            end = line.last - 1
-            if not lines[end].endswith("\n"):
-                lines[end] += "\n"
-                lines.insert(end + 1, GREENLET_PIN)
-            else:
-                lines.insert(end + 1, GREENLET_PIN + "\n")
-        return [Edit(file.path, file.encode("".join(lines)))]
+            lines.insert(index + 1, GREENLET_PIN + "\n")
+        return [Edit(file.path, file.file.encode("".join(lines)))]
 
     examples = (
         Example.fixed(
@@ -165,3 +153,42 @@ class FixGreenletPin(Fixer):
         ),
         Example.clean("no requirements at all", {"app.py": "print('hello')\n"}),
     )
+
+
+@dataclass(frozen=True)
+class GreenletPin:
+    """Where the pin goes in a requirement file."""
+
+    path: str
+    line: int
+    """0-based index of the physical line: the greenlet line that gets the version, or the
+    last line of eventlet's requirement, after which the pin is added."""
+    column: int | None
+    """Where the version goes on a greenlet line (None: a new line is added)."""
+
+
+EVENTLET_VERSION = "0.31.0"
+GREENLET_PIN = "greenlet==1.1.3"
+
+
+def _plan(line: RequirementLine, lines: list[str]) -> GreenletPin:
+    """The version after the name of a greenlet line, else a new line after eventlet's."""
+    if line.key != "greenlet" or not line.name:
+        return GreenletPin(line.path, line.last - 1, None)
+    head = re.match(rf"\s*{re.escape(line.name)}(\s*\[[^\]]*\])?", lines[line.first - 1])
+    if head is None:
+        raise FixerBug(f"the requirement {line.name} is not at the start of its line")
+    return GreenletPin(line.path, line.first - 1, head.end())
+
+
+def _pins_exactly(line: RequirementLine, version: str) -> bool:
+    if len(line.specs) != 1 or line.specs[0][0] not in ("==", "==="):
+        return False
+    if line.specs[0][1] == version:
+        return True
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        return Version(line.specs[0][1]) == Version(version)
+    except InvalidVersion:
+        return False

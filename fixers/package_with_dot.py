@@ -3,35 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator, Optional
 
+from paasfix.errors import FixerBug
 from paasfix.fixer import SAFE, WARNING, Edit, Example, Finding, Fixer
 from paasfix.project import Project
 from paasfix.requirements import RequirementLine, canonical
-
-_NAME_RE = re.compile(r"[ \t]*([A-Za-z0-9][A-Za-z0-9._-]*)")
-
-
-@dataclass(frozen=True)
-class _Name:
-    path: str
-    index: int
-    """0-based index of the physical line that holds the name."""
-    start: int
-    end: int
+from paasfix.text import TextFile
 
 
-def _locate(project: Project, line: RequirementLine) -> Optional[_Name]:
-    """Where the name is written on its line, when it is the line's first token."""
-    text = project.requirements.file(line.path).file.lines[line.first - 1]
-    match = _NAME_RE.match(text)
-    if match is None or canonical(match.group(1)) != line.key:
-        return None
-    return _Name(line.path, line.first - 1, match.start(1), match.end(1))
-
-
-class FixPythonPackageWithDot(Fixer):
+class FixPythonPackageWithDot(Fixer["DottedName"]):
     """
     ## What goes wrong
 
@@ -70,7 +52,7 @@ class FixPythonPackageWithDot(Fixer):
         r"No matching distribution found for [A-Za-z0-9_-]+\.[A-Za-z][A-Za-z0-9._-]*",
     )
 
-    def detect(self, project: Project) -> Iterator[Finding]:
+    def detect(self, project: Project) -> Iterator[Finding[DottedName]]:
         for line in project.requirements.lines():
             if line.kind != "requirement" or not line.name or "." not in line.name:
                 continue
@@ -85,9 +67,9 @@ class FixPythonPackageWithDot(Fixer):
                                f"may not find on the index; {hyphenated} is the same project",
                                line.path, line.first, plan=where)
 
-    def fix(self, project: Project, finding: Finding) -> list[Edit]:
-        where: _Name = finding.planned
-        file = project.requirements.file(where.path).file
+    def fix(self, project: Project, finding: Finding[DottedName]) -> list[Edit]:
+        where = finding.planned
+        file = _text_of(project, where.path)
         lines = file.lines
         text = lines[where.index]
         name = text[where.start:where.end].replace(".", "-")
@@ -152,3 +134,34 @@ class FixPythonPackageWithDot(Fixer):
             {"requirements.txt": "Django==3.2.25\n", "requirements-dev.txt": "zope.testing\n"},
         ),
     )
+
+
+@dataclass(frozen=True)
+class DottedName:
+    """Where a dotted requirement name is written."""
+
+    path: str
+    index: int
+    """0-based index of the physical line that holds the name."""
+    start: int
+    end: int
+
+
+_NAME_RE = re.compile(r"[ \t]*([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
+def _locate(project: Project, line: RequirementLine) -> DottedName | None:
+    """Where the name is written on its line, when it is the line's first token."""
+    text = _text_of(project, line.path).lines[line.first - 1]
+    match = _NAME_RE.match(text)
+    if match is None or canonical(match.group(1)) != line.key:
+        return None
+    return DottedName(line.path, line.first - 1, match.start(1), match.end(1))
+
+
+def _text_of(project: Project, path: str) -> TextFile:
+    """The requirement file ``path`` the build installs."""
+    found = project.requirements.file(path)
+    if found is None:
+        raise FixerBug(f"{path} is not one of the requirement files the build installs")
+    return found.file

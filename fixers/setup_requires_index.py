@@ -2,53 +2,17 @@
 
 from __future__ import annotations
 
-import re
-from typing import Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, ClassVar
 
 from paasfix import config
 from paasfix.fixer import ERROR, INFO, SAFE, Edit, Example, Executable, Finding, Fixer
 from paasfix.hooks import PRE_COMPILE, compile_hook, plan_block
 from paasfix.project import Project
-
-PURPOSE = "easy_install index for setup_requires"
-DEFAULT_MIRROR = "https://mirrors.cloud.tencent.com/pypi/simple/"
-"""The mirror the platform's documentation gives for this problem."""
-
-_SAFE_URL_RE = re.compile(r"^https?://[A-Za-z0-9._~:/?#@!&+,;=%-]+$")
-"""URLs that can stand unquoted inside a double-quoted ``${VAR:-default}`` and in a cfg file."""
+from paasfix.setup_requires import DEFAULT_MIRROR, index_hook_body, plain_url
 
 
-def hook_body(mirror: str) -> str:
-    """The shell lines of the block: write ~/.pydistutils.cfg on the build machine."""
-    return (
-        "# setup_requires is fetched by easy_install, which ignores pip's settings: point it\n"
-        "# at the index pip uses (PIP_INDEX_URL, set by the platform), else at a mirror.\n"
-        "# The file is read with %-interpolation, so a % in the URL is written as %%.\n"
-        f'paasfix_index_url="${{PIP_INDEX_URL:-{mirror}}}"\n'
-        "printf '[easy_install]\\nindex_url = %s\\n' \"${paasfix_index_url//\\%/%%}\""
-        ' > "$HOME/.pydistutils.cfg"\n'
-    )
-
-
-def _listed(items: Iterable[str]) -> str:
-    return ", ".join(f"'{item}'" for item in items)
-
-
-def _block(mirror: str = DEFAULT_MIRROR) -> str:
-    """The block as the examples expect it, written out."""
-    return (
-        "# >>> paasfix: easy_install index for setup_requires >>>\n"
-        "# setup_requires is fetched by easy_install, which ignores pip's settings: point it\n"
-        "# at the index pip uses (PIP_INDEX_URL, set by the platform), else at a mirror.\n"
-        "# The file is read with %-interpolation, so a % in the URL is written as %%.\n"
-        'paasfix_index_url="${PIP_INDEX_URL:-' + mirror + '}"\n'
-        "printf '[easy_install]\\nindex_url = %s\\n' \"${paasfix_index_url//\\%/%%}\" "
-        '> "$HOME/.pydistutils.cfg"\n'
-        "# <<< paasfix: easy_install index for setup_requires <<<\n"
-    )
-
-
-class FixSetupRequiresIndex(Fixer):
+class FixSetupRequiresIndex(Fixer[tuple[Edit, ...]]):
     """
     ## What goes wrong
 
@@ -97,10 +61,10 @@ class FixSetupRequiresIndex(Fixer):
         r"No local packages or working download links found for",
         r"Could not find suitable distribution for Requirement\.parse",
     )
-    options = {"mirror": DEFAULT_MIRROR}
-    option_checks = {"mirror": config.http_url}
+    options: ClassVar[Mapping[str, object]] = {"mirror": DEFAULT_MIRROR}
+    option_checks: ClassVar[Mapping[str, Callable[[Any], Any]]] = {"mirror": config.http_url}
 
-    def detect(self, project: Project):
+    def detect(self, project: Project) -> Iterator[Finding[tuple[Edit, ...]]]:
         setup = project.setup_py
         if setup is None:
             return
@@ -115,7 +79,7 @@ class FixSetupRequiresIndex(Fixer):
         if not literal and not dynamic:
             return
         mirror = self.settings["mirror"]
-        if not isinstance(mirror, str) or not _SAFE_URL_RE.match(mirror):
+        if not plain_url(mirror):
             yield self.manual(f"the 'mirror' setting ({mirror!r}) must be an http(s) URL without "
                               "spaces, quotes or shell characters", setup.path)
             return
@@ -124,7 +88,7 @@ class FixSetupRequiresIndex(Fixer):
             yield self.manual(f"{setup.path} has setup_requires, but {project.path('bin')} is not "
                               "a directory, so no pre-compile hook can be added", setup.path)
             return
-        plan = plan_block(project, target, PURPOSE, hook_body(mirror))
+        plan = plan_block(project, target, PURPOSE, index_hook_body(mirror))
         if plan.problem is not None:
             yield self.manual(plan.problem, target)
             return
@@ -136,7 +100,8 @@ class FixSetupRequiresIndex(Fixer):
                 f"setup_requires ({_listed(first.items)}) is installed by easy_install from the "
                 f"public PyPI, not from pip's index, which hangs or fails on the platform; "
                 f"{'create' if plan.creates else 'extend'} {target} to write "
-                "~/.pydistutils.cfg with the build's index", setup.path, first.line)
+                "~/.pydistutils.cfg with the build's index", setup.path, first.line,
+                plan=(plan.edit,))
             return
         first = dynamic[0]
         yield self.manual(
@@ -147,103 +112,123 @@ class FixSetupRequiresIndex(Fixer):
     def _instructions(self, project: Project) -> str:
         target = compile_hook(project, PRE_COMPILE).target or "bin/pre-compile"
         mirror = self.settings["mirror"]
-        if not isinstance(mirror, str) or not _SAFE_URL_RE.match(mirror):
+        if not plain_url(mirror):
             mirror = DEFAULT_MIRROR
         return (f"add to {target} (executable, bash): "
-                + "; ".join(line for line in hook_body(mirror).splitlines()
+                + "; ".join(line for line in index_hook_body(mirror).splitlines()
                             if not line.startswith("#")))
 
-    def fix(self, project: Project, finding: Finding) -> list[Edit]:
-        target = compile_hook(project, PRE_COMPILE).target
-        plan = plan_block(project, target, PURPOSE, hook_body(self.settings["mirror"]))
-        return [plan.edit]
+    def fix(self, project: Project, finding: Finding[tuple[Edit, ...]]) -> list[Edit]:
+        return list(finding.planned)
 
 
-    examples = (
-        Example.fixed(
-            "a new bin/pre-compile writes ~/.pydistutils.cfg",
-            {"setup.py": 'from setuptools import setup\n\nsetup(\n    name="shop",\n'
-                         '    setup_requires=["setuptools_scm"],\n    use_scm_version=True,\n)\n'},
-            {"setup.py": 'from setuptools import setup\n\nsetup(\n    name="shop",\n'
-                         '    setup_requires=["setuptools_scm"],\n    use_scm_version=True,\n)\n',
-             "bin/pre-compile": Executable("#!/usr/bin/env bash\nset -e\n\n" + _block())},
-        ),
-        Example.fixed(
-            "an existing bin/pre_compile wins and keeps its commands",
-            {"setup.py": "import setuptools\nsetuptools.setup(setup_requires=('pbr>=1.8',), pbr=True)\n",
-             "bin/pre_compile": Executable("#!/bin/bash\nset -eo pipefail\n\n"
-                                           "echo \"building $BKPAAS_APP_ID\"\nexit 0\n"),
-             "bin/pre-compile": "#!/bin/bash\necho ignored\n"},
-            {"setup.py": "import setuptools\nsetuptools.setup(setup_requires=('pbr>=1.8',), pbr=True)\n",
-             "bin/pre_compile": Executable("#!/bin/bash\nset -eo pipefail\n\n" + _block()
-                                           + "\necho \"building $BKPAAS_APP_ID\"\nexit 0\n"),
-             "bin/pre-compile": "#!/bin/bash\necho ignored\n"},
-        ),
-        Example.fixed(
-            "an existing hyphen hook is extended and made executable, a configured mirror",
-            {"src/setup.py": "from setuptools import setup as s\nREQS = ['cffi>=1.0']\n"
-                             "s(name='api', setup_requires=REQS)\n",
-             "src/bin/pre-compile": "#!/usr/bin/env bash\r\npip --version\r\n"},
-            {"src/setup.py": "from setuptools import setup as s\nREQS = ['cffi>=1.0']\n"
-                             "s(name='api', setup_requires=REQS)\n",
-             "src/bin/pre-compile": Executable(
-                 ("#!/usr/bin/env bash\n\n" + _block("https://pypi.example.corp/simple/")
-                  + "\npip --version\n").replace("\n", "\r\n"))},
-            options={"mirror": "https://pypi.example.corp/simple/"},
-            build_dir="src",
-        ),
-        Example.fixed(
-            "an outdated block is brought up to date",
-            {"setup.py": "from setuptools import setup\nsetup(setup_requires='pytest-runner')\n",
-             "bin/pre-compile": Executable(
-                 "#!/usr/bin/env bash\nset -e\n\n"
-                 "# >>> paasfix: easy_install index for setup_requires >>>\n"
-                 'paasfix_index_url="${PIP_INDEX_URL:-https://old.example/simple/}"\n'
-                 "# <<< paasfix: easy_install index for setup_requires <<<\n"
-                 "echo done\n")},
-            {"setup.py": "from setuptools import setup\nsetup(setup_requires='pytest-runner')\n",
-             "bin/pre-compile": Executable("#!/usr/bin/env bash\nset -e\n\n" + _block()
-                                           + "echo done\n")},
-        ),
-        Example.manual(
-            "computed setup_requires is reported with the lines to add",
-            {"setup.py": "import sys\nfrom setuptools import setup\n"
-                         "needs_pytest = {'pytest', 'test'}.intersection(sys.argv)\n"
-                         "setup(setup_requires=['pytest-runner'] if needs_pytest else [])\n"},
-        ),
-        Example.manual(
-            "a Python 2 only setup.py that passes setup_requires",
-            {"setup.py": "from setuptools import setup\nprint 'building'\n"
-                         "setup(setup_requires=['setuptools_scm'])\n"},
-        ),
-        Example.manual(
-            "a damaged block is left to a person",
-            {"setup.py": "from setuptools import setup\nsetup(setup_requires=['pbr'])\n",
-             "bin/pre-compile": Executable(
-                 "#!/usr/bin/env bash\n"
-                 "# >>> paasfix: easy_install index for setup_requires >>>\necho half\n")},
-        ),
-        Example.clean(
-            "setup_requires only in a comment and a string",
-            {"setup.py": '"""Build with setup_requires=["setuptools_scm"] if needed."""\n'
-                         "from setuptools import setup\n"
-                         "# setup_requires=['setuptools_scm']\n"
-                         "setup(name='shop', description='no setup_requires')\n"},
-        ),
-        Example.clean(
-            "empty setup_requires",
-            {"setup.py": "from setuptools import setup\nsetup(name='shop', setup_requires=[])\n"},
-        ),
-        Example.clean("no setup.py", {"requirements.txt": "Django==3.2.25\n"}),
-        Example.clean(
-            "setup.py outside the build directory",
-            {"setup.py": "from setuptools import setup\nsetup(setup_requires=['pbr'])\n",
-             "app/requirements.txt": "flask\n"},
-            build_dir="app",
-        ),
-        Example.clean(
-            "the hook already has the block",
-            {"setup.py": "from setuptools import setup\nsetup(setup_requires=['setuptools_scm'])\n",
-             "bin/pre_compile": "#!/bin/bash\n" + _block() + "python manage.py check\n"},
-        ),
+def _block(mirror: str = DEFAULT_MIRROR) -> str:
+    """The block as the examples expect it, written out."""
+    return (
+        "# >>> paasfix: easy_install index for setup_requires >>>\n"
+        "# setup_requires is fetched by easy_install, which ignores pip's settings: point it\n"
+        "# at the index pip uses (PIP_INDEX_URL, set by the platform), else at a mirror.\n"
+        "# The file is read with %-interpolation, so a % in the URL is written as %%.\n"
+        'paasfix_index_url="${PIP_INDEX_URL:-' + mirror + '}"\n'
+        "printf '[easy_install]\\nindex_url = %s\\n' \"${paasfix_index_url//\\%/%%}\" "
+        '> "$HOME/.pydistutils.cfg"\n'
+        "# <<< paasfix: easy_install index for setup_requires <<<\n"
     )
+
+
+FixSetupRequiresIndex.examples = (
+    Example.fixed(
+        "a new bin/pre-compile writes ~/.pydistutils.cfg",
+        {"setup.py": 'from setuptools import setup\n\nsetup(\n    name="shop",\n'
+                     '    setup_requires=["setuptools_scm"],\n    use_scm_version=True,\n)\n'},
+        {"setup.py": 'from setuptools import setup\n\nsetup(\n    name="shop",\n'
+                     '    setup_requires=["setuptools_scm"],\n    use_scm_version=True,\n)\n',
+         "bin/pre-compile": Executable("#!/usr/bin/env bash\nset -e\n\n" + _block())},
+    ),
+    Example.fixed(
+        "an existing bin/pre_compile wins and keeps its commands",
+        {"setup.py": "import setuptools\nsetuptools.setup(setup_requires=('pbr>=1.8',), pbr=True)\n",
+         "bin/pre_compile": Executable("#!/bin/bash\nset -eo pipefail\n\n"
+                                       "echo \"building $BKPAAS_APP_ID\"\nexit 0\n"),
+         "bin/pre-compile": "#!/bin/bash\necho ignored\n"},
+        {"setup.py": "import setuptools\nsetuptools.setup(setup_requires=('pbr>=1.8',), pbr=True)\n",
+         "bin/pre_compile": Executable("#!/bin/bash\nset -eo pipefail\n\n" + _block()
+                                       + "\necho \"building $BKPAAS_APP_ID\"\nexit 0\n"),
+         "bin/pre-compile": "#!/bin/bash\necho ignored\n"},
+    ),
+    Example.fixed(
+        "an existing hyphen hook is extended and made executable, a configured mirror",
+        {"src/setup.py": "from setuptools import setup as s\nREQS = ['cffi>=1.0']\n"
+                         "s(name='api', setup_requires=REQS)\n",
+         "src/bin/pre-compile": "#!/usr/bin/env bash\r\npip --version\r\n"},
+        {"src/setup.py": "from setuptools import setup as s\nREQS = ['cffi>=1.0']\n"
+                         "s(name='api', setup_requires=REQS)\n",
+         "src/bin/pre-compile": Executable(
+             ("#!/usr/bin/env bash\n\n" + _block("https://pypi.example.corp/simple/")
+              + "\npip --version\n").replace("\n", "\r\n"))},
+        options={"mirror": "https://pypi.example.corp/simple/"},
+        build_dir="src",
+    ),
+    Example.fixed(
+        "an outdated block is brought up to date",
+        {"setup.py": "from setuptools import setup\nsetup(setup_requires='pytest-runner')\n",
+         "bin/pre-compile": Executable(
+             "#!/usr/bin/env bash\nset -e\n\n"
+             "# >>> paasfix: easy_install index for setup_requires >>>\n"
+             'paasfix_index_url="${PIP_INDEX_URL:-https://old.example/simple/}"\n'
+             "# <<< paasfix: easy_install index for setup_requires <<<\n"
+             "echo done\n")},
+        {"setup.py": "from setuptools import setup\nsetup(setup_requires='pytest-runner')\n",
+         "bin/pre-compile": Executable("#!/usr/bin/env bash\nset -e\n\n" + _block()
+                                       + "echo done\n")},
+    ),
+    Example.manual(
+        "computed setup_requires is reported with the lines to add",
+        {"setup.py": "import sys\nfrom setuptools import setup\n"
+                     "needs_pytest = {'pytest', 'test'}.intersection(sys.argv)\n"
+                     "setup(setup_requires=['pytest-runner'] if needs_pytest else [])\n"},
+    ),
+    Example.manual(
+        "a Python 2 only setup.py that passes setup_requires",
+        {"setup.py": "from setuptools import setup\nprint 'building'\n"
+                     "setup(setup_requires=['setuptools_scm'])\n"},
+    ),
+    Example.manual(
+        "a damaged block is left to a person",
+        {"setup.py": "from setuptools import setup\nsetup(setup_requires=['pbr'])\n",
+         "bin/pre-compile": Executable(
+             "#!/usr/bin/env bash\n"
+             "# >>> paasfix: easy_install index for setup_requires >>>\necho half\n")},
+    ),
+    Example.clean(
+        "setup_requires only in a comment and a string",
+        {"setup.py": '"""Build with setup_requires=["setuptools_scm"] if needed."""\n'
+                     "from setuptools import setup\n"
+                     "# setup_requires=['setuptools_scm']\n"
+                     "setup(name='shop', description='no setup_requires')\n"},
+    ),
+    Example.clean(
+        "empty setup_requires",
+        {"setup.py": "from setuptools import setup\nsetup(name='shop', setup_requires=[])\n"},
+    ),
+    Example.clean("no setup.py", {"requirements.txt": "Django==3.2.25\n"}),
+    Example.clean(
+        "setup.py outside the build directory",
+        {"setup.py": "from setuptools import setup\nsetup(setup_requires=['pbr'])\n",
+         "app/requirements.txt": "flask\n"},
+        build_dir="app",
+    ),
+    Example.clean(
+        "the hook already has the block",
+        {"setup.py": "from setuptools import setup\nsetup(setup_requires=['setuptools_scm'])\n",
+         "bin/pre_compile": "#!/bin/bash\n" + _block() + "python manage.py check\n"},
+    ),
+)
+
+
+PURPOSE = "easy_install index for setup_requires"
+"""What the block in the hook is for: its marker lines name it."""
+
+
+def _listed(items: Iterable[str]) -> str:
+    return ", ".join(f"'{item}'" for item in items)

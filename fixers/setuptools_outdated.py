@@ -2,75 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from collections.abc import Iterator, Mapping
+from typing import ClassVar, NamedTuple
 
 from paasfix import runtimes
 from paasfix.fixer import ERROR, UNSAFE, Edit, Example, Finding, Fixer
 from paasfix.project import Project
-from paasfix.requirements import canonical
+from paasfix.runtimes import PythonVersion, RuntimeFile
+from paasfix.setup_requires import python2_blocker
 from paasfix.setuppy import SetupPy
 
-PY2_LAST_SETUPTOOLS = "44.1.1"
-"""The last setuptools that installs on Python 2.7: 45.0.0 declares Requires-Python >=3.5
-(both wheels' METADATA on PyPI)."""
 
-SCM_PY3_ONLY = ("6.0.0", "6.4.2", "7.1.0", "8.0.0", "8.1.0", "8.3.1")
-"""setuptools_scm releases that need Python 3: from 6.0.0 on, their METADATA says
-Requires-Python >=3.6 and Requires-Dist setuptools>=45 (5.0.2 is the last for Python 2.7).
-An unpinned ``setuptools_scm`` gets one of these, and so does any specifier that admits one."""
-
-_PY27 = {"python_version": "2.7", "python_full_version": "2.7.18",
-         "implementation_name": "cpython", "platform_python_implementation": "CPython",
-         "sys_platform": "linux2", "platform_system": "Linux", "os_name": "posix"}
-"""The marker environment of the platform's Python 2.7 runtime."""
-
-
-def _needs_modern_setuptools(item: str) -> Optional[str]:
-    """Why a ``setup_requires`` entry cannot be met on Python 2, or None when it can be."""
-    from packaging.requirements import InvalidRequirement, Requirement
-    from packaging.version import InvalidVersion, Version
-
-    try:
-        requirement = Requirement(item)
-    except InvalidRequirement:
-        return None
-    if requirement.marker is not None:
-        try:
-            if not requirement.marker.evaluate(_PY27):
-                return None
-        except Exception:
-            return None
-    name = canonical(requirement.name)
-    if name == "setuptools-scm":
-        if any(requirement.specifier.contains(v, prereleases=True) for v in SCM_PY3_ONLY):
-            return (f"'{item}' gets setuptools_scm 6 or later, which needs Python 3 and "
-                    "setuptools 45 or later")
-        return None
-    if name == "setuptools":
-        last = Version(PY2_LAST_SETUPTOOLS)
-        for spec in requirement.specifier:
-            try:
-                bound = Version(spec.version.rstrip(".*"))
-            except InvalidVersion:
-                continue
-            if spec.operator in (">=", "==", "~=", "===") and bound > last \
-                    or spec.operator == ">" and bound >= last:
-                return (f"'{item}' needs a setuptools newer than {PY2_LAST_SETUPTOOLS}, the "
-                        "last release for Python 2")
-    return None
-
-
-def _first_reason(setup: SetupPy) -> Optional[tuple[str, int]]:
-    """(why, line) for the first setup_requires entry Python 2 cannot satisfy."""
-    for found in setup.setup_requires:
-        for item in found.items:
-            reason = _needs_modern_setuptools(item)
-            if reason:
-                return reason, found.line
-    return None
-
-
-class FixSetuptoolsOutdated(Fixer):
+class FixSetuptoolsOutdated(Fixer["Python3Runtime"]):
     """
     ## What goes wrong
 
@@ -113,10 +56,10 @@ class FixSetuptoolsOutdated(Fixer):
         r"your setuptools is too old",
         r"Package 'setuptools[-_]scm' requires a different Python: 2\.",
     )
-    options = dict(runtimes.OPTIONS)
+    options: ClassVar[Mapping[str, object]] = dict(runtimes.OPTIONS)
     option_checks = runtimes.OPTION_CHECKS
 
-    def detect(self, project: Project):
+    def detect(self, project: Project) -> Iterator[Finding[Python3Runtime]]:
         setup = project.setup_py
         if setup is None or not setup.parsed:
             return
@@ -139,9 +82,9 @@ class FixSetuptoolsOutdated(Fixer):
         yield self.finding(
             f"{reason} ({setup.path}, line {line}), but {runtime.path} asks for Python "
             f"{runtime.version}; move it to {target.runtime} (the code must be ready for "
-            "Python 3)", runtime.path, runtime.line, plan=(runtime, target))
+            "Python 3)", runtime.path, runtime.line, plan=Python3Runtime(runtime, target))
 
-    def fix(self, project: Project, finding: Finding) -> list[Edit]:
+    def fix(self, project: Project, finding: Finding[Python3Runtime]) -> list[Edit]:
         runtime, target = finding.planned
         stack = runtimes.site_of(self.settings).stack
         text = runtime.text_for(target)
@@ -226,3 +169,20 @@ class FixSetuptoolsOutdated(Fixer):
              "runtime.txt": "python-2.7.18\n"},
         ),
     )
+
+
+class Python3Runtime(NamedTuple):
+    """The runtime file to move, and the Python 3 release it moves to."""
+
+    runtime: RuntimeFile
+    target: PythonVersion
+
+
+def _first_reason(setup: SetupPy) -> tuple[str, int] | None:
+    """(why, line) for the first setup_requires entry Python 2 cannot satisfy."""
+    for found in setup.setup_requires:
+        for item in found.items:
+            reason = python2_blocker(item)
+            if reason:
+                return reason, found.line
+    return None
