@@ -3,52 +3,36 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator, Optional
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Union
 
 from paasfix import pyast
-from paasfix.fixer import ERROR, SAFE, WARNING, Edit, Example, Executable, Finding, Fixer
-from paasfix.hooks import SHEBANG, STAGES, CompileHook, commands, compile_hook, has_shebang
+from paasfix.errors import FixerBug
+from paasfix.fixer import (
+    ERROR,
+    SAFE,
+    WARNING,
+    Edit,
+    Example,
+    Executable,
+    Finding,
+    Fixer,
+)
+from paasfix.hooks import (
+    SHEBANG,
+    STAGES,
+    CompileHook,
+    commands,
+    compile_hook,
+    has_shebang,
+)
 from paasfix.project import Project
 from paasfix.text import TextFile
 from paasfix.tree import EXEC_MODE, LINK_MODE
 
-_SHELL_WORDS = frozenset((
-    ".", "[", "[[", "apt-get", "bash", "case", "cat", "cd", "celery", "chmod", "cp", "curl",
-    "django-admin", "echo", "exit", "export", "false", "find", "for", "git", "grep", "if",
-    "ln", "ls", "make", "mkdir", "mv", "node", "npm", "pip", "pip2", "pip3", "printf",
-    "python", "python2", "python3", "rm", "sed", "sh", "source", "tar", "test", "touch",
-    "trap", "true", "unset", "wget", "while", "yarn",
-))
-"""Words a shell script's first command typically starts with."""
-_ASSIGNMENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 
-
-def _clearly_shell(text: str) -> bool:
-    """A script without ``#!`` whose commands are shell: it is not valid Python, and its first
-    command starts like a shell command (a known command, a variable assignment, a path)."""
-    found = commands(text)
-    if not found:
-        return False
-    try:
-        pyast.parse(text)
-        return False
-    except (SyntaxError, ValueError):
-        pass
-    first = found[0].strip()
-    word = re.split(r"[\s;|&()]", first, maxsplit=1)[0]
-    return word in _SHELL_WORDS or bool(_ASSIGNMENT_RE.match(first)) \
-        or word.startswith(("./", "bin/", "$"))
-
-
-def _same_script(a: TextFile, b: TextFile) -> bool:
-    return a.text.strip() == b.text.strip()
-
-
-def _first_crlf_line(file: TextFile) -> int:
-    return file.raw[:file.raw.index(b"\r\n")].count(b"\n") + 1
-
-
-class FixCompileHook(Fixer):
+class FixCompileHook(Fixer["HookRepair"]):
     """
     ## What goes wrong
 
@@ -96,7 +80,7 @@ class FixCompileHook(Fixer):
         r"\^M: bad interpreter",
     )
 
-    def detect(self, project: Project):
+    def detect(self, project: Project) -> Iterator[Finding[HookRepair]]:
         for stage in STAGES:
             hook = compile_hook(project, stage)
             if hook.ignored is not None:
@@ -104,73 +88,70 @@ class FixCompileHook(Fixer):
             if hook.active is not None:
                 yield from self._script_problems(project, hook.active)
 
-    # -- both spellings ----------------------------------------------------------------------
-
-    def _both_spellings(self, project: Project, hook: CompileHook) -> Iterator[Finding]:
+    def _both_spellings(self, project: Project, hook: CompileHook
+                        ) -> Iterator[Finding[HookRepair]]:
         kept, ignored = hook.underscore, hook.hyphen
         if LINK_MODE in (project.tree.mode(kept), project.tree.mode(ignored)):
             yield self.manual(f"both {kept} and {ignored} exist (one is a symbolic link); the "
                               f"build runs only {kept}: keep one of them", ignored)
             return
-        kept_file, ignored_file = project.text(kept), project.text(ignored)
+        kept_file, ignored_file = _script(project, kept), _script(project, ignored)
         if not commands(ignored_file.text) or _same_script(kept_file, ignored_file):
             why = "has no commands" if not commands(ignored_file.text) else f"repeats {kept}"
             yield self.finding(f"the build runs {kept} and never {ignored}, which {why}; "
                                f"delete {ignored}", ignored, severity=WARNING,
-                               plan=("delete", ignored))
+                               plan=DeleteHook(ignored))
         elif not commands(kept_file.text):
             yield self.finding(f"the build runs {kept}, which has no commands, and never "
                                f"{ignored}; move {ignored} to {kept}", ignored,
-                               plan=("move", ignored, kept))
+                               plan=MoveHook(ignored, kept))
         else:
             yield self.manual(f"the build runs {kept} and never {ignored}, so the commands in "
                               f"{ignored} do not run: move them into {kept} and delete {ignored}",
                               ignored)
 
-    # -- one script ----------------------------------------------------------------------------
-
-    def _script_problems(self, project: Project, path: str) -> Iterator[Finding]:
-        file = project.text(path)
+    def _script_problems(self, project: Project, path: str) -> Iterator[Finding[HookRepair]]:
+        file = _script(project, path)
         link = project.tree.mode(path) == LINK_MODE
-        problems = []
+        problems: list[tuple[HookRepair, int | None, str]] = []
         if file.bom:
-            problems.append(("bom", None, f"{path} starts with a byte-order mark, which hides "
-                                          "its #! line; save it as UTF-8 without one"))
+            bom = (f"{path} starts with a byte-order mark, which hides its #! line; save it as "
+                   "UTF-8 without one")
+            problems.append((StripBom(path), None, bom))
         if b"\r\n" in file.raw:
-            problems.append(("crlf", _first_crlf_line(file),
-                             f"{path} has Windows (CRLF) line endings; bash reads the \\r as part "
-                             "of each command and the hook fails"))
+            crlf = (f"{path} has Windows (CRLF) line endings; bash reads the \\r as part of "
+                    "each command and the hook fails")
+            problems.append((UnixLineEndings(path), _first_crlf_line(file), crlf))
         elif commands(file.text) and not has_shebang(file.text):
             if _clearly_shell(file.text) and not file.bom:
-                problems.append(("shebang", 1, f"{path} has no #! line; add {SHEBANG}"))
+                problems.append((AddShebang(path), 1, f"{path} has no #! line; add {SHEBANG}"))
             elif not file.bom:
                 yield self.manual(f"{path} has no #! line and paasfix cannot tell which "
                                   "language it is written in; make its first line the "
                                   "interpreter, e.g. #!/usr/bin/env bash or #!/usr/bin/env python",
                                   path, 1, severity=WARNING)
-        for kind, line, message in problems:
-            severity = WARNING if kind == "shebang" else ERROR
+        for repair, line, message in problems:
+            severity = WARNING if isinstance(repair, AddShebang) else ERROR
             if link or file.encoding != "utf-8":
                 why = "it is a symbolic link" if link else f"it is {file.encoding.upper()} text"
                 yield self.manual(f"{message} ({why}, so paasfix leaves it to you)", path, line,
                                   severity=severity)
             else:
-                yield self.finding(message, path, line, severity=severity, plan=(kind, path))
+                yield self.finding(message, path, line, severity=severity, plan=repair)
 
-    # -- fixing ----------------------------------------------------------------------------------
-
-    def fix(self, project: Project, finding: Finding) -> list[Edit]:
-        kind, path, *rest = finding.planned
-        if kind == "delete":
-            return [Edit(path, None)]
-        if kind == "move":
-            return [Edit(rest[0], project.tree.read(path), EXEC_MODE), Edit(path, None)]
-        file = project.text(path)
-        if kind == "bom":
-            return [Edit(path, file.raw[len(file.bom):])]
-        if kind == "crlf":
-            return [Edit(path, file.raw.replace(b"\r\n", b"\n"))]
-        return [Edit(path, file.encode(f"{SHEBANG}\n{file.text}"))]
+    def fix(self, project: Project, finding: Finding[HookRepair]) -> list[Edit]:
+        repair = finding.planned
+        if isinstance(repair, DeleteHook):
+            return [Edit(repair.path, None)]
+        if isinstance(repair, MoveHook):
+            return [Edit(repair.target, project.tree.read(repair.path), EXEC_MODE),
+                    Edit(repair.path, None)]
+        file = _script(project, repair.path)
+        if isinstance(repair, StripBom):
+            return [Edit(repair.path, file.raw[len(file.bom):])]
+        if isinstance(repair, UnixLineEndings):
+            return [Edit(repair.path, file.raw.replace(b"\r\n", b"\n"))]
+        return [Edit(repair.path, file.encode(f"{SHEBANG}\n{file.text}"))]
 
     examples = (
         Example.fixed(
@@ -250,3 +231,85 @@ class FixCompileHook(Fixer):
              "bin/pre_compile.sh": "echo hi\r\n"},
         ),
     )
+
+
+@dataclass(frozen=True)
+class DeleteHook:
+    """Delete the hook the build ignores."""
+
+    path: str
+
+
+@dataclass(frozen=True)
+class MoveHook:
+    """Move the ignored hook's script into the (empty) hook the build runs."""
+
+    path: str
+    target: str
+
+
+@dataclass(frozen=True)
+class StripBom:
+    """Remove the byte-order mark in front of the script."""
+
+    path: str
+
+
+@dataclass(frozen=True)
+class UnixLineEndings:
+    """Turn CRLF line endings into LF."""
+
+    path: str
+
+
+@dataclass(frozen=True)
+class AddShebang:
+    """Add ``#!/usr/bin/env bash`` to a shell script without a ``#!`` line."""
+
+    path: str
+
+
+HookRepair = Union[DeleteHook, MoveHook, StripBom, UnixLineEndings, AddShebang]
+
+
+def _script(project: Project, path: str) -> TextFile:
+    file = project.text(path)
+    if file is None:
+        raise FixerBug(f"the hook {path} is not a file paasfix can read")
+    return file
+
+
+_SHELL_WORDS = frozenset((
+    ".", "[", "[[", "apt-get", "bash", "case", "cat", "cd", "celery", "chmod", "cp", "curl",
+    "django-admin", "echo", "exit", "export", "false", "find", "for", "git", "grep", "if",
+    "ln", "ls", "make", "mkdir", "mv", "node", "npm", "pip", "pip2", "pip3", "printf",
+    "python", "python2", "python3", "rm", "sed", "sh", "source", "tar", "test", "touch",
+    "trap", "true", "unset", "wget", "while", "yarn",
+))
+"""Words a shell script's first command typically starts with."""
+_ASSIGNMENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+
+
+def _clearly_shell(text: str) -> bool:
+    """A script without ``#!`` whose commands are shell: it is not valid Python, and its first
+    command starts like a shell command (a known command, a variable assignment, a path)."""
+    found = commands(text)
+    if not found:
+        return False
+    try:
+        pyast.parse(text)
+        return False
+    except (SyntaxError, ValueError):
+        pass
+    first = found[0].strip()
+    word = re.split(r"[\s;|&()]", first, maxsplit=1)[0]
+    return word in _SHELL_WORDS or bool(_ASSIGNMENT_RE.match(first)) \
+        or word.startswith(("./", "bin/", "$"))
+
+
+def _same_script(a: TextFile, b: TextFile) -> bool:
+    return a.text.strip() == b.text.strip()
+
+
+def _first_crlf_line(file: TextFile) -> int:
+    return file.raw[:file.raw.index(b"\r\n")].count(b"\n") + 1
