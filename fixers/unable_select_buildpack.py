@@ -2,123 +2,31 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from typing import ClassVar, Union
 
 from paasfix import platform, runtimes
+from paasfix.dependency_files import (
+    APP_FILES,
+    DEV_NAMES,
+    PROD_NAMES,
+    SKIPPED_DIRS,
+    Survey,
+    choose_env_file,
+    detected_by,
+    env_name,
+    near_miss,
+    unusable,
+)
 from paasfix.errors import UnsafePath
 from paasfix.fixer import ERROR, INFO, SAFE, Edit, Example, Executable, Finding, Fixer
 from paasfix.project import Project
 from paasfix.text import new_text_file
 from paasfix.tree import LINK_MODE, join, normalize
 
-PYTHON_FILES = ("requirements.txt", "setup.py", "Pipfile")
-"""What the heroku-18 Python buildpack detects an app by (PLATFORM.md §4.2)."""
-PYTHON_FILES_24 = PYTHON_FILES + ("Pipfile.lock", "poetry.lock")
-"""What the heroku-24 Python buildpack can install from."""
-NODE_FILES = ("package.json",)
-APP_FILES = ("manage.py", "app.py", "wsgi.py", "main.py", "server.py", "application.py")
-"""Entry points of a Python web app, for an app that has no dependency file at all."""
 
-SKIPPED_DIRS = frozenset({
-    "bin", "build", "dist", "doc", "docs", "env", "example", "examples", "node_modules",
-    "requirements", "scripts", "site-packages", "static", "templates", "test", "testing",
-    "tests", "venv", "__pycache__",
-})
-"""Subdirectories that do not hold the app even when they have a dependency file
-(``docs/requirements.txt`` is for building the documentation)."""
-
-PROD_NAMES = frozenset({"prod", "production", "prd"})
-DEV_NAMES = frozenset({"dev", "develop", "development", "local", "test", "tests", "testing",
-                       "ci", "doc", "docs", "lint"})
-_ENV_FILE_RE = re.compile(r"^(?:requirements[-_.](?P<a>\w+)|(?P<b>\w+)[-_]requirements)\.txt$",
-                          re.IGNORECASE)
-_BACKUP_SUFFIXES = ("~", ".bak", ".orig", ".old", ".swp", ".tmp")
-
-UPLOAD_NOTE = (
-    "on BlueKing V7, also confirm that the step 'Upload PaaS Runtimes to Artifact Repository' "
-    f"of the deployment guide was done ({runtimes.UPLOAD_GUIDE}): without the uploaded "
-    "buildpacks and runtimes no build tool can be selected for any app")
-
-
-def _distance(a: str, b: str) -> int:
-    """Levenshtein distance."""
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, 1):
-        current = [i]
-        for j, char_b in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1,
-                               previous[j - 1] + (char_a != char_b)))
-        previous = current
-    return previous[-1]
-
-
-def near_miss(name: str) -> Optional[str]:
-    """The dependency file ``name`` is a misspelling of (``Requirements.txt``,
-    ``requirement.txt``, ``requirements.text``, ``packages.json``), or None."""
-    if name.startswith(".") or name.endswith(_BACKUP_SUFFIXES):
-        return None
-    lower = name.lower()
-    for target in PYTHON_FILES + NODE_FILES:
-        if lower == target.lower():
-            return target if name != target else None
-    stem, _, ext = lower.partition(".")
-    if not stem.isalpha():
-        return None
-    if ext in ("txt", "text", "tx", "txt.txt", "") and _distance(stem, "requirements") <= 2:
-        return "requirements.txt"
-    if ext == "json" and _distance(stem, "package") <= 1:
-        return "package.json"
-    return None
-
-
-def _env_name(name: str) -> Optional[str]:
-    match = _ENV_FILE_RE.match(name)
-    env = (match.group("a") or match.group("b")).lower() if match else None
-    return env if env not in (None, "txt", "text") else None
-
-
-@dataclass
-class Survey:
-    """What the known places hold when the build directory has no dependency file."""
-
-    build_dir: str
-    misspelled: list[tuple[str, str]]
-    """(path, the name it should have) in the build directory."""
-    env_files: list[tuple[str, str]]
-    """(path, environment name) of requirements/<env>.txt and requirements-<env>.txt."""
-    subapps: list[tuple[str, list[str]]]
-    """(subdirectory, the dependency files it has)."""
-    at_root: list[str]
-    """Dependency files at the repository root when the build directory is elsewhere."""
-    unusable: list[tuple[str, str]]
-    """(path, what to do) for dependency files the buildpack cannot install from."""
-    app_files: list[str]
-    """Entry points of a Python app in the build directory."""
-    declared: Optional[str] = None
-    """The source directory app_desc.yaml names for the module, when it names one."""
-
-
-def _unusable(name: str, stack: runtimes.Stack, present: set[str]) -> Optional[str]:
-    """What to do about a dependency file that the buildpack does not install from."""
-    if name.lower() == "pipenv.lock":
-        return ("pipenv's lock file is called Pipfile.lock, and the buildpack needs the Pipfile "
-                "itself: commit the Pipfile and rename this file to Pipfile.lock")
-    if name == "Pipfile.lock" and stack.name == "heroku-18":
-        return "heroku-18 detects pipenv projects by the Pipfile: commit the Pipfile next to it"
-    if name == "pyproject.toml" and "poetry.lock" not in present:
-        return (f"the {stack.buildpack} buildpack does not install from pyproject.toml alone: "
-                "export the dependencies to requirements.txt (for example `poetry export -f "
-                "requirements.txt -o requirements.txt`, `pdm export -o requirements.txt` or "
-                "`uv export --no-hashes -o requirements.txt`) and commit it")
-    if name == "requirements.in":
-        return ("the input of pip-compile, which the buildpack does not read: compile it "
-                "(`pip-compile requirements.in`) and commit the resulting requirements.txt")
-    return None
-
-
-class FixUnableSelectBuildpack(Fixer):
+class FixUnableSelectBuildpack(Fixer["NewDependencyFile"]):
     """
     ## What goes wrong
 
@@ -160,7 +68,7 @@ class FixUnableSelectBuildpack(Fixer):
     title = "The build directory has no dependency file the buildpack detects"
     safety = SAFE
     severity = ERROR
-    options = dict(runtimes.OPTIONS)
+    options: ClassVar[Mapping[str, object]] = dict(runtimes.OPTIONS)
     option_checks = runtimes.OPTION_CHECKS
     log_patterns = (
         r"Unable to select a buildpack",
@@ -171,8 +79,7 @@ class FixUnableSelectBuildpack(Fixer):
         return runtimes.get_stack(self.settings[runtimes.STACK_KEY])
 
     def _markers(self) -> tuple[str, ...]:
-        python = PYTHON_FILES if self._stack().name == "heroku-18" else PYTHON_FILES_24
-        return python + NODE_FILES
+        return detected_by(self._stack())
 
     def _survey(self, project: Project) -> Survey:
         stack, markers, build = self._stack(), self._markers(), project.build_dir
@@ -181,8 +88,8 @@ class FixUnableSelectBuildpack(Fixer):
         survey = Survey(build, [], [], [], [], [], [n for n in APP_FILES if n in files])
         for name in files:
             path = join(build, name)
-            target, env = near_miss(name), _env_name(name)
-            advice = _unusable(name, stack, set(files))
+            target, env = near_miss(name), env_name(name)
+            advice = unusable(name, stack, set(files))
             if target is not None:
                 survey.misspelled.append((path, target))
             if env is not None:
@@ -208,7 +115,7 @@ class FixUnableSelectBuildpack(Fixer):
         survey.declared = _declared_source_dir(project)
         return survey
 
-    def detect(self, project: Project) -> Iterable[Finding]:
+    def detect(self, project: Project) -> Iterator[Finding[NewDependencyFile]]:
         if any(project.is_file(project.path(m)) for m in self._markers()):
             return
         if project.is_file(project.path("Dockerfile")):
@@ -219,7 +126,8 @@ class FixUnableSelectBuildpack(Fixer):
             yield finding
             yield self.manual(UPLOAD_NOTE, severity=INFO)
 
-    def _fixable(self, project: Project, survey: Survey) -> Optional[Finding]:
+    def _fixable(self, project: Project, survey: Survey
+                 ) -> Finding[NewDependencyFile] | None:
         """A finding with a fix when there is exactly one clear candidate."""
         if survey.subapps or survey.at_root or survey.unusable:
             return None
@@ -232,8 +140,8 @@ class FixUnableSelectBuildpack(Fixer):
             return self.finding(
                 f"{path} looks like a misspelled {target}: the build tools look for the exact "
                 f"name in {where}, so none is selected ('Unable to select a buildpack'). "
-                f"Rename it to {target}", path, plan=("rename", path, new))
-        chosen = _choose_env_file(survey.env_files)
+                f"Rename it to {target}", path, plan=Rename(path, new))
+        chosen = choose_env_file(survey.env_files)
         if survey.misspelled or chosen is None:
             return None
         include = _relative(chosen, survey.build_dir)
@@ -241,16 +149,16 @@ class FixUnableSelectBuildpack(Fixer):
             f"{where} has no requirements.txt, only {_paths(survey.env_files)}, so no build tool "
             f"is selected ('Unable to select a buildpack'). Create requirements.txt with "
             f"`-r {include}`", chosen,
-            plan=("include", join(survey.build_dir, "requirements.txt"), include))
+            plan=Include(join(survey.build_dir, "requirements.txt"), include))
 
-    def _manual(self, survey: Survey) -> Optional[Finding]:
+    def _manual(self, survey: Survey) -> Finding[NewDependencyFile] | None:
         """A finding that says what to change by hand, or None when nothing points to an app."""
         advice = [f"{path}: {what}" for path, what in survey.unusable]
         declared = [(d, found) for d, found in survey.subapps if d == survey.declared]
         if (len(survey.subapps) == 1 or declared) and not survey.at_root:
             directory, found = (declared or survey.subapps)[0]
-            note = (f" (app_desc.yaml names it as the source directory, but for repository "
-                    f"deploys only the build directory of the module settings counts)"
+            note = (" (app_desc.yaml names it as the source directory, but for repository "
+                    "deploys only the build directory of the module settings counts)"
                     if declared else "")
             advice.insert(0, f"the app seems to live in {directory}/ (it has {_and(found)}): "
                              f"set the module's build directory (构建目录, in the module "
@@ -273,7 +181,7 @@ class FixUnableSelectBuildpack(Fixer):
             advice.append(f"rename {path} to {target} by hand (paasfix does not rename a "
                           "symbolic link, nor change only the case of a name where a "
                           "case-insensitive file system could lose the file)")
-        if survey.env_files and (advice or _choose_env_file(survey.env_files) is None):
+        if survey.env_files and (advice or choose_env_file(survey.env_files) is None):
             advice.append(_env_advice(survey))
         if not advice and survey.app_files:
             verb = "is" if len(survey.app_files) == 1 else "are"
@@ -282,16 +190,15 @@ class FixUnableSelectBuildpack(Fixer):
         if not advice:
             return None
         return self.manual(f"{_where(survey.build_dir)} has no {_or(self._markers())}, so the "
-                           f"build fails with 'Unable to select a buildpack'; " + "; ".join(advice),
+                           "build fails with 'Unable to select a buildpack'; " + "; ".join(advice),
                            survey.build_dir or None)
 
-    def fix(self, project: Project, finding: Finding) -> list[Edit]:
-        kind, *args = finding.planned
-        if kind == "rename":
-            old, new = args
-            return [Edit(old, None), Edit(new, project.tree.read(old), project.tree.mode(old))]
-        path, include = args
-        return [Edit(path, new_text_file(f"-r {include}\n"))]
+    def fix(self, project: Project, finding: Finding[NewDependencyFile]) -> list[Edit]:
+        plan = finding.planned
+        if isinstance(plan, Rename):
+            return [Edit(plan.path, None),
+                    Edit(plan.target, project.tree.read(plan.path), project.tree.mode(plan.path))]
+        return [Edit(plan.path, new_text_file(f"-r {plan.include}\n"))]
 
     examples = (
         Example.fixed(
@@ -368,6 +275,12 @@ class FixUnableSelectBuildpack(Fixer):
                        {"pipfile": "[packages]\nflask = \"*\"\n"}),
         Example.manual("a misspelled name and an app in src/",
                        {"requirement.txt": "Flask\n", "src/requirements.txt": "Flask\n"}),
+        Example.manual("an app in a subdirectory of the build directory",
+                       {"services/api/requirements.txt": "Flask\n",
+                        "services/api/app.py": "app = 1\n"},
+                       build_dir="services",
+                       message="set the module's build directory (构建目录, in the module "
+                               "settings) to 'services/api'"),
         Example.clean("requirements.txt at the root", {"requirements.txt": "Flask\n",
                                                        "requirement.txt": "old\n"}),
         Example.clean("setup.py is enough", {"setup.py": "from setuptools import setup\n"}),
@@ -379,6 +292,9 @@ class FixUnableSelectBuildpack(Fixer):
         Example.clean("docs/requirements.txt is not the app",
                       {"docs/requirements.txt": "sphinx\n", "README.md": "# lib\n"}),
         Example.clean("a repository with nothing to build", {"README.md": "# notes\n"}),
+        Example.clean("only the known places are looked at",
+                      {"services/api/requirements.txt": "Flask\n",
+                       "docs/requirements.txt": "sphinx\n", "README.md": "# monorepo\n"}),
         Example.clean("a Dockerfile build", {"Dockerfile": "FROM python:3.11\n",
                                              "src/requirements.txt": "Flask\n"}),
         Example.clean("requirements-dev.txt next to requirements.txt",
@@ -393,7 +309,33 @@ class FixUnableSelectBuildpack(Fixer):
     )
 
 
-def _declared_source_dir(project: Project) -> Optional[str]:
+@dataclass(frozen=True)
+class Rename:
+    """Rename a misspelled dependency file to the name the buildpack looks for."""
+
+    path: str
+    target: str
+
+
+@dataclass(frozen=True)
+class Include:
+    """Create ``path`` (a requirements.txt) that includes the requirement set to install."""
+
+    path: str
+    include: str
+    """The set, relative to the build directory, as ``-r`` names it."""
+
+
+NewDependencyFile = Union[Rename, Include]
+
+
+UPLOAD_NOTE = (
+    "on BlueKing V7, also confirm that the step 'Upload PaaS Runtimes to Artifact Repository' "
+    f"of the deployment guide was done ({runtimes.UPLOAD_GUIDE}): without the uploaded "
+    "buildpacks and runtimes no build tool can be selected for any app")
+
+
+def _declared_source_dir(project: Project) -> str | None:
     """``source_dir`` (v2) or ``sourceDir`` (v3) of the module app_desc.yaml describes."""
     desc = project.app_desc
     if desc is None or not desc.loaded:
@@ -448,13 +390,3 @@ def _relative(path: str, build_dir: str) -> str:
 
 def _paths(files: list[tuple[str, str]]) -> str:
     return ", ".join(path for path, _ in files)
-
-
-def _choose_env_file(files: list[tuple[str, str]]) -> Optional[str]:
-    """The one requirement set to install: the only one, or the only production one."""
-    prod = [path for path, env in files if env in PROD_NAMES]
-    if len(prod) == 1:
-        return prod[0]
-    if len(files) == 1 and not prod and files[0][1] not in DEV_NAMES:
-        return files[0][0]
-    return None

@@ -7,11 +7,11 @@ import shutil
 import subprocess
 
 import pytest
-
 from helpers import git, git_repo, make_tree, paasfix
+from paasfix.fixers.compile_hook import FixCompileHook
+
 from paasfix.config import Config
 from paasfix.fixer import MANUAL
-from paasfix.fixers.compile_hook import FixCompileHook
 from paasfix.runner import Runner
 from paasfix.tree import DirTree
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 import subprocess
 
-from paasfix import registry
-
 from helpers import git, git_repo, paasfix, tree_files
+
+from paasfix import registry
 
 AFTER = b"# TLS\nlibssl-dev\ndefault-libmysqlclient-dev\n"
 FILES = {

@@ -7,7 +7,6 @@ import json
 import re
 
 import pytest
-
 from helpers import git_repo, paasfix
 from paasfix.fixers.py_runtime import FixPyRuntimeError
 from paasfix.fixers.unable_select_buildpack import FixUnableSelectBuildpack

@@ -10,13 +10,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from helpers import make_tree
-from paasfix.config import Config
 from paasfix.fixers.setup_requires_index import DEFAULT_MIRROR, FixSetupRequiresIndex
+
+from paasfix.config import Config
 from paasfix.fixer import MANUAL
 from paasfix.runner import Runner
-from paasfix.tree import DirTree, EXEC_MODE
+from paasfix.tree import EXEC_MODE, DirTree
 
 SETUP_PY = "from setuptools import setup\nsetup(name='shop', setup_requires=['setuptools_scm'])\n"
 BASH = shutil.which("bash")
