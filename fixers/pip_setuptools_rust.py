@@ -3,192 +3,33 @@
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
-from typing import Iterator, Optional
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from paasfix import config, platform, runtimes
 from paasfix.appdesc import SCOPE_PYTHON, EnvEditError, env_values, set_env_text
-from paasfix.errors import UnsafePath
+from paasfix.errors import FixerBug, UnsafePath
 from paasfix.fixer import SAFE, WARNING, Edit, Example, Finding, Fixer
 from paasfix.project import Project, YamlFile
-from paasfix.requirements import RequirementLine
+from paasfix.rust_wheels import (
+    DEFAULT_PIP,
+    PIP_VARIABLE,
+    RUST_BUILT,
+    RUST_MIN_PYTHON,
+    Need,
+    allowed_versions,
+    new_enough,
+    pip_for,
+    reaches,
+    version,
+)
 from paasfix.tree import join
 
-PIP_VARIABLE = "PIP_VERSION"
-DEFAULT_PIP = "21.0"
-"""The FAQ's recommendation. It reads manylinux2010 (pip 19.0), manylinux2014 (19.3) and
-manylinux_x_y (20.3) wheel tags, so it takes the wheels of every release in :data:`RUST_BUILT`."""
-
-LAST_PIP = {(2, 7): "20.3.4", (3, 4): "19.1.1", (3, 5): "20.3.4", (3, 6): "21.3.1"}
-"""The newest pip each old Python runs: pip 19.2 dropped Python 3.4, 21.0 dropped 2.7 and 3.5,
-22.0 dropped 3.6."""
-RUST_MIN_PYTHON = (3, 6)
-"""Every release in :data:`RUST_BUILT` requires Python 3.6 or newer."""
+if TYPE_CHECKING:
+    from packaging.version import Version
 
 
-@dataclass(frozen=True)
-class RustBuilt:
-    name: str
-    """The project name in PEP 503 form."""
-    first: Optional[str]
-    """The first release whose source build needs Rust (None: every release)."""
-    wheels_pip: str
-    """The oldest pip that takes the Linux wheels of those releases."""
-    source: str
-
-
-RUST_BUILT = (
-    RustBuilt("cryptography", "3.4", "19.0",
-              "3.4 added a Rust extension whose sdist imports setuptools_rust (pyca/cryptography "
-              "#5779); 42.0 builds with maturin instead; wheels are manylinux2010 and newer"),
-    RustBuilt("bcrypt", "4.0", "19.3",
-              "4.0.0 changelog: implemented in Rust, building from source needs a Rust compiler, "
-              "no more manylinux2010 wheels (manylinux2014 and manylinux_2_28 instead)"),
-    RustBuilt("tiktoken", None, "19.3",
-              "every release's setup.py builds tiktoken._tiktoken with "
-              "setuptools_rust.RustExtension (openai/tiktoken); its Linux wheels are "
-              "manylinux2014"),
-)
-
-
-def _version(text: str):
-    from packaging.version import InvalidVersion, Version
-
-    try:
-        return Version(str(text))
-    except InvalidVersion:
-        return None
-
-
-def _allowed(lines: list[RequirementLine]):
-    """The versions every line naming the project allows, as one specifier set (None when a
-    specifier cannot be read)."""
-    from packaging.specifiers import InvalidSpecifier, SpecifierSet
-
-    try:
-        return SpecifierSet(",".join(f"{op}{version}" for line in lines
-                                     for op, version in line.specs))
-    except InvalidSpecifier:
-        return None
-
-
-def _candidates(specifiers, *extra: str) -> list:
-    mentioned = [spec.version.removesuffix(".*") for spec in specifiers]
-    return [v for v in (_version(text) for text in (*extra, *mentioned)) if v is not None]
-
-
-def _reaches(specifiers, first: Optional[str]) -> tuple[bool, bool]:
-    """(whether a Rust-built release can satisfy ``specifiers``, whether an older one can)."""
-    start = _version(first or "0")
-    points = _candidates(specifiers, str(start), "9999")
-    newer = any(v >= start and specifiers.contains(v, prereleases=True) for v in points)
-    older = first is not None and any(
-        v < start and specifiers.contains(v, prereleases=True)
-        for v in _candidates(specifiers, "0"))
-    return newer, older
-
-
-@dataclass(frozen=True)
-class _Need:
-    package: RustBuilt
-    line: RequirementLine
-    pre_rust_allowed: bool
-
-    @property
-    def text(self) -> str:
-        return self.line.name + ",".join(op + version for op, version in self.line.specs)
-
-
-def _constraint_files(project: Project) -> set[str]:
-    """Files included with ``-c``: they limit versions but install nothing."""
-    found = set()
-    for line in project.requirements.lines():
-        if line.kind == "constraint" and line.target and "://" not in line.target:
-            try:
-                found.add(join(posixpath.dirname(line.path), line.target))
-            except UnsafePath:
-                continue
-    return found
-
-
-def _needs(project: Project) -> list[_Need]:
-    needs = []
-    constraints = _constraint_files(project)
-    for package in RUST_BUILT:
-        lines = [line for line in project.requirements.named(package.name)
-                 if line.kind == "requirement"]
-        installed = [line for line in lines if line.path not in constraints]
-        if not installed:
-            continue
-        specifiers = _allowed(lines)
-        if specifiers is None:
-            continue
-        newer, older = _reaches(specifiers, package.first)
-        if newer:
-            needs.append(_Need(package, installed[0], older))
-    return needs
-
-
-def _new_enough(required):
-    """Whether a ``PIP_VERSION`` value asks for ``required`` or newer."""
-    def accepts(value) -> bool:
-        version = _version(value) if isinstance(value, str) else None
-        return version is not None and version >= required
-    return accepts
-
-
-def _with_pip(text: str, wanted: str, required) -> Optional[str]:
-    return set_env_text(text, PIP_VARIABLE, wanted, SCOPE_PYTHON, keep=_new_enough(required))
-
-
-def _names(needs: list[_Need]) -> tuple[str, str]:
-    texts = [need.text for need in needs]
-    if len(texts) == 1:
-        return texts[0], "needs"
-    return ", ".join(texts[:-1]) + " and " + texts[-1], "need"
-
-
-def _pip_problem(desc: Optional[YamlFile], required) -> Optional[str]:
-    """Why the pip app_desc.yaml asks for may be too old (None when it is new enough)."""
-    if desc is None or not desc.loaded:
-        return f"nothing sets {PIP_VARIABLE}"
-    values = env_values(desc.data, PIP_VARIABLE, SCOPE_PYTHON)
-    if not any(value is not None for by_env in values.values() for value in by_env.values()):
-        return f"{desc.path} sets no {PIP_VARIABLE}"
-    accepts = _new_enough(required)
-    for module, by_environment in values.items():
-        for environment, value in by_environment.items():
-            if value is None:
-                return f"{desc.path} sets no {PIP_VARIABLE} for {environment} in {module}"
-            if not accepts(value):
-                shown = value if isinstance(value, str) else f"{value} (a number, not a string)"
-                return (f"{desc.path} sets {PIP_VARIABLE} to {shown} for {environment} in "
-                        f"{module}")
-    return None
-
-
-def _cannot_edit(desc: YamlFile, wanted: str, required) -> Optional[str]:
-    """Why app_desc.yaml cannot take the variable (None when it can)."""
-    if not desc.loaded:
-        return f"{desc.path} does not load as YAML ({desc.problem.message}); repair it first"
-    if platform.spec_version(desc.data) not in platform.SPEC_VERSIONS:
-        return f"{desc.path} has no valid spec_version, so the platform does not read it"
-    try:
-        _with_pip(desc.file.text, wanted, required)
-    except EnvEditError as exc:
-        return f"{desc.path} has no place for it: {exc}"
-    return None
-
-
-def _pip_for(python: Optional[runtimes.PythonVersion], wanted: str) -> str:
-    """``wanted``, or the newest pip ``python`` can run when that is older."""
-    last = LAST_PIP.get(python.series) if python is not None else None
-    if last is None or _version(wanted) is None or _version(wanted) <= _version(last):
-        return wanted
-    return last
-
-
-class FixPipSetuptoolsRust(Fixer):
+class FixPipSetuptoolsRust(Fixer["PipVersion"]):
     """
     ## What goes wrong
 
@@ -240,10 +81,11 @@ class FixPipSetuptoolsRust(Fixer):
         r"ModuleNotFoundError: No module named 'setuptools_rust'",
         r"ImportError: No module named '?setuptools_rust'?",
     )
-    options = {"pip_version": DEFAULT_PIP, **runtimes.OPTIONS}
-    option_checks = {"pip_version": config.version, **runtimes.OPTION_CHECKS}
+    options: ClassVar[Mapping[str, object]] = {"pip_version": DEFAULT_PIP, **runtimes.OPTIONS}
+    option_checks: ClassVar[Mapping[str, Callable[[Any], Any]]] = {
+        "pip_version": config.version, **runtimes.OPTION_CHECKS}
 
-    def detect(self, project: Project) -> Iterator[Finding]:
+    def detect(self, project: Project) -> Iterator[Finding[PipVersion]]:
         site = runtimes.site_of(self.settings)
         if site.stack is runtimes.HEROKU_24:
             return
@@ -253,7 +95,7 @@ class FixPipSetuptoolsRust(Fixer):
         python = runtimes.requested_version(project, site)
         first = needs[0].line
         names, verb = _names(needs)
-        required = max(_version(need.package.wheels_pip) for need in needs)
+        required = max(need.package.wheels_pip_version for need in needs)
         why = f"{names} {verb} pip {required} or newer to install from wheels, not source"
         if python is not None and python.series < RUST_MIN_PYTHON:
             pinned = next((need for need in needs if not need.pre_rust_allowed), None)
@@ -266,8 +108,9 @@ class FixPipSetuptoolsRust(Fixer):
                     f"{python}; {instead} or move the app to Python 3",
                     pinned.line.path, pinned.line.first)
                 return
-        wanted = _pip_for(python, str(self.settings["pip_version"]))
-        if _version(wanted) is None or _version(wanted) < required:
+        wanted = pip_for(python, str(self.settings["pip_version"]))
+        wanted_version = version(wanted)
+        if wanted_version is None or wanted_version < required:
             yield self.manual(f"{why}, and pip {wanted} (the pip_version setting, or the newest "
                               f"pip the runtime runs) is older; pin them below their first "
                               "Rust release where they have one", first.path, first.first)
@@ -287,12 +130,14 @@ class FixPipSetuptoolsRust(Fixer):
             yield self.manual(f"{why}; {advice}, but {cannot}", desc.path)
             return
         yield self.finding(f"{why}, and {problem}; {advice} in {desc.path}",
-                           first.path, first.first, plan=(wanted, required))
+                           first.path, first.first, plan=PipVersion(desc, wanted, required))
 
-    def fix(self, project: Project, finding: Finding) -> list[Edit]:
-        desc = project.app_desc
-        wanted, required = finding.planned
-        return [Edit(desc.path, desc.file.encode(_with_pip(desc.file.text, wanted, required)))]
+    def fix(self, project: Project, finding: Finding[PipVersion]) -> list[Edit]:
+        desc, wanted, required = finding.planned
+        text = _with_pip(desc.file.text, wanted, required)
+        if text is None:
+            raise FixerBug(f"{desc.path} has no place for {PIP_VARIABLE}")
+        return [Edit(desc.path, desc.file.encode(text))]
 
     examples = (
         Example.fixed(
@@ -454,3 +299,85 @@ class FixPipSetuptoolsRust(Fixer):
                 "cryptography @ https://pypi.example.com/packages/cryptography-3.4.8.tar.gz\n"},
         ),
     )
+
+
+class PipVersion(NamedTuple):
+    """The app_desc.yaml to set ``PIP_VERSION`` in, the value, and the oldest pip that will do
+    (a newer value already there is kept)."""
+
+    desc: YamlFile
+    wanted: str
+    required: Version
+
+
+def _constraint_files(project: Project) -> set[str]:
+    """Files included with ``-c``: they limit versions but install nothing."""
+    found = set()
+    for line in project.requirements.lines():
+        if line.kind == "constraint" and line.target and "://" not in line.target:
+            try:
+                found.add(join(posixpath.dirname(line.path), line.target))
+            except UnsafePath:
+                continue
+    return found
+
+
+def _needs(project: Project) -> list[Need]:
+    needs = []
+    constraints = _constraint_files(project)
+    for package in RUST_BUILT:
+        lines = [line for line in project.requirements.named(package.name)
+                 if line.kind == "requirement"]
+        installed = [line for line in lines if line.path not in constraints]
+        if not installed:
+            continue
+        specifiers = allowed_versions(lines)
+        if specifiers is None:
+            continue
+        newer, older = reaches(specifiers, package.first)
+        if newer:
+            needs.append(Need(package, installed[0], older))
+    return needs
+
+
+def _with_pip(text: str, wanted: str, required: Version) -> str | None:
+    return set_env_text(text, PIP_VARIABLE, wanted, SCOPE_PYTHON, keep=new_enough(required))
+
+
+def _names(needs: list[Need]) -> tuple[str, str]:
+    texts = [need.text for need in needs]
+    if len(texts) == 1:
+        return texts[0], "needs"
+    return ", ".join(texts[:-1]) + " and " + texts[-1], "need"
+
+
+def _pip_problem(desc: YamlFile | None, required: Version) -> str | None:
+    """Why the pip app_desc.yaml asks for may be too old (None when it is new enough)."""
+    if desc is None or not desc.loaded:
+        return f"nothing sets {PIP_VARIABLE}"
+    values = env_values(desc.data, PIP_VARIABLE, SCOPE_PYTHON)
+    if not any(value is not None for by_env in values.values() for value in by_env.values()):
+        return f"{desc.path} sets no {PIP_VARIABLE}"
+    accepts = new_enough(required)
+    for module, by_environment in values.items():
+        for environment, value in by_environment.items():
+            if value is None:
+                return f"{desc.path} sets no {PIP_VARIABLE} for {environment} in {module}"
+            if not accepts(value):
+                shown = value if isinstance(value, str) else f"{value} (a number, not a string)"
+                return (f"{desc.path} sets {PIP_VARIABLE} to {shown} for {environment} in "
+                        f"{module}")
+    return None
+
+
+def _cannot_edit(desc: YamlFile, wanted: str, required: Version) -> str | None:
+    """Why app_desc.yaml cannot take the variable (None when it can)."""
+    if desc.problem is not None:
+        return f"{desc.path} does not load as YAML ({desc.problem.message}); repair it first"
+    if platform.spec_version(desc.data) not in platform.SPEC_VERSIONS:
+        return f"{desc.path} has no valid spec_version, so the platform does not read it"
+    try:
+        _with_pip(desc.file.text, wanted, required)
+    except EnvEditError as exc:
+        return f"{desc.path} has no place for it: {exc}"
+    return None
