@@ -85,6 +85,8 @@ class FixAptfileFormat(Fixer[tuple[Edit, ...]]):
             "an inline comment moves to its own line above",
             {"Aptfile": "libssl-dev  # needed by mysqlclient\ndefault-libmysqlclient-dev\n"},
             {"Aptfile": "# needed by mysqlclient\nlibssl-dev\ndefault-libmysqlclient-dev\n"},
+            message="the comment after the package names is installed as packages too",
+            path="Aptfile", line=1,
         ),
         Example.fixed(
             "a comment glued to its hash mark, several packages on the line",
@@ -105,6 +107,7 @@ class FixAptfileFormat(Fixer[tuple[Edit, ...]]):
             "CRLF line endings become LF",
             {"Aptfile": "# MySQL client\r\nlibssl-dev\r\ndefault-libmysqlclient-dev\r\n"},
             {"Aptfile": "# MySQL client\nlibssl-dev\ndefault-libmysqlclient-dev\n"},
+            message="Windows (CRLF) line endings", path="Aptfile", line=1,
         ),
         Example.fixed(
             "CRLF with an inline comment and a blank line",

@@ -96,6 +96,7 @@ class FixGreenletPin(Fixer["GreenletPin"]):
             {"requirements.txt": "# web\nDjango==3.2.25  # LTS\neventlet==0.31.0\ngunicorn==20.1.0\n"},
             {"requirements.txt":
                 "# web\nDjango==3.2.25  # LTS\neventlet==0.31.0\ngreenlet==1.1.3\ngunicorn==20.1.0\n"},
+            message="pin greenlet==1.1.3", path="requirements.txt", line=3,
         ),
         Example.fixed(
             "CRLF file stays CRLF",

@@ -104,6 +104,8 @@ class FixPkgInstallMysqlPython(Fixer["AptPackages"]):
             {"requirements.txt": "Django==3.2.25\nmysqlclient==2.1.1\n",
              "Aptfile": "# Headers and libraries that mysqlclient compiles against\n"
                         "libssl-dev\ndefault-libmysqlclient-dev\n"},
+            message="there is no Aptfile to install libssl-dev and default-libmysqlclient-dev",
+            path="requirements.txt", line=2,
         ),
         Example.fixed(
             "MySQL-python, name written in any case",

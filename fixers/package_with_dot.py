@@ -87,6 +87,8 @@ class FixPythonPackageWithDot(Fixer["DottedName"]):
                 "# BlueKing SDKs\nblueking-component-open==0.2.5  # ESB\n"
                 "Zope-Interface[test] >= 5.4 ; python_version >= '3.6'\n"
                 "Django==3.2.25\n"},
+            message="blueking-component-open is the same project", path="requirements.txt",
+            line=2,
         ),
         Example.fixed(
             "hashes, continuation lines, CRLF and no final newline",
