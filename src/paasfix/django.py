@@ -111,16 +111,18 @@ def syntax_error(project: "Project", path: str) -> Optional[tuple[int, str]]:
     """(line, message) of why ``path`` does not parse; None when it parses or is absent."""
     if project.python_ast(path) is not None:
         return None
-    file = project.text(path)
-    if file is None:
-        return None
-    try:
-        pyast.parse(file.text, filename=path)
-    except SyntaxError as exc:
+    exc = project.python_error(path)
+    if isinstance(exc, SyntaxError):
         return exc.lineno or 1, exc.msg or "invalid syntax"
-    except ValueError as exc:
+    if exc is not None:
         return 1, str(exc)
     return None
+
+
+def editable(project: "Project", path: str) -> str:
+    """The text of module ``path`` for LibCST to edit; FileProblem when it is too large to
+    edit (:data:`paasfix.pyast.MAX_EDIT_BYTES`)."""
+    return pyast.editable(path, project.text(path).text)
 
 
 def parsed(project: "Project", path: str) -> ast.Module:
