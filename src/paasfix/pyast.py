@@ -48,6 +48,9 @@ MAX_DEPTH = 100
 MAX_EDIT_BYTES = 64 * 1024
 """The largest Python source paasfix edits with LibCST (UTF-8 bytes)."""
 
+_NESTING_LIMITS = frozenset({"too many nested parentheses", "too many levels of indentation"})
+"""CPython's own messages for nesting beyond its parser's limits."""
+
 _LOCK = threading.Lock()
 
 
@@ -79,6 +82,11 @@ def parse(source: str, filename: str = "<unknown>") -> ast.Module:
         except (RecursionError, MemoryError):
             raise TooComplex("cannot be read: nested too deeply for Python to parse",
                              filename) from None
+        except SyntaxError as exc:
+            if exc.msg in _NESTING_LIMITS:
+                raise TooComplex(f"cannot be read: nested too deeply for Python to parse "
+                                 f"({exc.msg})", filename, exc.lineno or 1) from None
+            raise
     line = _too_deep(tree)
     if line is not None:
         raise TooComplex(f"cannot be read: nested more than {MAX_DEPTH} levels deep, deeper "
