@@ -55,7 +55,7 @@ BEYOND = {
     "brackets 150 deep": nested(150),
     "brackets 1,000 deep": nested(1000),
     "and of 20,000 terms": long_and(20_000),
-    "over 256 KiB": padding(pyast.MAX_BYTES + 1),
+    "over the size limit": padding(pyast.MAX_BYTES + 1),
 }
 
 
@@ -136,6 +136,7 @@ def test_settings_over_the_edit_limit_is_one_error_line_and_nothing_written(tmp_
     root = git_repo(make_tree(tmp_path / "repo", {**DJANGO_APP, "site1/settings.py": settings}))
     before = snapshot(root)
     size = f"{len(settings.encode()) // 1024} KiB"
+    limit = f"{pyast.MAX_EDIT_BYTES // 1024} KiB"
     for args in (("fix",), ("fix", "--diff")):
         result = paasfix(*args, str(root))
         assert_no_crash(result)
@@ -143,7 +144,7 @@ def test_settings_over_the_edit_limit_is_one_error_line_and_nothing_written(tmp_
         errors = [line for line in lines_about(result, "site1/settings.py")
                   if line.startswith("paasfix: error: ")]
         assert errors == [f"paasfix: error: site1/settings.py: cannot be edited: {size}, larger "
-                          "than the 64 KiB paasfix edits; make the change by hand"]
+                          f"than the {limit} paasfix edits; make the change by hand"]
     assert snapshot(root) == before
 
 
@@ -151,7 +152,7 @@ def test_settings_over_the_edit_limit_is_one_error_line_and_nothing_written(tmp_
     (long_sum(1000), 1, "nested more than"),
     ("A = 1\n" + long_and(20_000), 2, "nested more than"),
     (long_sum(50_000), 1, "too deeply for Python"),
-    ("x = 1\n" * (pyast.MAX_BYTES // 6 + 1), 1, "larger than the 256 KiB"),
+    ("x = 1\n" * (pyast.MAX_BYTES // 6 + 1), 1, f"larger than the {pyast.MAX_BYTES // 1024} KiB"),
 ])
 def test_parse_refuses_sources_beyond_the_limits(source, line, needle):
     with pytest.raises(pyast.TooComplex) as refused:

@@ -535,18 +535,28 @@ class _Reader:
         self.roots = roots
 
     def read(self, path: str, tree: ast.Module) -> SettingsFile:
+        """What module ``path`` does; read once per project and import path."""
+        key = ("django.SettingsFile", self.roots, path)
+        known = self.project.facts.get(key)
+        if known is not None:
+            return known
         file = SettingsFile(path, tree)
         self.file = file
-        self.parents = {id(child): node for node in ast.walk(tree)
-                        for child in ast.iter_child_nodes(node)}
-        self.tops = {id(node): statement for statement in tree.body
-                     for node in ast.walk(statement)}
+        self.parents: dict[int, ast.AST] = {}
+        self.tops: dict[int, ast.stmt] = {}
+        for statement in tree.body:
+            self.parents[id(statement)] = tree
+            for node in ast.walk(statement):
+                self.tops[id(node)] = statement
+                for child in ast.iter_child_nodes(node):
+                    self.parents[id(child)] = node
         self.modules = self._module_names(tree)
         self.pull_at: dict[int, Pull] = {}
         self._statements(tree)
         self._namespaces(tree)
         file.pulls.sort(key=lambda pull: pull.line)
         file.block = self._block(tree.body)
+        self.project.facts[key] = file
         return file
 
     # -- helpers

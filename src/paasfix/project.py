@@ -72,6 +72,9 @@ class Project:
         self._texts: dict[str, Optional[TextFile]] = {}
         self._asts: dict[str, Optional[ast.Module]] = {}
         self._ast_errors: dict[str, Exception] = {}
+        self.facts: dict[tuple, Any] = {}
+        """What engine modules derive from the files, kept for the life of the project (keys
+        start with the name of what is kept)."""
 
     # -- files ------------------------------------------------------------------------------
 

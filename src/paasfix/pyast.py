@@ -4,26 +4,30 @@ Every Python file paasfix reads goes through :func:`parse`, which decides once w
 source is within what the parsers and paasfix's own analysis handle:
 
 - **Size.** CPython's ``ast`` is linear but not cheap: on the 2-core machine the benchmarks run
-  on (under load), a 520 KB settings module took 0.54 s and 100 MB to parse, a 1.48 MB one
-  4.0 s and 260 MB, a 278 KB setup.py 0.39 s and 66 MB. :data:`MAX_BYTES` (512 KiB) keeps a
-  parse near half a second and 100 MB; a file up to the 2 MiB read limit that is larger is
-  refused before any parser sees it.
+  on (shared, load average about 5), a 520 KB settings module took 0.54 s and 100 MB to parse,
+  a 1.48 MB one 4.0 s and 260 MB, and 240 KB of one-line statements (the densest ordinary
+  code) 1.25 s. :data:`MAX_BYTES` (256 KiB) keeps a parse near a second and 70 MB; a whole
+  ``paasfix check`` of a 246 KB settings module takes 0.9 s of CPU (2.3 s wall at that load),
+  ``fix --diff`` 1.3 s (3.1 s). A larger file, up to the 2 MiB read limit, is refused before
+  any parser sees it.
 - **Depth.** CPython's parser refuses more than 200 nested brackets and 100 indentation levels
   itself (a SyntaxError), and raises RecursionError or MemoryError on longer chains of
-  operators (``1 + 1 + ...`` at about 3,000 terms); both become :class:`TooComplex`. What
-  CPython accepts can still be too deep for LibCST and for recursive code on the tree: LibCST
-  parses ``a and b and ...`` as one nested node per operator and its native parser crashes
-  (signal 11) at 20,000 of them, which ``ast`` accepts as one flat node; LibCST's visitors and
-  :func:`ast.unparse` hit Python's recursion limit between 300 and 500 levels of ``1 + 1 + ...``,
-  and LibCST at 150 nested calls ``f(f(...))``. After parsing, one walk over the tree measures
-  its depth the way LibCST nests it (a chain of ``and``/``or`` counts a level per operator) and
-  refuses more than :data:`MAX_DEPTH` levels, which keeps LibCST and recursive analysis well
-  inside their limits (100 nested calls passed both).
+  operators (``1 + 1 + ...`` at about 3,000 terms); all of these become :class:`TooComplex`.
+  What CPython accepts can still be too deep for LibCST and for recursive code on the tree:
+  LibCST parses ``a and b and ...`` as one nested node per operator and its native parser
+  crashes (signal 11) at 20,000 of them, which ``ast`` accepts as one flat node; LibCST's
+  visitors and :func:`ast.unparse` hit Python's recursion limit between 300 and 500 levels of
+  ``1 + 1 + ...``, and LibCST at 150 nested calls ``f(f(...))``. After parsing, one walk over
+  the tree (one step per node: 0.25 s for 240,000 nodes) measures its depth the way LibCST
+  nests it (a chain of ``and``/``or`` counts a level per operator) and refuses more than
+  :data:`MAX_DEPTH` levels, which keeps LibCST and recursive analysis well inside their
+  limits (100 nested calls passed both).
 - **Editing with LibCST.** LibCST is slow: with the positions it needs for an edit, a 259 KB
-  settings module took 11.6 s and 200 MB, and its QualifiedNameProvider about 8.7 s for a
-  68 KB setup.py. Facts are read from the ``ast`` tree; LibCST is used only to edit, and only on
-  sources up to :data:`MAX_EDIT_BYTES` (64 KiB, about 2 s at that load), which
-  :func:`editable` checks.
+  settings module took 11.6 s and 200 MB, and its QualifiedNameProvider 8.7 s for a 68 KB
+  setup.py. Facts are read from the ``ast`` tree; LibCST is used only to edit, and only on
+  sources up to :data:`MAX_EDIT_BYTES` (32 KiB), which :func:`editable` checks: ``fix --diff``
+  that adds STATIC_ROOT to a 31 KB settings module takes 1.1 s of CPU (2.9 s wall), to a
+  61 KB one 1.9 s (4.7 to 6.8 s wall).
 
 CPython 3.11 keeps the depth of the conversion from its parse tree to ``ast`` objects in
 state shared by the whole interpreter. When a garbage collection during that conversion runs
@@ -45,7 +49,7 @@ MAX_BYTES = 256 * 1024
 """The largest Python source paasfix parses (UTF-8 bytes)."""
 MAX_DEPTH = 100
 """The deepest syntax tree paasfix analyses, counted as LibCST nests it."""
-MAX_EDIT_BYTES = 64 * 1024
+MAX_EDIT_BYTES = 32 * 1024
 """The largest Python source paasfix edits with LibCST (UTF-8 bytes)."""
 
 _NESTING_LIMITS = frozenset({"too many nested parentheses", "too many levels of indentation"})
