@@ -58,25 +58,94 @@ def big_integers(scale: int) -> dict[str, str]:
             "Procfile": "".join(f"p{n}: {'9' * 5000}\n" for n in range(100 * scale))}
 
 
-def _functions(count: int) -> str:
-    return "".join(f"def f{n}(x):\n    return x + {n}\n\n" for n in range(count))
+def _lines(template: str, size: int) -> str:
+    """``template`` filled with 0, 1, 2, ... while the result stays within ``size`` bytes."""
+    out, total, n = [], 0, 0
+    while True:
+        line = template.format(n=n)
+        if total + len(line) > size:
+            return "".join(out)
+        out.append(line)
+        total += len(line)
+        n += 1
+
+
+def _functions(size: int) -> str:
+    """Ordinary functions, up to ``size`` bytes of them."""
+    return _lines("def f{n}(x):\n    return x + {n}\n\n", size)
+
+
+def _settings_lines(size: int) -> str:
+    """Ordinary settings, up to ``size`` bytes of them."""
+    return _lines("SETTING_{n} = {{'name': 'value {n}', 'items': [1, 2, 3]}}\n", size)
+
+
+KIB = 1024
+APPS = "INSTALLED_APPS = ['django.contrib.staticfiles']\n"
+
+
+def setup_py_within(scale: int) -> dict[str, str]:
+    """setup.py read up to the analysis limit (60, 120, 240 KiB)."""
+    return {**APP, "setup.py": "from setuptools import setup\n" + _functions(60 * KIB * scale)
+            + "setup(name='x', setup_requires=['pbr'])\n"}
+
+
+def settings_to_edit(scale: int) -> dict[str, str]:
+    """A settings module without STATIC_ROOT up to the edit limit (8, 16, 32 KiB):
+    ``fix --diff`` edits it with LibCST."""
+    return {**DJANGO, "site1/settings.py": APPS + _settings_lines(8 * KIB * scale - 100)
+            + "STATIC_URL = '/static/'\n"}
+
+
+def settings_within(scale: int) -> dict[str, str]:
+    """A settings module that sets STATIC_ROOT, up to the analysis limit (60, 120, 240 KiB)."""
+    return {**DJANGO, "site1/settings.py": APPS + _settings_lines(60 * KIB * scale)
+            + "STATIC_URL = '/static/'\nSTATIC_ROOT = 'static'\n"}
 
 
 def huge_setup(scale: int) -> dict[str, str]:
-    return {**APP, "setup.py": "from setuptools import setup\n" + _functions(2000 * scale)
+    """setup.py of 512 KiB, 1 MiB, 2 MiB: over the analysis limit."""
+    return {**APP, "setup.py": "from setuptools import setup\n" + _functions(512 * KIB * scale - 100)
             + "setup(name='x', setup_requires=['pbr'])\n"}
 
 
 def huge_settings(scale: int) -> dict[str, str]:
-    settings = "".join(f"SETTING_{n} = {{'name': 'value {n}', 'items': [1, 2, 3]}}\n"
-                       for n in range(1200 * scale))
-    return {**DJANGO, "site1/settings.py": settings + "STATIC_URL = '/static/'\n"}
+    """A settings module of 512 KiB, 1 MiB, 2 MiB: over the analysis limit."""
+    return {**DJANGO, "site1/settings.py": APPS + _settings_lines(512 * KIB * scale - 100)
+            + "STATIC_URL = '/static/'\n"}
 
 
 def deep_expression(scale: int) -> dict[str, str]:
     terms = "+".join(["1"] * (1000 * scale))
     return {**DJANGO, "site1/settings.py": f"X = {terms}\nSTATIC_URL = '/static/'\n",
-            "setup.py": f"from setuptools import setup\nX = {terms}\nsetup(name='x')\n"}
+            "setup.py": f"from setuptools import setup\nX = {terms}\n"
+                        "setup(name='x', setup_requires=['pbr'])\n"}
+
+
+def huge_expression(scale: int) -> dict[str, str]:
+    """``1+1+...`` of 2 bytes a term up to the read limit (512 KiB, 1 MiB, 2 MiB)."""
+    terms = "+".join(["1"] * (256 * KIB * scale - 64))
+    return {**DJANGO, "site1/settings.py": f"X = {terms}\nSTATIC_URL = '/static/'\n",
+            "setup.py": f"from setuptools import setup\nX = {terms}\n"
+                        "setup(name='x', setup_requires=['pbr'])\n"}
+
+
+def and_chain(scale: int) -> dict[str, str]:
+    """``x and x and ...`` (flat for ast, one nested node per operator for LibCST), 20,000
+    terms at 1x."""
+    terms = " and ".join(["x"] * (20_000 * scale))
+    return {**DJANGO, "site1/settings.py": APPS + f"X = {terms}\nSTATIC_URL = '/static/'\n",
+            "setup.py": f"from setuptools import setup\nX = {terms}\n"
+                        "setup(name='x', setup_requires=['pbr'])\n"}
+
+
+def deep_brackets(scale: int) -> dict[str, str]:
+    """Nested lists 150, 300, 600 deep (CPython itself refuses more than 200)."""
+    depth = 150 * scale
+    nested = "[" * depth + "]" * depth
+    return {**DJANGO, "site1/settings.py": APPS + f"X = {nested}\nSTATIC_URL = '/static/'\n",
+            "setup.py": f"from setuptools import setup\nX = {nested}\n"
+                        "setup(name='x', setup_requires=['pbr'])\n"}
 
 
 def requirements_lines(scale: int) -> dict[str, str]:
@@ -112,9 +181,15 @@ CASES: dict[str, Callable[[int], dict[str, str]]] = {
     "many alias lines": alias_lines,
     "deep YAML lists": deep_yaml_lists,
     "big integers": big_integers,
+    "setup.py within": setup_py_within,
+    "settings to edit": settings_to_edit,
+    "settings within": settings_within,
     "huge setup.py": huge_setup,
     "huge settings.py": huge_settings,
     "deep expressions": deep_expression,
+    "huge expressions": huge_expression,
+    "and chains": and_chain,
+    "deep brackets": deep_brackets,
     "requirements lines": requirements_lines,
     "Procfile lines": procfile_lines,
     "dotted names": dotted_names,

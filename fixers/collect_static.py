@@ -113,7 +113,8 @@ class FixPyCollectStatic(Fixer[StaticRootInsertion]):
         plan = finding.planned
         file = project.text(plan.path)
         assert file is not None, f"{plan.path} was read when the finding was made"
-        text = insert_statements(file.text, plan.after, plan.lines, plan.import_os)
+        text = insert_statements(django.editable(project, plan.path), plan.after, plan.lines,
+                                 plan.import_os)
         return [Edit(plan.path, file.encode(text))]
 
     @staticmethod

@@ -111,16 +111,18 @@ def syntax_error(project: "Project", path: str) -> Optional[tuple[int, str]]:
     """(line, message) of why ``path`` does not parse; None when it parses or is absent."""
     if project.python_ast(path) is not None:
         return None
-    file = project.text(path)
-    if file is None:
-        return None
-    try:
-        pyast.parse(file.text, filename=path)
-    except SyntaxError as exc:
+    exc = project.python_error(path)
+    if isinstance(exc, SyntaxError):
         return exc.lineno or 1, exc.msg or "invalid syntax"
-    except ValueError as exc:
+    if exc is not None:
         return 1, str(exc)
     return None
+
+
+def editable(project: "Project", path: str) -> str:
+    """The text of module ``path`` for LibCST to edit; FileProblem when it is too large to
+    edit (:data:`paasfix.pyast.MAX_EDIT_BYTES`)."""
+    return pyast.editable(path, project.text(path).text)
 
 
 def parsed(project: "Project", path: str) -> ast.Module:
@@ -533,18 +535,28 @@ class _Reader:
         self.roots = roots
 
     def read(self, path: str, tree: ast.Module) -> SettingsFile:
+        """What module ``path`` does; read once per project and import path."""
+        key = ("django.SettingsFile", self.roots, path)
+        known = self.project.facts.get(key)
+        if known is not None:
+            return known
         file = SettingsFile(path, tree)
         self.file = file
-        self.parents = {id(child): node for node in ast.walk(tree)
-                        for child in ast.iter_child_nodes(node)}
-        self.tops = {id(node): statement for statement in tree.body
-                     for node in ast.walk(statement)}
+        self.parents: dict[int, ast.AST] = {}
+        self.tops: dict[int, ast.stmt] = {}
+        for statement in tree.body:
+            self.parents[id(statement)] = tree
+            for node in ast.walk(statement):
+                self.tops[id(node)] = statement
+                for child in ast.iter_child_nodes(node):
+                    self.parents[id(child)] = node
         self.modules = self._module_names(tree)
         self.pull_at: dict[int, Pull] = {}
         self._statements(tree)
         self._namespaces(tree)
         file.pulls.sort(key=lambda pull: pull.line)
         file.block = self._block(tree.body)
+        self.project.facts[key] = file
         return file
 
     # -- helpers

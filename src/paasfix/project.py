@@ -71,6 +71,10 @@ class Project:
         self.config = config or Config()
         self._texts: dict[str, Optional[TextFile]] = {}
         self._asts: dict[str, Optional[ast.Module]] = {}
+        self._ast_errors: dict[str, Exception] = {}
+        self.facts: dict[tuple, Any] = {}
+        """What engine modules derive from the files, kept for the life of the project (keys
+        start with the name of what is kept)."""
 
     # -- files ------------------------------------------------------------------------------
 
@@ -212,7 +216,8 @@ class Project:
         return result
 
     def python_ast(self, path: str) -> Optional[ast.Module]:
-        """The module's syntax tree; None when absent, unreadable, or when it does not parse."""
+        """The module's syntax tree; None when absent, unreadable, or when it does not parse
+        or is beyond what paasfix analyses (:func:`python_error` says why)."""
         path = normalize(path)
         if path not in self._asts:
             module = None
@@ -220,10 +225,17 @@ class Project:
                 file = self.text(path)
                 if file is not None:
                     module = pyast.parse(file.text, filename=path)
-            except (FileProblem, SyntaxError, ValueError):
+            except (SyntaxError, ValueError) as exc:
+                self._ast_errors[path] = exc
+            except FileProblem:
                 module = None
             self._asts[path] = module
         return self._asts[path]
+
+    def python_error(self, path: str) -> Optional[Exception]:
+        """The SyntaxError (or ValueError) that kept :meth:`python_ast` from giving a tree."""
+        self.python_ast(path)
+        return self._ast_errors.get(normalize(path))
 
     @cached_property
     def aptfile(self) -> Optional[Aptfile]:
@@ -233,7 +245,7 @@ class Project:
 
     @cached_property
     def setup_py(self) -> Optional["SetupPy"]:
-        """setup.py in the build directory, analysed with LibCST (never run); None if absent."""
+        """setup.py in the build directory, analysed as source (never run); None if absent."""
         from .setuppy import analyse
 
         file = self.text(self.path("setup.py"))

@@ -11,14 +11,12 @@ dict display or a ``dict(...)`` call bound the same way; otherwise the call is m
 
 from __future__ import annotations
 
+import ast
 import io
+import re
 import tokenize
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import TYPE_CHECKING, Optional
-
-if TYPE_CHECKING:
-    import libcst as cst
+from typing import Optional
 
 LITERAL = "literal"
 DYNAMIC = "dynamic"
@@ -78,40 +76,44 @@ class SetupPy:
 
 
 def analyse(path: str, source: str) -> SetupPy:
-    """Analyse the text of a setup.py."""
-    import libcst as cst
-    from libcst.metadata import MetadataWrapper, PositionProvider
-
-    try:
-        module = cst.parse_module(source)
-    except cst.ParserSyntaxError as exc:
-        return SetupPy(path, error=_syntax_error(source, exc),
-                       mentions_setup_requires=_mentions_keyword(source))
-    wrapper = MetadataWrapper(module)
-    collector = _collector_class()()
-    wrapper.visit(collector)
-    reader = _Reader(wrapper.module, collector, wrapper.resolve(PositionProvider))
-    return SetupPy(path, tuple(reader.call(node) for node in collector.calls))
-
-
-def _syntax_error(source: str, exc) -> str:
-    """A short reason for a file LibCST cannot parse (Python's own wording when it has one)."""
+    """Analyse the text of a setup.py (read with the stdlib ``ast``, within the limits of
+    :mod:`paasfix.pyast`)."""
     from . import pyast
 
     try:
-        pyast.parse(source)
-    except SyntaxError as error:
-        return f"line {error.lineno}: {error.msg}"
-    except ValueError as error:
-        return str(error)
-    return f"line {exc.raw_line}: LibCST cannot parse it"
+        tree = pyast.parse(source, filename=path)
+    except SyntaxError as exc:
+        return SetupPy(path, error=_reason(exc), mentions_setup_requires=_mentions_keyword(source))
+    except ValueError as exc:
+        return SetupPy(path, error=str(exc), mentions_setup_requires=_mentions_keyword(source))
+    collector = _Collector()
+    collector.collect(tree)
+    reader = _Reader(source, collector)
+    return SetupPy(path, tuple(reader.call(node) for node in collector.calls))
+
+
+def _reason(exc: SyntaxError) -> str:
+    """Why a setup.py cannot be analysed, in Python's words (with its line) or paasfix's."""
+    from .pyast import TooComplex
+
+    if isinstance(exc, TooComplex):
+        return exc.msg if exc.lineno == 1 else f"{exc.msg}, at line {exc.lineno}"
+    return f"line {exc.lineno or 1}: {exc.msg or 'invalid syntax'}"
+
+
+_MENTION_RE = re.compile(r"""\bsetup_requires\s*=|["']setup_requires["']\s*:""")
 
 
 def _mentions_keyword(source: str) -> bool:
     """For code that does not parse (Python 2 syntax, say): whether ``setup_requires=`` or a
-    ``"setup_requires":`` key appears in it, read with the tokenizer (comments never count)."""
-    import ast
+    ``"setup_requires":`` key appears in it, read with the tokenizer (comments never count).
+    A source too large to analyse is searched as text instead, comments included."""
+    from .pyast import MAX_BYTES
 
+    if _KEYWORD not in source:
+        return False
+    if len(source) > MAX_BYTES:
+        return _MENTION_RE.search(source) is not None
     previous = None
     try:
         for token in tokenize.generate_tokens(io.StringIO(source).readline):
@@ -122,7 +124,7 @@ def _mentions_keyword(source: str) -> bool:
                         and token.string == "=":
                     return True
                 if previous.type == tokenize.STRING and token.string == ":" \
-                        and _literal(ast, previous.string) == _KEYWORD:
+                        and _literal(previous.string) == _KEYWORD:
                     return True
             previous = token
     except (tokenize.TokenError, SyntaxError):
@@ -130,197 +132,182 @@ def _mentions_keyword(source: str) -> bool:
     return False
 
 
-def _literal(ast, text: str):
+def _literal(text: str):
     try:
         return ast.literal_eval(text)
     except (ValueError, SyntaxError):
         return None
 
 
-@lru_cache(maxsize=None)
-def _collector_class():
-    """The LibCST visitor, built on first use so that importing this module stays cheap."""
-    import libcst as cst
-    from libcst.metadata import QualifiedNameProvider
+class _Collector:
+    """Every setup() call, every binding of a name, and the names that are mutated."""
 
-    class Collector(cst.CSTVisitor):
-        """Every setup() call, every binding of a name, and the names that are mutated."""
+    def __init__(self) -> None:
+        self.calls: list[ast.Call] = []
+        self.bindings: dict[str, list[Optional[ast.expr]]] = {}
+        """name -> the value of each plain binding, None for any other kind of binding."""
+        self.imported: dict[str, set[str]] = {}
+        """name -> the qualified names an import binds it to."""
+        self.mutated: set[str] = set()
+        self.star_imports: set[str] = set()
 
-        METADATA_DEPENDENCIES = (QualifiedNameProvider,)
+    def _bind(self, target: ast.AST, value: Optional[ast.expr]) -> None:
+        if isinstance(target, ast.Name):
+            self.bindings.setdefault(target.id, []).append(value)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self._bind(element, None)
+        elif isinstance(target, (ast.Attribute, ast.Subscript)):
+            self._mutate(target.value)
+        elif isinstance(target, ast.Starred):
+            self._bind(target.value, None)
 
-        def __init__(self) -> None:
-            super().__init__()
-            self.calls: list[cst.Call] = []
-            self.bindings: dict[str, list[Optional[cst.BaseExpression]]] = {}
-            """name -> the value of each plain binding, None for any other kind of binding."""
-            self.mutated: set[str] = set()
-            self.star_imports: set[str] = set()
+    def _name(self, name: str, qualified: Optional[str] = None) -> None:
+        self.bindings.setdefault(name, []).append(None)
+        if qualified is not None:
+            self.imported.setdefault(name, set()).add(qualified)
 
-        def _bind(self, target: cst.BaseExpression, value: Optional[cst.BaseExpression]) -> None:
-            if isinstance(target, cst.Name):
-                self.bindings.setdefault(target.value, []).append(value)
-            elif isinstance(target, (cst.Tuple, cst.List)):
-                for element in target.elements:
-                    self._bind(element.value, None)
-            elif isinstance(target, (cst.Attribute, cst.Subscript)):
-                self._mutate(target.value)
-            elif isinstance(target, cst.StarredElement):
-                self._bind(target.value, None)
+    def _mutate(self, base: ast.AST) -> None:
+        if isinstance(base, ast.Name):
+            self.mutated.add(base.id)
 
-        def _mutate(self, base: cst.BaseExpression) -> None:
-            if isinstance(base, cst.Name):
-                self.mutated.add(base.value)
-
-        def visit_Assign(self, node: cst.Assign) -> None:
-            for target in node.targets:
-                self._bind(target.target, node.value)
-
-        def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-            self._bind(node.target, node.value)
-
-        def visit_AugAssign(self, node: cst.AugAssign) -> None:
-            self._bind(node.target, None)
-
-        def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-            self._bind(node.target, None)
-
-        def visit_For(self, node: cst.For) -> None:
-            self._bind(node.target, None)
-
-        def visit_CompFor(self, node: cst.CompFor) -> None:
-            self._bind(node.target, None)
-
-        def visit_AsName(self, node: cst.AsName) -> None:
-            self._bind(node.name, None)
-
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-            self._bind(node.name, None)
-
-        def visit_ClassDef(self, node: cst.ClassDef) -> None:
-            self._bind(node.name, None)
-
-        def visit_Global(self, node: cst.Global) -> None:
-            for item in node.names:
-                self._bind(item.name, None)
-
-        def visit_Del(self, node: cst.Del) -> None:
-            self._bind(node.target, None)
-
-        def visit_Import(self, node: cst.Import) -> None:
-            for alias in node.names:
-                if alias.asname is None:
-                    self._bind(cst.Name(cst.Module([]).code_for_node(alias.name).split(".")[0]),
-                               None)
-
-        def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-            if isinstance(node.names, cst.ImportStar):
-                if node.module is not None and not node.relative:
-                    self.star_imports.add(cst.Module([]).code_for_node(node.module))
-                return
-            for alias in node.names:
-                if alias.asname is None and isinstance(alias.name, cst.Name):
-                    self._bind(alias.name, None)
-
-        def visit_Attribute(self, node: cst.Attribute) -> None:
-            self._mutate(node.value)
-
-        def visit_Subscript(self, node: cst.Subscript) -> None:
-            self._mutate(node.value)
-
-        def visit_Call(self, node: cst.Call) -> None:
-            names = {q.name for q in self.get_metadata(QualifiedNameProvider, node.func, set())}
-            bare = isinstance(node.func, cst.Name) and node.func.value == "setup"
+    def collect(self, tree: ast.Module) -> None:
+        candidates = []
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    self._bind(target, node.value)
+            elif isinstance(node, ast.AnnAssign):
+                self._bind(node.target, node.value)
+            elif isinstance(node, (ast.AugAssign, ast.NamedExpr, ast.For, ast.AsyncFor,
+                                   ast.comprehension)):
+                self._bind(node.target, None)
+            elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+                self._bind(node.optional_vars, None)
+            elif isinstance(node, ast.ExceptHandler) and node.name:
+                self._name(node.name)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                self._name(node.name)
+            elif isinstance(node, ast.Global):
+                for name in node.names:
+                    self._name(name)
+            elif isinstance(node, ast.Delete):
+                for target in node.targets:
+                    self._bind(target, None)
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.asname is None:
+                        top = alias.name.split(".")[0]
+                        self._name(top, top)
+                    else:
+                        self._name(alias.asname, alias.name)
+            elif isinstance(node, ast.ImportFrom):
+                module = "." * node.level + (node.module or "")
+                for alias in node.names:
+                    if alias.name == "*":
+                        if node.module is not None and not node.level:
+                            self.star_imports.add(node.module)
+                    else:
+                        self._name(alias.asname or alias.name, f"{module}.{alias.name}")
+            elif isinstance(node, (ast.Attribute, ast.Subscript)):
+                self._mutate(node.value)
+            elif isinstance(node, ast.Call):
+                candidates.append(node)
+        for node in candidates:
+            names = self._qualified(node.func)
+            bare = isinstance(node.func, ast.Name) and node.func.id == "setup"
             if names & set(SETUP_FUNCTIONS) or (
                     bare and not names and self.star_imports & set(_STAR_SOURCES)):
                 self.calls.append(node)
+        self.calls.sort(key=lambda call: (call.lineno, call.col_offset))
 
-    return Collector
+    def _qualified(self, expr: ast.expr) -> set[str]:
+        """What a called name may stand for: the qualified names its imports give it, and the
+        name itself when the file binds it otherwise (a function of its own, say)."""
+        attributes: list[str] = []
+        while isinstance(expr, ast.Attribute):
+            attributes.insert(0, expr.attr)
+            expr = expr.value
+        if not isinstance(expr, ast.Name):
+            return set()
+        imported = self.imported.get(expr.id, set())
+        found = set(imported)
+        if len(self.bindings.get(expr.id, ())) > len(imported):
+            found.add(expr.id)
+        return {".".join([name, *attributes]) for name in found}
 
 
 class _Reader:
     """Reads the value of ``setup_requires`` for each setup() call the collector found."""
 
-    def __init__(self, module: "cst.Module", collector, positions) -> None:
-        self.module = module
+    def __init__(self, source: str, collector: _Collector) -> None:
+        self.source = source
         self.collector = collector
-        self.positions = positions
 
-    def _line(self, node) -> int:
-        return self.positions[node].start.line
-
-    def _binding(self, name, hops: int):
+    def _binding(self, name: ast.Name, hops: int):
         """The one value a name is bound to, if it is bound exactly once and never mutated."""
-        values = self.collector.bindings.get(name.value, [])
-        if hops >= _MAX_NAME_HOPS or len(values) != 1 or name.value in self.collector.mutated:
+        values = self.collector.bindings.get(name.id, [])
+        if hops >= _MAX_NAME_HOPS or len(values) != 1 or name.id in self.collector.mutated:
             return None
         return values[0]
 
-    def _shown(self, expr, hops: int = 0):
+    def _shown(self, expr: ast.expr, hops: int = 0) -> ast.expr:
         """The expression a name stands for, for messages."""
-        import libcst as cst
-
-        bound = self._binding(expr, hops) if isinstance(expr, cst.Name) else None
+        bound = self._binding(expr, hops) if isinstance(expr, ast.Name) else None
         return expr if bound is None else self._shown(bound, hops + 1)
 
-    def call(self, node) -> SetupCall:
+    def call(self, node: ast.Call) -> SetupCall:
         opaque = False
         value = None
-        where = node
-        for arg in node.args:
-            if arg.keyword is not None and arg.keyword.value == _KEYWORD:
-                value, where = arg.value, arg
-            elif arg.star == "**":
-                entry, known = self._mapping_entry(arg.value, 0)
+        where: ast.AST = node
+        for keyword in node.keywords:
+            if keyword.arg == _KEYWORD:
+                value, where = keyword.value, keyword
+            elif keyword.arg is None:
+                entry, known = self._mapping_entry(keyword.value, 0)
                 if entry is not None:
-                    value, where = entry, arg
+                    value, where = entry, keyword
                 elif not known:
                     opaque = True
         if value is None:
-            return SetupCall(self._line(node), None, opaque)
+            return SetupCall(node.lineno, None, opaque)
         kind, items = self._requirements(value, 0)
-        code = " ".join(self.module.code_for_node(self._shown(value)).split())
-        return SetupCall(self._line(node),
-                         SetupRequires(self._line(where), kind, items, code), opaque)
+        code = " ".join((ast.get_source_segment(self.source, self._shown(value)) or "").split())
+        return SetupCall(node.lineno, SetupRequires(where.lineno, kind, items, code), opaque)
 
-    def _mapping_entry(self, expr, hops: int):
+    def _mapping_entry(self, expr: ast.expr, hops: int):
         """(the value given for "setup_requires" or None, whether every key is known)."""
-        import libcst as cst
-
-        if isinstance(expr, cst.Name):
+        if isinstance(expr, ast.Name):
             bound = self._binding(expr, hops)
             return (None, False) if bound is None else self._mapping_entry(bound, hops + 1)
-        if isinstance(expr, cst.Dict):
+        if isinstance(expr, ast.Dict):
             known = True
-            for element in expr.elements:
-                key = _string_value(element.key) if isinstance(element, cst.DictElement) else None
-                if key == _KEYWORD:
-                    return element.value, True
-                known = known and key is not None
+            for key, value in zip(expr.keys, expr.values):
+                text = _string_value(key)
+                if text == _KEYWORD:
+                    return value, True
+                known = known and text is not None
             return None, known
-        if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name) \
-                and expr.func.value == "dict" and "dict" not in self.collector.bindings:
-            known = True
-            for arg in expr.args:
-                if arg.keyword is not None and arg.keyword.value == _KEYWORD:
-                    return arg.value, True
-                known = known and arg.keyword is not None
-            return None, known
+        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) \
+                and expr.func.id == "dict" and "dict" not in self.collector.bindings:
+            for keyword in expr.keywords:
+                if keyword.arg == _KEYWORD:
+                    return keyword.value, True
+            return None, not expr.args and all(k.arg is not None for k in expr.keywords)
         return None, False
 
-    def _requirements(self, expr, hops: int) -> tuple[str, tuple[str, ...]]:
-        import libcst as cst
-
-        if isinstance(expr, cst.Name):
+    def _requirements(self, expr: ast.expr, hops: int) -> tuple[str, tuple[str, ...]]:
+        if isinstance(expr, ast.Name):
             bound = self._binding(expr, hops)
             return (DYNAMIC, ()) if bound is None else self._requirements(bound, hops + 1)
         text = _string_value(expr)
         if text is not None:
             return LITERAL, _split_requirement_text(text)
-        if isinstance(expr, (cst.List, cst.Tuple, cst.Set)):
+        if isinstance(expr, (ast.List, ast.Tuple, ast.Set)):
             items: list[str] = []
             literal = True
-            for element in expr.elements:
-                item = _string_value(element.value) if isinstance(element, cst.Element) else None
+            for element in expr.elts:
+                item = _string_value(element)
                 if item is None:
                     literal = False
                 else:
@@ -329,16 +316,10 @@ class _Reader:
         return DYNAMIC, ()
 
 
-def _string_value(expr) -> Optional[str]:
+def _string_value(expr: Optional[ast.AST]) -> Optional[str]:
     """The value of a plain (not formatted, not bytes) string literal, else None."""
-    import libcst as cst
-
-    if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString)):
-        try:
-            value = expr.evaluated_value
-        except Exception:
-            return None
-        return value if isinstance(value, str) else None
+    if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+        return expr.value
     return None
 
 
