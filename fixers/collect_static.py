@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Union
 
-from paasfix import django
+from paasfix import django, pyast
 from paasfix.appdesc import ENVIRONMENTS
 from paasfix.fixer import ERROR, SAFE, WARNING, Edit, Example, Finding, Fixer
 from paasfix.project import Project
@@ -107,7 +107,7 @@ class FixPyCollectStatic(Fixer[StaticRootInsertion]):
                 if outcome is None or outcome in seen:
                     continue
                 seen.add(outcome)
-                yield self._finding(outcome, environments)
+                yield self._finding(project, outcome, environments)
 
     def fix(self, project: Project, finding: Finding[StaticRootInsertion]) -> list[Edit]:
         plan = finding.planned
@@ -207,7 +207,7 @@ class FixPyCollectStatic(Fixer[StaticRootInsertion]):
     def _unclear(self, unclear: Unclear) -> Finding[StaticRootInsertion]:
         return self.manual(unclear.message, unclear.path, unclear.line, severity=unclear.severity)
 
-    def _finding(self, outcome: StaticRootInsertion | Unclear,
+    def _finding(self, project: Project, outcome: StaticRootInsertion | Unclear,
                  environments: tuple[str, ...]) -> Finding[StaticRootInsertion]:
         if isinstance(outcome, Unclear):
             return self._unclear(outcome)
@@ -219,6 +219,11 @@ class FixPyCollectStatic(Fixer[StaticRootInsertion]):
         message = (f"{unset} set nowhere in the settings the build uses{scope} "
                    f"(`{outcome.settings}` and the modules it takes settings from), so the build's "
                    f"collectstatic step fails; add {description} {where} {outcome.path}")
+        file = project.text(outcome.path)
+        too_large = pyast.too_large_to_edit(file.text) if file is not None else None
+        if too_large is not None:
+            return self.manual(f"{message} by hand ({outcome.path} is {too_large})",
+                               outcome.path, outcome.after)
         return self.finding(message, outcome.path, outcome.after, plan=outcome)
 
 

@@ -98,12 +98,20 @@ def parse(source: str, filename: str = "<unknown>") -> ast.Module:
     return tree
 
 
-def editable(path: str, source: str) -> str:
-    """``source`` when LibCST may edit it; FileProblem for ``path`` when it is too large."""
+def too_large_to_edit(source: str) -> str | None:
+    """Why LibCST may not edit ``source`` ("61 KiB, larger than the 32 KiB paasfix edits"), or
+    None when it may."""
     size = _size(source)
     if size > MAX_EDIT_BYTES:
-        raise FileProblem(path, f"cannot be edited: {_kib(size)}, larger than the "
-                                f"{_kib(MAX_EDIT_BYTES)} paasfix edits; make the change by hand")
+        return f"{_kib(size)}, larger than the {_kib(MAX_EDIT_BYTES)} paasfix edits"
+    return None
+
+
+def editable(path: str, source: str) -> str:
+    """``source`` when LibCST may edit it; FileProblem for ``path`` when it is too large."""
+    why = too_large_to_edit(source)
+    if why is not None:
+        raise FileProblem(path, f"cannot be edited: {why}; make the change by hand")
     return source
 
 
