@@ -22,6 +22,16 @@ class YamlProblem(Exception):
         self.line = line
 
 
+MAX_DOCUMENT_SIZE = 64 * 1024
+"""The largest Procfile or app_desc.yaml paasfix reads, in bytes (and the longest text it
+loads as YAML, in characters).
+
+PyYAML's pure-Python loader, the one the platform uses (the C loader reads some edge cases
+differently), reads about 100 KB a second, and checking a Procfile loads it whole and line by
+line. Real process definitions are a few KiB: the platform runs at most 16 processes per
+module, and the largest description among BlueKing's own applications (bk-sops, four modules)
+is about 14 KB. A larger file is reported as one that cannot be read, never cut short."""
+
 MAX_DEPTH = 100
 """How deeply collections may nest, aliases followed; deeper documents are refused before the
 parser's recursion (and every recursive walk of the loaded data) could run out of stack."""
@@ -240,6 +250,9 @@ def _compose(text: str) -> tuple[Any, Any]:
     """(root node, data) of ``text`` loaded as :func:`platform_load` loads it."""
     import yaml
 
+    if len(text) > MAX_DOCUMENT_SIZE:
+        raise YamlProblem(f"it is longer than the {MAX_DOCUMENT_SIZE // 1024} KiB paasfix loads "
+                          "as YAML")
     _check_flow_depth(text)
     loader = _bounded_loader()(text)
     try:
