@@ -69,7 +69,7 @@ BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
 @pytest.mark.parametrize("text, needle", [
     (BOMB, "aliases expand it by more than"),
     ("a: &a [*a]\n", "refers to the value that contains it"),
-    ("web: " + "[" * 100_000 + "]" * 100_000 + "\n", "nested more than 100 levels"),
+    ("web: " + "[" * 30_000 + "]" * 30_000 + "\n", "nested more than 100 levels"),
     ("a:\n" + "".join(" " * level + f"k{level}:\n" for level in range(1, 200)), "nested more"),
     ("a: &a [[[[[[[[[[x]]]]]]]]]]\n" + "".join(
         f"b{n}: &b{n} [*{'a' if n == 0 else f'b{n - 1}'}]\n" for n in range(120)),
@@ -82,3 +82,63 @@ def test_documents_beyond_the_bounds_are_refused_before_construction(text, needl
         platform_load(text)
     assert needle in refused.value.message
     assert Nodes.of(text) is None
+
+
+def _generated_lines(count: int) -> list[str]:
+    """Procfile-like lines from a seeded generator: names YAML may read as numbers, booleans
+    or null, commands with the characters a shell line holds, quoted or not."""
+    import random
+
+    rng = random.Random(10)
+    names = ["web", "on", "No", "2", "1_0", "0x1f", "y", "null", "web-2", "w_1", "a" * 12]
+    pieces = ["gunicorn", "app:app", "-b", ":$PORT", "a: b", "#1", " #x", "'q'", '"d"', "\\",
+              "2023-02-30", "1:30", ".inf", "~", "-", "&a", "*a", "[x]", "{y}", "%(h)s", "@v",
+              "é", "\t", ",", "=", "()"]
+    lines = []
+    for _ in range(count):
+        command = " ".join(rng.choice(pieces) for _ in range(rng.randint(1, 4)))
+        quote = rng.choice(["", "", "'", '"'])
+        command = quote + command + quote
+        lines.append(rng.choice(names) + rng.choice([": ", ":  ", ":", ":\t"]) + command
+                     + rng.choice(["", " ", "  # c"]))
+    return lines
+
+
+def test_procfile_lines_load_exactly_as_pyyaml_loads_them():
+    import yaml
+
+    from paasfix.yamlio import _simple_line
+
+    lines = _generated_lines(4000)
+    quick = 0
+    for line in lines:
+        try:
+            expected = ("data", yaml.load(line, Loader=yaml.SafeLoader))
+        except (yaml.YAMLError, ValueError) as exc:
+            expected = ("error", type(exc).__name__)
+        try:
+            found = ("data", platform_load(line))
+        except YamlProblem:
+            found = ("error", expected[1])
+        assert found == expected, line
+        if _simple_line(line) is not None:
+            quick += 1
+            assert _simple_line(line) == expected[1], line
+    assert quick > 100
+
+
+def test_a_remembered_document_gives_new_data_each_time():
+    text = "".join(f"p{n}: run {n}\n" for n in range(400))
+    first = platform_load(text)
+    first["p0"] = "changed"
+    assert platform_load(text)["p0"] == "run 0"
+    assert Nodes.of(text).data["p0"] == "run 0"
+
+
+def test_a_text_longer_than_paasfix_loads_is_refused():
+    from paasfix.yamlio import MAX_DOCUMENT_SIZE
+
+    text = "# " + "x" * MAX_DOCUMENT_SIZE + "\nweb: run\n"
+    with pytest.raises(YamlProblem) as refused:
+        platform_load(text)
+    assert "longer than the 64 KiB paasfix loads" in refused.value.message

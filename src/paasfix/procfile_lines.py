@@ -9,13 +9,14 @@ not give exactly the name and the command the line says.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Optional
 
 from . import platform
 from .text import YAML_BREAKS
-from .yamlio import YamlProblem, platform_load
+from .yamlio import YamlProblem, reading
 
 _ENTRY = re.compile(r"^(?P<key>(?P<q>['\"]?)(?P<name>[A-Za-z0-9_-]+)(?P=q)):"
                     r"(?P<sep>[ \t]*)(?P<rest>.*?)[ \t]*$")
@@ -46,6 +47,9 @@ def shell_comment(command: str) -> Optional[int]:
             quote = None
         index += 1
     return None
+
+
+_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -85,10 +89,7 @@ class Entry:
 
     @cached_property
     def _reading(self) -> Any:
-        try:
-            return platform_load(self.text)
-        except YamlProblem as problem:
-            return problem
+        return reading(self.text)
 
     def intentionally_quoted(self, reading: Any) -> bool:
         """A command quoted for YAML as a whole (``web: "gunicorn app"``) reads as meant."""
@@ -137,6 +138,21 @@ class ProcfileLines:
 
     @classmethod
     def of(cls, text: str) -> "ProcfileLines":
+        """The lines of ``text``; the last few texts are remembered, since several fixers and
+        every pass of ``fix`` ask about the same Procfile. Treat the result as read-only."""
+        with _LOCK:
+            if text in _PARSED:
+                _PARSED[text] = _PARSED.pop(text)
+                return _PARSED[text]
+        parsed = cls._parse(text)
+        with _LOCK:
+            _PARSED[text] = parsed
+            while len(_PARSED) > 4:
+                del _PARSED[next(iter(_PARSED))]
+        return parsed
+
+    @classmethod
+    def _parse(cls, text: str) -> "ProcfileLines":
         entries, others = [], []
         for number, line in enumerate(text.split("\n"), start=1):
             stripped = line.strip()
@@ -161,3 +177,7 @@ class ProcfileLines:
         for entry in self.entries:
             lines.setdefault(entry.name, []).append(entry.number)
         return {name: numbers for name, numbers in lines.items() if len(numbers) > 1}
+
+
+_PARSED: dict[str, ProcfileLines] = {}
+"""The most recently used :meth:`ProcfileLines.of` results, oldest first."""

@@ -19,7 +19,7 @@ from .errors import FileProblem, PaasfixError, UnsafePath
 from .requirements import RequirementFile, RequirementLine, canonical, parse_file
 from .text import TextFile
 from .tree import Tree, join, normalize
-from .yamlio import RoundTrip, YamlProblem, platform_load
+from .yamlio import MAX_DOCUMENT_SIZE, RoundTrip, YamlProblem, platform_load
 
 if TYPE_CHECKING:
     from .setuppy import SetupPy
@@ -121,6 +121,11 @@ class Project:
         file = self.text(path)
         if file is None:
             return None
+        if len(file.raw) > MAX_DOCUMENT_SIZE:
+            raise FileProblem(path, f"cannot be read: it is {len(file.raw) / 1024:,.0f} KiB, "
+                                    f"larger than the {MAX_DOCUMENT_SIZE // 1024} KiB paasfix "
+                                    "reads in a process definition (the platform takes at most "
+                                    f"{platform.MAX_PROCESSES} processes per module)")
         try:
             return YamlFile(path, file, platform_load(file.text))
         except YamlProblem as problem:

@@ -30,9 +30,12 @@ _SIMPLE_SPEC_RE = re.compile(r"[ \t]*(==|!=|<=|>=|~=|<|>)[ \t]*([0-9]+(?:\.[0-9]
 """One version specifier whose version is only release numbers (``>= 3.2``)."""
 
 
+_SEPARATORS_RE = re.compile(r"[-_.]+")
+
+
 def canonical(name: str) -> str:
     """The PEP 503 normal form of a project name."""
-    return re.sub(r"[-_.]+", "-", name).lower()
+    return _SEPARATORS_RE.sub("-", name).lower()
 
 
 @dataclass
@@ -53,10 +56,16 @@ class RequirementLine:
     target: Optional[str] = None
     """For include and constraint lines, the file named, as written."""
     hashes: bool = False
+    _keyed: Optional[str] = field(default=None, repr=False, compare=False)
+    """The name :attr:`key` was computed from (a field, so that every line has the same
+    attributes from the start: Python then shares one table of names among the lines)."""
+    _key: Optional[str] = field(default=None, repr=False, compare=False)
 
     @property
     def key(self) -> Optional[str]:
-        return canonical(self.name) if self.name else None
+        if self.name != self._keyed:
+            self._keyed, self._key = self.name, canonical(self.name) if self.name else None
+        return self._key
 
     @property
     def pinned(self) -> bool:

@@ -228,9 +228,22 @@ class Runner:
         except Stop:
             pass
         for fixer in self.fixers:
-            result.findings += self._detect(fixer, run.project, result.errors)
+            result.findings += self._detect_in(run, fixer, result.errors)
         result.changes = run.changeset.changes()
         return result
+
+    def _detect_in(self, run: "_FixRun", fixer: Fixer, errors: list[str]) -> list[Finding]:
+        """``fixer``'s findings on the project of ``run``; detected again only when the project
+        changed since the last time (a fix was applied), since a fixer finds the same things in
+        the same project."""
+        known = run.detected.get(fixer.id)
+        if known is None or known[0] is not run.project:
+            found: list[str] = []
+            known = (run.project, self._detect(fixer, run.project, found), found)
+            run.detected[fixer.id] = known
+        for error in known[2]:
+            _add(errors, error)
+        return known[1]
 
     def _fix_all(self, fixer: Fixer, run: "_FixRun", result: Result) -> bool:
         """Apply ``fixer``'s fixes one at a time, detecting again after each, until it finds
@@ -243,7 +256,7 @@ class Runner:
         passes = 0
         left = 0
         while run.fixable(fixer):
-            findings = [f for f in self._detect(fixer, run.project, result.errors)
+            findings = [f for f in self._detect_in(run, fixer, result.errors)
                         if f.safety in run.allowed and _key(f) not in run.declined]
             if not findings:
                 break
@@ -296,6 +309,8 @@ class _FixRun:
     decide: Optional["Decide"]
     broken: set[str] = field(default_factory=set)
     declined: set[tuple] = field(default_factory=set)
+    detected: dict[str, tuple[Project, list[Finding], list[str]]] = field(default_factory=dict)
+    """Per fixer id: the project it last ran on, what it found there and the errors."""
 
     def __post_init__(self):
         self.project = Project(self.changeset.tree, self.config)

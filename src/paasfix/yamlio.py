@@ -22,6 +22,16 @@ class YamlProblem(Exception):
         self.line = line
 
 
+MAX_DOCUMENT_SIZE = 64 * 1024
+"""The largest Procfile or app_desc.yaml paasfix reads, in bytes (and the longest text it
+loads as YAML, in characters).
+
+PyYAML's pure-Python loader, the one the platform uses (the C loader reads some edge cases
+differently), reads about 100 KB a second, and checking a Procfile loads it whole and line by
+line. Real process definitions are a few KiB: the platform runs at most 16 processes per
+module, and the largest description among BlueKing's own applications (bk-sops, four modules)
+is about 14 KB. A larger file is reported as one that cannot be read, never cut short."""
+
 MAX_DEPTH = 100
 """How deeply collections may nest, aliases followed; deeper documents are refused before the
 parser's recursion (and every recursive walk of the loaded data) could run out of stack."""
@@ -170,29 +180,138 @@ def _check_flow_depth(text: str) -> None:
             depth = max(depth - 1, 0)
 
 
+REMEMBERED_SIZE = 4096
+"""Texts at least this long are composed once and remembered (the last few of them): fixers,
+the project and the changeset load the same Procfile or app_desc.yaml several times, and
+PyYAML's pure-Python loader reads only about 100 KB a second. Shorter texts are loaded again."""
+
+
+_SIMPLE_LINE_RE = re.compile(
+    r"(?P<key>[A-Za-z0-9][A-Za-z0-9_-]*): +(?:"
+    r"(?P<plain>(?:[A-Za-z0-9_./$]|:(?=[^ ]))(?:[A-Za-z0-9_./$=,@%+~^() -]|:(?=[^ ]))*?)"
+    r"|'(?P<single>(?:[ -&(-~]|'')*)'"
+    r"|\"(?P<double>[ !#-\[\]-~]*)\""
+    r") *")
+"""A line ``name: command`` whose name is a plain scalar of letters, digits, ``_`` and ``-``,
+and whose command is a plain scalar of characters that mean nothing special to YAML (no quote,
+indicator, ``#``, ``: `` or tab), or a single-quoted or double-quoted scalar of printable ASCII
+characters without escapes: most Procfile lines, and the quoting fix-procfile-yaml writes."""
+
+
+def _simple_line(text: str) -> Optional[dict[str, str]]:
+    """What the platform's loader makes of ``text`` when it is a :data:`_SIMPLE_LINE_RE` line
+    whose plain scalars the loader's resolver takes as strings; None for any other text. The
+    same result as loading it, without the cost of a loader for each line."""
+    match = _SIMPLE_LINE_RE.fullmatch(text)
+    if match is None:
+        return None
+    key, plain, single, double = match.group("key", "plain", "single", "double")
+    resolve = _resolver()
+    if resolve(key) != _STR_TAG or plain is not None and resolve(plain) != _STR_TAG:
+        return None
+    if plain is not None:
+        return {key: plain}
+    return {key: single.replace("''", "'") if single is not None else double}
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+def _resolver() -> Callable[[str], str]:
+    """The tag the platform's loader gives a plain scalar (its implicit resolvers)."""
+    global _RESOLVE
+    if _RESOLVE is None:
+        import yaml
+
+        resolver = yaml.resolver.Resolver()
+        _RESOLVE = lambda value: resolver.resolve(yaml.ScalarNode, value, (True, False))  # noqa: E731
+    return _RESOLVE
+
+
+_RESOLVE: Optional[Callable[[str], str]] = None
+
+
 def platform_load(text: str) -> Any:
     """Load like the platform does (``yaml.safe_load``), raising YamlProblem with a line.
 
     Documents the platform's loader would take unbounded time or memory on, or could not
-    construct, are refused the same way (see :func:`_bounded_loader`)."""
+    construct, are refused the same way (see :func:`_bounded_loader`). Each call returns new
+    data, which the caller may change."""
+    if len(text) >= REMEMBERED_SIZE:
+        document = _document(text)
+        if isinstance(document, YamlProblem):
+            raise YamlProblem(document.message, document.line)
+        return document.construct()
+    simple = _simple_line(text)
+    return simple if simple is not None else _compose(text)[1]
+
+
+def _compose(text: str) -> tuple[Any, Any]:
+    """(root node, data) of ``text`` loaded as :func:`platform_load` loads it."""
     import yaml
 
+    if len(text) > MAX_DOCUMENT_SIZE:
+        raise YamlProblem(f"it is longer than the {MAX_DOCUMENT_SIZE // 1024} KiB paasfix loads "
+                          "as YAML")
     _check_flow_depth(text)
     loader = _bounded_loader()(text)
     try:
-        return loader.get_single_data()
-    except (yaml.YAMLError, YamlProblem, RecursionError) as exc:
+        root = loader.get_single_node()
+        return root, loader.construct_document(root) if root is not None else None
+    except (yaml.YAMLError, YamlProblem, RecursionError, TypeError) as exc:
         raise _load_problem(exc) from None
     finally:
         loader.dispose()
 
 
+def _document(text: str) -> "Nodes | YamlProblem":
+    """The nodes of ``text``, or why the platform cannot load it; the last few are remembered."""
+    with _COMPOSED_LOCK:
+        if text in _COMPOSED:
+            _COMPOSED[text] = _COMPOSED.pop(text)
+            return _COMPOSED[text]
+    try:
+        document: Nodes | YamlProblem = Nodes(text)
+    except YamlProblem as problem:
+        document = problem
+    with _COMPOSED_LOCK:
+        _COMPOSED[text] = document
+        while len(_COMPOSED) > 4:
+            del _COMPOSED[next(iter(_COMPOSED))]
+    return document
+
+
+def reading(text: str) -> Any:
+    """What the platform makes of ``text``: the loaded data, or the YamlProblem that stops it.
+    Every text is remembered (short ones up to a total size), so asking again about a line or
+    a file costs nothing; treat the data as read-only (:func:`platform_load` gives a copy to
+    change)."""
+    if len(text) >= REMEMBERED_SIZE:
+        document = _document(text)
+        return document if isinstance(document, YamlProblem) else document.data
+    simple = _simple_line(text)
+    if simple is not None:
+        return simple
+    with _COMPOSED_LOCK:
+        if text in _READINGS:
+            return _READINGS[text]
+    try:
+        found = _compose(text)[1]
+    except YamlProblem as problem:
+        found = problem
+    with _COMPOSED_LOCK:
+        if _READINGS_SIZE[0] + len(text) > MAX_READINGS_SIZE:
+            _READINGS.clear()
+            _READINGS_SIZE[0] = 0
+        _READINGS[text] = found
+        _READINGS_SIZE[0] += len(text)
+    return found
+
+
 def loads_as(text: str, expected: Any) -> bool:
     """Whether the platform loads ``text`` to exactly ``expected``."""
-    try:
-        return platform_load(text) == expected
-    except YamlProblem:
-        return False
+    found = reading(text)
+    return not isinstance(found, YamlProblem) and found == expected
 
 
 def _round_trip(indent: int = 2, block_seq_indent: int = 0, sequence: Optional[int] = None):
@@ -325,18 +444,18 @@ class Nodes:
     """
 
     def __init__(self, text: str):
-        """Raises YamlProblem when the text does not load as :func:`platform_load` loads it."""
+        """Raises YamlProblem when the text does not load as :func:`platform_load` loads it.
+        A text composed recently is not composed again: the nodes are shared, the data new."""
         import yaml
 
-        _check_flow_depth(text)
-        loader = _bounded_loader()(text)
-        try:
-            self.root = loader.get_single_node()
-            self.data = loader.construct_document(self.root) if self.root is not None else None
-        except (yaml.YAMLError, YamlProblem, RecursionError, TypeError) as exc:
-            raise _load_problem(exc) from None
-        finally:
-            loader.dispose()
+        with _COMPOSED_LOCK:
+            known = _COMPOSED.get(text)
+        if isinstance(known, YamlProblem):
+            raise YamlProblem(known.message, known.line)
+        if known is not None:
+            self.root, self.data = known.root, known.construct()
+        else:
+            self.root, self.data = _compose(text)
         self.text = text
         self._keys = yaml.constructor.SafeConstructor()
         self._indexes: dict[int, dict[Any, tuple[Any, Any]]] = {}
@@ -347,20 +466,18 @@ class Nodes:
         """The nodes of ``text``, None when the platform cannot load it. The last few texts
         are remembered, since several fixers ask about the same file; treat the result as
         read-only."""
-        key = (cls, text)
-        with _COMPOSED_LOCK:
-            if key in _COMPOSED:
-                _COMPOSED[key] = _COMPOSED.pop(key)
-                return _COMPOSED[key]
+        document = _document(text)
+        return None if isinstance(document, YamlProblem) else document
+
+    def construct(self) -> Any:
+        """New data loaded from the nodes, equal to :attr:`data`."""
+        if self.root is None:
+            return None
+        loader = _bounded_loader()("")
         try:
-            nodes: Optional[Nodes] = cls(text)
-        except YamlProblem:
-            nodes = None
-        with _COMPOSED_LOCK:
-            _COMPOSED[key] = nodes
-            while len(_COMPOSED) > 4:
-                del _COMPOSED[next(iter(_COMPOSED))]
-        return nodes
+            return loader.construct_document(self.root)
+        finally:
+            loader.dispose()
 
     def pairs(self, path: Path = ()) -> list[tuple[Any, Any, Any]]:
         """(loaded key, key node, value node) of every entry of the mapping at ``path``, in the
@@ -429,7 +546,12 @@ class Nodes:
 
 _UNMATCHED = object()
 
-_COMPOSED: dict[tuple[type, str], Optional[Nodes]] = {}
-"""The most recently used :meth:`Nodes.of` results, oldest first."""
+_COMPOSED: dict[str, "Nodes | YamlProblem"] = {}
+"""The most recently used results of :func:`_document`, oldest first."""
+_READINGS: dict[str, Any] = {}
+"""What :func:`reading` found for short texts."""
+_READINGS_SIZE = [0]
+MAX_READINGS_SIZE = 4 * 1024 * 1024
+"""How many characters of short texts :func:`reading` remembers before it starts again."""
 _COMPOSED_LOCK = threading.Lock()
 
