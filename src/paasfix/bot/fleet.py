@@ -141,10 +141,10 @@ def in_shard(target: Target, shard: Optional[tuple[int, int]]) -> bool:
 # Results
 
 
-def read_results(path: str) -> dict[str, dict]:
+def read_results(path: str) -> dict[str, dict[str, Any]]:
     """The last result of each target in a results file (a line cut short by an interrupted
     run is skipped); empty when there is no file yet."""
-    found: dict[str, dict] = {}
+    found: dict[str, dict[str, Any]] = {}
     try:
         with open(path, encoding="utf-8") as stream:
             for line in stream:
@@ -159,7 +159,7 @@ def read_results(path: str) -> dict[str, dict]:
     return found
 
 
-def still_to_do(all_targets: Sequence[Target], previous: Mapping[str, dict], resume: bool,
+def still_to_do(all_targets: Sequence[Target], previous: Mapping[str, dict[str, Any]], resume: bool,
                 failed: bool) -> list[Target]:
     """``--failed``: those whose last result is an error; ``--resume``: those without a
     result or whose last one is an error; otherwise all."""

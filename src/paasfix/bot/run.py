@@ -76,19 +76,19 @@ class RepoResult:
     branch: Optional[str] = None
     commit: Optional[str] = None
     fingerprint: Optional[str] = None
-    fixes: list[dict] = field(default_factory=list)
+    fixes: list[dict[str, Any]] = field(default_factory=list)
     error: Optional[str] = None
     dry_run: bool = False
     diff: Optional[str] = None
     """The real diff, kept only on a dry run."""
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["outcome"] = self.outcome.value
         return data
 
     @classmethod
-    def from_dict(cls, data: dict) -> "RepoResult":
+    def from_dict(cls, data: dict[str, Any]) -> "RepoResult":
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         return cls(**{**known, "outcome": Outcome(data["outcome"])})
 

@@ -49,14 +49,14 @@ class GitLab(Forge):
         return self._gl.projects.get(repo.id, lazy=True)
 
     @staticmethod
-    def _repository(attrs: dict) -> Repository:
+    def _repository(attrs: dict[str, Any]) -> Repository:
         return Repository(path=attrs["path_with_namespace"], id=str(attrs["id"]),
                           default_branch=attrs.get("default_branch") or None,
                           clone_url=attrs["http_url_to_repo"], web_url=attrs["web_url"],
                           archived=bool(attrs.get("archived")))
 
     @staticmethod
-    def _merge_request(attrs: dict) -> MergeRequest:
+    def _merge_request(attrs: dict[str, Any]) -> MergeRequest:
         return MergeRequest(number=int(attrs["iid"]), state=_STATES.get(attrs["state"], State.CLOSED),
                             title=attrs.get("title") or "", description=attrs.get("description") or "",
                             source_branch=attrs["source_branch"],
@@ -96,7 +96,7 @@ class GitLab(Forge):
         with self._errors(f"opening a merge request in {repo.path}"):
             return self._merge_request(self._project(repo).mergerequests.create(data).attributes)
 
-    def _update(self, repo: Repository, mr: MergeRequest, data: dict, doing: str) -> MergeRequest:
+    def _update(self, repo: Repository, mr: MergeRequest, data: dict[str, Any], doing: str) -> MergeRequest:
         with self._errors(f"{doing} merge request !{mr.number} of {repo.path}"):
             return self._merge_request(self._project(repo).mergerequests.update(mr.number, data))
 
