@@ -25,9 +25,13 @@ stands (every entry of it, in every environment), never added a second time.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional
 
 from . import platform
+
+if TYPE_CHECKING:
+    from ruamel.yaml.comments import CommentedMap
+    from ruamel.yaml.scalarstring import ScalarString
 
 SCOPE_DEFAULT = "default"
 SCOPE_PYTHON = "python"
@@ -59,7 +63,7 @@ class EnvEntry:
 
 
 def _is_v3(data: Any) -> bool:
-    return platform.spec_version(data) == 3
+    return bool(platform.spec_version(data) == 3)
 
 
 def _all_modules(data: Any) -> Iterator[tuple[str, Any]]:
@@ -130,7 +134,7 @@ def _items_named(items: Any, field: str, name: str) -> Iterator[tuple[int, dict[
 
 
 def _module_items(data: Any, module: dict[str, Any], where: str,
-                  name: str) -> Iterator[tuple[list, int, str, str]]:
+                  name: str) -> Iterator[tuple[list[Any], int, str, str]]:
     """(list, index, dotted place, environment) of every item of a module setting ``name``."""
     v3 = _is_v3(data)
     items, at, field = _env_list(data, module, where)
@@ -233,12 +237,15 @@ def _set_in_module(data: Any, module: dict[str, Any], where: str, name: str, val
     return changed + [f"{at}[{len(items) - 1}]"]
 
 
-def _quoted(value: str, like: Any = None):
+def _quoted(value: str, like: Any = None) -> ScalarString:
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 
+    quoted: ScalarString  # ruamel.yaml's constructors are typed as returning Any
     if isinstance(like, SingleQuotedScalarString) and "'" not in value:
-        return SingleQuotedScalarString(value)
-    return DoubleQuotedScalarString(value)
+        quoted = SingleQuotedScalarString(value)
+    else:
+        quoted = DoubleQuotedScalarString(value)
+    return quoted
 
 
 def _set_value(item: dict[str, Any], value: str) -> bool:
@@ -249,7 +256,7 @@ def _set_value(item: dict[str, Any], value: str) -> bool:
     return True
 
 
-def _new_item(items: list, field: str, name: str, value: str):
+def _new_item(items: list[Any], field: str, name: str, value: str) -> CommentedMap:
     from ruamel.yaml.comments import CommentedMap
 
     style = next((item.get("value") for item in items if isinstance(item, dict)
@@ -328,6 +335,7 @@ def _append_item(items: Any, item: Any) -> None:
 def _put_key(mapping: Any, key: str, value: Any, after: Optional[str]) -> None:
     """Give ``mapping`` the new entry ``key`` after ``after`` (else last); an entry already
     there with an empty value is filled where it stands."""
+    slot: Optional[tuple[dict[Any, Any], Any, int]]
     if key in mapping:
         slot = _tail_slot(mapping, key)
         mapping[key] = value
