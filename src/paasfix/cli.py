@@ -231,7 +231,7 @@ def _run_fix(ctx: Context, path: str, select: Sequence[str], ignore: Sequence[st
 
         sys.stdout.buffer.write(_colour_diff(ctx, unified_diff(result.changes)))
         sys.stdout.flush()
-    elif result.changes and commit:
+    elif result.changes and repo is not None:  # --commit
         from .sinks.commit import DEFAULT_BRANCH, commit_changes
         from .sinks.report import commit_message
 

@@ -14,12 +14,15 @@ do by themselves.
 from __future__ import annotations
 
 from itertools import chain
-from typing import Any, Iterator, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Optional, Sequence
 from urllib.parse import quote
 
 from .base import (Forge, ForgeError, MergeRequest, NotFound, Repository, State,
                    requests_failures)
 from .retry import Backoff
+
+if TYPE_CHECKING:
+    import requests
 
 PAGE_SIZE = 50
 """Gitea's largest page (``MAX_RESPONSE_ITEMS``) unless the server raised it."""
@@ -55,7 +58,7 @@ class Gitea(Forge):
     # HTTP
 
     def _send(self, method: str, path: str, doing: str, params: Optional[dict[str, Any]] = None,
-              json: Any = None):
+              json: Any = None) -> requests.Response:
         with requests_failures(self, doing, "Gitea"):
             response = self._session.request(method, self.api + path, params=params, json=json,
                                              timeout=60)
@@ -173,10 +176,10 @@ def _same_repository(pull: dict[str, Any]) -> bool:
     head, base = pull.get("head") or {}, pull.get("base") or {}
     if head.get("repo_id") is None or base.get("repo_id") is None:
         return True
-    return head["repo_id"] == base["repo_id"]
+    return bool(head["repo_id"] == base["repo_id"])
 
 
-def _message(response) -> str:
+def _message(response: requests.Response) -> str:
     try:
         data = response.json()
     except ValueError:

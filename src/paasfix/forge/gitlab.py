@@ -8,11 +8,14 @@ Endpoints used (GitLab REST API v4): ``GET /projects/:id``, ``GET /groups/:id/pr
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Iterator, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Optional, Sequence
 
 from .base import (Forge, ForgeError, MergeRequest, NotFound, Repository, State,
                    requests_failures)
 from .retry import Backoff
+
+if TYPE_CHECKING:
+    from gitlab.v4.objects import Project
 
 _STATES = {"opened": State.OPEN, "locked": State.OPEN, "closed": State.CLOSED,
            "merged": State.MERGED}
@@ -33,7 +36,7 @@ class GitLab(Forge):
                                  timeout=60, retry_transient_errors=False, per_page=100)
 
     @contextmanager
-    def _errors(self, doing: str):
+    def _errors(self, doing: str) -> Iterator[None]:
         """Turn client errors into a ForgeError whose text holds no secret."""
         import gitlab
 
@@ -45,7 +48,7 @@ class GitLab(Forge):
                 text = self.redact(f"{doing}: GitLab answered {code}: {exc.error_message}")
                 raise (NotFound if code == 404 else ForgeError)(text, code) from None
 
-    def _project(self, repo: Repository):
+    def _project(self, repo: Repository) -> Project:
         return self._gl.projects.get(repo.id, lazy=True)
 
     @staticmethod
