@@ -92,7 +92,8 @@ class Scan:
 
 # The regular expression parser (private, but stable since Python 3.7).
 if sys.version_info >= (3, 11):
-    from re import _constants as _sre, _parser as _sre_parse  # type: ignore[attr-defined]
+    from re import _constants as _sre  # type: ignore[attr-defined]
+    from re import _parser as _sre_parse  # type: ignore[attr-defined]
 else:
     import sre_constants as _sre
     import sre_parse as _sre_parse
