@@ -25,9 +25,13 @@ stands (every entry of it, in every environment), never added a second time.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional
 
 from . import platform
+
+if TYPE_CHECKING:
+    from ruamel.yaml.comments import CommentedMap
+    from ruamel.yaml.scalarstring import ScalarString
 
 SCOPE_DEFAULT = "default"
 SCOPE_PYTHON = "python"
@@ -59,7 +63,7 @@ class EnvEntry:
 
 
 def _is_v3(data: Any) -> bool:
-    return platform.spec_version(data) == 3
+    return bool(platform.spec_version(data) == 3)
 
 
 def _all_modules(data: Any) -> Iterator[tuple[str, Any]]:
@@ -74,11 +78,11 @@ def _all_modules(data: Any) -> Iterator[tuple[str, Any]]:
         yield "module", data["module"]
 
 
-def target_modules(data: Any, scope: str = SCOPE_DEFAULT) -> list[tuple[str, dict]]:
+def target_modules(data: Any, scope: str = SCOPE_DEFAULT) -> list[tuple[str, dict[str, Any]]]:
     """(where, module) of every module a variable in ``scope`` is for."""
     if not isinstance(data, dict):
         return []
-    found: list[tuple[str, dict]] = []
+    found: list[tuple[str, dict[str, Any]]] = []
     if scope == SCOPE_PYTHON:
         found = [(where, module) for where, module in _all_modules(data)
                  if isinstance(module, dict) and isinstance(module.get("language"), str)
@@ -92,7 +96,7 @@ def target_modules(data: Any, scope: str = SCOPE_DEFAULT) -> list[tuple[str, dic
     return found
 
 
-def _env_list(data: Any, module: dict, where: str) -> tuple[Any, str, str]:
+def _env_list(data: Any, module: dict[str, Any], where: str) -> tuple[Any, str, str]:
     """(the list or None, its dotted place, the name field) of a module's variables."""
     if _is_v3(data):
         spec = module.get("spec")
@@ -102,7 +106,7 @@ def _env_list(data: Any, module: dict, where: str) -> tuple[Any, str, str]:
     return module.get("env_variables"), f"{where}.env_variables", "key"
 
 
-def _overlay_list(data: Any, module: dict, where: str) -> tuple[Any, str]:
+def _overlay_list(data: Any, module: dict[str, Any], where: str) -> tuple[Any, str]:
     if not _is_v3(data):
         return None, ""
     spec = module.get("spec")
@@ -119,7 +123,7 @@ def _line_of(items: Any, index: int) -> Optional[int]:
         return None
 
 
-def _items_named(items: Any, field: str, name: str) -> Iterator[tuple[int, dict]]:
+def _items_named(items: Any, field: str, name: str) -> Iterator[tuple[int, dict[str, Any]]]:
     if isinstance(items, list):
         for index, item in enumerate(items):
             if isinstance(item, dict) and item.get(field) == name:
@@ -129,8 +133,8 @@ def _items_named(items: Any, field: str, name: str) -> Iterator[tuple[int, dict]
 # -- reading --------------------------------------------------------------------------------
 
 
-def _module_items(data: Any, module: dict, where: str,
-                  name: str) -> Iterator[tuple[list, int, str, str]]:
+def _module_items(data: Any, module: dict[str, Any], where: str,
+                  name: str) -> Iterator[tuple[list[Any], int, str, str]]:
     """(list, index, dotted place, environment) of every item of a module setting ``name``."""
     v3 = _is_v3(data)
     items, at, field = _env_list(data, module, where)
@@ -208,7 +212,7 @@ def set_env(data: Any, name: str, value: str, scope: str = SCOPE_DEFAULT,
     return changed
 
 
-def _set_in_module(data: Any, module: dict, where: str, name: str, value: str,
+def _set_in_module(data: Any, module: dict[str, Any], where: str, name: str, value: str,
                    seen: set[int], keep: Keep) -> list[str]:
     items, at, field = _env_list(data, module, where)
     if items is not None and not isinstance(items, list):
@@ -233,15 +237,18 @@ def _set_in_module(data: Any, module: dict, where: str, name: str, value: str,
     return changed + [f"{at}[{len(items) - 1}]"]
 
 
-def _quoted(value: str, like: Any = None):
+def _quoted(value: str, like: Any = None) -> ScalarString:
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 
+    quoted: ScalarString  # ruamel.yaml's constructors are typed as returning Any
     if isinstance(like, SingleQuotedScalarString) and "'" not in value:
-        return SingleQuotedScalarString(value)
-    return DoubleQuotedScalarString(value)
+        quoted = SingleQuotedScalarString(value)
+    else:
+        quoted = DoubleQuotedScalarString(value)
+    return quoted
 
 
-def _set_value(item: dict, value: str) -> bool:
+def _set_value(item: dict[str, Any], value: str) -> bool:
     current = item.get("value")
     if isinstance(current, str) and str(current) == value:
         return False
@@ -249,7 +256,7 @@ def _set_value(item: dict, value: str) -> bool:
     return True
 
 
-def _new_item(items: list, field: str, name: str, value: str):
+def _new_item(items: list[Any], field: str, name: str, value: str) -> CommentedMap:
     from ruamel.yaml.comments import CommentedMap
 
     style = next((item.get("value") for item in items if isinstance(item, dict)
@@ -257,7 +264,7 @@ def _new_item(items: list, field: str, name: str, value: str):
     return CommentedMap([(field, name), ("value", _quoted(value, style))])
 
 
-def _create_env_list(data: Any, module: dict, where: str, item: Any) -> None:
+def _create_env_list(data: Any, module: dict[str, Any], where: str, item: Any) -> None:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     items = CommentedSeq([item])
@@ -289,7 +296,7 @@ def _last_key(container: Any) -> Any:
     return list(container.keys())[-1] if isinstance(container, dict) else len(container) - 1
 
 
-def _tail_slot(container: Any, key: Any) -> tuple[dict, Any, int]:
+def _tail_slot(container: Any, key: Any) -> tuple[dict[Any, Any], Any, int]:
     """(``ca.items``, key, position) of the comment after the end of ``container[key]``."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -299,7 +306,7 @@ def _tail_slot(container: Any, key: Any) -> tuple[dict, Any, int]:
     return container.ca.items, key, 2 if isinstance(container, dict) else 0
 
 
-def _move_trailing_lines(slot: tuple[dict, Any, int], target: tuple[Any, Any]) -> None:
+def _move_trailing_lines(slot: tuple[dict[Any, Any], Any, int], target: tuple[Any, Any]) -> None:
     """Move the comment lines held in ``slot`` to after entry ``target``; an end-of-line
     comment stays where it is."""
     from ruamel.yaml.tokens import CommentToken
@@ -328,6 +335,7 @@ def _append_item(items: Any, item: Any) -> None:
 def _put_key(mapping: Any, key: str, value: Any, after: Optional[str]) -> None:
     """Give ``mapping`` the new entry ``key`` after ``after`` (else last); an entry already
     there with an empty value is filled where it stands."""
+    slot: Optional[tuple[dict[Any, Any], Any, int]]
     if key in mapping:
         slot = _tail_slot(mapping, key)
         mapping[key] = value

@@ -10,18 +10,21 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Callable, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence, TypeVar
 
 import click
 
 from . import __version__, registry
-from .config import build_config, command_line_directory, read_settings
+from .config import Config, build_config, command_line_directory, read_settings
 from .errors import PaasfixError
-from .fixer import MANUAL
-from .runner import Result, Runner
-from .tree import DirTree
+from .fixer import MANUAL, Fixer
+from .runner import Change, Result, Runner
+from .tree import DirTree, Tree
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+Command = TypeVar("Command", bound=Callable[..., Any])
+"""A command's function, as click's decorators take and return it."""
 
 
 class Context:
@@ -33,20 +36,20 @@ class Context:
         self.color = color
         self.debug = debug
 
-    def style(self, text: str, **kwargs) -> str:
+    def style(self, text: str, **kwargs: Any) -> str:
         return click.style(text, **kwargs) if self.color else text
 
 
-def _split(values) -> list[str]:
+def _split(values: Sequence[str]) -> list[str]:
     return [item.strip() for value in values for item in value.split(",") if item.strip()]
 
 
 FORMATS = ["text", "json", "gitlab", "sarif"]
 
 
-def _options(*decorators: Callable) -> Callable[[Callable], Callable]:
+def _options(*decorators: Callable[[Command], Command]) -> Callable[[Command], Command]:
     """One decorator that applies ``decorators`` (in reading order)."""
-    def apply(func: Callable) -> Callable:
+    def apply(func: Command) -> Command:
         for decorator in reversed(decorators):
             func = decorator(func)
         return func
@@ -63,7 +66,7 @@ _SETTINGS = (
 )
 
 
-def _output(formats: list[str]) -> tuple[Callable, ...]:
+def _output(formats: list[str]) -> tuple[Callable[[Command], Command], ...]:
     return (
         click.option("--format", "fmt", type=click.Choice(formats), default="text",
                      show_default=True, help="Output format."),
@@ -72,7 +75,7 @@ def _output(formats: list[str]) -> tuple[Callable, ...]:
     )
 
 
-def repo_options(func: Callable) -> Callable:
+def repo_options(func: Command) -> Command:
     """The options shared by the commands that read a repository."""
     return _options(
         click.argument("path", default=".", type=click.Path(file_okay=False, path_type=str)),
@@ -84,7 +87,7 @@ def repo_options(func: Callable) -> Callable:
     )(func)
 
 
-def fix_options(func: Callable) -> Callable:
+def fix_options(func: Command) -> Command:
     """How ``fix`` (and ``diagnose --fix``) applies its fixes."""
     return _options(
         click.option("--diff", "show_diff", is_flag=True,
@@ -100,7 +103,9 @@ def fix_options(func: Callable) -> Callable:
     )(func)
 
 
-def _prepare(path, select, ignore, unsafe_fixes, build_dir, config_path, tree=None):
+def _prepare(path: str, select: Sequence[str], ignore: Sequence[str],
+             unsafe_fixes: Optional[bool], build_dir: Optional[str], config_path: Optional[str],
+             tree: Optional[Tree] = None) -> tuple[Tree, Config, list[type[Fixer[Any]]]]:
     if not os.path.isdir(path):
         raise PaasfixError(f"{path}: no such directory")
     tree = tree or DirTree(path)
@@ -116,9 +121,10 @@ def _prepare(path, select, ignore, unsafe_fixes, build_dir, config_path, tree=No
     return tree, config, fixers
 
 
-def _report(ctx: Context, result: Result, root: str, fmt: str, fixers: Sequence = (),
+def _report(ctx: Context, result: Result, root: str, fmt: str,
+            fixers: Sequence[type[Fixer[Any]]] = (),
             fixed: Optional[int] = None, stream_err: bool = False,
-            proposals: Optional[Callable[[], dict]] = None, preview: bool = False) -> None:
+            proposals: Optional[Callable[[], dict[int, list[Change]]]] = None, preview: bool = False) -> None:
     """Print ``result`` in ``fmt``; ``proposals`` gives each finding's own fix (sarif)."""
     if fmt == "gitlab":
         from .sinks import gitlab
@@ -155,7 +161,9 @@ def cli() -> None:
 
 @cli.command()
 @repo_options
-def check(path, select, ignore, unsafe_fixes, build_dir, config_path, fmt, color, debug):
+def check(path: str, select: tuple[str, ...], ignore: tuple[str, ...],
+          unsafe_fixes: Optional[bool], build_dir: Optional[str], config_path: Optional[str],
+          fmt: str, color: Optional[bool], debug: bool) -> None:
     """Report problems. Exit 0 if none, 1 if some, 2 on error.
 
     --format gitlab writes a GitLab Code Quality report (paths relative to $CI_PROJECT_DIR
@@ -173,8 +181,10 @@ def check(path, select, ignore, unsafe_fixes, build_dir, config_path, fmt, color
 @cli.command()
 @repo_options
 @fix_options
-def fix(path, select, ignore, unsafe_fixes, build_dir, config_path, fmt, color, debug,
-        show_diff, commit, branch, allow_dirty, interactive):
+def fix(path: str, select: tuple[str, ...], ignore: tuple[str, ...],
+        unsafe_fixes: Optional[bool], build_dir: Optional[str], config_path: Optional[str],
+        fmt: str, color: Optional[bool], debug: bool, show_diff: bool, commit: bool,
+        branch: Optional[str], allow_dirty: bool, interactive: bool) -> None:
     """Apply the safe fixes (and the unsafe ones with --unsafe-fixes).
 
     Exit 0 if nothing is left to fix, 1 if findings remain (with --diff: if there is a diff),
@@ -189,8 +199,10 @@ def fix(path, select, ignore, unsafe_fixes, build_dir, config_path, fmt, color, 
     sys.exit(_fix_exit_code(result, show_diff))
 
 
-def _run_fix(ctx: Context, path, select, ignore, unsafe_fixes, build_dir, config_path,
-             show_diff, commit, branch, allow_dirty, interactive) -> tuple[Result, list]:
+def _run_fix(ctx: Context, path: str, select: Sequence[str], ignore: Sequence[str],
+             unsafe_fixes: Optional[bool], build_dir: Optional[str], config_path: Optional[str],
+             show_diff: bool, commit: bool, branch: Optional[str], allow_dirty: bool,
+             interactive: bool) -> tuple[Result, list[type[Fixer[Any]]]]:
     """``fix`` up to its report: the fixes, then the diff printed, the commit or the writes."""
     if show_diff and commit:
         raise click.UsageError("--diff and --commit cannot be used together")
@@ -219,7 +231,7 @@ def _run_fix(ctx: Context, path, select, ignore, unsafe_fixes, build_dir, config
 
         sys.stdout.buffer.write(_colour_diff(ctx, unified_diff(result.changes)))
         sys.stdout.flush()
-    elif result.changes and commit:
+    elif result.changes and repo is not None:  # --commit
         from .sinks.commit import DEFAULT_BRANCH, commit_changes
         from .sinks.report import commit_message
 
@@ -270,8 +282,10 @@ def _colour_diff(ctx: Context, diff: str) -> bytes:
 @click.option("--lines", "limit", type=click.IntRange(min=1), default=3, show_default=True,
               help="Matching log lines shown per fixer.")
 @_options(*_output(["text", "json"]))
-def diagnose(log, repo, show_diff, commit, branch, allow_dirty, interactive, unsafe_fixes,
-             build_dir, config_path, limit, fmt, color, debug):
+def diagnose(log: str, repo: Optional[str], show_diff: bool, commit: bool,
+             branch: Optional[str], allow_dirty: bool, interactive: bool,
+             unsafe_fixes: Optional[bool], build_dir: Optional[str], config_path: Optional[str],
+             limit: int, fmt: str, color: Optional[bool], debug: bool) -> None:
     """Say which fixers a build or deploy log points to (LOG, or - for standard input).
 
     Prints each fixer whose log patterns match, the lines they match and what goes wrong.
@@ -303,7 +317,8 @@ def diagnose(log, repo, show_diff, commit, branch, allow_dirty, interactive, uns
     if fmt == "text":
         click.echo(diagnosis_module.to_text(found, ctx.style, fixing=repo is not None),
                    nl=False, err=show_diff, color=ctx.color)
-    result, fixers = None, []
+    result: Optional[Result] = None
+    fixers: list[type[Fixer[Any]]] = []
     if repo is not None and found.matches:
         result, fixers = _run_fix(ctx, repo, found.fixer_ids, (), unsafe_fixes, build_dir,
                                   config_path, show_diff, commit, branch, allow_dirty,
@@ -317,7 +332,7 @@ def diagnose(log, repo, show_diff, commit, branch, allow_dirty, interactive, uns
         _echo_json(data, show_diff)
         for error in result.errors if result else ():
             click.echo(f"paasfix: error: {error}", err=True)
-    elif result is not None:
+    elif result is not None and repo is not None:
         _report(ctx, result, repo, "text", fixers, len(result.applied), stream_err=show_diff,
                 preview=show_diff)
     if result is None:
@@ -325,7 +340,7 @@ def diagnose(log, repo, show_diff, commit, branch, allow_dirty, interactive, uns
     sys.exit(_fix_exit_code(result, show_diff))
 
 
-def _echo_json(data: dict, err: bool) -> None:
+def _echo_json(data: dict[str, Any], err: bool) -> None:
     import json
 
     click.echo(json.dumps(data, indent=2, ensure_ascii=False), err=err)
@@ -333,7 +348,7 @@ def _echo_json(data: dict, err: bool) -> None:
 
 @cli.command()
 @click.argument("fixer_id")
-def explain(fixer_id):
+def explain(fixer_id: str) -> None:
     """Explain one fixer: what goes wrong, the fix, and its safety."""
     cls = registry.get(fixer_id)
     click.echo(f"# {cls.id}: {cls.title}\n")
@@ -350,7 +365,7 @@ def explain(fixer_id):
 
 
 @cli.command(name="fixers")
-def list_fixers():
+def list_fixers() -> None:
     """List every fixer with its safety and title."""
     fixers = registry.all_fixers()
     width = max((len(cls.id) for cls in fixers), default=0)

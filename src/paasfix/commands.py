@@ -319,8 +319,9 @@ class Options:
         return any(name in self.flags or name in self.values for name in names)
 
 
-def parse_options(args: Iterable[str], with_value: frozenset, flags: frozenset = frozenset()
-                  ) -> Options:
+def parse_options(
+    args: Iterable[str], with_value: frozenset[str], flags: frozenset[str] = frozenset()
+) -> Options:
     """Read ``args`` like an argparse/click command line (``--opt value``, ``--opt=value``,
     ``-o value``, ``-ovalue``)."""
     result = Options({}, [], [], True)

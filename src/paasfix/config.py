@@ -13,10 +13,13 @@ import posixpath
 import re
 import sys
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional
 from urllib.parse import urlsplit
 
 from .errors import PaasfixError
+
+if TYPE_CHECKING:
+    from .tree import Tree
 
 Check = Callable[[Any], Any]
 """A setting's check: the value (normalised) back, or ValueError saying what is wrong."""
@@ -123,24 +126,23 @@ def version(value: Any) -> str:
 
 def http_url(value: Any) -> str:
     """An http(s) URL with a host, without spaces or credentials."""
-    string(value)
+    url = string(value)
     try:
-        parts = urlsplit(value)
+        parts = urlsplit(url)
         host = parts.hostname
     except ValueError:
         raise ValueError(f"must be an http(s) URL, not {_shown(value)}") from None
-    if parts.scheme not in ("http", "https") or not host or " " in value:
+    if parts.scheme not in ("http", "https") or not host or " " in url:
         raise ValueError(f"must be an http(s) URL, not {_shown(value)}")
     if parts.username or parts.password:
         raise ValueError("must not hold a user name or password")
-    return value
+    return url
 
 
 def directory(value: Any) -> str:
     """A directory of the repository, relative to its root, outside ``.git``: ``""`` for the
     root itself. An absolute path or one that leaves the repository is refused."""
-    string(value)
-    path = value.strip().replace("\\", "/")
+    path = string(value).strip().replace("\\", "/")
     if path.startswith("/") or re.match(r"^[A-Za-z]:/", path):
         raise ValueError(f"must be a directory relative to the repository, not the absolute "
                          f"path {value!r}")
@@ -194,7 +196,7 @@ def _key(name: str) -> str:
     return name.replace("-", "_")
 
 
-def _parse_toml(text: str, source: str) -> dict:
+def _parse_toml(text: str, source: str) -> dict[str, Any]:
     # Imported here: most repositories have no settings file to parse.
     if sys.version_info >= (3, 11):
         import tomllib
@@ -210,16 +212,14 @@ def _parse_toml(text: str, source: str) -> dict:
                            "for the TOML parser") from None
 
 
-def settings_from_text(name: str, text: str, source: str) -> Optional[dict]:
+def settings_from_text(name: str, text: str, source: str) -> Optional[dict[str, Any]]:
     """The paasfix table of a pyproject.toml or paasfix.toml text (None when it has none)."""
     data = _parse_toml(text, source)
+    tool = data.get("tool")
+    table = tool.get("paasfix") if isinstance(tool, dict) else None
     if name == "pyproject.toml":
-        tool = data.get("tool")
-        table = tool.get("paasfix") if isinstance(tool, dict) else None
         return table if isinstance(table, dict) else None
-    if isinstance(data.get("tool"), dict) and isinstance(data["tool"].get("paasfix"), dict):
-        return data["tool"]["paasfix"]
-    return data
+    return table if isinstance(table, dict) else data
 
 
 def build_config(
@@ -289,7 +289,7 @@ def _too_large(source: str) -> PaasfixError:
                         f"{MAX_SETTINGS_SIZE // 1048576} MiB a settings file may have")
 
 
-def read_settings(tree, config_path: Optional[str]) -> tuple[dict, Optional[str]]:
+def read_settings(tree: Tree, config_path: Optional[str]) -> tuple[dict[str, Any], Optional[str]]:
     """The settings table and its source: ``--config`` if given, else the repository's files.
     A settings file over :data:`MAX_SETTINGS_SIZE` is refused without being read whole."""
     if config_path:

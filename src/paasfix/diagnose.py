@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from typing import BinaryIO, Callable, Optional, Sequence
+from typing import Any, BinaryIO, Callable, Optional, Sequence
 
 from .fixer import MANUAL, UNSAFE, Fixer
 from .logscan import Hit, Scanner, open_log
@@ -24,7 +24,7 @@ DEFAULT_LINES = 3
 class Match:
     """A fixer whose log patterns matched, with the first lines they matched."""
 
-    fixer: type[Fixer]
+    fixer: type[Fixer[Any]]
     hits: tuple[Hit, ...]
     more: bool
     """More lines matched than are kept."""
@@ -44,7 +44,7 @@ class Diagnosis:
         return [match.fixer.id for match in self.matches]
 
 
-def diagnose(log: str, fixers: Sequence[type[Fixer]], limit: int = DEFAULT_LINES,
+def diagnose(log: str, fixers: Sequence[type[Fixer[Any]]], limit: int = DEFAULT_LINES,
              stdin: Optional[BinaryIO] = None) -> Diagnosis:
     """Match the log file ``log`` (``-`` for ``stdin``) against ``fixers``' log patterns."""
     scanner = Scanner([(cls.id, cls.log_patterns) for cls in fixers], limit)
@@ -59,7 +59,7 @@ def diagnose(log: str, fixers: Sequence[type[Fixer]], limit: int = DEFAULT_LINES
     return Diagnosis(log, scan.lines, tuple(matches))
 
 
-def _fix_label(cls: type[Fixer]) -> str:
+def _fix_label(cls: type[Fixer[Any]]) -> str:
     if cls.safety == MANUAL:
         return "to do by hand"
     return "fixable with --unsafe-fixes" if cls.safety == UNSAFE else "fixable"
@@ -115,7 +115,7 @@ def _quoted(log: str) -> str:
     return shlex.quote(log)
 
 
-def to_dict(diagnosis: Diagnosis) -> dict:
+def to_dict(diagnosis: Diagnosis) -> dict[str, Any]:
     """For programs: ``version``, ``log``, ``lines`` and ``matches`` (each with ``fixer``,
     ``title``, ``severity``, ``safety``, ``docs``, ``lines`` [{``line``, ``text``,
     ``pattern``}], ``more`` and ``explanation``)."""

@@ -13,11 +13,11 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Any, Mapping, Optional, Sequence
 
 from . import registry
 from .config import Config
-from .fixer import MANUAL, Example, Executable, Fixer
+from .fixer import MANUAL, Example, Executable, FileSpec, Fixer
 from .runner import Change, Runner
 from .tree import EXEC_MODE, FILE_MODE, OverlayTree, Tree
 
@@ -39,7 +39,7 @@ A *safe* fix is applied by `paasfix fix`, an *unsafe* one only with `--unsafe-fi
 """
 
 
-def builtin_fixers() -> list[type[Fixer]]:
+def builtin_fixers() -> list[type[Fixer[Any]]]:
     return [cls for cls in registry.all_fixers() if cls.__module__.startswith("paasfix.fixers.")]
 
 
@@ -59,13 +59,13 @@ class _Empty(Tree):
         return []
 
 
-def _spec(value) -> tuple[bytes, int]:
+def _spec(value: FileSpec) -> tuple[bytes, int]:
     content, mode = (value.content, EXEC_MODE) if isinstance(value, Executable) else \
         (value, FILE_MODE)
     return (content.encode("utf-8") if isinstance(content, str) else content), mode
 
 
-def _tree(files) -> Tree:
+def _tree(files: Mapping[str, FileSpec]) -> Tree:
     tree = OverlayTree(_Empty())
     for path, value in files.items():
         content, mode = _spec(value)
@@ -87,7 +87,7 @@ def _example_diff(example: Example) -> str:
     return unified_diff(changes)
 
 
-def _reported(cls: type[Fixer], example: Example) -> list[str]:
+def _reported(cls: type[Fixer[Any]], example: Example) -> list[str]:
     config = Config(build_dir=example.build_dir, options=dict(example.options))
     result = Runner([cls], config).check(_tree(example.before))
     return [finding.message for finding in result.findings]
@@ -110,7 +110,7 @@ def _fence(text: str, language: str = "") -> str:
     return f"{fence}{language}\n{text}\n{fence}"
 
 
-def _settings(options: dict) -> str:
+def _settings(options: Mapping[str, Any]) -> str:
     if not options:
         return ""
     shown = ", ".join(f"`{name.replace('_', '-')} = {_toml(value)}`"
@@ -118,7 +118,7 @@ def _settings(options: dict) -> str:
     return f"With the settings {shown}.\n\n"
 
 
-def _toml(value) -> str:
+def _toml(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (list, tuple)):
@@ -128,7 +128,7 @@ def _toml(value) -> str:
     return str(value)
 
 
-def fixer_section(cls: type[Fixer]) -> str:
+def fixer_section(cls: type[Fixer[Any]]) -> str:
     if cls.safety == MANUAL:
         command = f"`paasfix check --select {cls.id}` reports it"
     else:
@@ -166,7 +166,7 @@ def fixer_section(cls: type[Fixer]) -> str:
     return "\n".join(parts)
 
 
-def render(fixers: Sequence[type[Fixer]]) -> str:
+def render(fixers: Sequence[type[Fixer[Any]]]) -> str:
     table = ["| fixer | what it is about | safety | severity |", "| --- | --- | --- | --- |"]
     table += [f"| [{cls.id}](#{cls.id}) | {cls.title} | {cls.safety} | {cls.severity} |"
               for cls in fixers]

@@ -230,7 +230,7 @@ class Fixer(Generic[PlanT]):
 def sections(markdown: str) -> dict[str, str]:
     """The ``## Title`` sections of a Markdown text: title -> body without surrounding blanks."""
     found: dict[str, list[str]] = {}
-    current = None
+    current: Optional[list[str]] = None
     fenced = False
     for line in markdown.splitlines():
         if line.startswith("```"):
@@ -242,7 +242,7 @@ def sections(markdown: str) -> dict[str, str]:
     return {title: "\n".join(lines).strip() for title, lines in found.items()}
 
 
-def check_fixer_class(cls: type) -> list[str]:
+def check_fixer_class(cls: type[Fixer[Any]]) -> list[str]:
     """What is wrong with a fixer class's declaration (empty when nothing is)."""
     problems = []
     name = getattr(cls, "__name__", repr(cls))

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 import subprocess
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from .errors import FileProblem, PaasfixError, UnsafePath
 from .tree import _MAX_LINK_DEPTH, LINK_MODE, GitTree, Tree, _check_size, join, normalize
 
+if TYPE_CHECKING:
+    from git import Repo
 
-def open_repository(path: str):
+
+def open_repository(path: str) -> Repo:
     """The repository whose work tree top is ``path``."""
     import git
 
@@ -18,7 +21,8 @@ def open_repository(path: str):
         repo = git.Repo(path, search_parent_directories=False)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         raise PaasfixError(f"{path}: not the top of a git repository (--commit needs one)") from None
-    if repo.bare or os.path.realpath(repo.working_tree_dir) != os.path.realpath(path):
+    work_tree = repo.working_tree_dir
+    if repo.bare or work_tree is None or os.path.realpath(work_tree) != os.path.realpath(path):
         raise PaasfixError(f"{path}: not the top of a git work tree")
     return repo
 
@@ -31,13 +35,14 @@ def object_format(git_dir: str) -> str:
     return found if result.returncode == 0 and found else "sha1"
 
 
-def head_tree(repo) -> Tree:
+def head_tree(repo: Repo) -> Tree:
     """The tree of HEAD; GitPython reads SHA-1 repositories only, so a SHA-256 one is read
     with git's own commands."""
     from gitdb.exc import BadName
 
-    if object_format(repo.git_dir) != "sha1":
-        return CommandTree(repo.git_dir, "HEAD")
+    git_dir = os.fspath(repo.git_dir)
+    if object_format(git_dir) != "sha1":
+        return CommandTree(git_dir, "HEAD")
     try:
         return GitTree(repo, "HEAD")
     except (ValueError, BadName):
@@ -121,7 +126,7 @@ class CommandTree(Tree):
     def read(self, path: str) -> Optional[bytes]:
         key = self._lookup(path)
         kind = self._type(key)
-        if kind is None:
+        if key is None or kind is None:
             return None
         if kind != "blob":
             raise FileProblem(normalize(path), "cannot be read: it is "
@@ -134,13 +139,13 @@ class CommandTree(Tree):
         rel = normalize(path)
         parent, _, name = rel.rpartition("/")
         key = self._lookup(parent)
-        if self._type(key) != "tree":
+        if key is None or self._type(key) != "tree":
             return None
         entry = self._entries.get(join(key, name))
         return entry[0] if entry is not None and entry[1] == "blob" else None
 
     def listdir(self, path: str = "") -> list[str]:
         key = self._lookup(path)
-        if self._type(key) != "tree":
+        if key is None or self._type(key) != "tree":
             return []
         return sorted(self._children.get(key, []))

@@ -8,7 +8,7 @@ standard output; answers are read from standard input, one line each.
 from __future__ import annotations
 
 import sys
-from typing import Callable, Optional, TextIO
+from typing import Any, Callable, Optional, TextIO
 
 import click
 
@@ -31,7 +31,7 @@ class Prompter:
         self.answers = answers
         self.always: dict[str, bool] = {}
 
-    def __call__(self, finding: Finding, changes: list[Change]) -> bool:
+    def __call__(self, finding: Finding[Any], changes: list[Change]) -> bool:
         if finding.fixer in self.always:
             return self.always[finding.fixer]
         from .sinks.diff import unified_diff

@@ -21,8 +21,9 @@ from __future__ import annotations
 import codecs
 import os
 import re
+import sys
 from dataclasses import dataclass, field
-from typing import BinaryIO, Iterator, Optional, Sequence
+from typing import Any, BinaryIO, Callable, Iterable, Iterator, Optional, Protocol, Sequence
 
 BLOCK_SIZE = 4 * 1024 * 1024
 MAX_LINE = 1024 * 1024
@@ -49,14 +50,20 @@ _ANSI = re.compile(
 )
 
 
+class Readable(Protocol):
+    """What a scan reads a log from: a binary file, or a part of one."""
+
+    def read(self, size: int, /) -> bytes: ...
+
+
 @dataclass(frozen=True)
 class LogPattern:
     """One distinct regular expression, who declared it, and the literals its matches hold."""
 
     source: str
     owners: tuple[str, ...]
-    regex: re.Pattern
-    literals: tuple[frozenset, ...]
+    regex: re.Pattern[str]
+    literals: tuple[frozenset[bytes], ...]
     """Sets of lower-cased UTF-8 literals; every match contains one literal of each set."""
 
 
@@ -83,11 +90,17 @@ class Scan:
 
 # --- the literals every match contains ----------------------------------------------------
 
-try:  # the regular expression parser (private, but stable since Python 3.7)
-    from re import _constants as _sre, _parser as _sre_parse  # type: ignore[attr-defined]
-except ImportError:  # Python < 3.11
-    import sre_constants as _sre  # type: ignore[no-redef]
-    import sre_parse as _sre_parse  # type: ignore[no-redef]
+# The regular expression parser (private, but stable since Python 3.7).
+if sys.version_info >= (3, 11):
+    from re import _constants as _sre  # type: ignore[attr-defined]
+    from re import _parser as _sre_parse  # type: ignore[attr-defined]
+else:
+    import sre_constants as _sre
+    import sre_parse as _sre_parse
+
+_Element = tuple[Any, Any]
+"""An (opcode, argument) pair of the parser's tree; the argument's shape depends on the
+opcode."""
 
 
 def _literal_byte(code: int) -> Optional[bytes]:
@@ -97,16 +110,16 @@ def _literal_byte(code: int) -> Optional[bytes]:
     return char.encode("utf-8").lower()
 
 
-def _shortest(alternatives: frozenset) -> int:
+def _shortest(alternatives: frozenset[bytes]) -> int:
     return min(map(len, alternatives))
 
 
-def _may_match_newline(op, arg) -> bool:
+def _may_match_newline(op: Any, arg: Any) -> bool:
     """Whether a parsed element can match a line break (conservatively: yes when unsure)."""
     if op is _sre.LITERAL:
-        return arg == 10
+        return bool(arg == 10)
     if op is _sre.NOT_LITERAL:
-        return arg != 10
+        return bool(arg != 10)
     if op in (_sre.ANY, _sre.AT):
         return False  # without DOTALL, "." stops at line ends
     if op is _sre.IN:
@@ -128,11 +141,11 @@ def _may_match_newline(op, arg) -> bool:
 _NEWLINE_CATEGORIES = {_sre.CATEGORY_SPACE, _sre.CATEGORY_NOT_DIGIT, _sre.CATEGORY_NOT_WORD}
 
 
-def _required(items) -> list[frozenset]:
+def _required(items: Iterable[_Element]) -> list[frozenset[bytes]]:
     """Sets of literals such that every match of the parsed ``items`` contains one literal of
     each set on the line where the match starts (a set has several members where the pattern
     branches)."""
-    found = []
+    found: list[frozenset[bytes]] = []
     run = b""
     for op, arg in items:
         byte = _literal_byte(arg) if op is _sre.LITERAL else None
@@ -157,18 +170,18 @@ def _required(items) -> list[frozenset]:
     return [alternatives for alternatives in found if _shortest(alternatives) >= MIN_ANCHOR]
 
 
-def literals(pattern: str) -> tuple[frozenset, ...]:
+def literals(pattern: str) -> tuple[frozenset[bytes], ...]:
     """The sets of literals every case-insensitive match of ``pattern`` contains one of (empty
     when none of at least :data:`MIN_ANCHOR` bytes can be told)."""
     try:
-        return tuple(dict.fromkeys(_required(_sre_parse.parse(pattern, re.IGNORECASE))))
+        return tuple(dict.fromkeys(_required(_sre_parse.parse(pattern, re.IGNORECASE).data)))
     except Exception:  # an unfamiliar parse tree: the pattern is then tried on every line
         return ()
 
 
 # --- reading -------------------------------------------------------------------------------
 
-def utf8_blocks(stream: BinaryIO, size: int = BLOCK_SIZE) -> Iterator[bytes]:
+def utf8_blocks(stream: Readable, size: int = BLOCK_SIZE) -> Iterator[bytes]:
     """The stream's bytes in blocks, as UTF-8: a UTF-16 log (with its byte-order mark, as
     Windows tools save them) is converted, a UTF-8 byte-order mark dropped."""
     first = stream.read(size)
@@ -287,7 +300,7 @@ def plan_keys(patterns: Sequence[LogPattern], wanted: Sequence[int], sample: byt
     return keys
 
 
-def _key_of(anchor: bytes, count) -> bytes:
+def _key_of(anchor: bytes, count: Callable[[bytes], int]) -> bytes:
     """The piece of an anchor to search for: all of it, or for a long one its start or its end,
     whichever is rarer in the sample."""
     if len(anchor) <= MAX_KEY:
@@ -295,18 +308,18 @@ def _key_of(anchor: bytes, count) -> bytes:
     return min((anchor[:MAX_KEY], anchor[-MAX_KEY:]), key=count)
 
 
-def _shared_pieces(anchors) -> dict[bytes, frozenset]:
+def _shared_pieces(anchors: Iterable[bytes]) -> dict[bytes, frozenset[bytes]]:
     """Pieces of :data:`MIN_SHARED` to :data:`MAX_KEY` bytes found in several anchors: the
     longest piece for each group of anchors."""
-    holders: dict[bytes, set] = {}
+    holders: dict[bytes, set[bytes]] = {}
     for anchor in anchors:
         for start in range(len(anchor) - MIN_SHARED + 1):
             for end in range(start + MIN_SHARED, min(len(anchor), start + MAX_KEY) + 1):
                 holders.setdefault(anchor[start:end], set()).add(anchor)
-    longest: dict[frozenset, bytes] = {}
-    for piece, group in holders.items():
-        if len(group) > 1:
-            group = frozenset(group)
+    longest: dict[frozenset[bytes], bytes] = {}
+    for piece, holding in holders.items():
+        if len(holding) > 1:
+            group = frozenset(holding)
             if group not in longest or len(piece) > len(longest[group]):
                 longest[group] = piece
     return {piece: group for group, piece in longest.items()}
@@ -333,7 +346,7 @@ class Scanner:
         self.limit = limit
         self.block_size = block_size
 
-    def scan(self, stream: BinaryIO, lookahead: bytes = b"") -> Scan:
+    def scan(self, stream: Readable, lookahead: bytes = b"") -> Scan:
         """Scan a stream of log bytes. ``lookahead`` is the text that follows the stream in the
         log: patterns may run on into it, but no match starts there."""
         state = _State(self)
@@ -404,11 +417,10 @@ class _State:
         if self.crlf is None:
             self.crlf = data.count(b"\r\n") * 2 > data.count(b"\n")
         lowered = data.lower()
-        if self.keys is None:
-            self._plan(lowered[:SAMPLE_SIZE])
+        keys = self.keys if self.keys is not None else self._plan(lowered[:SAMPLE_SIZE])
         ascii_only = data.isascii()
         hits = []
-        for key, anchors in self.keys.items():
+        for key, anchors in keys.items():
             if ascii_only and not key.isascii():
                 continue
             found = lowered.find(key, 0, cut)
@@ -437,13 +449,16 @@ class _State:
         elif self.result.more:
             self._drop_finished()
 
-    def _plan(self, sample: bytes) -> None:
+    def _plan(self, sample: bytes) -> dict[bytes, dict[bytes, list[int]]]:
         wanted = [index for index, pattern in enumerate(self.patterns)
                   if pattern.literals and self._wanted(index)]
         self.keys = plan_keys(self.patterns, wanted, sample)
         self.blocks_since_plan = 0
+        return self.keys
 
     def _drop_finished(self) -> None:
+        if self.keys is None:
+            return
         keys = {}
         for key, anchors in self.keys.items():
             kept = {anchor: indexes for anchor, indexes in anchors.items()
@@ -525,7 +540,7 @@ _NOT_SPLITTABLE = (b"\x1f\x8b", codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 """gzip and UTF-16 logs are read from their start to their end."""
 
 
-def open_log(stream: BinaryIO) -> BinaryIO:
+def open_log(stream: BinaryIO) -> Readable:
     """The log's bytes: a gzip-compressed log (a downloaded ``build.log.gz``) is decompressed
     as it is read."""
     peek = getattr(stream, "peek", None)
@@ -533,7 +548,7 @@ def open_log(stream: BinaryIO) -> BinaryIO:
     if head == b"\x1f\x8b":
         import gzip
 
-        return gzip.GzipFile(fileobj=stream)  # type: ignore[return-value]
+        return gzip.GzipFile(fileobj=stream)
     return stream
 
 
@@ -596,6 +611,7 @@ def _scan_range(job: tuple[str, int, int]) -> Scan:
         lookahead = log.read(64 * 1024)
         lines_ahead = lookahead.split(b"\n", WINDOW_LINES)
         lookahead = b"\n".join(lines_ahead[:WINDOW_LINES])
+        assert _worker_scanner is not None, "set by the pool's initializer"
         return _worker_scanner.scan(_Range(log, start, end), lookahead)
 
 

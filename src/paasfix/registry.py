@@ -19,7 +19,7 @@ from .fixer import Fixer, check_fixer_class
 ENTRY_POINT_GROUP = "paasfix.fixers"
 
 
-def _classes_in(obj) -> list[type[Fixer]]:
+def _classes_in(obj: object) -> list[type[Fixer[Any]]]:
     if inspect.isclass(obj) and issubclass(obj, Fixer) and obj is not Fixer:
         return [obj]
     if isinstance(obj, ModuleType):
@@ -29,7 +29,7 @@ def _classes_in(obj) -> list[type[Fixer]]:
     raise PaasfixError(f"entry point {obj!r} is neither a fixer class nor a module of fixers")
 
 
-def _builtin() -> list[type[Fixer]]:
+def _builtin() -> list[type[Fixer[Any]]]:
     package = importlib.import_module("paasfix.fixers")
     found = []
     for info in pkgutil.iter_modules(package.__path__):
@@ -77,7 +77,7 @@ def _may_have_plugins() -> bool:
     return False
 
 
-def _plugins() -> list[type[Fixer]]:
+def _plugins() -> list[type[Fixer[Any]]]:
     if not _may_have_plugins():
         return []
     from importlib.metadata import entry_points
@@ -95,10 +95,10 @@ def _plugins() -> list[type[Fixer]]:
 
 
 @lru_cache(maxsize=None)
-def all_fixers() -> tuple[type[Fixer], ...]:
+def all_fixers() -> tuple[type[Fixer[Any]], ...]:
     """Every fixer, in the order they run (:func:`run_order`); a declaration error is
     reported, not skipped."""
-    by_id: dict[str, type[Fixer]] = {}
+    by_id: dict[str, type[Fixer[Any]]] = {}
     for cls in _builtin() + _plugins():
         problems = check_fixer_class(cls)
         if problems:
@@ -110,12 +110,12 @@ def all_fixers() -> tuple[type[Fixer], ...]:
     return run_order(by_id)
 
 
-def run_order(by_id: Mapping[str, type[Fixer]]) -> tuple[type[Fixer], ...]:
+def run_order(by_id: Mapping[str, type[Fixer[Any]]]) -> tuple[type[Fixer[Any]], ...]:
     """The fixers in an order that keeps every ``after`` relation, by id where no relation
     decides (a fixer named in ``after`` that is not installed is no relation)."""
     waiting = {fixer_id: {other for other in cls.after if other in by_id and other != fixer_id}
                for fixer_id, cls in by_id.items()}
-    ordered: list[type[Fixer]] = []
+    ordered: list[type[Fixer[Any]]] = []
     ready = sorted(fixer_id for fixer_id, needs in waiting.items() if not needs)
     while ready:
         fixer_id = ready.pop(0)
@@ -159,7 +159,7 @@ def option_checks() -> dict[str, Callable[[Any], Any]]:
     return checks
 
 
-def get(fixer_id: str) -> type[Fixer]:
+def get(fixer_id: str) -> type[Fixer[Any]]:
     for cls in all_fixers():
         if cls.id == fixer_id:
             return cls
@@ -171,7 +171,7 @@ def _matches(fixer_id: str, patterns: Iterable[str]) -> bool:
                for p in patterns)
 
 
-def selected(select: Optional[Iterable[str]], ignore: Iterable[str]) -> list[type[Fixer]]:
+def selected(select: Optional[Iterable[str]], ignore: Iterable[str]) -> list[type[Fixer[Any]]]:
     """The fixers chosen by ``--select``/``--ignore`` (exact ids, ``prefix*`` or ``ALL``)."""
     fixers = all_fixers()
     known = {cls.id for cls in fixers}

@@ -9,10 +9,14 @@ from __future__ import annotations
 import os
 import posixpath
 import stat
-from typing import Iterable, Optional
+from typing import TYPE_CHECKING, Iterable, Optional
 
 from .errors import FileProblem, UnsafePath
 from .text import TextFile, decode
+
+if TYPE_CHECKING:
+    from git import Repo
+    from git.objects.base import IndexObjUnion
 
 MAX_FILE_SIZE = 2 * 1024 * 1024
 """Files larger than this are not read (no file the platform reads is anywhere near it)."""
@@ -79,7 +83,7 @@ class Tree:
         """``path`` and its subdirectories down to ``depth`` levels, breadth first."""
         level = [normalize(path)]
         for current_depth in range(depth + 1):
-            nxt = []
+            nxt: list[str] = []
             for directory in level:
                 yield directory
                 if current_depth < depth:
@@ -247,18 +251,18 @@ class DirTree(Tree):
 class GitTree(Tree):
     """The tree of one git commit, read through GitPython without a checkout."""
 
-    def __init__(self, repo, rev: str = "HEAD"):
+    def __init__(self, repo: Repo, rev: str = "HEAD"):
         self.repo = repo
         self.commit = repo.commit(rev)
         self.label = f"{rev} ({self.commit.hexsha[:12]})"
         self._root = self.commit.tree
 
-    def _lookup(self, path: str, depth: int = 0):
+    def _lookup(self, path: str, depth: int = 0) -> Optional[IndexObjUnion]:
         """The object at ``path`` after following links, or None."""
         rel = normalize(path)
         if not rel:
             return self._root
-        obj = self._root
+        obj: IndexObjUnion = self._root
         parts = rel.split("/")
         for index, part in enumerate(parts):
             if obj.type != "tree":
@@ -298,7 +302,8 @@ class GitTree(Tree):
                               + ("a directory, not a file" if obj.type == "tree" else
                                  "a submodule, not a file"))
         _check_size(normalize(path), obj.size)
-        return obj.data_stream.read()
+        data: bytes = obj.data_stream.read()
+        return data
 
     def mode(self, path: str) -> Optional[int]:
         rel = normalize(path)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from typing import Callable, Optional
+from typing import Any, Callable, Optional, Sequence, TypeVar
 
 import click
 
@@ -20,8 +20,11 @@ from ..sinks.commit import DEFAULT_BRANCH
 from .remote import check_branch
 from .run import DEFAULT_OPT_OUT_LABEL, BotOptions, Outcome, RepoResult, run_repository
 
+Command = TypeVar("Command", bound=Callable[..., Any])
+"""A command's function, as click's decorators take and return it."""
 
-def bot_options(func: Callable) -> Callable:
+
+def bot_options(func: Command) -> Command:
     """Options shared by the bot's commands (``mr`` and ``fleet``)."""
     decorators = [
         click.option("--forge", "kind", type=click.Choice(sorted(FORGES)),
@@ -51,13 +54,14 @@ def bot_options(func: Callable) -> Callable:
     return func
 
 
-def _ids(values) -> Optional[list[str]]:
+def _ids(values: Sequence[str]) -> Optional[list[str]]:
     found = [item.strip() for value in values for item in value.split(",") if item.strip()]
     return found or None
 
 
-def make_options(branch, opt_out_label, labels, select, ignore, unsafe_fixes, dry_run,
-                 debug) -> BotOptions:
+def make_options(branch: str, opt_out_label: str, labels: Sequence[str], select: Sequence[str],
+                 ignore: Sequence[str], unsafe_fixes: Optional[bool], dry_run: bool,
+                 debug: bool) -> BotOptions:
     check_branch(branch, "the bot's branch")
     return BotOptions(branch=branch, dry_run=dry_run, opt_out_label=opt_out_label or None,
                       labels=tuple(labels), select=_ids(select), ignore=_ids(ignore),
@@ -103,8 +107,10 @@ def result_line(result: RepoResult) -> str:
 @bot_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Output format.")
-def mr(repository, kind, url, branch, opt_out_label, labels, select, ignore,
-       unsafe_fixes, dry_run, verbose, debug, fmt):
+def mr(repository: str, kind: Optional[str], url: Optional[str], branch: str,
+       opt_out_label: str, labels: tuple[str, ...], select: tuple[str, ...],
+       ignore: tuple[str, ...], unsafe_fixes: Optional[bool], dry_run: bool, verbose: bool,
+       debug: bool, fmt: str) -> None:
     """Open, update or close the bot's merge request for one REPOSITORY (a path such as
     group/app, or its URL). The token comes from PAASFIX_GITLAB_TOKEN or GITLAB_TOKEN
     (PAASFIX_GITHUB_TOKEN or GITHUB_TOKEN, PAASFIX_GITEA_TOKEN or GITEA_TOKEN)."""

@@ -10,11 +10,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from typing import Optional
+from typing import Any, Optional
 
 from .. import registry
 from ..errors import PaasfixError
-from ..fixer import MANUAL, Finding
+from ..fixer import MANUAL, Finding, Fixer
 from ..runner import Change, Result
 from ..sinks.diff import file_diff
 
@@ -24,7 +24,7 @@ IGNORE_FILE = ".paasfixignore"
 _MARKER = re.compile(r"<!--\s*" + MARKER_ID + r"\s+fingerprint=([0-9a-f]{16})\s*-->")
 
 
-def fingerprint(findings: list[Finding]) -> str:
+def fingerprint(findings: list[Finding[Any]]) -> str:
     """A stable id of what is fixed: the fixers, paths and messages, in no particular order.
     Line numbers are left out, so an unrelated edit above a problem does not change it."""
     keys = sorted({(f.fixer, f.path or "", f.message) for f in findings})
@@ -55,13 +55,13 @@ def line_counts(change: Change) -> tuple[int, int]:
     return added, removed
 
 
-def _where(finding: Finding) -> str:
+def _where(finding: Finding[Any]) -> str:
     if not finding.path:
         return "the repository"
     return f"`{finding.path}`" + (f" line {finding.line}" if finding.line else "")
 
 
-def _fixer(fixer_id: str):
+def _fixer(fixer_id: str) -> Optional[type[Fixer[Any]]]:
     try:
         return registry.get(fixer_id)
     except PaasfixError:
@@ -78,7 +78,7 @@ def _explanation(fixer_id: str) -> str:
 
 def _fixed_section(result: Result) -> list[str]:
     lines = ["## What this fixes", ""]
-    by_fixer: dict[str, list[Finding]] = {}
+    by_fixer: dict[str, list[Finding[Any]]] = {}
     for applied in result.applied:
         by_fixer.setdefault(applied.finding.fixer, []).append(applied.finding)
     for fixer_id, findings in by_fixer.items():

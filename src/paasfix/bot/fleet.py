@@ -24,7 +24,7 @@ import threading
 import traceback
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
-from typing import IO, Iterable, Mapping, Optional, Sequence
+from typing import IO, Any, Iterable, Mapping, Optional, Sequence
 
 import click
 
@@ -66,7 +66,9 @@ def fleet_url(entries: Sequence[str], url: Optional[str]) -> Optional[str]:
     given as URLs (which must all share it), else None (the forge's variable or site)."""
     if url:
         return url
-    origins = sorted({split_repository(entry, None)[0] for entry in entries if "://" in entry})
+    origins = sorted({origin for origin, _ in (split_repository(entry, None)
+                                               for entry in entries if "://" in entry)
+                      if origin is not None})
     if len(origins) > 1:
         raise PaasfixError("the list names repositories on more than one forge "
                            f"({', '.join(origins)}); run one fleet per forge")
@@ -141,10 +143,10 @@ def in_shard(target: Target, shard: Optional[tuple[int, int]]) -> bool:
 # Results
 
 
-def read_results(path: str) -> dict[str, dict]:
+def read_results(path: str) -> dict[str, dict[str, Any]]:
     """The last result of each target in a results file (a line cut short by an interrupted
     run is skipped); empty when there is no file yet."""
-    found: dict[str, dict] = {}
+    found: dict[str, dict[str, Any]] = {}
     try:
         with open(path, encoding="utf-8") as stream:
             for line in stream:
@@ -152,14 +154,17 @@ def read_results(path: str) -> dict[str, dict]:
                     record = json.loads(line)
                 except ValueError:
                     continue
-                if isinstance(record, dict) and record.get("outcome"):
-                    found[record.get("target") or record.get("repository")] = record
+                if not isinstance(record, dict) or not record.get("outcome"):
+                    continue
+                target = record.get("target") or record.get("repository")
+                if isinstance(target, str):
+                    found[target] = record
     except FileNotFoundError:
         pass
     return found
 
 
-def still_to_do(all_targets: Sequence[Target], previous: Mapping[str, dict], resume: bool,
+def still_to_do(all_targets: Sequence[Target], previous: Mapping[str, dict[str, Any]], resume: bool,
                 failed: bool) -> list[Target]:
     """``--failed``: those whose last result is an error; ``--resume``: those without a
     result or whose last one is an error; otherwise all."""
@@ -304,16 +309,19 @@ def run_fleet(connections: _Connections, todo: Sequence[Target], options: BotOpt
               help="Run only the repositories whose last result in --results is an error.")
 @click.option("--shard", metavar="I/N",
               help="Only the I-th of N shards (default: CI_NODE_INDEX/CI_NODE_TOTAL).")
-def fleet(repositories, list_file, groups, kind, url, branch, opt_out_label, labels, select,
-          ignore, unsafe_fixes, dry_run, verbose, debug, jobs, results_path, resume, failed,
-          shard):
+def fleet(repositories: tuple[str, ...], list_file: Optional[IO[str]], groups: tuple[str, ...],
+          kind: Optional[str], url: Optional[str], branch: str, opt_out_label: str,
+          labels: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...],
+          unsafe_fixes: Optional[bool], dry_run: bool, verbose: bool, debug: bool, jobs: int,
+          results_path: Optional[str], resume: bool, failed: bool,
+          shard: Optional[str]) -> None:
     """Run the bot over many repositories of one forge: REPOSITORIES, a --repos list and
     --group listings. One JSON result per repository is written as it is done."""
     if (resume or failed) and not results_path:
         raise click.UsageError("--resume and --failed read the results of --results FILE")
     if resume and failed:
         raise click.UsageError("--resume and --failed do not go together")
-    previous = read_results(results_path) if resume or failed else {}
+    previous = read_results(results_path) if results_path and (resume or failed) else {}
     entries = list(repositories) + (read_list(list_file) if list_file else [])
     if failed and not entries and not groups:
         entries = [key for key, record in previous.items()

@@ -11,7 +11,7 @@ import enum
 import logging
 import tempfile
 from dataclasses import asdict, dataclass, field
-from typing import Optional, Sequence
+from typing import Any, Optional, Sequence
 
 from .. import registry
 from ..config import build_config, read_settings
@@ -21,6 +21,7 @@ from ..runner import Result, Runner
 from ..sinks.commit import DEFAULT_BRANCH, commit_changes, is_ours
 from ..sinks.diff import unified_diff
 from ..sinks.report import commit_message, finding_dict
+from ..tree import Tree
 from . import describe
 from .remote import Remote, check_branch, check_forge_host, check_url
 
@@ -76,19 +77,19 @@ class RepoResult:
     branch: Optional[str] = None
     commit: Optional[str] = None
     fingerprint: Optional[str] = None
-    fixes: list[dict] = field(default_factory=list)
+    fixes: list[dict[str, Any]] = field(default_factory=list)
     error: Optional[str] = None
     dry_run: bool = False
     diff: Optional[str] = None
     """The real diff, kept only on a dry run."""
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["outcome"] = self.outcome.value
         return data
 
     @classmethod
-    def from_dict(cls, data: dict) -> "RepoResult":
+    def from_dict(cls, data: dict[str, Any]) -> "RepoResult":
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         return cls(**{**known, "outcome": Outcome(data["outcome"])})
 
@@ -156,7 +157,7 @@ class _Job:
             remote.fetch(git_dir, sorted(heads))
             self._on_clone(repo, remote, git_dir, heads)
 
-    def _fix(self, tree) -> Result:
+    def _fix(self, tree: Tree) -> Result:
         settings, source = read_settings(tree, None)
         overrides = {"select": self.options.select, "ignore": self.options.ignore,
                      "unsafe_fixes": self.options.unsafe_fixes}
@@ -171,9 +172,11 @@ class _Job:
         from ..tree import GitTree
 
         branch = self.options.branch
+        default_branch = repo.default_branch
+        assert default_branch is not None, "a repository without one is not fetched"
         local = git.Repo(git_dir)
-        local.git.symbolic_ref("HEAD", f"refs/heads/{repo.default_branch}")
-        tree = GitTree(local, f"refs/heads/{repo.default_branch}")
+        local.git.symbolic_ref("HEAD", f"refs/heads/{default_branch}")
+        tree = GitTree(local, f"refs/heads/{default_branch}")
         if tree.is_file(describe.IGNORE_FILE):
             return self._done(Outcome.OPTED_OUT, f"the repository has a {describe.IGNORE_FILE} file")
         fixed = self._fix(tree)
@@ -202,7 +205,7 @@ class _Job:
         if foreign_tip:
             return self._done(Outcome.BLOCKED, f"branch '{branch}' has commits paasfix did not "
                               "make; it is left alone", open_mr)
-        commit = commit_changes(local, heads[repo.default_branch], fixed.changes,
+        commit = commit_changes(local, heads[default_branch], fixed.changes,
                                 commit_message(fixed), branch).commit
         self.result.commit = commit
         pushed = commit != tip
@@ -218,6 +221,7 @@ class _Job:
         if open_mr is None:
             mr = None
             if not self.options.dry_run:
+                assert repo.default_branch is not None, "a repository without one is not fixed"
                 mr = self.forge.create_merge_request(repo, self.options.branch,
                                                      repo.default_branch, title, text,
                                                      self.options.labels)

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import importlib
 import os
-from typing import Mapping, Optional
+from typing import TYPE_CHECKING, Mapping, Optional
 from urllib.parse import urlsplit
 
 from ..errors import PaasfixError
+
+if TYPE_CHECKING:
+    from .base import Forge
+    from .retry import Backoff
 
 FORGES = {
     "gitlab": "paasfix.forge.gitlab:GitLab",
@@ -35,16 +39,17 @@ def forge_kind(kind: Optional[str], url: Optional[str]) -> str:
     return PUBLIC_HOSTS.get(host.removeprefix("www."), "gitlab")
 
 
-def forge_class(kind: str):
+def forge_class(kind: str) -> type[Forge]:
     try:
         module, _, name = FORGES[kind].partition(":")
     except KeyError:
         raise PaasfixError(f"unknown forge '{kind}' (known: {', '.join(sorted(FORGES))})") from None
-    return getattr(importlib.import_module(module), name)
+    cls: type[Forge] = getattr(importlib.import_module(module), name)
+    return cls
 
 
-def connect(kind: str, url: Optional[str] = None, backoff=None,
-            environ: Mapping[str, str] = os.environ):
+def connect(kind: str, url: Optional[str] = None, backoff: Optional[Backoff] = None,
+            environ: Mapping[str, str] = os.environ) -> Forge:
     """A :class:`~paasfix.forge.base.Forge` of ``kind`` with the token from the environment."""
     cls = forge_class(kind)
     token = next((environ[name] for name in cls.token_variables if environ.get(name)), None)
@@ -89,7 +94,7 @@ def same_origin(a: Optional[str], b: Optional[str]) -> bool:
     if a is None or b is None:
         return a == b
 
-    def origin(url: str) -> tuple:
+    def origin(url: str) -> tuple[str, str, Optional[int]]:
         parts = urlsplit(url)
         try:
             port = parts.port

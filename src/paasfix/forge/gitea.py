@@ -14,19 +14,22 @@ do by themselves.
 from __future__ import annotations
 
 from itertools import chain
-from typing import Any, Iterator, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Optional, Sequence
 from urllib.parse import quote
 
 from .base import (Forge, ForgeError, MergeRequest, NotFound, Repository, State,
                    requests_failures)
 from .retry import Backoff
 
+if TYPE_CHECKING:
+    import requests
+
 PAGE_SIZE = 50
 """Gitea's largest page (``MAX_RESPONSE_ITEMS``) unless the server raised it."""
 NEW_LABEL_COLOR = "#ededed"
 
 
-def _state(pull: dict) -> State:
+def _state(pull: dict[str, Any]) -> State:
     if pull.get("merged"):
         return State.MERGED
     return State.OPEN if pull.get("state") == "open" else State.CLOSED
@@ -54,8 +57,8 @@ class Gitea(Forge):
 
     # HTTP
 
-    def _send(self, method: str, path: str, doing: str, params: Optional[dict] = None,
-              json: Any = None):
+    def _send(self, method: str, path: str, doing: str, params: Optional[dict[str, Any]] = None,
+              json: Any = None) -> requests.Response:
         with requests_failures(self, doing, "Gitea"):
             response = self._session.request(method, self.api + path, params=params, json=json,
                                              timeout=60)
@@ -69,7 +72,7 @@ class Gitea(Forge):
     def _call(self, method: str, path: str, doing: str, json: Any = None) -> Any:
         return self._send(method, path, doing, json=json).json()
 
-    def _pages(self, path: str, doing: str, params: Optional[dict] = None) -> Iterator[dict]:
+    def _pages(self, path: str, doing: str, params: Optional[dict[str, Any]] = None) -> Iterator[dict[str, Any]]:
         """Every item of a list, page after page while the ``Link`` header names a next one
         (the page number is counted here, so the token only goes where paasfix sends it)."""
         page = 1
@@ -84,7 +87,7 @@ class Gitea(Forge):
     # The interface
 
     @staticmethod
-    def _repository(data: dict) -> Repository:
+    def _repository(data: dict[str, Any]) -> Repository:
         return Repository(path=data["full_name"], id=data["full_name"],
                           default_branch=None if data.get("empty") else
                           data.get("default_branch") or None,
@@ -92,7 +95,7 @@ class Gitea(Forge):
                           archived=bool(data.get("archived")))
 
     @staticmethod
-    def _merge_request(data: dict) -> MergeRequest:
+    def _merge_request(data: dict[str, Any]) -> MergeRequest:
         return MergeRequest(number=int(data["number"]), state=_state(data),
                             title=data.get("title") or "", description=data.get("body") or "",
                             source_branch=data["head"]["ref"], target_branch=data["base"]["ref"],
@@ -151,7 +154,7 @@ class Gitea(Forge):
         return self._merge_request(self._call("POST", f"{_repo_path(repo.id)}/pulls",
                                               f"opening a pull request in {repo.path}", data))
 
-    def _edit(self, repo: Repository, mr: MergeRequest, doing: str, data: dict) -> MergeRequest:
+    def _edit(self, repo: Repository, mr: MergeRequest, doing: str, data: dict[str, Any]) -> MergeRequest:
         return self._merge_request(self._call(
             "PATCH", f"{_repo_path(repo.id)}/pulls/{mr.number}",
             f"{doing} pull request #{mr.number} of {repo.path}", data))
@@ -168,15 +171,15 @@ class Gitea(Forge):
                    f"commenting on pull request #{mr.number} of {repo.path}", {"body": body})
 
 
-def _same_repository(pull: dict) -> bool:
+def _same_repository(pull: dict[str, Any]) -> bool:
     """Whether the pull request's head branch lives in the repository itself (not a fork)."""
     head, base = pull.get("head") or {}, pull.get("base") or {}
     if head.get("repo_id") is None or base.get("repo_id") is None:
         return True
-    return head["repo_id"] == base["repo_id"]
+    return bool(head["repo_id"] == base["repo_id"])
 
 
-def _message(response) -> str:
+def _message(response: requests.Response) -> str:
     try:
         data = response.json()
     except ValueError:

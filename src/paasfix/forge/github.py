@@ -20,12 +20,27 @@ from __future__ import annotations
 import json
 import time
 from contextlib import contextmanager
-from typing import Iterator, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, Optional, Sequence
 from urllib.parse import urlsplit
 
 from .base import (Forge, ForgeError, MergeRequest, NotFound, Repository, State,
                    requests_failures)
 from .retry import RETRIED_STATUSES, Backoff
+
+if TYPE_CHECKING:
+    from types import TracebackType
+
+    from github.PaginatedList import PaginatedList
+    from github.PullRequest import PullRequest
+    from github.Repository import Repository as GitHubRepository
+    from typing_extensions import Self
+    from urllib3 import BaseHTTPResponse
+    from urllib3.connectionpool import ConnectionPool
+    from urllib3.util.retry import Retry
+
+    _Retry = Retry
+else:
+    _Retry = object
 
 SECONDARY_LIMIT_WAIT = "60"
 """Seconds to wait on a secondary rate limit that names no time: GitHub's "at least a minute"."""
@@ -41,12 +56,12 @@ def api_url(url: str) -> str:
     return url.rstrip("/") + "/api/v3"
 
 
-def _rate_limit_wait(response) -> Optional[str]:
+def _rate_limit_wait(response: BaseHTTPResponse) -> Optional[str]:
     """How long (seconds, as ``Retry-After`` reads) a GitHub rate limit asks to wait; None when
     the answer is no rate limit."""
     headers = response.headers
     if headers.get("Retry-After"):
-        return headers["Retry-After"]
+        return str(headers["Retry-After"])
     if headers.get("X-RateLimit-Remaining") == "0":
         reset = headers.get("X-RateLimit-Reset", "")
         return str(max(0, int(reset) - int(time.time()) + 1)) if reset.isdigit() else None
@@ -59,11 +74,13 @@ def _rate_limit_wait(response) -> Optional[str]:
     return SECONDARY_LIMIT_WAIT if "rate limit" in message.lower() else None
 
 
-class _GitHubRules:
+class _GitHubRules(_Retry):
     """urllib3 retry rules for GitHub: a 403 is retried only when it is a rate limit."""
 
-    def increment(self, method=None, url=None, response=None, error=None, _pool=None,
-                  _stacktrace=None):
+    def increment(self, method: Optional[str] = None, url: Optional[str] = None,
+                  response: Optional[BaseHTTPResponse] = None, error: Optional[Exception] = None,
+                  _pool: Optional[ConnectionPool] = None,
+                  _stacktrace: Optional[TracebackType] = None) -> Self:
         if response is not None and response.status == 403 and _rate_limit_wait(response) is None:
             from github import GithubException
 
@@ -74,13 +91,14 @@ class _GitHubRules:
             raise GithubException(403, data, dict(response.headers))
         return super().increment(method, url, response, error, _pool, _stacktrace)
 
-    def wait_hint(self, response) -> Optional[str]:
+    def wait_hint(self, response: BaseHTTPResponse) -> Optional[str]:
         if response.status in (403, 429):
             return _rate_limit_wait(response)
-        return response.headers.get("Retry-After")
+        hint: Optional[str] = response.headers.get("Retry-After")
+        return hint
 
 
-def _state(pull) -> State:
+def _state(pull: PullRequest) -> State:
     if pull.merged_at is not None:
         return State.MERGED
     return State.OPEN if pull.state == "open" else State.CLOSED
@@ -103,7 +121,7 @@ class GitHub(Forge):
                                  user_agent="paasfix", seconds_between_requests=None)
 
     @contextmanager
-    def _errors(self, doing: str):
+    def _errors(self, doing: str) -> Iterator[None]:
         """Turn client errors into a ForgeError whose text holds no secret."""
         import github
 
@@ -115,12 +133,12 @@ class GitHub(Forge):
                                    f"{_message(exc.data)}")
                 raise (NotFound if exc.status == 404 else ForgeError)(text, exc.status) from None
 
-    def _repo(self, repo: Repository):
+    def _repo(self, repo: Repository) -> GitHubRepository:
         """The repository as a lazy PyGithub object: no request until a method sends one."""
         return self._gh.get_repo(repo.id)
 
     @staticmethod
-    def _repository(item) -> Repository:
+    def _repository(item: GitHubRepository) -> Repository:
         """From a PyGithub repository; reading its attributes sends at most the one request
         of a lazy object (items of a listing are complete already)."""
         return Repository(path=item.full_name, id=item.full_name,
@@ -128,7 +146,7 @@ class GitHub(Forge):
                           web_url=item.html_url, archived=bool(item.archived))
 
     @staticmethod
-    def _merge_request(pull) -> MergeRequest:
+    def _merge_request(pull: PullRequest) -> MergeRequest:
         return MergeRequest(number=pull.number, state=_state(pull), title=pull.title or "",
                             description=pull.body or "", source_branch=pull.head.ref,
                             target_branch=pull.base.ref, web_url=pull.html_url)
@@ -143,7 +161,7 @@ class GitHub(Forge):
                 if not item.archived:
                     yield self._repository(item)
 
-    def _listing(self, group: str):
+    def _listing(self, group: str) -> PaginatedList[GitHubRepository]:
         """The organisation's repositories, or the user's when ``group`` names a user. The
         first page is read here; a PaginatedList keeps what it has read, so iterating it again
         sends no request for that page."""
@@ -180,31 +198,33 @@ class GitHub(Forge):
                 pull.add_to_labels(*labels)
             return self._merge_request(pull)
 
-    def _edit(self, repo: Repository, mr: MergeRequest, doing: str, **changes) -> MergeRequest:
+    def _edit(self, repo: Repository, mr: MergeRequest, doing: str,
+              edit: Callable[[PullRequest], None]) -> MergeRequest:
         with self._errors(f"{doing} pull request #{mr.number} of {repo.path}"):
             pull = self._repo(repo).get_pull(mr.number)
-            pull.edit(**changes)
+            edit(pull)
             return self._merge_request(pull)
 
     def update_merge_request(self, repo: Repository, mr: MergeRequest, title: str,
                              description: str) -> MergeRequest:
-        return self._edit(repo, mr, "updating", title=title, body=description)
+        return self._edit(repo, mr, "updating",
+                          lambda pull: pull.edit(title=title, body=description))
 
     def close_merge_request(self, repo: Repository, mr: MergeRequest) -> MergeRequest:
-        return self._edit(repo, mr, "closing", state="closed")
+        return self._edit(repo, mr, "closing", lambda pull: pull.edit(state="closed"))
 
     def comment(self, repo: Repository, mr: MergeRequest, body: str) -> None:
         with self._errors(f"commenting on pull request #{mr.number} of {repo.path}"):
             self._repo(repo).get_issue(mr.number).create_comment(body)
 
 
-def _not_found():
+def _not_found() -> type[Exception]:
     from github import UnknownObjectException
 
     return UnknownObjectException
 
 
-def _message(data) -> str:
+def _message(data: object) -> str:
     """GitHub's error text: the message and each validation error's."""
     if not isinstance(data, dict):
         return str(data)

@@ -8,11 +8,14 @@ Endpoints used (GitLab REST API v4): ``GET /projects/:id``, ``GET /groups/:id/pr
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Iterator, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Optional, Sequence
 
 from .base import (Forge, ForgeError, MergeRequest, NotFound, Repository, State,
                    requests_failures)
 from .retry import Backoff
+
+if TYPE_CHECKING:
+    from gitlab.v4.objects import Project
 
 _STATES = {"opened": State.OPEN, "locked": State.OPEN, "closed": State.CLOSED,
            "merged": State.MERGED}
@@ -33,7 +36,7 @@ class GitLab(Forge):
                                  timeout=60, retry_transient_errors=False, per_page=100)
 
     @contextmanager
-    def _errors(self, doing: str):
+    def _errors(self, doing: str) -> Iterator[None]:
         """Turn client errors into a ForgeError whose text holds no secret."""
         import gitlab
 
@@ -45,18 +48,18 @@ class GitLab(Forge):
                 text = self.redact(f"{doing}: GitLab answered {code}: {exc.error_message}")
                 raise (NotFound if code == 404 else ForgeError)(text, code) from None
 
-    def _project(self, repo: Repository):
+    def _project(self, repo: Repository) -> Project:
         return self._gl.projects.get(repo.id, lazy=True)
 
     @staticmethod
-    def _repository(attrs: dict) -> Repository:
+    def _repository(attrs: dict[str, Any]) -> Repository:
         return Repository(path=attrs["path_with_namespace"], id=str(attrs["id"]),
                           default_branch=attrs.get("default_branch") or None,
                           clone_url=attrs["http_url_to_repo"], web_url=attrs["web_url"],
                           archived=bool(attrs.get("archived")))
 
     @staticmethod
-    def _merge_request(attrs: dict) -> MergeRequest:
+    def _merge_request(attrs: dict[str, Any]) -> MergeRequest:
         return MergeRequest(number=int(attrs["iid"]), state=_STATES.get(attrs["state"], State.CLOSED),
                             title=attrs.get("title") or "", description=attrs.get("description") or "",
                             source_branch=attrs["source_branch"],
@@ -96,7 +99,7 @@ class GitLab(Forge):
         with self._errors(f"opening a merge request in {repo.path}"):
             return self._merge_request(self._project(repo).mergerequests.create(data).attributes)
 
-    def _update(self, repo: Repository, mr: MergeRequest, data: dict, doing: str) -> MergeRequest:
+    def _update(self, repo: Repository, mr: MergeRequest, data: dict[str, Any], doing: str) -> MergeRequest:
         with self._errors(f"{doing} merge request !{mr.number} of {repo.path}"):
             return self._merge_request(self._project(repo).mergerequests.update(mr.number, data))
 

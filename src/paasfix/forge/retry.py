@@ -10,7 +10,12 @@ from __future__ import annotations
 import email.utils
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Collection, Optional
+from typing import TYPE_CHECKING, Callable, Collection, Optional
+
+if TYPE_CHECKING:
+    import requests
+    from urllib3 import BaseHTTPResponse
+    from urllib3.util.retry import Retry
 
 RETRIED_STATUSES = frozenset({429, 500, 502, 503, 504})
 
@@ -35,7 +40,7 @@ class Backoff:
         return max(0.0, min(self.limit, wanted))
 
     def urllib3_retry(self, statuses: Collection[int] = RETRIED_STATUSES,
-                      rules: Optional[type] = None):
+                      rules: Optional[type[Retry]] = None) -> Retry:
         """A urllib3 ``Retry`` that retries every method on ``statuses`` and on connection
         failures, waits through :attr:`sleep`, and raises once the attempts are spent (requests
         turns that into ``requests.exceptions.RetryError``).
@@ -49,20 +54,22 @@ class Backoff:
         backoff = self
 
         class _Waits(Retry):
-            def wait_hint(self, response) -> Optional[str]:
-                return response.headers.get("Retry-After")
+            def wait_hint(self, response: BaseHTTPResponse) -> Optional[str]:
+                hint: Optional[str] = response.headers.get("Retry-After")
+                return hint
 
-            def sleep(self, response=None) -> None:
+            def sleep(self, response: Optional[BaseHTTPResponse] = None) -> None:
                 hint = self.wait_hint(response) if response is not None else None
                 backoff.sleep(backoff.delay(len(self.history), hint))
 
         retry_class = type("BackoffRetry", (rules, _Waits) if rules else (_Waits,), {})
-        return retry_class(total=self.attempts - 1, read=0, redirect=5, allowed_methods=None,
-                           status_forcelist=frozenset(statuses),
-                           respect_retry_after_header=True, raise_on_status=True,
-                           backoff_factor=0)
+        retry: Retry = retry_class(total=self.attempts - 1, read=0, redirect=5,
+                                   allowed_methods=None, status_forcelist=frozenset(statuses),
+                                   respect_retry_after_header=True, raise_on_status=True,
+                                   backoff_factor=0)
+        return retry
 
-    def session(self):
+    def session(self) -> requests.Session:
         """A requests session whose HTTP and HTTPS requests retry with this backoff."""
         import requests
         from requests.adapters import HTTPAdapter

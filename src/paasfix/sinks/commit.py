@@ -10,10 +10,13 @@ import os
 import subprocess
 import tempfile
 from dataclasses import dataclass
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from ..errors import PaasfixError
 from ..runner import Change
+
+if TYPE_CHECKING:
+    from git import Commit, Repo
 
 TRAILER = "Generated-by: paasfix"
 DEFAULT_BRANCH = "paasfix/autofix"
@@ -28,7 +31,7 @@ class CommitResult:
     """False when the branch already held exactly this change."""
 
 
-def _identity(repo) -> dict[str, str]:
+def _identity(repo: Repo) -> dict[str, str]:
     """The fallback for each part of the identity that neither git's configuration (from any
     of its sources) nor the environment gives."""
     env = {}
@@ -44,7 +47,7 @@ def _identity(repo) -> dict[str, str]:
     return env
 
 
-def _worktree_branches(repo) -> dict[str, str]:
+def _worktree_branches(repo: Repo) -> dict[str, str]:
     """Every branch checked out in a work tree of the repository -> that work tree."""
     found = {}
     worktree = ""
@@ -56,7 +59,7 @@ def _worktree_branches(repo) -> dict[str, str]:
     return found
 
 
-def _git(repo, args: list[str], stdin: bytes, env: dict[str, str]) -> str:
+def _git(repo: Repo, args: list[str], stdin: bytes, env: dict[str, str]) -> str:
     """Run git with bytes on standard input (GitPython needs a real file for that)."""
     result = subprocess.run(["git", "--git-dir", repo.git_dir, *args], input=stdin,
                             capture_output=True, env={**os.environ, **env}, check=False)
@@ -66,12 +69,12 @@ def _git(repo, args: list[str], stdin: bytes, env: dict[str, str]) -> str:
     return result.stdout.decode().strip()
 
 
-def is_ours(commit) -> bool:
+def is_ours(commit: Commit) -> bool:
     """Whether paasfix made this commit (its message carries the trailer)."""
     return TRAILER in commit.message
 
 
-def _resolve(repo, rev: str) -> Optional[str]:
+def _resolve(repo: Repo, rev: str) -> Optional[str]:
     """The object id ``rev`` names (of either hash length), or None."""
     result = subprocess.run(["git", "--git-dir", repo.git_dir, "rev-parse", "--verify", "-q",
                              "--end-of-options", rev], capture_output=True, check=False)
@@ -80,7 +83,7 @@ def _resolve(repo, rev: str) -> Optional[str]:
     return result.stdout.decode().strip() or None
 
 
-def _read_commit(repo, sha: str) -> tuple[str, list[str], bytes]:
+def _read_commit(repo: Repo, sha: str) -> tuple[str, list[str], bytes]:
     """A commit's tree, parents (as its object records them, even in a shallow clone) and
     message."""
     result = subprocess.run(["git", "--git-dir", repo.git_dir, "cat-file", "commit", sha],
@@ -97,7 +100,7 @@ def _read_commit(repo, sha: str) -> tuple[str, list[str], bytes]:
     return tree, parents, message
 
 
-def _build_tree(repo, base: str, changes: list[Change]) -> str:
+def _build_tree(repo: Repo, base: str, changes: list[Change]) -> str:
     null = "0" * len(base)
     lines = []
     for change in changes:
@@ -120,7 +123,7 @@ def _build_tree(repo, base: str, changes: list[Change]) -> str:
             os.unlink(index_path)
 
 
-def commit_changes(repo, base_rev: str, changes: list[Change], message: str,
+def commit_changes(repo: Repo, base_rev: str, changes: list[Change], message: str,
                    branch: str = DEFAULT_BRANCH) -> CommitResult:
     """Commit ``changes`` on top of ``base_rev`` and point ``branch`` at the commit.
 

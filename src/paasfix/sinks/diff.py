@@ -73,7 +73,7 @@ def _rename_diff(deleted: Change, created: Change) -> str:
 def unified_diff(changes: Iterable[Change]) -> str:
     """The patch of ``changes``; a file deleted and created elsewhere unchanged is a rename."""
     changes = list(changes)
-    created = {}
+    created: dict[bytes, Change] = {}
     for change in changes:
         if change.old is None and change.new is not None:
             created.setdefault(change.new, change)

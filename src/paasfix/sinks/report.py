@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from typing import Callable, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 from ..fixer import DOCS_URL, INFO, MANUAL, SAFE, UNSAFE, Finding
 from ..runner import Result
@@ -17,7 +17,7 @@ _SEVERITY_COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
 _DIGITS = re.compile(r"\d+")
 
 
-def finding_dict(finding: Finding) -> dict:
+def finding_dict(finding: Finding[Any]) -> dict[str, Any]:
     return {
         "fixer": finding.fixer,
         "severity": finding.severity,
@@ -29,7 +29,7 @@ def finding_dict(finding: Finding) -> dict:
     }
 
 
-def result_dict(result: Result, root: str, fixed: bool = False) -> dict:
+def result_dict(result: Result, root: str, fixed: bool = False) -> dict[str, Any]:
     """The JSON report as a dict: ``version``, ``root``, ``build_dir``, ``findings``,
     ``errors``, and for ``fix`` also ``fixed`` and ``changed``."""
     data = {
@@ -49,13 +49,13 @@ def to_json(result: Result, root: str, fixed: bool = False) -> str:
     return json.dumps(result_dict(result, root, fixed), indent=2, ensure_ascii=False) + "\n"
 
 
-def fingerprints(findings: Sequence[Finding]) -> list[str]:
+def fingerprints(findings: Sequence[Finding[Any]]) -> list[str]:
     """A fingerprint per finding that stays the same while the problem does: from the fixer,
     the file and the message with its numbers left out (so that a line moving, or a version
     in the message changing, keeps it), plus a counter for identical ones in one file."""
     import hashlib
 
-    seen: Counter = Counter()
+    seen: Counter[tuple[str, str, str]] = Counter()
     out = []
     for finding in findings:
         key = (finding.fixer, finding.path or "", _DIGITS.sub("#", finding.message))
@@ -68,13 +68,13 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def _location(finding: Finding) -> str:
+def _location(finding: Finding[Any]) -> str:
     if finding.path is None:
         return "(repository)"
     return f"{finding.path}:{finding.line}" if finding.line else finding.path
 
 
-def format_finding(finding: Finding, style: Callable[..., str]) -> str:
+def format_finding(finding: Finding[Any], style: Callable[..., str]) -> str:
     tag = {SAFE: "", UNSAFE: " [unsafe fix]", MANUAL: " [manual]"}[finding.safety]
     severity = style(finding.severity, fg=_SEVERITY_COLOURS.get(finding.severity), bold=True)
     return (f"{style(_location(finding), bold=True)}: {severity} "

@@ -12,10 +12,10 @@ import base64
 import difflib
 import json
 import os
-from typing import Mapping, Optional, Sequence
+from typing import Any, Mapping, Optional, Sequence
 
 from .. import __version__
-from ..fixer import ERROR, INFO, MANUAL, UNSAFE, WARNING, Finding
+from ..fixer import ERROR, INFO, MANUAL, UNSAFE, WARNING, Finding, Fixer
 from ..runner import Change, Result
 from .report import fingerprints
 
@@ -37,7 +37,7 @@ def _first_paragraph(text: str) -> str:
     return " ".join(text.split("\n\n", 1)[0].split())
 
 
-def rule(fixer) -> dict:
+def rule(fixer: type[Fixer[Any]]) -> dict[str, Any]:
     """A ``reportingDescriptor`` from a fixer class."""
     what = fixer.explanation_section("What goes wrong")
     found = {
@@ -57,25 +57,25 @@ def rule(fixer) -> dict:
     return found
 
 
-def _artifact(path: str) -> dict:
+def _artifact(path: str) -> dict[str, Any]:
     return {"uri": _quote(path), "uriBaseId": ROOT_ID}
 
 
-def _location(path: str, line: Optional[int] = None) -> dict:
-    physical: dict = {"artifactLocation": _artifact(path)}
+def _location(path: str, line: Optional[int] = None) -> dict[str, Any]:
+    physical: dict[str, Any] = {"artifactLocation": _artifact(path)}
     if line:
         physical["region"] = {"startLine": line}
     return {"physicalLocation": physical}
 
 
-def _content(raw: bytes) -> dict:
+def _content(raw: bytes) -> dict[str, Any]:
     try:
         return {"text": raw.decode("utf-8")}
     except UnicodeDecodeError:
         return {"binary": base64.b64encode(raw).decode("ascii")}
 
 
-def replacements(old: bytes, new: bytes) -> list[dict]:
+def replacements(old: bytes, new: bytes) -> list[dict[str, Any]]:
     """The smallest line-wise replacements that turn ``old`` into ``new``, as byte regions
     of ``old`` (which keeps CRLF, a byte-order mark and any encoding exact)."""
     old_lines = old.splitlines(keepends=True)
@@ -97,7 +97,7 @@ def replacements(old: bytes, new: bytes) -> list[dict]:
     return out
 
 
-def _fix(finding: Finding, changes: Sequence[Change]) -> Optional[dict]:
+def _fix(finding: Finding[Any], changes: Sequence[Change]) -> Optional[dict[str, Any]]:
     artifact_changes = []
     notes = []
     for change in changes:
@@ -118,7 +118,7 @@ def _fix(finding: Finding, changes: Sequence[Change]) -> Optional[dict]:
     return {"description": {"text": text}, "artifactChanges": artifact_changes}
 
 
-def to_sarif(result: Result, root: str, fixers: Sequence, proposals: Mapping[int, Sequence[Change]]
+def to_sarif(result: Result, root: str, fixers: Sequence[type[Fixer[Any]]], proposals: Mapping[int, Sequence[Change]]
              ) -> str:
     """``proposals`` maps the index of a finding in ``result.findings`` to its fix's changes."""
     rules = [rule(fixer) for fixer in fixers]
@@ -126,7 +126,7 @@ def to_sarif(result: Result, root: str, fixers: Sequence, proposals: Mapping[int
     results = []
     for index, (finding, fingerprint) in enumerate(zip(result.findings,
                                                        fingerprints(result.findings))):
-        item: dict = {
+        item: dict[str, Any] = {
             "ruleId": finding.fixer,
             "level": LEVELS[finding.severity],
             "kind": "fail",

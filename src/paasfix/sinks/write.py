@@ -10,14 +10,15 @@ import subprocess
 import tempfile
 import threading
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from types import FrameType
+from typing import Iterable, Literal, Optional
 
 from ..errors import FileProblem, PaasfixError, UnsafePath
 from ..runner import Change
 from ..tree import EXEC_MODE, FILE_MODE
 
 
-def _git(root: str, *args: str) -> Optional[subprocess.CompletedProcess]:
+def _git(root: str, *args: str) -> Optional[subprocess.CompletedProcess[bytes]]:
     try:
         return subprocess.run(["git", "-C", root, *args], capture_output=True, check=False)
     except FileNotFoundError:
@@ -110,9 +111,9 @@ class _DeferredSignals:
 
     def __init__(self) -> None:
         self.pending: Optional[int] = None
-        self._previous: dict[int, object] = {}
+        self._previous: dict[int, signal._HANDLER] = {}
 
-    def _note(self, signum: int, frame) -> None:
+    def _note(self, signum: int, frame: Optional[FrameType]) -> None:
         if self.pending is None:
             self.pending = signum
 
@@ -122,7 +123,7 @@ class _DeferredSignals:
                 self._previous[signum] = signal.signal(signum, self._note)
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         for signum, handler in self._previous.items():
             signal.signal(signum, handler)
 
@@ -293,12 +294,34 @@ def _sync_directory(directory: str) -> None:
         os.close(fd)
 
 
+@dataclass(frozen=True)
+class _Step:
+    """One step of a transaction, with what undoing it needs."""
+
+    kind: Literal["made-dir", "created", "removed-dir", "rewrote", "replaced", "deleted"]
+    full: str
+    old: Optional[bytes] = None
+    """The file's content before (``rewrote``, ``replaced``, ``deleted``)."""
+    before: Optional[os.stat_result] = None
+    """The file's or directory's status before (all but ``made-dir`` and ``created``)."""
+
+    @property
+    def content(self) -> bytes:
+        assert self.old is not None, f"a {self.kind} step keeps no content"
+        return self.old
+
+    @property
+    def status(self) -> os.stat_result:
+        assert self.before is not None, f"a {self.kind} step keeps no status"
+        return self.before
+
+
 class _Transaction:
     """The writes of one changeset, each recorded so that it can be undone."""
 
     def __init__(self, root: str):
         self.root = root
-        self.undo: list[tuple] = []
+        self.undo: list[_Step] = []
         self.directories: set[str] = set()
 
     def _make_parents(self, full: str) -> None:
@@ -309,7 +332,7 @@ class _Transaction:
             directory = os.path.dirname(directory)
         for directory in reversed(missing):
             os.mkdir(directory)
-            self.undo.append(("made-dir", directory))
+            self.undo.append(_Step("made-dir", directory))
             self.directories.add(os.path.dirname(directory))
 
     def write(self, target: _Target) -> None:
@@ -318,12 +341,12 @@ class _Transaction:
         self._make_parents(full)
         permissions = _permissions(existing, change.new_mode or 0)
         if existing is not None and existing.st_nlink > 1:
-            self.undo.append(("rewrote", full, change.old, existing))
+            self.undo.append(_Step("rewrote", full, change.old, existing))
             _rewrite(full, change.new, permissions)
             return
         _replace(full, change.new, permissions, existing)
-        self.undo.append(("replaced", full, change.old, existing) if existing is not None
-                         else ("created", full))
+        self.undo.append(_Step("replaced", full, change.old, existing)
+                         if existing is not None else _Step("created", full))
         self.directories.add(os.path.dirname(full))
 
     def delete(self, target: _Target) -> None:
@@ -332,7 +355,7 @@ class _Transaction:
         if target.existing is None:
             return
         os.unlink(full)
-        self.undo.append(("deleted", full, target.change.old, target.existing))
+        self.undo.append(_Step("deleted", full, target.change.old, target.existing))
         self.directories.add(os.path.dirname(full))
         directory = os.path.dirname(full)
         while directory != self.root and directory.startswith(self.root + os.sep):
@@ -341,7 +364,7 @@ class _Transaction:
                 os.rmdir(directory)
             except OSError:
                 break
-            self.undo.append(("removed-dir", directory, st))
+            self.undo.append(_Step("removed-dir", directory, before=st))
             directory = os.path.dirname(directory)
             self.directories.add(directory)
 
@@ -361,14 +384,14 @@ class _Transaction:
         return failed
 
 
-def _undo(step: tuple) -> None:
-    kind, full = step[0], step[1]
+def _undo(step: _Step) -> None:
+    kind, full = step.kind, step.full
     if kind == "made-dir":
         os.rmdir(full)
     elif kind == "created":
         os.unlink(full)
     elif kind == "removed-dir":
-        st = step[2]
+        st = step.status
         os.mkdir(full, stat.S_IMODE(st.st_mode))
         os.chmod(full, stat.S_IMODE(st.st_mode))
         if (st.st_uid, st.st_gid) != (os.geteuid(), os.getegid()):
@@ -377,20 +400,20 @@ def _undo(step: tuple) -> None:
             except PermissionError:
                 pass
     elif kind == "rewrote":
-        _rewrite(full, step[2], stat.S_IMODE(step[3].st_mode))
+        _rewrite(full, step.content, stat.S_IMODE(step.status.st_mode))
     else:
-        _replace(full, step[2], stat.S_IMODE(step[3].st_mode), step[3])
+        _replace(full, step.content, stat.S_IMODE(step.status.st_mode), step.status)
 
 
-def _unrestored(root: str, step: tuple, exc: OSError) -> str:
+def _unrestored(root: str, step: _Step, exc: OSError) -> str:
     """A phrase about a step that could not be undone; an old file's content is saved to a
     temporary file (or, failing that, quoted) so that it is never lost."""
-    path = os.path.relpath(step[1], root).replace(os.sep, "/")
-    if step[0] in ("made-dir", "created", "removed-dir"):
+    path = os.path.relpath(step.full, root).replace(os.sep, "/")
+    if step.kind in ("made-dir", "created", "removed-dir"):
         return f"{path} ({exc.strerror})"
-    content = step[2]
+    content = step.content
     try:
-        handle, copy = tempfile.mkstemp(prefix="paasfix-" + os.path.basename(step[1]) + "-")
+        handle, copy = tempfile.mkstemp(prefix="paasfix-" + os.path.basename(step.full) + "-")
         with os.fdopen(handle, "wb") as out:
             out.write(content)
         return f"{path} ({exc.strerror}; its old content is in {copy})"
