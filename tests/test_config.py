@@ -276,8 +276,8 @@ def test_every_bad_setting_is_reported_not_only_the_first(tmp_path, capsys):
     reported = err.splitlines()
     assert len(reported) == len(keys)
     for key, message in zip(keys, reported):
-        assert message.startswith(f"paasfix: error: pyproject.toml: '{key}' ") or \
-            message.startswith(f"paasfix: error: pyproject.toml: unknown setting '{key}'")
+        assert message.startswith((f"paasfix: error: pyproject.toml: '{key}' ",
+                                   f"paasfix: error: pyproject.toml: unknown setting '{key}'"))
     assert "Traceback" not in err
 
 

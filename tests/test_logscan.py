@@ -132,7 +132,7 @@ def test_random_logs_match_a_line_by_line_reference():
                     expected.setdefault(owner, []).append(number + 1)
         big = Scanner(PATTERNS, limit=1000).scan(io.BytesIO(data))
         small = Scanner(PATTERNS, limit=1000, block_size=5).scan(io.BytesIO(data))
-        assert lines_of(big) == lines_of(small) == {k: v for k, v in sorted(expected.items())}
+        assert lines_of(big) == lines_of(small) == dict(sorted(expected.items()))
 
 
 def test_invalid_utf8_and_a_gbk_line_do_not_stop_the_scan():

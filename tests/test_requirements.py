@@ -22,7 +22,7 @@ def one(line: str):
 
 def test_continuation_lines_are_joined_into_one_logical_line():
     lines = parse("Django==3.2 \\\n    --hash=sha256:abc \\\n    --hash=sha256:def\nsix\n")
-    assert [(l.first, l.last) for l in lines] == [(1, 3), (4, 4)]
+    assert [(line.first, line.last) for line in lines] == [(1, 3), (4, 4)]
     assert lines[0].name == "Django" and lines[0].specs == [("==", "3.2")]
     assert lines[0].hashes
     assert lines[1].name == "six" and not lines[1].hashes
@@ -30,19 +30,19 @@ def test_continuation_lines_are_joined_into_one_logical_line():
 
 def test_line_numbers_count_blank_and_comment_lines():
     lines = parse("\n# heading\n\nflask\n")
-    assert [l.kind for l in lines] == ["blank", "blank", "blank", "requirement"]
+    assert [line.kind for line in lines] == ["blank", "blank", "blank", "requirement"]
     assert lines[3].first == lines[3].last == 4
 
 
 def test_crlf_file_lines():
     lines = parse_file(decode("r.txt", b"a==1\r\nb \\\r\n  ==2\r\n")).lines
-    assert [(l.name, l.specs, l.first, l.last) for l in lines] == [
+    assert [(line.name, line.specs, line.first, line.last) for line in lines] == [
         ("a", [("==", "1")], 1, 1), ("b", [("==", "2")], 2, 3)]
 
 
 def test_a_comment_line_ending_in_a_backslash_does_not_swallow_the_next_line():
     lines = parse("# see docs \\\nrequests\n")
-    assert [l.kind for l in lines] == ["blank", "requirement"]
+    assert [line.kind for line in lines] == ["blank", "requirement"]
     assert lines[1].name == "requests" and lines[1].first == 2
 
 
@@ -187,15 +187,15 @@ def test_includes_are_followed_relative_to_the_including_file(tmp_path):
     assert [f.path for f in reqs.files] == [
         "requirements.txt", "requirements/prod.txt", "requirements/base.txt", "constraints.txt"]
     assert reqs.problems == []
-    assert [l.path for l in reqs.named("django")] == ["requirements/base.txt"]
+    assert [line.path for line in reqs.named("django")] == ["requirements/base.txt"]
     assert reqs.file("requirements/prod.txt").requirements()[0].name == "gunicorn"
-    assert [l.name for l in reqs.lines() if l.name] == ["flask", "gunicorn", "Django", "six"]
+    assert [line.name for line in reqs.lines() if line.name] == ["flask", "gunicorn", "Django", "six"]
     assert reqs.file("missing.txt") is None
 
 
 def test_named_matches_any_spelling(tmp_path):
     reqs = make_project(tmp_path, {"requirements.txt": "MySQL_python==1.2.5\nmysql-python\n"}).requirements
-    assert [l.first for l in reqs.named("mysql.python")] == [1, 2]
+    assert [line.first for line in reqs.named("mysql.python")] == [1, 2]
 
 
 def test_missing_include_is_reported_with_where_it_was_included(tmp_path):

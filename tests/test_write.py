@@ -217,7 +217,7 @@ def test_writes_outside_a_git_repository(tmp_path):
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs to give the repository to another user")
 def test_a_repository_git_refuses_to_read_is_an_error_not_a_clean_tree(repo):
     (repo / "Procfile").write_text("web: mine\n")
-    for dirpath, dirnames, filenames in os.walk(repo):
+    for dirpath, _dirnames, filenames in os.walk(repo):
         for name in [dirpath, *(os.path.join(dirpath, n) for n in filenames)]:
             os.lchown(name, 12345, 12345)
     with pytest.raises(PaasfixError, match="dubious ownership"):

@@ -54,7 +54,7 @@ class FakeGitHub(FakeForge):
         state = "merged" if mr["merged_at"] else mr["state"]
         return {"number": mr["number"], "state": state, "title": mr["title"],
                 "description": mr["body"] or "", "source_branch": mr["head"]["ref"],
-                "target_branch": mr["base"]["ref"], "labels": [l["name"] for l in mr["labels"]],
+                "target_branch": mr["base"]["ref"], "labels": [label["name"] for label in mr["labels"]],
                 "web_url": mr["html_url"], "updated_at": mr["updated_at"]}
 
     def authorized(self, headers: dict[str, str]) -> bool:

@@ -73,7 +73,7 @@ class LocalForge:
 
             def _serve(self) -> None:
                 body = _read_body(self)
-                headers = {k: v for k, v in self.headers.items()}
+                headers = dict(self.headers.items())
                 parts = urlsplit(self.path)
                 if parts.path.startswith(GIT_PREFIX + "/"):
                     status, out_headers, out = forge._git(self.command, parts.path, parts.query,
