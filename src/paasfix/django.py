@@ -23,7 +23,7 @@ import ast
 import posixpath
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable, Iterator, Optional
+from typing import TYPE_CHECKING, Iterable, Iterator, Optional, Union
 
 from . import pyast
 from .appdesc import ENVIRONMENTS, GLOBAL, env_entries, env_values
@@ -44,6 +44,10 @@ _READS = frozenset({"get", "keys", "items", "values", "copy", "__contains__", "_
 _WRITES = frozenset({"update", "setdefault", "__setitem__"})
 _COPY_BUILTINS = frozenset({"getattr", "dir", "vars", "dict", "hasattr"})
 _UNKNOWN_PART = "\0"
+
+Pattern = tuple[Optional[str], ...]
+"""A dotted module name as an expression builds it: literal text, None for a part known only at
+run time."""
 
 
 class CannotInfer(Exception):
@@ -122,7 +126,9 @@ def syntax_error(project: "Project", path: str) -> Optional[tuple[int, str]]:
 def editable(project: "Project", path: str) -> str:
     """The text of module ``path`` for LibCST to edit; FileProblem when it is too large to
     edit (:data:`paasfix.pyast.MAX_EDIT_BYTES`)."""
-    return pyast.editable(path, project.text(path).text)
+    file = project.text(path)
+    assert file is not None, f"{path} was parsed before"
+    return pyast.editable(path, file.text)
 
 
 def parsed(project: "Project", path: str) -> ast.Module:
@@ -219,10 +225,10 @@ def settings_defaults(tree: ast.Module) -> list[SettingsDefault]:
 def default_settings_module(tree: ast.Module, path: str) -> str:
     """The one DJANGO_SETTINGS_MODULE manage.py sets; CannotInfer when that is not certain."""
     defaults = settings_defaults(tree)
-    values = {default.value for default in defaults}
-    if None in values:
-        line = next(default.line for default in defaults if default.value is None)
-        raise CannotInfer(f"{path} computes DJANGO_SETTINGS_MODULE at run time", path, line)
+    computed = next((default.line for default in defaults if default.value is None), None)
+    if computed is not None:
+        raise CannotInfer(f"{path} computes DJANGO_SETTINGS_MODULE at run time", path, computed)
+    values = {default.value for default in defaults if default.value is not None}
     if not values:
         raise CannotInfer(f"{path} does not set a default DJANGO_SETTINGS_MODULE", path)
     if len(values) > 1:
@@ -257,13 +263,14 @@ def build_settings(project: "Project", manage: str, tree: ast.Module) -> list[Se
     if not forced and desc is not None and desc.loaded and isinstance(desc.data, dict):
         values = next(iter(env_values(desc.data, SETTINGS_VARIABLE).values()), {})
         overrides = {env: value for env, value in values.items() if value is not None}
-    chosen: dict[tuple, list[str]] = {}
+    chosen: dict[tuple[tuple[str, ...], str, Optional[int]], list[str]] = {}
     for environment in ENVIRONMENTS:
-        if environment in overrides:
+        key: tuple[tuple[str, ...], str, Optional[int]]
+        if environment in overrides and desc is not None:
             value = str(overrides[environment]).strip()
             key = ((value,), desc.path, _env_line(desc, environment))
         elif fallback and all(default.value for default in fallback):
-            names = tuple(dict.fromkeys(default.value for default in fallback))
+            names = tuple(dict.fromkeys(default.value for default in fallback if default.value))
             key = (names, manage, fallback[0].line)
         else:
             continue
@@ -325,10 +332,10 @@ class Binding:
 class Choice:
     """Blocks of which exactly one runs (``if``/``else``, ``try``/``except``)."""
 
-    branches: tuple[tuple, ...]
+    branches: tuple[Block, ...]
 
 
-Block = tuple  # of Pull | Choice
+Block = tuple[Union[Pull, Choice], ...]
 
 
 @dataclass
@@ -356,7 +363,7 @@ class SettingsChain:
     """(path, line, message) of modules on the chain that do not parse."""
     blind: list[Blind] = field(default_factory=list)
     reader: Optional["_Reader"] = field(default=None, repr=False)
-    _must: dict[str, frozenset] = field(default_factory=dict, repr=False)
+    _must: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
     _others: dict[str, Optional[SettingsFile]] = field(default_factory=dict, repr=False)
 
     @property
@@ -369,8 +376,11 @@ class SettingsChain:
         if path in self.files:
             return self.files[path]
         if path not in self._others:
-            tree = self.reader.project.python_ast(path) if self.reader else None
-            self._others[path] = self.reader.read(path, tree) if tree is not None else None
+            found = None
+            if self.reader is not None:
+                tree = self.reader.project.python_ast(path)
+                found = self.reader.read(path, tree) if tree is not None else None
+            self._others[path] = found
         return self._others[path]
 
     def bindings(self, name: str) -> list[Binding]:
@@ -378,11 +388,11 @@ class SettingsChain:
         return [binding for file in self.files.values()
                 for binding in file.bindings if binding.name == name]
 
-    def always(self) -> frozenset:
+    def always(self) -> frozenset[str]:
         """The modules every run of the settings module imports, whatever the environment."""
         return self._must_of(self.root, frozenset())
 
-    def _must_of(self, path: str, visiting: frozenset) -> frozenset:
+    def _must_of(self, path: str, visiting: frozenset[str]) -> frozenset[str]:
         if path in self._must:
             return self._must[path]
         file = self.files.get(path)
@@ -392,8 +402,8 @@ class SettingsChain:
         self._must[path] = result
         return result
 
-    def _must_block(self, block: Block, visiting: frozenset) -> frozenset:
-        result: frozenset = frozenset()
+    def _must_block(self, block: Block, visiting: frozenset[str]) -> frozenset[str]:
+        result: frozenset[str] = frozenset()
         for item in block:
             if isinstance(item, Pull):
                 result |= self._intersection(
@@ -404,7 +414,7 @@ class SettingsChain:
         return result
 
     @staticmethod
-    def _intersection(sets: list) -> frozenset:
+    def _intersection(sets: list[frozenset[str]]) -> frozenset[str]:
         if not sets:
             return frozenset()
         result = sets[0]
@@ -413,14 +423,14 @@ class SettingsChain:
         return result
 
     def definitions(self, path: str, name: str, before: Optional[int] = None,
-                    _visiting: frozenset = frozenset()) -> Optional[list[Binding]]:
+                    _visiting: frozenset[str] = frozenset()) -> Optional[list[Binding]]:
         """The bindings that may give ``name`` its value in module ``path`` just before line
         ``before`` (at its end when None). [] when nothing binds it there; None when a
         construct the analysis cannot see through may."""
         file = self.file(path)
         if file is None or path in _visiting:
             return None
-        events: list[tuple[int, int, object]] = []
+        events: list[tuple[int, int, Union[Binding, Pull, Blind]]] = []
         events += [(b.line, 0, b) for b in file.bindings if b.module_level and b.name == name]
         events += [(p.line, 1, p) for p in file.pulls]
         events += [(b.line, 2, b) for b in file.blind]
@@ -437,20 +447,21 @@ class SettingsChain:
         return current
 
     def _through(self, pull: Pull, name: str, current: Optional[list[Binding]],
-                 visiting: frozenset) -> Optional[list[Binding]]:
+                 visiting: frozenset[str]) -> Optional[list[Binding]]:
         """What ``name`` is after ``pull``: what the pulled modules give it, and the value it
         had when one of them may leave it alone."""
         found = [self.definitions(target, name, None, visiting) for target in pull.targets]
-        if any(result is None for result in found):
+        complete = [result for result in found if result is not None]
+        if len(complete) < len(found):
             return None
-        given = [binding for result in found for binding in result]
+        given = [binding for result in complete for binding in result]
         if not given:
             return current
-        if all(found):
+        if all(complete):
             return given
         return None if current is None else given + current
 
-    def _follow(self, binding: Binding, visiting: frozenset) -> Optional[list[Binding]]:
+    def _follow(self, binding: Binding, visiting: frozenset[str]) -> Optional[list[Binding]]:
         if binding.imported is None:
             return [binding]
         source, original = binding.imported
@@ -516,7 +527,7 @@ _EXTERNAL = "external"
 _BLIND = "blind"
 
 
-def _absolute_module(project: "Project", roots: tuple, dotted: str) -> str:
+def _absolute_module(project: "Project", roots: tuple[str, ...], dotted: str) -> str:
     """The file of ``dotted`` on the build's import path; ``_MISSING`` when its top package is
     in the repository but the module is not, ``_EXTERNAL`` when it is not in the repository."""
     for root in roots:
@@ -530,14 +541,14 @@ def _absolute_module(project: "Project", roots: tuple, dotted: str) -> str:
 
 
 class _Reader:
-    def __init__(self, project: "Project", roots: tuple):
+    def __init__(self, project: "Project", roots: tuple[str, ...]):
         self.project = project
         self.roots = roots
 
     def read(self, path: str, tree: ast.Module) -> SettingsFile:
         """What module ``path`` does; read once per project and import path."""
         key = ("django.SettingsFile", self.roots, path)
-        known = self.project.facts.get(key)
+        known: Optional[SettingsFile] = self.project.facts.get(key)
         if known is not None:
             return known
         file = SettingsFile(path, tree)
@@ -590,22 +601,23 @@ class _Reader:
         return node
 
     def _in_function(self, node: ast.AST) -> bool:
-        node = self.parents.get(id(node))
-        while node is not None:
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        ancestor = self.parents.get(id(node))
+        while ancestor is not None:
+            if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
                 return True
-            if isinstance(node, ast.ClassDef):
+            if isinstance(ancestor, ast.ClassDef):
                 return False
-            node = self.parents.get(id(node))
+            ancestor = self.parents.get(id(ancestor))
         return False
 
     def _scope(self, node: ast.AST) -> Optional[ast.AST]:
         """The function or class whose namespace ``node`` binds in (None: the module)."""
-        node = self.parents.get(id(node))
-        while node is not None:
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-                return node
-            node = self.parents.get(id(node))
+        ancestor = self.parents.get(id(node))
+        while ancestor is not None:
+            if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda,
+                                     ast.ClassDef)):
+                return ancestor
+            ancestor = self.parents.get(id(ancestor))
         return None
 
     # -- bindings, star imports and imported module names
@@ -689,13 +701,13 @@ class _Reader:
             elif any(word in ast.unparse(node.args[0]) for word in ("sys.modules", "__name__")):
                 self._blind(node, "`setattr(...)` on the settings module")
 
-    def _module_names(self, tree: ast.Module) -> dict[str, tuple]:
+    def _module_names(self, tree: ast.Module) -> dict[str, tuple[str, ...]]:
         """Names bound to imported modules: name -> module files (``("blind",)`` when they are
         not all in the repository). ``__split_settings__`` holds django-split-settings' names."""
-        names: dict[str, tuple] = {}
+        names: dict[str, tuple[str, ...]] = {}
         split: list[str] = []
 
-        def add(name: str, targets: tuple) -> None:
+        def add(name: str, targets: tuple[str, ...]) -> None:
             names[name] = tuple(dict.fromkeys(names.get(name, ()) + targets))
 
         for node in ast.walk(tree):
@@ -722,10 +734,10 @@ class _Reader:
         return names
 
     @staticmethod
-    def _as_targets(resolved: str) -> tuple:
+    def _as_targets(resolved: str) -> tuple[str, ...]:
         return (_BLIND,) if resolved in (_MISSING, _EXTERNAL) else (resolved,)
 
-    def _computed_import(self, tree: ast.Module, value: ast.AST) -> Optional[tuple]:
+    def _computed_import(self, tree: ast.Module, value: ast.AST) -> Optional[tuple[str, ...]]:
         """The candidate files of ``import_module(expr)`` / ``__import__(expr, ...)``."""
         if not isinstance(value, ast.Call) or not value.args:
             return None
@@ -750,7 +762,7 @@ class _Reader:
             files += matched
         return tuple(dict.fromkeys(files))
 
-    def _candidates(self, pattern: tuple) -> list[str]:
+    def _candidates(self, pattern: Pattern) -> list[str]:
         """Repository modules whose dotted name ``pattern`` (strings and None for unknown parts)
         can match; the unknown parts must all be in the last name."""
         text = "".join(part if part is not None else _UNKNOWN_PART for part in pattern)
@@ -762,7 +774,7 @@ class _Reader:
             return [resolved] if resolved not in (_MISSING, _EXTERNAL) else []
         regex = re.compile("".join("[A-Za-z0-9_]+" if c == _UNKNOWN_PART else re.escape(c)
                                    for c in last) + r"\Z")
-        found = []
+        found: list[str] = []
         for root in self.roots:
             directory = join(root, *package.split(".")) if package else root
             if package and not self.project.is_file(join(directory, "__init__.py")):
@@ -771,10 +783,10 @@ class _Reader:
                 module = entry[:-3] if entry.endswith(".py") else entry
                 if module == "__init__" or not regex.match(module):
                     continue
-                resolved = module_file(self.project, root, f"{package}.{module}" if package
-                                       else module)
-                if resolved and resolved not in found:
-                    found.append(resolved)
+                path = module_file(self.project, root, f"{package}.{module}" if package
+                                   else module)
+                if path and path not in found:
+                    found.append(path)
             if found:
                 break
         return found
@@ -805,14 +817,14 @@ class _Reader:
             if parent.attr in _WRITES and isinstance(call, ast.Call) and call.func is parent:
                 self._method_write(node, parent.attr, call)
             else:
-                self._blind(node, f"`{node.func.id}().{parent.attr}`")
+                self._blind(node, f"`{_called(node)}().{parent.attr}`")
         elif isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) \
                 and parent.func.id == "__import__":
             return
         elif isinstance(parent, ast.Compare):
             return
         else:
-            self._blind(node, f"`{node.func.id}()` handed to other code")
+            self._blind(node, f"`{_called(node)}()` handed to other code")
 
     def _method_write(self, node: ast.Call, method: str, call: ast.Call) -> None:
         if method == "update":
@@ -824,7 +836,9 @@ class _Reader:
             for argument in call.args:
                 if isinstance(argument, ast.Dict) and all(string_value(k) for k in argument.keys):
                     for key, value in zip(argument.keys, argument.values):
-                        self._bind(string_value(key), call, value)
+                        name = string_value(key)
+                        if name is not None:
+                            self._bind(name, call, value)
                 else:
                     self._write(node, None, argument)
         elif call.args:
@@ -839,11 +853,11 @@ class _Reader:
             return
         sources = self._copied_from(node, [part for part in (key, value) if part is not None])
         if sources is None:
-            self._blind(node, f"`{node.func.id}()` written with names paasfix cannot follow")
+            self._blind(node, f"`{_called(node)}()` written with names paasfix cannot follow")
         else:
             self._pull(node, sources)
 
-    def _copied_from(self, node: ast.AST, expressions: list[ast.AST]) -> Optional[tuple]:
+    def _copied_from(self, node: ast.AST, expressions: list[ast.AST]) -> Optional[tuple[str, ...]]:
         allowed = set(_COPY_BUILTINS)
         ancestor = self.parents.get(id(node))
         while ancestor is not None:
@@ -868,7 +882,7 @@ class _Reader:
     # -- which pulls always run
 
     def _block(self, statements: list[ast.stmt]) -> Block:
-        items: list = []
+        items: list[Union[Pull, Choice]] = []
         for statement in statements:
             if id(statement) in self.pull_at:
                 items.append(self.pull_at[id(statement)])
@@ -895,28 +909,32 @@ class _Reader:
         return tuple(items)
 
 
-def _patterns(tree: ast.Module, node: ast.AST, hops: int) -> list[tuple]:
+def _patterns(tree: ast.Module, node: ast.AST, hops: int) -> list[Pattern]:
     """The dotted names an expression can evaluate to: tuples of literal text and None for
     parts known only at run time."""
-    unknown: list[tuple] = [(None,)]
+    unknown: list[Pattern] = [(None,)]
     text = string_value(node)
     if text is not None:
         return [(text,)]
     if isinstance(node, ast.JoinedStr):
-        parts: list = []
+        parts: list[Optional[str]] = []
         for value in node.values:
             parts.append(string_value(value) if isinstance(value, ast.Constant) else None)
         return [tuple(parts)]
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         return [left + right for left in _patterns(tree, node.left, hops)
                 for right in _patterns(tree, node.right, hops)]
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and string_value(node.left):
-        pieces = re.split(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdrif]", string_value(node.left))
-        return [tuple(_interleave(pieces))]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        template = string_value(node.left)
+        if template:
+            pieces = re.split(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdrif]", template)
+            return [tuple(_interleave(pieces))]
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-            and node.func.attr == "format" and string_value(node.func.value) is not None:
-        pieces = re.split(r"\{[^{}]*\}", string_value(node.func.value))
-        return [tuple(_interleave(pieces))]
+            and node.func.attr == "format":
+        template = string_value(node.func.value)
+        if template is not None:
+            pieces = re.split(r"\{[^{}]*\}", template)
+            return [tuple(_interleave(pieces))]
     if isinstance(node, ast.Name) and hops < _MAX_NAME_HOPS:
         values = [statement.value for statement in top_level(tree.body)
                   if isinstance(statement, ast.Assign)
@@ -926,8 +944,13 @@ def _patterns(tree: ast.Module, node: ast.AST, hops: int) -> list[tuple]:
     return unknown
 
 
-def _interleave(pieces: list[str]) -> list:
-    parts: list = []
+def _called(node: ast.Call) -> str:
+    """The name of the namespace function ``node`` calls (``globals``, ``locals``, ``vars``)."""
+    return node.func.id if isinstance(node.func, ast.Name) else ast.unparse(node.func)
+
+
+def _interleave(pieces: list[str]) -> list[Optional[str]]:
+    parts: list[Optional[str]] = []
     for index, piece in enumerate(pieces):
         if index:
             parts.append(None)

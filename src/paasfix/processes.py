@@ -17,15 +17,21 @@ from __future__ import annotations
 import copy
 import shlex
 from dataclasses import dataclass
-from typing import Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from . import platform
 from .fixer import Edit
 from .tree import join
-from .yamlio import Nodes, Path as Keys, loads_as, platform_load, round_trip_edit
+from .yamlio import Nodes, loads_as, platform_load, round_trip_edit
+
+if TYPE_CHECKING:
+    from .project import Project, YamlFile
 
 PROCFILE = "Procfile"
 APP_DESC = "app_desc.yaml"
+
+Keys = tuple[Any, ...]
+"""A key path into a loaded YAML document (as :data:`paasfix.yamlio.Path`)."""
 
 
 @dataclass(frozen=True)
@@ -81,26 +87,26 @@ def _line(nodes: Optional[Nodes], keys: Keys) -> Optional[int]:
 # -- reading the definitions -------------------------------------------------------------------
 
 
-def procfile_chain(project) -> list[str]:
+def procfile_chain(project: Project) -> list[str]:
     """The Procfiles the platform would read, in the order it tries them (§2.1)."""
     paths = dict.fromkeys([join(project.build_dir, PROCFILE), PROCFILE])
     return [path for path in paths if project.is_file(path)]
 
 
-def procfile_definition(project) -> Optional[Definition]:
+def procfile_definition(project: Project) -> Optional[Definition]:
     """The Procfile in use, when it loads as a mapping of processes."""
     procfile = project.procfile
     if procfile is None or not procfile.loaded or not isinstance(procfile.data, dict) \
             or not procfile.data:
         return None
-    data: dict = procfile.data
+    data: dict[Any, Any] = procfile.data
     nodes = Nodes.of(procfile.file.text)
     processes = tuple(Process(name, command, None, procfile.path, _line(nodes, (name,)), (name,),
                               PROCFILE) for name, command in data.items())
     return Definition(procfile.path, PROCFILE, processes, procfile_compared(data))
 
 
-def procfile_compared(data: dict) -> dict[Any, Any]:
+def procfile_compared(data: dict[Any, Any]) -> dict[Any, Any]:
     """A loaded Procfile's processes as the platform compares them: names in lower case."""
     return {process_key(name): command for name, command in data.items()}
 
@@ -113,7 +119,7 @@ def module_keys(where: str) -> Keys:
     return (head, rest) if rest else (head,)
 
 
-def app_desc_definition(project) -> Optional[Definition]:
+def app_desc_definition(project: Project) -> Optional[Definition]:
     """The processes of app_desc.yaml's default module, when the platform would use them: the
     file loads and has a supported spec version (otherwise a Procfile replaces it, §1.2)."""
     desc = project.app_desc
@@ -139,12 +145,12 @@ def app_desc_definition(project) -> Optional[Definition]:
     return Definition(desc.path, APP_DESC, processes, app_desc_compared(desc.data))
 
 
-def _v3_definition(desc, base: Keys, module: dict) -> Optional[Definition]:
+def _v3_definition(desc: YamlFile, base: Keys, module: dict[Any, Any]) -> Optional[Definition]:
     spec = module.get("spec")
     procs = spec.get("processes") if isinstance(spec, dict) else None
     if not isinstance(procs, list) or not procs:
         return None
-    processes = []
+    processes: list[Process] = []
     nodes = Nodes.of(desc.file.text)
     for index, proc in enumerate(procs):
         if not isinstance(proc, dict) or not isinstance(proc.get("name"), str):
@@ -187,7 +193,7 @@ def _set_in(data: Any, keys: Keys, value: Any) -> Any:
     return result
 
 
-def edit_command(project, process: Process, change: Callable[[str], Optional[str]]
+def edit_command(project: Project, process: Process, change: Callable[[str], Optional[str]]
                  ) -> Optional[Edit]:
     """An edit that replaces the shell command of ``process`` by ``change(command)``, keeping
     the rest of the file; None when ``change`` declines or the edit cannot be made exactly."""
@@ -197,6 +203,7 @@ def edit_command(project, process: Process, change: Callable[[str], Optional[str
     if new_command is None or new_command == process.command:
         return None
     file = project.text(process.path)
+    assert file is not None, f"{process.path} was read before"
     data = platform_load(file.text)
     expected = _set_in(data, process.keys, new_command)
     if process.source == PROCFILE:
@@ -208,12 +215,13 @@ def edit_command(project, process: Process, change: Callable[[str], Optional[str
     return Edit(process.path, file.encode(text))
 
 
-def edit_argv(project, process: Process, keep: Callable[[str, int], bool]) -> Optional[Edit]:
+def edit_argv(project: Project, process: Process, keep: Callable[[str, int], bool]) -> Optional[Edit]:
     """An edit of a specVersion 3 process that drops the ``command``/``args`` items for which
     ``keep(item, position)`` is false (the position counts across both lists)."""
     if process.shell:
         return None
     file = project.text(process.path)
+    assert file is not None, f"{process.path} was read before"
     data = platform_load(file.text)
     proc = _at(data, process.keys)
     dropped: dict[str, list[int]] = {}
@@ -261,7 +269,7 @@ def _styled_like(value: str) -> Callable[[Any], Any]:
     return styled
 
 
-def _app_desc_edit(project, keys: Keys, style: Callable[[Any], Any]) -> Optional[str]:
+def _app_desc_edit(project: Project, keys: Keys, style: Callable[[Any], Any]) -> Optional[str]:
     def replace(document: Any) -> None:
         target = _at(document, keys[:-1])
         old = target[keys[-1]]
@@ -269,7 +277,9 @@ def _app_desc_edit(project, keys: Keys, style: Callable[[Any], Any]) -> Optional
         if isinstance(old, str) and "\n" not in old:
             _shift_comment(target, keys[-1], len(target[keys[-1]]) - len(old))
 
-    return round_trip_edit(project.app_desc.file.text, replace)
+    desc = project.app_desc
+    assert desc is not None, "the process was read from app_desc.yaml"
+    return round_trip_edit(desc.file.text, replace)
 
 
 def _shift_comment(container: Any, key: Any, delta: int) -> None:
@@ -280,7 +290,7 @@ def _shift_comment(container: Any, key: Any, delta: int) -> None:
     slots = slots.items.get(key) if slots is not None else None
     token = slots[2] if slots and len(slots) > 2 else None
     mark = getattr(token, "start_mark", None)
-    if mark is not None and not token.value.startswith("\n"):
+    if mark is not None and token is not None and not token.value.startswith("\n"):
         mark.column = max(mark.column + delta, 0)
 
 
