@@ -11,7 +11,7 @@ from paasfix.fixer import ERROR, INFO, SAFE, Edit, Example, Finding, Fixer
 from paasfix.option_removal import Removal
 from paasfix.process_runs import Group, Run, groups, runs, script_file
 from paasfix.project import Project
-from paasfix.python_modules import PACKAGE_FILES, missing_files
+from paasfix.python_modules import installed_by_build, missing_files
 from paasfix.requirement_insert import place_after, with_requirement
 from paasfix.servers import DEFAULT_PORT, Address
 
@@ -193,13 +193,13 @@ class FixReleasePollingTimeout(Fixer[tuple[Edit, ...]]):
             addresses = servers.addresses(run.program, run.args,
                                           lambda name: _env_set(project, name))
             problems = [_address_problem(address) for address in addresses or ()]
-            if not problems or any(problem is None for problem in problems):
-                continue
-            severity = ERROR if any(problem and problem[0] == ERROR for problem in problems) \
-                else INFO
+            known = [problem for problem in problems if problem is not None]
+            if not known or len(known) < len(problems):
+                continue  # no address, or one that the platform reaches
+            severity = ERROR if any(level == ERROR for level, _ in known) else INFO
             advice = servers.LISTEN_OPTIONS.get(run.program, servers.LISTEN_OPTIONS["runserver"])
-            yield self.manual(f"{_said(run)}: {'; '.join(p[1] for p in problems if p)}. Listen "
-                              f"on $PORT on every interface: {advice}", run.path, run.line,
+            yield self.manual(f"{_said(run)}: {'; '.join(text for _, text in known)}. Listen on "
+                              f"$PORT on every interface: {advice}", run.path, run.line,
                               severity=severity)
 
 
@@ -242,12 +242,10 @@ def _env_set(project: Project, name: str) -> bool:
 
 
 def _installed_elsewhere(project: Project, top: str) -> bool:
-    """Whether a module missing from the build directory may come from a requirement of that
-    name, a local package the build installs, or a PYTHONPATH set in app_desc.yaml."""
-    return (bool(project.requirements.named(top))
-            or any(line.kind in ("editable", "url") for line in project.requirements.lines())
-            or any(project.is_file(project.path(name)) for name in PACKAGE_FILES)
-            or _env_set(project, servers.PYTHONPATH))
+    """Whether a module missing from the build directory may come from the build's installs
+    or a PYTHONPATH set in app_desc.yaml."""
+    return installed_by_build(top, project.requirements.lines(), project.tree,
+                              project.build_dir) or _env_set(project, servers.PYTHONPATH)
 
 
 def _removal_edits(project: Project, group: Group, removal: Removal) -> tuple[Edit, ...] | None:
@@ -273,22 +271,23 @@ _SITE = {"manage.py": "import os\nimport sys\n", "mysite/__init__.py": "",
          "mysite/wsgi.py": "application = None\n", "mysite/asgi.py": "application = None\n"}
 _APP = {**_SITE, "requirements.txt": _REQ}
 _SRC_SITE = {f"src/{path}": text for path, text in _SITE.items()}
-_WSGI = {"requirements.txt": _REQ, "mysite/__init__.py": "", "mysite/wsgi.py": "application = None\n"}
+_WSGI = {"requirements.txt": _REQ, "mysite/__init__.py": "",
+         "mysite/wsgi.py": "application = None\n"}
 _GONE = "goes to the background, the command returns and the platform restarts the process"
 _LOCAL = "only, which nothing outside the container can reach. Listen on $PORT on every interface"
 _ADD = "but no requirement installs"
 
 
-def _desc(*processes: tuple[str, str]) -> str:
+def _desc(*commands: tuple[str, str]) -> str:
     """A specVersion 2 app_desc.yaml with these processes."""
-    body = "".join(f"    {name}:\n      command: {command}\n" for name, command in processes)
+    body = "".join(f"    {name}:\n      command: {command}\n" for name, command in commands)
     return "spec_version: 2\nmodule:\n  language: Python\n  processes:\n" + body
 
 
-def _v3(*processes: str) -> str:
+def _v3(*items: str) -> str:
     """A specVersion 3 app_desc.yaml with these process items (YAML, one per string)."""
     return ("specVersion: 3\nmodule:\n  name: default\n  language: Python\n  spec:\n"
-            "    processes:\n" + "".join(processes))
+            "    processes:\n" + "".join(items))
 
 
 def _fixed(name: str, before: dict[str, str], edited: dict[str, str], message: str,
@@ -397,66 +396,51 @@ FixReleasePollingTimeout.examples = (
             "app_desc.yaml": _desc(("web", "bash bin/start_web.sh"))},
            {"src/requirements.txt": "Django==3.2.25\ngunicorn\n"},
            "and src/bin/start_web.sh line 4 runs `gunicorn mysite.wsgi -b ':$PORT'`", 1, "src"),
-    Example.manual(
-        "a daemon option inside a script is reported, not edited",
-        {**_APP, "bin/start_web.sh": "#!/bin/sh\ngunicorn -D mysite.wsgi -b :$PORT\n",
-         "Procfile": "web: sh bin/start_web.sh\n"},
-        message=f"{_GONE} until the release fails; remove `-D` in bin/start_web.sh",
-        path="bin/start_web.sh", line=2),
-    Example.manual(
-        "a command over several lines is not edited", {**_WSGI, "Procfile": "web: >-\n  gunicorn -D\n  mysite.wsgi\n"},
-        message="release fails; remove `-D` in Procfile", line=1),
-    Example.manual(
-        "a module that is not in the build directory",
-        {**_APP, "app_desc.yaml": _desc(("web", "gunicorn mysite.wsgi -b :$PORT"),
-                                        ("sync", "celery -A tasks_sync worker -Q sync"))},
+    Example.manual("a daemon option inside a script is reported, not edited", {
+        **_APP, "bin/start_web.sh": "#!/bin/sh\ngunicorn -D mysite.wsgi -b :$PORT\n",
+        "Procfile": "web: sh bin/start_web.sh\n"}, path="bin/start_web.sh", line=2,
+        message=f"{_GONE} until the release fails; remove `-D` in bin/start_web.sh"),
+    Example.manual("a command over several lines is not edited",
+                   {**_WSGI, "Procfile": "web: >-\n  gunicorn -D\n  mysite.wsgi\n"},
+                   message="release fails; remove `-D` in Procfile", line=1),
+    Example.manual("a module that is not in the build directory", {
+        **_APP, "app_desc.yaml": _desc(("web", "gunicorn mysite.wsgi -b :$PORT"),
+                                       ("sync", "celery -A tasks_sync worker -Q sync"))},
         message="the build directory has neither tasks_sync.py nor tasks_sync/__init__.py", line=8),
-    Example.manual(
-        "--chdir points where the module is not",
-        {**_APP, "Procfile": "web: gunicorn --chdir src mysite.wsgi:application\n"},
-        message="neither src/mysite/wsgi.py nor src/mysite/wsgi/__init__.py", line=1),
-    Example.manual(
-        "a start script that is not in the repository",
-        {**_APP, "app_desc.yaml": _desc(("web", "./bin/start_web.sh"))},
-        message="the build directory has no bin/start_web.sh, so the process fails", line=6),
-    Example.manual(
-        "web on a fixed port",
-        {**_APP, "app_desc.yaml": _desc(("web", "gunicorn mysite.wsgi --bind 0.0.0.0:8080"))},
+    Example.manual("--chdir points where the module is not",
+                   {**_APP, "Procfile": "web: gunicorn --chdir src mysite.wsgi:application\n"},
+                   message="neither src/mysite/wsgi.py nor src/mysite/wsgi/__init__.py", line=1),
+    Example.manual("a start script that is not in the repository",
+                   {**_APP, "app_desc.yaml": _desc(("web", "./bin/start_web.sh"))},
+                   message="the build directory has no bin/start_web.sh, so the process", line=6),
+    Example.manual("web on a fixed port", {
+        **_APP, "app_desc.yaml": _desc(("web", "gunicorn mysite.wsgi --bind 0.0.0.0:8080"))},
         message="`--bind 0.0.0.0:8080` listens on the fixed port 8080, but the platform", line=6),
-    Example.manual(
-        "web on the default port 5000 is a recommendation",
-        {**_APP, "Procfile": "web: gunicorn mysite.wsgi -b :5000\n"},
-        message="that is the platform's default port, so it works until", line=1),
-    Example.manual(
-        "web on localhost", {**_APP, "Procfile": "web: gunicorn mysite.wsgi -b 127.0.0.1:$PORT\n"},
-        message=f"`-b 127.0.0.1:$PORT` listens on 127.0.0.1 {_LOCAL}: `-b :$PORT`", line=1),
-    Example.manual(
-        "runserver without an address", {**_APP, "Procfile": "web: python manage.py runserver\n"},
-        message=f"runserver without an address listens on 127.0.0.1 {_LOCAL}", line=1),
-    Example.manual(
-        "uvicorn without --host and --port",
-        {"requirements.txt": "fastapi==0.95.2\nuvicorn==0.22.0\n", "main.py": "app = None\n",
-         "app_desc.yaml": _desc(("web", "uvicorn main:app"))},
-        message=f"uvicorn without an address listens on 127.0.0.1 {_LOCAL}: `--host 0.0.0.0",
-        line=6),
-    Example.manual(
-        "celery multi exits at once",
-        {**_APP, "Procfile": "worker: celery -A mysite multi start w1 -l info\n"},
-        message="`celery multi` starts workers in the background and exits", line=1),
-    Example.manual(
-        "-D written twice is not removed by guesswork",
-        {**_APP, "Procfile": "web: gunicorn -D mysite.wsgi -D\n"},
-        message="release fails; remove `-D` in Procfile", line=1),
-    Example.manual(
-        "hash-checked requirements",
-        {**_SITE, "requirements.txt": "Django==3.2.25 --hash=sha256:" + "0" * 64 + "\n",
-         "Procfile": "web: gunicorn mysite.wsgi\n"},
-        message="add gunicorn with its --hash values to requirements.txt",
-        path="requirements.txt"),
-    Example.manual(
-        "more than 16 processes",
-        {**_APP, "app_desc.yaml": _desc(*[(f"worker{n}", f"celery -A mysite worker -Q q{n}")
-                                          for n in range(17)])},
+    Example.manual("web on the default port 5000 is a recommendation",
+                   {**_APP, "Procfile": "web: gunicorn mysite.wsgi -b :5000\n"},
+                   message="that is the platform's default port, so it works until", line=1),
+    Example.manual("web on localhost",
+                   {**_APP, "Procfile": "web: gunicorn mysite.wsgi -b 127.0.0.1:$PORT\n"},
+                   message=f"`-b 127.0.0.1:$PORT` listens on 127.0.0.1 {_LOCAL}: `-b :$PORT`", line=1),
+    Example.manual("runserver without an address",
+                   {**_APP, "Procfile": "web: python manage.py runserver\n"},
+                   message=f"runserver without an address listens on 127.0.0.1 {_LOCAL}", line=1),
+    Example.manual("uvicorn without --host and --port", {
+        "requirements.txt": "fastapi==0.95.2\nuvicorn==0.22.0\n", "main.py": "app = None\n",
+        "app_desc.yaml": _desc(("web", "uvicorn main:app"))}, line=6,
+        message=f"uvicorn without an address listens on 127.0.0.1 {_LOCAL}: `--host 0.0.0.0"),
+    Example.manual("celery multi exits at once",
+                   {**_APP, "Procfile": "worker: celery -A mysite multi start w1 -l info\n"},
+                   message="`celery multi` starts workers in the background and exits", line=1),
+    Example.manual("-D written twice is not removed by guesswork",
+                   {**_APP, "Procfile": "web: gunicorn -D mysite.wsgi -D\n"},
+                   message="release fails; remove `-D` in Procfile", line=1),
+    Example.manual("hash-checked requirements", {
+        **_SITE, "requirements.txt": "Django==3.2.25 --hash=sha256:" + "0" * 64 + "\n",
+        "Procfile": "web: gunicorn mysite.wsgi\n"}, path="requirements.txt",
+        message="add gunicorn with its --hash values to requirements.txt"),
+    Example.manual("more than 16 processes", {**_APP, "app_desc.yaml": _desc(
+        *[(f"worker{n}", f"celery -A mysite worker -Q q{n}") for n in range(17)])},
         message="app_desc.yaml defines 17 processes; the platform accepts at most 16",
         path="app_desc.yaml"),
     Example.clean("a healthy Django app with celery", {**_APP, "app_desc.yaml": _desc(

@@ -4,9 +4,10 @@ is where Python will look for it, in a repository tree."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from .errors import UnsafePath
+from .requirements import RequirementLine, canonical
 from .servers import Target
 from .tree import Tree, join
 
@@ -17,6 +18,16 @@ PACKAGE_FILES = ("setup.py", "setup.cfg", "pyproject.toml")
 def standard_library(top: str) -> bool:
     """Whether ``top`` is a top-level module of Python's standard library."""
     return top in getattr(sys, "stdlib_module_names", ())
+
+
+def installed_by_build(top: str, requirements: Sequence[RequirementLine], tree: Tree,
+                       build_dir: str) -> bool:
+    """Whether the build may install a top-level module ``top`` that is not in the build
+    directory: a requirement of that name, or a local package (an editable or URL requirement,
+    or the build directory's own setup.py, setup.cfg or pyproject.toml)."""
+    return (any(line.key == canonical(top) for line in requirements)
+            or any(line.kind in ("editable", "url") for line in requirements)
+            or any(tree.is_file(join(build_dir, name)) for name in PACKAGE_FILES))
 
 
 def _exists(tree: Tree, *parts: str) -> bool:
