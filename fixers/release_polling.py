@@ -312,8 +312,10 @@ FixReleasePollingTimeout.examples = (
              _desc(("worker", "'celery -A mysite worker --detach -l info'")),
              _desc(("worker", "'celery -A mysite worker -l info'")), "--detach", 6, _APP),
     _removed("a trailing & in the Procfile, the comment kept", "Procfile",
-             "# front end\nweb: gunicorn mysite.wsgi -b :$PORT &  # fast\nbeat: celery -A mysite beat\n",
-             "# front end\nweb: gunicorn mysite.wsgi -b :$PORT  # fast\nbeat: celery -A mysite beat\n",
+             "# front end\nweb: gunicorn mysite.wsgi -b :$PORT &  # fast\n"
+             "beat: celery -A mysite beat\n",
+             "# front end\nweb: gunicorn mysite.wsgi -b :$PORT  # fast\n"
+             "beat: celery -A mysite beat\n",
              "&", 2, _APP),
     _removed("--daemon inside bash -c, after cd and exec, CRLF kept", "Procfile",
              "web: bash -c \"cd . && exec gunicorn --daemon mysite.wsgi\"\r\n",
@@ -334,10 +336,13 @@ FixReleasePollingTimeout.examples = (
            "remove `-D` in app_desc.yaml and Procfile", 6),
     _fixed("specVersion 3: an args item and a procCommand",
            {**_APP, "app_desc.yaml": _v3(
-               "      - name: web\n        command: [gunicorn]\n        args: [-D, mysite.wsgi, -b, ':$PORT']\n",
-               "      - name: worker\n        procCommand: \"celery -A mysite worker --detach\"\n")},
+               "      - name: web\n        command: [gunicorn]\n"
+               "        args: [-D, mysite.wsgi, -b, ':$PORT']\n",
+               "      - name: worker\n"
+               "        procCommand: \"celery -A mysite worker --detach\"\n")},
            {"app_desc.yaml": _v3(
-               "      - name: web\n        command: [gunicorn]\n        args: [mysite.wsgi, -b, ':$PORT']\n",
+               "      - name: web\n        command: [gunicorn]\n"
+               "        args: [mysite.wsgi, -b, ':$PORT']\n",
                "      - name: worker\n        procCommand: \"celery -A mysite worker\"\n")},
            "runs `celery -A mysite worker --detach`, which passes `--detach`", 11),
     _removed("a quoted Procfile command", "Procfile", 'web: "gunicorn -D mysite.wsgi"\n',
@@ -345,7 +350,8 @@ FixReleasePollingTimeout.examples = (
     _removed("a quoted Procfile command with a comment after it", "Procfile",
              "web: 'gunicorn mysite.wsgi --daemon' # old VM habit\n",
              "web: 'gunicorn mysite.wsgi' # old VM habit\n", "--daemon", 1),
-    _removed("& inside a bash -c string", "Procfile", "web: bash -c 'exec gunicorn mysite.wsgi &'\n",
+    _removed("& inside a bash -c string", "Procfile",
+             "web: bash -c 'exec gunicorn mysite.wsgi &'\n",
              "web: bash -c 'exec gunicorn mysite.wsgi'\n", "&", 1),
     _removed("celery --detach in a plain Procfile line", "Procfile",
              "web: celery -A mysite worker --detach -l info\n",
@@ -369,7 +375,8 @@ FixReleasePollingTimeout.examples = (
            "named`: add gunicorn to requirements.txt", 1),
     _fixed("gunicorn written after Django, in the included file that has it",
            {**_SITE, "requirements.txt": "-r requirements/base.txt\nsentry-sdk==1.40.0\n",
-            "requirements/base.txt": "# web\nDjango==3.2.25\nwhitenoise==6.4.0\n\n# jobs\ncelery==5.2.7\n",
+            "requirements/base.txt": "# web\nDjango==3.2.25\nwhitenoise==6.4.0\n\n"
+                                     "# jobs\ncelery==5.2.7\n",
             "Procfile": "web: gunicorn mysite.wsgi -b :$PORT\n"},
            {"requirements/base.txt": "# web\nDjango==3.2.25\ngunicorn\nwhitenoise==6.4.0\n\n"
                                      "# jobs\ncelery==5.2.7\n"},
@@ -421,7 +428,8 @@ FixReleasePollingTimeout.examples = (
                    message="that is the platform's default port, so it works until", line=1),
     Example.manual("web on localhost",
                    {**_APP, "Procfile": "web: gunicorn mysite.wsgi -b 127.0.0.1:$PORT\n"},
-                   message=f"`-b 127.0.0.1:$PORT` listens on 127.0.0.1 {_LOCAL}: `-b :$PORT`", line=1),
+                   message=f"`-b 127.0.0.1:$PORT` listens on 127.0.0.1 {_LOCAL}: `-b :$PORT`",
+                   line=1),
     Example.manual("runserver without an address",
                    {**_APP, "Procfile": "web: python manage.py runserver\n"},
                    message=f"runserver without an address listens on 127.0.0.1 {_LOCAL}", line=1),
@@ -452,9 +460,9 @@ FixReleasePollingTimeout.examples = (
     Example.clean("gunicorn with no address listens on $PORT by itself; its config file may bind",
                   {**_APP, "gunicorn.conf.py": "bind = ':8000'\n", "Procfile":
                    "web: gunicorn mysite.wsgi\nadmin: gunicorn -c gunicorn.conf.py mysite.wsgi\n"}),
-    Example.clean("$PORT in every spelling, IPv6, runserver 0:$PORT", {**_APP, "app_desc.yaml": _desc(
-        ("web", "gunicorn mysite.wsgi -b '[::]:${PORT:-5000}' -b 127.0.0.1:9000"),
-        ("web2", "python manage.py runserver 0:$PORT"))}),
+    Example.clean("$PORT in every spelling, IPv6, runserver 0:$PORT", {**_APP, "app_desc.yaml":
+        _desc(("web", "gunicorn mysite.wsgi -b '[::]:${PORT:-5000}' -b 127.0.0.1:9000"),
+              ("web2", "python manage.py runserver 0:$PORT"))}),
     Example.clean("a fixed port on a process that is not web", {
         **_APP, "Procfile": "web: gunicorn mysite.wsgi\nmetrics: gunicorn mysite.wsgi -b :9100\n"}),
     Example.clean("a unix socket behind a proxy in the same container",
@@ -469,7 +477,8 @@ FixReleasePollingTimeout.examples = (
     Example.clean("an application module from a requirement or a local package", {
         "requirements.txt": "blueapps==4.4.0\ngunicorn\ncelery\n", "manage.py": "",
         "Procfile": "worker: celery -A blueapps.core.celery worker\n"}),
-    Example.clean("celery from django-celery, daphne from channels, uvicorn from fastapi[standard]", {
+    Example.clean(
+        "celery from django-celery, daphne from channels, uvicorn from fastapi[standard]", {
         **_SITE, "requirements.txt": "channels==3.0.5\ndjango-celery\nfastapi[standard]\n",
         "main.py": "", "Procfile": "web: daphne mysite.asgi:application -b 0.0.0.0 -p $PORT\n"
                                    "worker: celery -A mysite worker\napi: uvicorn main:app\n"}),
@@ -477,10 +486,12 @@ FixReleasePollingTimeout.examples = (
         "requirements.txt": "uvicorn[standard]==0.22.0\n", "main.py": "app = None\n",
         "Procfile": "web: uvicorn main:app --host 0.0.0.0 --port $PORT --loop uvloop\n"}),
     Example.clean("no requirements.txt: the build installs setup.py or a Pipfile", {
-        **_SITE, "Pipfile": "[packages]\ndjango = \"*\"\n", "Procfile": "web: gunicorn mysite.wsgi\n"}),
+        **_SITE, "Pipfile": "[packages]\ndjango = \"*\"\n",
+        "Procfile": "web: gunicorn mysite.wsgi\n"}),
     Example.clean("a script with control structures is only checked for missing servers", {
-        **_APP, "Procfile": "web: bash bin/start.sh\n", "bin/start.sh": "#!/bin/bash\nif [ \"$ROLE\" "
-        "= web ]; then\n  gunicorn -D mysite.wsgi -b :8000\nfi\nexec sleep infinity\n"}),
+        **_APP, "Procfile": "web: bash bin/start.sh\n",
+        "bin/start.sh": "#!/bin/bash\nif [ \"$ROLE\" = web ]; then\n"
+                        "  gunicorn -D mysite.wsgi -b :8000\nfi\nexec sleep infinity\n"}),
     Example.clean("Python files run by path", {**_APP, "tools/consume.py": "print('consuming')\n",
         "Procfile": "consumer: ./tools/consume.py --queue orders\n"
                     "importer: python3 -u tools/consume.py --queue imports\n"}),
