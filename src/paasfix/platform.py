@@ -306,19 +306,19 @@ def processes_of(data: Any, module_name: Optional[str] = None) -> Optional[dict[
             for name, proc in procs.items()}
 
 
-def v3_argv(proc: dict) -> tuple[str, ...]:
+def v3_argv(proc: dict[str, Any]) -> tuple[str, ...]:
     """The items of a specVersion 3 process's ``command`` and ``args`` lists, in order."""
     items = [*(proc.get("command") or []), *(proc.get("args") or [])]
     return tuple(str(item) for item in items)
 
 
-def v3_proc_command(proc: dict) -> Any:
+def v3_proc_command(proc: dict[str, Any]) -> Any:
     """A specVersion 3 process's ``procCommand`` when the platform uses it (not blank)."""
     command = proc.get("procCommand")
     return command if (command.strip() if isinstance(command, str) else command) else None
 
 
-def v3_command(proc: dict) -> Any:
+def v3_command(proc: dict[str, Any]) -> Any:
     """The command of a specVersion 3 process as the platform makes it."""
     command = v3_proc_command(proc)
     if command is not None:

@@ -13,7 +13,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Iterator, Optional
 
 from . import platform, pyast
-from .aptfile import APTFILE_NAME, Aptfile, parse as parse_aptfile
+from .aptfile import APTFILE_NAME, Aptfile
+from .aptfile import parse as parse_aptfile
 from .config import Config
 from .errors import FileProblem, PaasfixError, UnsafePath
 from .requirements import RequirementFile, RequirementLine, canonical, parse_file
@@ -72,7 +73,7 @@ class Project:
         self._texts: dict[str, Optional[TextFile]] = {}
         self._asts: dict[str, Optional[ast.Module]] = {}
         self._ast_errors: dict[str, Exception] = {}
-        self.facts: dict[tuple, Any] = {}
+        self.facts: dict[tuple[object, ...], Any] = {}
         """What engine modules derive from the files, kept for the life of the project (keys
         start with the name of what is kept)."""
 
@@ -180,11 +181,12 @@ class Project:
 
         def enter(path: str, origin: Optional[tuple[str, int]]) -> None:
             if path in on_chain:
-                paths = [p for p, _ in chain]
-                loop = " -> ".join(paths[paths.index(path):] + [path])
-                result.problems.append((origin[0], origin[1], f"includes {path}, which leads "
-                                        f"back to this file ({loop}); pip follows such a loop "
-                                        "until it fails"))
+                if origin is not None:
+                    paths = [p for p, _ in chain]
+                    loop = " -> ".join(paths[paths.index(path):] + [path])
+                    result.problems.append((origin[0], origin[1], f"includes {path}, which "
+                                            f"leads back to this file ({loop}); pip follows "
+                                            "such a loop until it fails"))
                 return
             if path in seen:
                 return
@@ -207,7 +209,7 @@ class Project:
             path, lines = chain[-1]
             line = next((line for line in lines if line.kind in ("include", "constraint")
                          and line.target and "://" not in line.target), None)
-            if line is None:
+            if line is None or not line.target:
                 chain.pop()
                 on_chain.discard(path)
                 continue

@@ -115,7 +115,7 @@ def editable(path: str, source: str) -> str:
     return source
 
 
-def _too_deep(tree: ast.Module):
+def _too_deep(tree: ast.Module) -> int | None:
     """The line where ``tree`` gets deeper than :data:`MAX_DEPTH`, or None. A ``BoolOp`` of n
     values counts as the n - 1 nested operations LibCST makes of it. The tree is read level
     by level, so that the walk costs one step per node."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Iterator, Optional
 
 from .text import TextFile
 
@@ -72,7 +72,7 @@ class RequirementLine:
         return bool(self.specs)
 
 
-def _logical_lines(text: str):
+def _logical_lines(text: str) -> Iterator[tuple[int, int, str]]:
     """(first, last, physical text) for every logical line, continuations joined."""
     physical = text.split("\n")
     if physical and physical[-1] == "":

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Optional, Sequence
+from typing import Any, Callable, Iterable, Optional, Sequence
 
 from . import platform, pyast
 from .config import Config
@@ -15,6 +15,9 @@ from .project import Project
 from .text import decode
 from .tree import FILE_MODE, LINK_MODE, OverlayTree, Tree, normalize
 from .yamlio import YamlProblem, platform_load
+
+_Key = tuple[str, Optional[str], Optional[int], str]
+"""What tells findings apart for the ``decide`` hook: fixer, path, line and message."""
 
 MAX_PASSES = 10
 """Passes over all fixers before fixers that keep undoing each other's edits are a bug."""
@@ -37,7 +40,7 @@ class Change:
 
 @dataclass(frozen=True)
 class Applied:
-    finding: Finding
+    finding: Finding[Any]
     paths: tuple[str, ...]
 
 
@@ -45,14 +48,14 @@ class Applied:
 class Result:
     label: str
     build_dir: str
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Finding[Any]] = field(default_factory=list)
     """What is (still) found: everything for ``check``, what remains after ``fix``."""
     applied: list[Applied] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
     @property
-    def failing(self) -> list[Finding]:
+    def failing(self) -> list[Finding[Any]]:
         return [f for f in self.findings if f.counts]
 
 
@@ -71,7 +74,7 @@ def _python_parses(raw: Optional[bytes], path: str) -> bool:
         return False
 
 
-def _platform_problems(path: str, raw: bytes) -> Optional[set]:
+def _platform_problems(path: str, raw: bytes) -> Optional[set[platform.Problem]]:
     """The platform problems of a process-definition file (None if it does not load)."""
     name = posixpath.basename(path)
     try:
@@ -152,11 +155,10 @@ class Changeset:
     def changes(self) -> list[Change]:
         out = []
         for path in sorted(self.tree.files):
-            new, new_mode = self.tree.files[path]
+            new, mode = self.tree.files[path]
             old = self.base.read(path)
             old_mode = self.base.mode(path) if old is not None else None
-            if new is None:
-                new_mode = None
+            new_mode = None if new is None else mode
             if old == new and old_mode == new_mode:
                 continue
             out.append(Change(path, old, new, old_mode, new_mode))
@@ -164,12 +166,13 @@ class Changeset:
 
 
 class Runner:
-    def __init__(self, fixers: Iterable[type[Fixer]], config: Config, debug: bool = False):
+    def __init__(self, fixers: Iterable[type[Fixer[Any]]], config: Config, debug: bool = False):
         self.config = config
         self.fixers = [cls(config.options) for cls in fixers]
         self.debug = debug
 
-    def _detect(self, fixer: Fixer, project: Project, errors: list[str]) -> list[Finding]:
+    def _detect(self, fixer: Fixer[Any], project: Project, errors: list[str]
+                ) -> list[Finding[Any]]:
         try:
             return list(fixer.detect(project))
         except FileProblem as exc:
@@ -190,8 +193,8 @@ class Runner:
             result.findings += self._detect(fixer, project, result.errors)
         return result
 
-    def _plan(self, fixer: Fixer, project: Project, changeset: Changeset, finding: Finding,
-              errors: list[str]) -> Optional[list[Change]]:
+    def _plan(self, fixer: Fixer[Any], project: Project, changeset: Changeset,
+              finding: Finding[Any], errors: list[str]) -> Optional[list[Change]]:
         """The changes ``finding``'s fix makes on top of ``changeset`` (None, with the error
         recorded, when the fix fails)."""
         try:
@@ -220,7 +223,8 @@ class Runner:
         result = Result(tree.label, run.project.build_dir)
         try:
             for _ in range(MAX_PASSES):
-                if not any([self._fix_all(fixer, run, result) for fixer in self.fixers]):
+                progress = [self._fix_all(fixer, run, result) for fixer in self.fixers]
+                if not any(progress):
                     break
             else:
                 raise FixerBug(f"the fixes did not settle after {MAX_PASSES} passes "
@@ -232,7 +236,8 @@ class Runner:
         result.changes = run.changeset.changes()
         return result
 
-    def _detect_in(self, run: "_FixRun", fixer: Fixer, errors: list[str]) -> list[Finding]:
+    def _detect_in(self, run: "_FixRun", fixer: Fixer[Any], errors: list[str]
+                   ) -> list[Finding[Any]]:
         """``fixer``'s findings on the project of ``run``; detected again only when the project
         changed since the last time (a fix was applied), since a fixer finds the same things in
         the same project."""
@@ -245,7 +250,7 @@ class Runner:
             _add(errors, error)
         return known[1]
 
-    def _fix_all(self, fixer: Fixer, run: "_FixRun", result: Result) -> bool:
+    def _fix_all(self, fixer: Fixer[Any], run: "_FixRun", result: Result) -> bool:
         """Apply ``fixer``'s fixes one at a time, detecting again after each, until it finds
         nothing more to fix; whether any was applied.
 
@@ -279,7 +284,7 @@ class Runner:
                 fixes += 1
         return fixes > 0
 
-    def preview(self, tree: Tree, findings: Sequence[Finding], unsafe: bool = False
+    def preview(self, tree: Tree, findings: Sequence[Finding[Any]], unsafe: bool = False
                 ) -> dict[int, list[Change]]:
         """Each fixable finding's own fix on the untouched ``tree``, by the finding's index in
         ``findings``: what a report can offer as a suggested change. Nothing is applied; a fix
@@ -308,14 +313,15 @@ class _FixRun:
     allowed: set[str]
     decide: Optional["Decide"]
     broken: set[str] = field(default_factory=set)
-    declined: set[tuple] = field(default_factory=set)
-    detected: dict[str, tuple[Project, list[Finding], list[str]]] = field(default_factory=dict)
+    declined: set[_Key] = field(default_factory=set)
+    detected: dict[str, tuple[Project, list[Finding[Any]], list[str]]] = field(
+        default_factory=dict)
     """Per fixer id: the project it last ran on, what it found there and the errors."""
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.project = Project(self.changeset.tree, self.config)
 
-    def fixable(self, fixer: Fixer) -> bool:
+    def fixable(self, fixer: Fixer[Any]) -> bool:
         return fixer.id not in self.broken
 
 
@@ -323,10 +329,10 @@ class Stop(Exception):
     """Raised by a ``decide`` callback: apply no more fixes (those accepted are kept)."""
 
 
-Decide = Callable[[Finding, list[Change]], bool]
+Decide = Callable[[Finding[Any], list[Change]], bool]
 
 
-def _key(finding: Finding) -> tuple:
+def _key(finding: Finding[Any]) -> _Key:
     return (finding.fixer, finding.path, finding.line, finding.message)
 
 

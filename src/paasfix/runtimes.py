@@ -85,6 +85,8 @@ def _versions(*specs: str) -> tuple[PythonVersion, ...]:
     for spec in specs:
         first, _, last = spec.partition("-")
         start = parse_version(first)
+        if start is None or start.patch is None:
+            raise ValueError(f"{spec!r} does not start with a full Python version")
         end = start.patch if not last else int(last)
         out += [PythonVersion(start.major, start.minor, p) for p in range(start.patch, end + 1)]
     return tuple(sorted(out))
@@ -210,12 +212,13 @@ class Site:
 def _stack_setting(value: Any) -> str:
     """The check of the ``stack`` setting: the name of a known stack."""
     try:
-        get_stack(string(value))
+        name = string(value)
+        get_stack(name)
     except PaasfixError:
         known = ", ".join(stack.aliases[0] for stack in STACKS)
         raise ValueError(f"names an unknown stack {value!r} (known: {known} and their "
                          "aliases)") from None
-    return value
+    return name
 
 
 OPTION_CHECKS = {STACK_KEY: _stack_setting}
@@ -243,7 +246,7 @@ def nearest_patch(version: PythonVersion,
         return None
     if version.patch is None:
         return same[-1]
-    newer = [v for v in same if v.patch >= version.patch]
+    newer = [v for v in same if v.patch is not None and v.patch >= version.patch]
     return newer[0] if newer else same[-1]
 
 
@@ -427,9 +430,9 @@ def read_runtime_file(file: "TextFile", kind: str, stack: Stack) -> RuntimeFile:
                                       f"{', '.join(str(n) for n, _ in found)}); it must name one"))
     if not found:
         problems.append(FormatProblem(1, f"{kind} names no Python version"))
-    version, line = (found[0][1], found[0][0]) if len(versions) == 1 else (None, None)
+    chosen, chosen_line = (found[0][1], found[0][0]) if len(versions) == 1 else (None, None)
     problems.sort(key=lambda p: p.line)
-    return RuntimeFile(file.path, kind, file, version, line, tuple(n for n, _ in found),
+    return RuntimeFile(file.path, kind, file, chosen, chosen_line, tuple(n for n, _ in found),
                        tuple(problems), tuple(unknown))
 
 

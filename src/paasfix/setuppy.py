@@ -132,7 +132,7 @@ def _mentions_keyword(source: str) -> bool:
     return False
 
 
-def _literal(text: str):
+def _literal(text: str) -> object:
     try:
         return ast.literal_eval(text)
     except (ValueError, SyntaxError):
@@ -244,7 +244,7 @@ class _Reader:
         self.source = source
         self.collector = collector
 
-    def _binding(self, name: ast.Name, hops: int):
+    def _binding(self, name: ast.Name, hops: int) -> Optional[ast.expr]:
         """The one value a name is bound to, if it is bound exactly once and never mutated."""
         values = self.collector.bindings.get(name.id, [])
         if hops >= _MAX_NAME_HOPS or len(values) != 1 or name.id in self.collector.mutated:
@@ -259,7 +259,7 @@ class _Reader:
     def call(self, node: ast.Call) -> SetupCall:
         opaque = False
         value = None
-        where: ast.AST = node
+        where: ast.Call | ast.keyword = node
         for keyword in node.keywords:
             if keyword.arg == _KEYWORD:
                 value, where = keyword.value, keyword
@@ -275,7 +275,7 @@ class _Reader:
         code = " ".join((ast.get_source_segment(self.source, self._shown(value)) or "").split())
         return SetupCall(node.lineno, SetupRequires(where.lineno, kind, items, code), opaque)
 
-    def _mapping_entry(self, expr: ast.expr, hops: int):
+    def _mapping_entry(self, expr: ast.expr, hops: int) -> tuple[Optional[ast.expr], bool]:
         """(the value given for "setup_requires" or None, whether every key is known)."""
         if isinstance(expr, ast.Name):
             bound = self._binding(expr, hops)

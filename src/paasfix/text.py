@@ -205,7 +205,7 @@ def encode_like(original: TextFile, new_text: str) -> bytes:
     raw = split_raw_lines(original.raw[len(original.bom):].decode(original.encoding))
     out: list[str] = []
     for line, (source, same) in zip(new, align(old, new)):
-        if same:
+        if same and source is not None:
             out.append(raw[source])
             continue
         replaced = raw[source] if source is not None else ""

@@ -10,7 +10,11 @@ from __future__ import annotations
 import io
 import re
 import threading
-from typing import Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional
+
+if TYPE_CHECKING:
+    import yaml
+    from ruamel.yaml import YAML
 
 
 class YamlProblem(Exception):
@@ -42,7 +46,7 @@ document of nested aliases (a "billion laughs") grows exponentially, so it is me
 composed node graph, before anything is constructed."""
 
 
-def _bounded_loader():
+def _bounded_loader() -> type[yaml.SafeLoader]:
     """A ``yaml.SafeLoader`` subclass that refuses documents nested deeper than MAX_DEPTH, whose
     aliases expand beyond MAX_ALIAS_GROWTH or refer to themselves, and that reports values it
     cannot construct (an invalid date, an integer too long for Python) as YamlProblem."""
@@ -55,26 +59,29 @@ def _bounded_loader():
         _depth = 0
         anchors_seen = False
 
-        def compose_node(self, parent, index):
+        def compose_node(self, parent: Optional[yaml.Node], index: int
+                         ) -> Optional[yaml.Node]:
             if self.check_event(yaml.AliasEvent):
                 self.anchors_seen = True
             self._depth += 1
             try:
                 if self._depth > MAX_DEPTH:
-                    mark = self.peek_event().start_mark
+                    # types-PyYAML leaves Parser.peek_event unannotated.
+                    event = self.peek_event()  # type: ignore[no-untyped-call]
+                    mark = event.start_mark
                     raise YamlProblem(f"values are nested more than {MAX_DEPTH} levels deep",
                                       mark.line + 1)
                 return super().compose_node(parent, index)
             finally:
                 self._depth -= 1
 
-        def get_single_node(self):
+        def get_single_node(self) -> Optional[yaml.Node]:
             node = super().get_single_node()
             if node is not None and self.anchors_seen:
                 _check_expansion(node)
             return node
 
-        def construct_object(self, node, deep=False):
+        def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
             try:
                 return super().construct_object(node, deep)
             except (ValueError, OverflowError) as exc:
@@ -86,7 +93,7 @@ def _bounded_loader():
     return _LOADER
 
 
-_LOADER: Any = None
+_LOADER: Optional[type[yaml.SafeLoader]] = None
 
 
 def _excerpt(node: Any) -> str:
@@ -94,7 +101,7 @@ def _excerpt(node: Any) -> str:
     return repr(value if len(value) <= 40 else value[:37] + "...")
 
 
-def _children(node: Any) -> list:
+def _children(node: Any) -> list[Any]:
     import yaml
 
     if isinstance(node, yaml.MappingNode):
@@ -224,7 +231,13 @@ def _resolver() -> Callable[[str], str]:
         import yaml
 
         resolver = yaml.resolver.Resolver()
-        _RESOLVE = lambda value: resolver.resolve(yaml.ScalarNode, value, (True, False))  # noqa: E731
+        def _resolve(value: str) -> str:
+            # types-PyYAML leaves BaseResolver.resolve unannotated; it returns a tag.
+            tag: str = resolver.resolve(  # type: ignore[no-untyped-call]
+                yaml.ScalarNode, value, (True, False))
+            return tag
+
+        _RESOLVE = _resolve
     return _RESOLVE
 
 
@@ -246,7 +259,7 @@ def platform_load(text: str) -> Any:
     return simple if simple is not None else _compose(text)[1]
 
 
-def _compose(text: str) -> tuple[Any, Any]:
+def _compose(text: str) -> tuple[Optional[yaml.Node], Any]:
     """(root node, data) of ``text`` loaded as :func:`platform_load` loads it."""
     import yaml
 
@@ -314,7 +327,8 @@ def loads_as(text: str, expected: Any) -> bool:
     return not isinstance(found, YamlProblem) and found == expected
 
 
-def _round_trip(indent: int = 2, block_seq_indent: int = 0, sequence: Optional[int] = None):
+def _round_trip(indent: int = 2, block_seq_indent: int = 0, sequence: Optional[int] = None
+                ) -> YAML:
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="rt")
@@ -329,7 +343,7 @@ _KEY_ONLY_RE = re.compile(r"^[^\s#'\"-][^#]*:(\s+[&!]\S+)*(\s+#.*)?$")
 """A ``key:`` line (maybe with an anchor or a tag) whose value is on the lines below."""
 
 
-def _content_lines(text: str):
+def _content_lines(text: str) -> Iterator[tuple[int, str]]:
     """(indent, stripped) of every line that holds YAML content (not blank, not a comment)."""
     for line in text.split("\n"):
         stripped = line.strip()
@@ -429,7 +443,7 @@ def dump_new(data: Any) -> str:
 
 # -- where things are written ----------------------------------------------------------------
 
-Path = tuple
+Path = tuple[Any, ...]
 """A path of mapping keys and sequence indexes inside a YAML document."""
 
 
@@ -452,6 +466,8 @@ class Nodes:
             known = _COMPOSED.get(text)
         if isinstance(known, YamlProblem):
             raise YamlProblem(known.message, known.line)
+        self.root: Optional[yaml.Node]
+        self.data: Any
         if known is not None:
             self.root, self.data = known.root, known.construct()
         else:
