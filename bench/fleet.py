@@ -40,23 +40,28 @@ def basic_header(user: str = GIT_USER, token: str = TOKEN) -> str:
 
 def _fast_import_stream(files: dict[str, str], message: str) -> bytes:
     """One commit on ``main`` holding ``files``, for ``git fast-import``."""
-    out = [f"commit refs/heads/main\nauthor Bench <bench@localhost> {STAMP}\n"
-           f"committer Bench <bench@localhost> {STAMP}\n".encode()]
+    out = [
+        f"commit refs/heads/main\nauthor Bench <bench@localhost> {STAMP}\n"
+        f"committer Bench <bench@localhost> {STAMP}\n".encode()
+    ]
     data = message.encode()
     out.append(b"data %d\n%s\n" % (len(data), data))
     for path, text in sorted(files.items()):
         mode = "100755" if path == "manage.py" else "100644"
         content = text.encode("utf-8")
-        out.append(b"M %s inline %s\ndata %d\n%s\n" % (mode.encode(), path.encode(),
-                                                       len(content), content))
+        out.append(
+            b"M %s inline %s\ndata %d\n%s\n" % (mode.encode(), path.encode(), len(content), content)
+        )
     return b"".join(out)
 
 
 def committed_files(index: int) -> dict[str, str]:
     """The files of the ``index``-th repository."""
-    return {name: text for name, text in
-            generate.repository_files(SIZES[index % len(SIZES)], seed=index).items()
-            if not name.startswith("frontend/node_modules/")}
+    return {
+        name: text
+        for name, text in generate.repository_files(SIZES[index % len(SIZES)], seed=index).items()
+        if not name.startswith("frontend/node_modules/")
+    }
 
 
 def make_fleet(root: Path, count: int) -> list[str]:
@@ -69,8 +74,11 @@ def make_fleet(root: Path, count: int) -> list[str]:
         bare = root / f"{path}.git"
         bare.parent.mkdir(parents=True, exist_ok=True)
         subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(bare)], check=True)
-        subprocess.run(["git", "--git-dir", str(bare), "fast-import", "--quiet"], check=True,
-                       input=_fast_import_stream(files, f"{path}: initial version"))
+        subprocess.run(
+            ["git", "--git-dir", str(bare), "fast-import", "--quiet"],
+            check=True,
+            input=_fast_import_stream(files, f"{path}: initial version"),
+        )
         paths.append(path)
     return paths
 
@@ -101,8 +109,13 @@ def serve(root: Path, paths: Sequence[str]) -> None:
 
 def git_auth_env() -> dict[str, str]:
     """git's configuration for the token, in the environment (not on a command line)."""
-    return {**os.environ, "GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "http.extraHeader",
-            "GIT_CONFIG_VALUE_0": f"Authorization: {basic_header()}", "GIT_TERMINAL_PROMPT": "0"}
+    return {
+        **os.environ,
+        "GIT_CONFIG_COUNT": "1",
+        "GIT_CONFIG_KEY_0": "http.extraHeader",
+        "GIT_CONFIG_VALUE_0": f"Authorization: {basic_header()}",
+        "GIT_TERMINAL_PROMPT": "0",
+    }
 
 
 def clone_all(url: str, paths: Sequence[str], dest: Path, jobs: int, bare: bool) -> None:
@@ -112,8 +125,16 @@ def clone_all(url: str, paths: Sequence[str], dest: Path, jobs: int, bare: bool)
 
     def clone(index_path: tuple[int, str]) -> None:
         index, path = index_path
-        argv = ["git", "clone", "-q", "--depth", "1", *(["--bare"] if bare else []),
-                f"{url}/git/{path}.git", str(dest / str(index))]
+        argv = [
+            "git",
+            "clone",
+            "-q",
+            "--depth",
+            "1",
+            *(["--bare"] if bare else []),
+            f"{url}/git/{path}.git",
+            str(dest / str(index)),
+        ]
         subprocess.run(argv, env=env, check=True, stdin=subprocess.DEVNULL)
 
     try:

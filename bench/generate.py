@@ -48,7 +48,7 @@ worker: celery -A shop worker -l info --pool eventlet --concurrency 50
 beat: celery -A shop beat -l info
 """
 
-SETTINGS = '''\
+SETTINGS = """\
 import os
 from pathlib import Path
 
@@ -109,10 +109,10 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "frontend" / "dist"]
 
 CELERY_BROKER_URL = os.environ.get("REDIS_URL", "redis://localhost:6379/0")
-'''
+"""
 
 CORE_FILES = {
-    "manage.py": '''\
+    "manage.py": """\
 #!/usr/bin/env python
 import os
 import sys
@@ -127,9 +127,9 @@ def main():
 
 if __name__ == "__main__":
     main()
-''',
-    "shop/__init__.py": "from .celery import app as celery_app\n\n__all__ = (\"celery_app\",)\n",
-    "shop/celery.py": '''\
+""",
+    "shop/__init__.py": 'from .celery import app as celery_app\n\n__all__ = ("celery_app",)\n',
+    "shop/celery.py": """\
 import os
 
 from celery import Celery
@@ -139,42 +139,113 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
 app = Celery("shop")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-''',
-    "shop/wsgi.py": '''\
+""",
+    "shop/wsgi.py": """\
 import os
 
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
 application = get_wsgi_application()
-''',
+""",
     "runtime.txt": "python-3.6.12\n",
     "requirements/extra.txt": EXTRA_REQUIREMENTS,
     "Procfile": PROCFILE,
     "README.md": "# shop\n\nThe shop service: catalogue, orders and payments.\n\n"
-                 "Run `python manage.py runserver` for development.\n",
+    "Run `python manage.py runserver` for development.\n",
     ".gitignore": "node_modules/\n*.pyc\n__pycache__/\n/staticfiles/\n/frontend/dist/\n.env\n",
-    "templates/base.html": "<!doctype html>\n<html lang=\"zh-hans\">\n"
-                           "<head><meta charset=\"utf-8\">\n"
-                           "<title>{% block title %}shop{% endblock %}</title></head>\n"
-                           "<body>{% block content %}{% endblock %}</body>\n</html>\n",
+    "templates/base.html": '<!doctype html>\n<html lang="zh-hans">\n'
+    '<head><meta charset="utf-8">\n'
+    "<title>{% block title %}shop{% endblock %}</title></head>\n"
+    "<body>{% block content %}{% endblock %}</body>\n</html>\n",
 }
 
 CORE_APPS = ("catalogue", "orders", "payments")
 
 # --- words for generated names and text --------------------------------------------------
 
-NOUNS = ("order", "item", "price", "customer", "invoice", "coupon", "stock", "address",
-         "payment", "refund", "review", "category", "tag", "cart", "shipment", "supplier",
-         "report", "session", "token", "message", "event", "profile", "setting", "region")
-VERBS = ("get", "create", "update", "delete", "list", "sync", "render", "check", "build",
-         "parse", "load", "save", "send", "merge", "split", "apply", "resolve", "compute")
-FIELDS = (("CharField", "max_length=120"), ("IntegerField", "default=0"),
-          ("DecimalField", "max_digits=10, decimal_places=2"), ("BooleanField", "default=False"),
-          ("DateTimeField", "auto_now_add=True"), ("TextField", "blank=True"))
-NPM_WORDS = ("lodash", "react", "vue", "babel", "core", "plugin", "loader", "webpack", "util",
-             "parser", "types", "runtime", "helper", "eslint", "postcss", "color", "string",
-             "array", "object", "stream", "path", "glob", "semver", "debug", "chalk", "yargs")
+NOUNS = (
+    "order",
+    "item",
+    "price",
+    "customer",
+    "invoice",
+    "coupon",
+    "stock",
+    "address",
+    "payment",
+    "refund",
+    "review",
+    "category",
+    "tag",
+    "cart",
+    "shipment",
+    "supplier",
+    "report",
+    "session",
+    "token",
+    "message",
+    "event",
+    "profile",
+    "setting",
+    "region",
+)
+VERBS = (
+    "get",
+    "create",
+    "update",
+    "delete",
+    "list",
+    "sync",
+    "render",
+    "check",
+    "build",
+    "parse",
+    "load",
+    "save",
+    "send",
+    "merge",
+    "split",
+    "apply",
+    "resolve",
+    "compute",
+)
+FIELDS = (
+    ("CharField", "max_length=120"),
+    ("IntegerField", "default=0"),
+    ("DecimalField", "max_digits=10, decimal_places=2"),
+    ("BooleanField", "default=False"),
+    ("DateTimeField", "auto_now_add=True"),
+    ("TextField", "blank=True"),
+)
+NPM_WORDS = (
+    "lodash",
+    "react",
+    "vue",
+    "babel",
+    "core",
+    "plugin",
+    "loader",
+    "webpack",
+    "util",
+    "parser",
+    "types",
+    "runtime",
+    "helper",
+    "eslint",
+    "postcss",
+    "color",
+    "string",
+    "array",
+    "object",
+    "stream",
+    "path",
+    "glob",
+    "semver",
+    "debug",
+    "chalk",
+    "yargs",
+)
 
 
 def _name(rng: random.Random, words=NOUNS) -> str:
@@ -191,14 +262,16 @@ def _camel(name: str) -> str:
 def _function(rng: random.Random) -> str:
     name = f"{rng.choice(VERBS)}_{_name(rng)}"
     args = ", ".join(rng.sample(("request", "items", "limit", "user", "value", "options"), 2))
-    body = [f'    """{rng.choice(VERBS).title()} the {rng.choice(NOUNS)}s of one '
-            f'{rng.choice(NOUNS)}."""',
-            "    result = []",
-            f"    for index, entry in enumerate({args.split(', ')[0]}):",
-            f"        if index > {rng.randint(2, 90)}:",
-            "            break",
-            f"        result.append((index, entry, {rng.randint(1, 999)}))",
-            "    return {\"count\": len(result), \"items\": result}"]
+    body = [
+        f'    """{rng.choice(VERBS).title()} the {rng.choice(NOUNS)}s of one '
+        f'{rng.choice(NOUNS)}."""',
+        "    result = []",
+        f"    for index, entry in enumerate({args.split(', ')[0]}):",
+        f"        if index > {rng.randint(2, 90)}:",
+        "            break",
+        f"        result.append((index, entry, {rng.randint(1, 999)}))",
+        '    return {"count": len(result), "items": result}',
+    ]
     return f"def {name}({args}):\n" + "\n".join(body) + "\n"
 
 
@@ -207,22 +280,35 @@ def _class(rng: random.Random) -> str:
     methods = []
     for _ in range(rng.randint(1, 3)):
         method = f"{rng.choice(VERBS)}_{rng.choice(NOUNS)}"
-        methods.append(f"    def {method}(self, value):\n"
-                       f"        if value is None:\n"
-                       f"            raise ValueError(\"{method} needs a value\")\n"
-                       f"        self._cache[value] = value * {rng.randint(2, 9)}\n"
-                       f"        return self._cache[value]\n")
-    return (f"class {name}:\n    \"\"\"Keeps {rng.choice(NOUNS)}s by {rng.choice(NOUNS)}.\"\"\"\n\n"
-            f"    def __init__(self):\n        self._cache = {{}}\n\n" + "\n".join(methods))
+        methods.append(
+            f"    def {method}(self, value):\n"
+            f"        if value is None:\n"
+            f'            raise ValueError("{method} needs a value")\n'
+            f"        self._cache[value] = value * {rng.randint(2, 9)}\n"
+            f"        return self._cache[value]\n"
+        )
+    return (
+        f'class {name}:\n    """Keeps {rng.choice(NOUNS)}s by {rng.choice(NOUNS)}."""\n\n'
+        f"    def __init__(self):\n        self._cache = {{}}\n\n" + "\n".join(methods)
+    )
 
 
 def python_module(rng: random.Random, parts: int) -> str:
-    imports = sorted(rng.sample(("import os", "import re", "import json", "import logging",
-                                 "from datetime import datetime, timedelta",
-                                 "from collections import defaultdict"), 3))
+    imports = sorted(
+        rng.sample(
+            (
+                "import os",
+                "import re",
+                "import json",
+                "import logging",
+                "from datetime import datetime, timedelta",
+                "from collections import defaultdict",
+            ),
+            3,
+        )
+    )
     body = [_function(rng) if rng.random() < 0.6 else _class(rng) for _ in range(parts)]
-    return ("\n".join(imports) + "\n\nlogger = logging.getLogger(__name__)\n\n\n"
-            + "\n\n".join(body))
+    return "\n".join(imports) + "\n\nlogger = logging.getLogger(__name__)\n\n\n" + "\n\n".join(body)
 
 
 def _models(rng: random.Random, app: str) -> str:
@@ -232,7 +318,7 @@ def _models(rng: random.Random, app: str) -> str:
         for _ in range(rng.randint(3, 7)):
             kind, args = rng.choice(FIELDS)
             out.append(f"    {_name(rng)} = models.{kind}({args})")
-        out += ["", "    class Meta:", f"        app_label = \"{app}\"", ""]
+        out += ["", "    class Meta:", f'        app_label = "{app}"', ""]
     return "\n".join(out) + "\n"
 
 
@@ -243,20 +329,24 @@ def django_app(rng: random.Random, directory: str) -> dict[str, str]:
     return {
         f"{directory}/__init__.py": "",
         f"{directory}/apps.py": f"from django.apps import AppConfig\n\n\nclass {_camel(label)}"
-                                f"Config(AppConfig):\n    name = \"{module}\"\n",
+        f'Config(AppConfig):\n    name = "{module}"\n',
         f"{directory}/models.py": _models(rng, label),
-        f"{directory}/views.py": "from django.http import JsonResponse\n\n\n" + "\n\n".join(
-            _function(rng).replace("    return {", "    return JsonResponse({").replace(
-                "result}", "result})") for _ in range(rng.randint(2, 5))),
+        f"{directory}/views.py": "from django.http import JsonResponse\n\n\n"
+        + "\n\n".join(
+            _function(rng)
+            .replace("    return {", "    return JsonResponse({")
+            .replace("result}", "result})")
+            for _ in range(rng.randint(2, 5))
+        ),
         f"{directory}/urls.py": f"from django.urls import path\n\nfrom . import views\n\n"
-                                f"app_name = \"{label}\"\nurlpatterns = []\n",
+        f'app_name = "{label}"\nurlpatterns = []\n',
         f"{directory}/admin.py": "from django.contrib import admin  # noqa: F401\n",
         f"{directory}/tests.py": python_module(rng, rng.randint(2, 4)),
         f"{directory}/migrations/__init__.py": "",
         f"{directory}/migrations/0001_initial.py": "from django.db import migrations\n\n\n"
-                                                   "class Migration(migrations.Migration):\n"
-                                                   "    initial = True\n    dependencies = []\n"
-                                                   "    operations = []\n",
+        "class Migration(migrations.Migration):\n"
+        "    initial = True\n    dependencies = []\n"
+        "    operations = []\n",
     }
 
 
@@ -264,12 +354,14 @@ def application(rng: random.Random) -> dict[str, str]:
     """The service itself: what the platform reads, and the apps it is made of."""
     files = dict(CORE_FILES)
     files["requirements.txt"] = REQUIREMENTS
-    apps = "".join(f"    \"{app}\",\n" for app in CORE_APPS)
+    apps = "".join(f'    "{app}",\n' for app in CORE_APPS)
     files["shop/settings.py"] = SETTINGS.replace("{apps}", apps)
-    files["shop/urls.py"] = ("from django.contrib import admin\nfrom django.urls import include,"
-                             " path\n\nurlpatterns = [\n    path(\"admin/\", admin.site.urls),\n"
-                             + "".join(f"    path(\"{app}/\", include(\"{app}.urls\")),\n"
-                                       for app in CORE_APPS) + "]\n")
+    files["shop/urls.py"] = (
+        "from django.contrib import admin\nfrom django.urls import include,"
+        ' path\n\nurlpatterns = [\n    path("admin/", admin.site.urls),\n'
+        + "".join(f'    path("{app}/", include("{app}.urls")),\n' for app in CORE_APPS)
+        + "]\n"
+    )
     for app in CORE_APPS:
         files.update(django_app(rng, app))
     return files
@@ -282,23 +374,29 @@ def _js(rng: random.Random) -> str:
     lines = ["'use strict';", ""]
     for _ in range(rng.randint(3, 25)):
         name = _camel(_name(rng, NPM_WORDS))
-        lines += [f"function {name[0].lower() + name[1:]}(input, options) {{",
-                  "  if (!input) { return null; }",
-                  f"  const out = Object.assign({{}}, options, {{ depth: {rng.randint(1, 9)} }});",
-                  "  return Object.keys(input).map((key) => [key, input[key], out]);",
-                  "}", ""]
-    lines.append("module.exports = { version: '%d.%d.%d' };" % (
-        rng.randint(0, 9), rng.randint(0, 30), rng.randint(0, 20)))
+        lines += [
+            f"function {name[0].lower() + name[1:]}(input, options) {{",
+            "  if (!input) { return null; }",
+            f"  const out = Object.assign({{}}, options, {{ depth: {rng.randint(1, 9)} }});",
+            "  return Object.keys(input).map((key) => [key, input[key], out]);",
+            "}",
+            "",
+        ]
+    lines.append(
+        "module.exports = { version: '%d.%d.%d' };"
+        % (rng.randint(0, 9), rng.randint(0, 30), rng.randint(0, 20))
+    )
     return "\n".join(lines) + "\n"
 
 
 def _npm_package(rng: random.Random, prefix: str, budget: int) -> dict[str, str]:
     name = "-".join(rng.sample(NPM_WORDS, 2))
     base = f"{prefix}/{name}-{rng.randint(0, 99999)}"
-    files = {f"{base}/package.json": '{\n  "name": "%s",\n  "version": "1.%d.0",\n'
-                                     '  "main": "index.js",\n  "license": "MIT"\n}\n'
-                                     % (name, rng.randint(0, 40)),
-             f"{base}/index.js": _js(rng)}
+    files = {
+        f"{base}/package.json": '{\n  "name": "%s",\n  "version": "1.%d.0",\n'
+        '  "main": "index.js",\n  "license": "MIT"\n}\n' % (name, rng.randint(0, 40)),
+        f"{base}/index.js": _js(rng),
+    }
     if budget > 2:
         files[f"{base}/README.md"] = f"# {name}\n\n{rng.choice(NPM_WORDS)} for {name}.\n"
     while len(files) < budget:
@@ -306,8 +404,9 @@ def _npm_package(rng: random.Random, prefix: str, budget: int) -> dict[str, str]
         if kind < 0.7:
             files[f"{base}/lib/{_name(rng, NPM_WORDS)}.js"] = _js(rng)
         elif kind < 0.9:
-            files[f"{base}/types/{_name(rng, NPM_WORDS)}.d.ts"] = \
+            files[f"{base}/types/{_name(rng, NPM_WORDS)}.d.ts"] = (
                 f"export declare function {_camel(_name(rng, NPM_WORDS))}(x: unknown): string;\n"
+            )
         else:
             files[f"{base}/dist/{_name(rng, NPM_WORDS)}.min.js"] = _js(rng).replace("\n  ", "")
     return files
@@ -319,8 +418,10 @@ def node_modules(rng: random.Random, count: int) -> Iterator[tuple[str, str]]:
     made = 0
     if count >= 40:
         for index in range(min(count // 40, 60)):
-            yield f"frontend/node_modules/node-gyp/gyp/pylib/gyp/{_name(rng)}_{index}.py", \
-                python_module(rng, rng.randint(2, 6))
+            yield (
+                f"frontend/node_modules/node-gyp/gyp/pylib/gyp/{_name(rng)}_{index}.py",
+                python_module(rng, rng.randint(2, 6)),
+            )
             made += 1
     while made < count:
         budget = min(count - made, rng.choice((2, 3, 5, 8, 12, 30, 80, 200)))
@@ -334,8 +435,10 @@ def vendored(rng: random.Random, count: int) -> Iterator[tuple[str, str]]:
     made = 0
     while made < count:
         package = f"vendor/{_name(rng)}"
-        yield f"{package}/__init__.py", "__version__ = \"%d.%d\"\n" % (rng.randint(0, 5),
-                                                                      rng.randint(0, 20))
+        yield (
+            f"{package}/__init__.py",
+            '__version__ = "%d.%d"\n' % (rng.randint(0, 5), rng.randint(0, 20)),
+        )
         made += 1
         for _ in range(min(count - made, rng.randint(5, 60))):
             yield f"{package}/{_name(rng)}.py", python_module(rng, rng.randint(3, 12))
@@ -358,24 +461,40 @@ def assets(rng: random.Random, count: int) -> Iterator[tuple[str, str]]:
     for index in range(count):
         kind = index % 5
         if kind == 0:
-            yield f"frontend/src/components/{_camel(_name(rng))}{index}.vue", (
-                "<template>\n  <div class=\"%s\">{{ title }}</div>\n</template>\n<script>\n"
-                "export default { data() { return { title: '%s' }; } };\n</script>\n"
-                % (_name(rng), _name(rng)))
+            yield (
+                f"frontend/src/components/{_camel(_name(rng))}{index}.vue",
+                (
+                    '<template>\n  <div class="%s">{{ title }}</div>\n</template>\n<script>\n'
+                    "export default { data() { return { title: '%s' }; } };\n</script>\n"
+                    % (_name(rng), _name(rng))
+                ),
+            )
         elif kind == 1:
             yield f"frontend/src/{_name(rng)}{index}.js", _js(rng)
         elif kind == 2:
-            yield f"docs/{_name(rng)}{index}.md", (
-                f"# {_name(rng).replace('_', ' ').title()}\n\n" + "这个页面说明如何配置商店服务。\n"
-                + " ".join(rng.choice(NOUNS) for _ in range(200)) + "\n")
+            yield (
+                f"docs/{_name(rng)}{index}.md",
+                (
+                    f"# {_name(rng).replace('_', ' ').title()}\n\n"
+                    + "这个页面说明如何配置商店服务。\n"
+                    + " ".join(rng.choice(NOUNS) for _ in range(200))
+                    + "\n"
+                ),
+            )
         elif kind == 3:
-            yield f"static/img/{_name(rng)}{index}.svg", (
-                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\">"
-                "<rect width=\"100%%\" height=\"100%%\"/></svg>\n" % (rng.randint(8, 64),
-                                                                     rng.randint(8, 64)))
+            yield (
+                f"static/img/{_name(rng)}{index}.svg",
+                (
+                    '<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d">'
+                    '<rect width="100%%" height="100%%"/></svg>\n'
+                    % (rng.randint(8, 64), rng.randint(8, 64))
+                ),
+            )
         else:
-            yield f"locale/zh_Hans/LC_MESSAGES/{_name(rng)}{index}.po", (
-                f"msgid \"{_name(rng)}\"\nmsgstr \"订单{index}\"\n")
+            yield (
+                f"locale/zh_Hans/LC_MESSAGES/{_name(rng)}{index}.po",
+                (f'msgid "{_name(rng)}"\nmsgstr "订单{index}"\n'),
+            )
 
 
 SHARES: tuple[tuple[float, Callable[[random.Random, int], Iterator[tuple[str, str]]]], ...] = (
@@ -427,30 +546,35 @@ MATCHING = (
     "       ERROR: No matching distribution found for setuptools_rust",
     "ModuleNotFoundError: No module named 'setuptools_rust'",
     "/bin/sh: 1: mysql_config: not found",
-    f"{RED}Procfile error: invalid process name \"Web_Server\"{RESET}",
+    f'{RED}Procfile error: invalid process name "Web_Server"{RESET}',
 )
 """Lines that fixers recognise, placed a few times in the whole log."""
 
 
 def _log_line(rng: random.Random, number: int) -> str:
     pick = rng.random()
-    stamp = f"2024-03-{1 + number % 28:02d} {number % 24:02d}:{number % 60:02d}:" \
-            f"{(number * 7) % 60:02d}"
+    stamp = (
+        f"2024-03-{1 + number % 28:02d} {number % 24:02d}:{number % 60:02d}:{(number * 7) % 60:02d}"
+    )
     package = rng.choice(NPM_WORDS) + "-" + rng.choice(NOUNS)
     if pick < 0.25:
         version = f"{rng.randint(0, 9)}.{rng.randint(0, 30)}.{rng.randint(0, 9)}"
         return f"       Collecting {package}=={version}"
     if pick < 0.40:
         size = rng.randint(10, 9000)
-        return (f"         Downloading https://mirrors.example.com/pypi/packages/{package}-1.0"
-                f".tar.gz ({size} kB)")
+        return (
+            f"         Downloading https://mirrors.example.com/pypi/packages/{package}-1.0"
+            f".tar.gz ({size} kB)"
+        )
     if pick < 0.50:
         return f"{GREEN}[{stamp}]{RESET} 正在安装依赖 {package} (第 {number} 步)"
     if pick < 0.60:
         return f"  Building wheel for {package} (setup.py): {YELLOW}started{RESET}"
     if pick < 0.70:
-        return (f"    gcc -pthread -Wno-unused-result -O2 -fPIC -I/app/.heroku/python/include "
-                f"-c src/{package}.c -o build/temp.linux-x86_64-3.6/src/{package}.o")
+        return (
+            f"    gcc -pthread -Wno-unused-result -O2 -fPIC -I/app/.heroku/python/include "
+            f"-c src/{package}.c -o build/temp.linux-x86_64-3.6/src/{package}.o"
+        )
     if pick < 0.80:
         return f"remote: webpack: {package}.{rng.randint(1000, 9999)}.js  {rng.randint(1, 900)} KiB"
     if pick < 0.88:
@@ -476,8 +600,11 @@ def write_log(path: Path, size: int, seed: int = 11) -> int:
             chunk = block
             if index in places:
                 cut = block.index(b"\n", len(block) // 2) + 1
-                chunk = (block[:cut] + "".join(line + "\n" for line in MATCHING).encode("utf-8")
-                         + block[cut:])
+                chunk = (
+                    block[:cut]
+                    + "".join(line + "\n" for line in MATCHING).encode("utf-8")
+                    + block[cut:]
+                )
             out.write(chunk)
             written += len(chunk)
             index += 1

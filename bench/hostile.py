@@ -37,7 +37,7 @@ DJANGO = {
     "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site1.settings')\n",
     "site1/__init__.py": "",
     "site1/wsgi.py": "from django.core.wsgi import get_wsgi_application\n"
-                     "application = get_wsgi_application()\n",
+    "application = get_wsgi_application()\n",
 }
 
 
@@ -60,24 +60,36 @@ def _filled(item: Callable[[int], str], size: int, head: str = "") -> str:
 
 
 def alias_lines(scale: int) -> dict[str, str]:
-    return {**APP, "requirements.txt": "gunicorn\n",
-            "Procfile": _filled(lambda n: f"p{n}: &x{n} a\nq{n}: *x{n}\n", PROCESS_FILE * scale)}
+    return {
+        **APP,
+        "requirements.txt": "gunicorn\n",
+        "Procfile": _filled(lambda n: f"p{n}: &x{n} a\nq{n}: *x{n}\n", PROCESS_FILE * scale),
+    }
 
 
 def deep_yaml_lists(scale: int) -> dict[str, str]:
     depth = 250_000 * scale
-    return {**APP, "requirements.txt": "gunicorn\n",
-            "app_desc.yaml": "spec_version: 2\nextra: " + "[" * depth + "]" * depth + "\n"}
+    return {
+        **APP,
+        "requirements.txt": "gunicorn\n",
+        "app_desc.yaml": "spec_version: 2\nextra: " + "[" * depth + "]" * depth + "\n",
+    }
 
 
 def big_integers(scale: int) -> dict[str, str]:
-    return {**APP, "requirements.txt": "gunicorn\n",
-            "Procfile": _filled(lambda n: f"p{n}: {'9' * 5000}\n", PROCESS_FILE * scale)}
+    return {
+        **APP,
+        "requirements.txt": "gunicorn\n",
+        "Procfile": _filled(lambda n: f"p{n}: {'9' * 5000}\n", PROCESS_FILE * scale),
+    }
 
 
 def procfile_at_the_limit(scale: int) -> dict[str, str]:
-    return {**APP, "requirements.txt": "gunicorn\n", "Procfile": _filled(
-        lambda n: f"p{n}: gunicorn app:app -w {n}\n", READ_LIMIT * scale // 4)}
+    return {
+        **APP,
+        "requirements.txt": "gunicorn\n",
+        "Procfile": _filled(lambda n: f"p{n}: gunicorn app:app -w {n}\n", READ_LIMIT * scale // 4),
+    }
 
 
 def _lines(template: str, size: int) -> str:
@@ -108,81 +120,123 @@ APPS = "INSTALLED_APPS = ['django.contrib.staticfiles']\n"
 
 def setup_py_within(scale: int) -> dict[str, str]:
     """setup.py read up to the analysis limit (60, 120, 240 KiB)."""
-    return {**APP, "setup.py": "from setuptools import setup\n" + _functions(60 * KIB * scale)
-            + "setup(name='x', setup_requires=['pbr'])\n"}
+    return {
+        **APP,
+        "setup.py": "from setuptools import setup\n"
+        + _functions(60 * KIB * scale)
+        + "setup(name='x', setup_requires=['pbr'])\n",
+    }
 
 
 def settings_to_edit(scale: int) -> dict[str, str]:
     """A settings module without STATIC_ROOT up to the edit limit (8, 16, 32 KiB):
     ``fix --diff`` edits it with LibCST."""
-    return {**DJANGO, "site1/settings.py": APPS + _settings_lines(8 * KIB * scale - 100)
-            + "STATIC_URL = '/static/'\n"}
+    return {
+        **DJANGO,
+        "site1/settings.py": APPS
+        + _settings_lines(8 * KIB * scale - 100)
+        + "STATIC_URL = '/static/'\n",
+    }
 
 
 def settings_within(scale: int) -> dict[str, str]:
     """A settings module that sets STATIC_ROOT, up to the analysis limit (60, 120, 240 KiB)."""
-    return {**DJANGO, "site1/settings.py": APPS + _settings_lines(60 * KIB * scale)
-            + "STATIC_URL = '/static/'\nSTATIC_ROOT = 'static'\n"}
+    return {
+        **DJANGO,
+        "site1/settings.py": APPS
+        + _settings_lines(60 * KIB * scale)
+        + "STATIC_URL = '/static/'\nSTATIC_ROOT = 'static'\n",
+    }
 
 
 def huge_setup(scale: int) -> dict[str, str]:
     """setup.py of 512 KiB, 1 MiB, 2 MiB: over the analysis limit."""
-    return {**APP, "setup.py": "from setuptools import setup\n" + _functions(512 * KIB * scale - 100)
-            + "setup(name='x', setup_requires=['pbr'])\n"}
+    return {
+        **APP,
+        "setup.py": "from setuptools import setup\n"
+        + _functions(512 * KIB * scale - 100)
+        + "setup(name='x', setup_requires=['pbr'])\n",
+    }
 
 
 def huge_settings(scale: int) -> dict[str, str]:
     """A settings module of 512 KiB, 1 MiB, 2 MiB: over the analysis limit."""
-    return {**DJANGO, "site1/settings.py": APPS + _settings_lines(512 * KIB * scale - 100)
-            + "STATIC_URL = '/static/'\n"}
+    return {
+        **DJANGO,
+        "site1/settings.py": APPS
+        + _settings_lines(512 * KIB * scale - 100)
+        + "STATIC_URL = '/static/'\n",
+    }
 
 
 def deep_expression(scale: int) -> dict[str, str]:
     terms = "+".join(["1"] * (1000 * scale))
-    return {**DJANGO, "site1/settings.py": f"X = {terms}\nSTATIC_URL = '/static/'\n",
-            "setup.py": f"from setuptools import setup\nX = {terms}\n"
-                        "setup(name='x', setup_requires=['pbr'])\n"}
+    return {
+        **DJANGO,
+        "site1/settings.py": f"X = {terms}\nSTATIC_URL = '/static/'\n",
+        "setup.py": f"from setuptools import setup\nX = {terms}\n"
+        "setup(name='x', setup_requires=['pbr'])\n",
+    }
 
 
 def huge_expression(scale: int) -> dict[str, str]:
     """``1+1+...`` of 2 bytes a term up to the read limit (512 KiB, 1 MiB, 2 MiB)."""
     terms = "+".join(["1"] * (256 * KIB * scale - 64))
-    return {**DJANGO, "site1/settings.py": f"X = {terms}\nSTATIC_URL = '/static/'\n",
-            "setup.py": f"from setuptools import setup\nX = {terms}\n"
-                        "setup(name='x', setup_requires=['pbr'])\n"}
+    return {
+        **DJANGO,
+        "site1/settings.py": f"X = {terms}\nSTATIC_URL = '/static/'\n",
+        "setup.py": f"from setuptools import setup\nX = {terms}\n"
+        "setup(name='x', setup_requires=['pbr'])\n",
+    }
 
 
 def and_chain(scale: int) -> dict[str, str]:
     """``x and x and ...`` (flat for ast, one nested node per operator for LibCST), 20,000
     terms at 1x."""
     terms = " and ".join(["x"] * (20_000 * scale))
-    return {**DJANGO, "site1/settings.py": APPS + f"X = {terms}\nSTATIC_URL = '/static/'\n",
-            "setup.py": f"from setuptools import setup\nX = {terms}\n"
-                        "setup(name='x', setup_requires=['pbr'])\n"}
+    return {
+        **DJANGO,
+        "site1/settings.py": APPS + f"X = {terms}\nSTATIC_URL = '/static/'\n",
+        "setup.py": f"from setuptools import setup\nX = {terms}\n"
+        "setup(name='x', setup_requires=['pbr'])\n",
+    }
 
 
 def deep_brackets(scale: int) -> dict[str, str]:
     """Nested lists 150, 300, 600 deep (CPython itself refuses more than 200)."""
     depth = 150 * scale
     nested = "[" * depth + "]" * depth
-    return {**DJANGO, "site1/settings.py": APPS + f"X = {nested}\nSTATIC_URL = '/static/'\n",
-            "setup.py": f"from setuptools import setup\nX = {nested}\n"
-                        "setup(name='x', setup_requires=['pbr'])\n"}
+    return {
+        **DJANGO,
+        "site1/settings.py": APPS + f"X = {nested}\nSTATIC_URL = '/static/'\n",
+        "setup.py": f"from setuptools import setup\nX = {nested}\n"
+        "setup(name='x', setup_requires=['pbr'])\n",
+    }
 
 
 def requirements_lines(scale: int) -> dict[str, str]:
-    return {**APP, "requirements.txt": _filled(lambda n: f"package-{n}==1.0.{n}\n",
-                                               READ_LIMIT * scale // 4, "gunicorn\n")}
+    return {
+        **APP,
+        "requirements.txt": _filled(
+            lambda n: f"package-{n}==1.0.{n}\n", READ_LIMIT * scale // 4, "gunicorn\n"
+        ),
+    }
 
 
 def procfile_lines(scale: int) -> dict[str, str]:
-    return {**APP, "requirements.txt": "gunicorn\n", "Procfile": _filled(
-        lambda n: f"p{n}: gunicorn app:app -w {n}\n", PROCESS_FILE * scale)}
+    return {
+        **APP,
+        "requirements.txt": "gunicorn\n",
+        "Procfile": _filled(lambda n: f"p{n}: gunicorn app:app -w {n}\n", PROCESS_FILE * scale),
+    }
 
 
 def dotted_names(scale: int) -> dict[str, str]:
-    return {**APP, "requirements.txt": "gunicorn\n" + "".join(
-        f"zope.part{n}==1.0\n" for n in range(50 * scale))}
+    return {
+        **APP,
+        "requirements.txt": "gunicorn\n"
+        + "".join(f"zope.part{n}==1.0\n" for n in range(50 * scale)),
+    }
 
 
 def r_chain(scale: int) -> dict[str, str]:
@@ -194,8 +248,11 @@ def r_chain(scale: int) -> dict[str, str]:
 
 def deep_toml(scale: int) -> dict[str, str]:
     depth = 500 * scale
-    return {**APP, "requirements.txt": "gunicorn\n",
-            "paasfix.toml": "select = " + "[" * depth + "]" * depth + "\n"}
+    return {
+        **APP,
+        "requirements.txt": "gunicorn\n",
+        "paasfix.toml": "select = " + "[" * depth + "]" * depth + "\n",
+    }
 
 
 CASES: dict[str, Callable[[int], dict[str, str]]] = {
@@ -238,9 +295,22 @@ print(repr((code, seconds, peak)))
 
 def run(args: tuple[str, ...], repo: Path) -> tuple[object, float, float]:
     """(exit status or "timeout", seconds, peak MB) of one paasfix process."""
-    wrapper = subprocess.run([sys.executable, "-c", _WRAPPER, str(TIMEOUT), sys.executable,
-                              "-m", "paasfix", *args, str(repo)],
-                             capture_output=True, text=True, check=True)
+    wrapper = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _WRAPPER,
+            str(TIMEOUT),
+            sys.executable,
+            "-m",
+            "paasfix",
+            *args,
+            str(repo),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return ast.literal_eval(wrapper.stdout)
 
 
@@ -258,13 +328,19 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--case", action="append", choices=sorted(CASES))
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 2, 4])
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="run each command this many times: the median time, the largest peak")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="run each command this many times: the median time, the largest peak",
+    )
     parser.add_argument("--json", help="also write the rows to this file")
     options = parser.parse_args(argv)
     rows = []
-    print(f"{'case':<20} {'x':>2} {'largest file':>12}  {'command':<10} {'exit':>7} "
-          f"{'seconds':>8} {'peak MB':>8}")
+    print(
+        f"{'case':<20} {'x':>2} {'largest file':>12}  {'command':<10} {'exit':>7} "
+        f"{'seconds':>8} {'peak MB':>8}"
+    )
     with tempfile.TemporaryDirectory(prefix="paasfix-hostile-") as tmp:
         for name in options.case or CASES:
             for scale in options.scales:
@@ -275,13 +351,27 @@ def main(argv=None) -> int:
                     code = runs[0][0]
                     seconds = statistics.median(seconds for _, seconds, _ in runs)
                     peak = max(peak for _, _, peak in runs)
-                    over = "  over target" if seconds > TARGET_SECONDS or peak > TARGET_MB \
-                        or code == "timeout" else ""
-                    print(f"{name:<20} {scale:>2} {size:>12,}  {' '.join(args):<10} "
-                          f"{code!s:>7} {seconds:>8.2f} {peak:>8.1f}{over}", flush=True)
-                    rows.append({"case": name, "scale": scale, "bytes": size,
-                                 "command": " ".join(args), "exit": code,
-                                 "seconds": round(seconds, 2), "peak_mb": round(peak, 1)})
+                    over = (
+                        "  over target"
+                        if seconds > TARGET_SECONDS or peak > TARGET_MB or code == "timeout"
+                        else ""
+                    )
+                    print(
+                        f"{name:<20} {scale:>2} {size:>12,}  {' '.join(args):<10} "
+                        f"{code!s:>7} {seconds:>8.2f} {peak:>8.1f}{over}",
+                        flush=True,
+                    )
+                    rows.append(
+                        {
+                            "case": name,
+                            "scale": scale,
+                            "bytes": size,
+                            "command": " ".join(args),
+                            "exit": code,
+                            "seconds": round(seconds, 2),
+                            "peak_mb": round(peak, 1),
+                        }
+                    )
     if options.json:
         Path(options.json).write_text(json.dumps(rows, indent=1))
     return 0

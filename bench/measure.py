@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import os
 import platform
-import tempfile
 import re
 import statistics
 import subprocess
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -56,8 +56,11 @@ class Series:
 
     @property
     def tree_peak(self) -> Optional[int]:
-        peaks = [sample.tree_peak for sample in self.samples + self.memory
-                 if sample.tree_peak is not None]
+        peaks = [
+            sample.tree_peak
+            for sample in self.samples + self.memory
+            if sample.tree_peak is not None
+        ]
         return max(peaks) if peaks else None
 
     @property
@@ -129,8 +132,14 @@ class TreeSampler:
         return self.peak
 
 
-def run(argv: Sequence[str], cwd: Optional[str] = None, env: Optional[Mapping[str, str]] = None,
-        ok: Sequence[int] = (0,), sample_tree: bool = False, memory: bool = False) -> Sample:
+def run(
+    argv: Sequence[str],
+    cwd: Optional[str] = None,
+    env: Optional[Mapping[str, str]] = None,
+    ok: Sequence[int] = (0,),
+    sample_tree: bool = False,
+    memory: bool = False,
+) -> Sample:
     """Run ``argv`` once with its output discarded; raise CommandFailed on an exit status not
     in ``ok`` (with the end of its standard error). With ``memory`` it runs under
     ``/usr/bin/time`` for its peak memory (and its wall time includes the wrapper's)."""
@@ -140,9 +149,14 @@ def run(argv: Sequence[str], cwd: Optional[str] = None, env: Optional[Mapping[st
         os.close(handle)
         argv = [TIME, "-f", "%M", "-o", report, *argv]
     started = time.perf_counter()
-    process = subprocess.Popen(list(argv), cwd=cwd, env=dict(env) if env else None,
-                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        list(argv),
+        cwd=cwd,
+        env=dict(env) if env else None,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     sampler = TreeSampler(process.pid) if sample_tree else None
     assert process.stderr is not None
     error = process.stderr.read()
@@ -164,8 +178,9 @@ def run(argv: Sequence[str], cwd: Optional[str] = None, env: Optional[Mapping[st
 
 
 def output(argv: Sequence[str], cwd: Optional[str] = None) -> str:
-    return subprocess.run(list(argv), cwd=cwd, capture_output=True, text=True,
-                          check=True).stdout.strip()
+    return subprocess.run(
+        list(argv), cwd=cwd, capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 # --- the machine -------------------------------------------------------------------------

@@ -24,12 +24,14 @@ _dataclass = dataclasses.dataclass
 
 def _timed_dataclass(cls=None, /, **options):
     """dataclasses.dataclass, adding the time it takes to ``_created``."""
+
     def wrap(klass):
         begin = time.perf_counter()
         try:
             return _dataclass(**options)(klass)
         finally:
             _created[0] += time.perf_counter() - begin
+
     return wrap if cls is None else wrap(cls)
 
 

@@ -64,15 +64,26 @@ class FixAptfileFormat(Fixer[tuple[Edit, ...]]):
             return
         rewrite = (_rewritten(apt),)
         if apt.bom or not apt.utf8:
-            what = "starts with a byte-order mark" if apt.utf8 else \
-                f"is {apt.file.encoding.upper()} text"
-            yield self.finding(f"the file {what}; the apt build tool reads bytes, so the first "
-                               "package name is garbled; save it as UTF-8 without a BOM",
-                               apt.path, 1, plan=rewrite)
+            what = (
+                "starts with a byte-order mark"
+                if apt.utf8
+                else f"is {apt.file.encoding.upper()} text"
+            )
+            yield self.finding(
+                f"the file {what}; the apt build tool reads bytes, so the first "
+                "package name is garbled; save it as UTF-8 without a BOM",
+                apt.path,
+                1,
+                plan=rewrite,
+            )
         if apt.carriage_returns:
-            yield self.finding(r"Windows (CRLF) line endings: the apt build tool keeps the \r in "
-                               "every package name", apt.path, apt.carriage_returns[0],
-                               plan=rewrite)
+            yield self.finding(
+                r"Windows (CRLF) line endings: the apt build tool keeps the \r in "
+                "every package name",
+                apt.path,
+                apt.carriage_returns[0],
+                plan=rewrite,
+            )
         for line in lines_of(_plain_text(apt)):
             if line.misread:
                 yield self.finding(_line_problem(line), apt.path, line.number, plan=rewrite)
@@ -86,7 +97,8 @@ class FixAptfileFormat(Fixer[tuple[Edit, ...]]):
             {"Aptfile": "libssl-dev  # needed by mysqlclient\ndefault-libmysqlclient-dev\n"},
             {"Aptfile": "# needed by mysqlclient\nlibssl-dev\ndefault-libmysqlclient-dev\n"},
             message="the comment after the package names is installed as packages too",
-            path="Aptfile", line=1,
+            path="Aptfile",
+            line=1,
         ),
         Example.fixed(
             "a comment glued to its hash mark, several packages on the line",
@@ -107,7 +119,9 @@ class FixAptfileFormat(Fixer[tuple[Edit, ...]]):
             "CRLF line endings become LF",
             {"Aptfile": "# MySQL client\r\nlibssl-dev\r\ndefault-libmysqlclient-dev\r\n"},
             {"Aptfile": "# MySQL client\nlibssl-dev\ndefault-libmysqlclient-dev\n"},
-            message="Windows (CRLF) line endings", path="Aptfile", line=1,
+            message="Windows (CRLF) line endings",
+            path="Aptfile",
+            line=1,
         ),
         Example.fixed(
             "CRLF with an inline comment and a blank line",
@@ -136,21 +150,31 @@ class FixAptfileFormat(Fixer[tuple[Edit, ...]]):
         ),
         Example.fixed(
             "the Aptfile of the build directory",
-            {"src/Aptfile": "libpq-dev # psycopg2\n", "src/requirements.txt": "psycopg2==2.8.6\n",
-             "Aptfile": "netcat # not read\n"},
-            {"src/Aptfile": "# psycopg2\nlibpq-dev\n", "src/requirements.txt": "psycopg2==2.8.6\n",
-             "Aptfile": "netcat # not read\n"},
+            {
+                "src/Aptfile": "libpq-dev # psycopg2\n",
+                "src/requirements.txt": "psycopg2==2.8.6\n",
+                "Aptfile": "netcat # not read\n",
+            },
+            {
+                "src/Aptfile": "# psycopg2\nlibpq-dev\n",
+                "src/requirements.txt": "psycopg2==2.8.6\n",
+                "Aptfile": "netcat # not read\n",
+            },
             build_dir="src",
         ),
         Example.clean(
             "a correct Aptfile",
-            {"Aptfile": "# MySQL client headers for mysqlclient\nlibssl-dev\ndefault-libmysqlclient-dev\n"},
+            {
+                "Aptfile": "# MySQL client headers for mysqlclient\nlibssl-dev\ndefault-libmysqlclient-dev\n"
+            },
         ),
         Example.clean(
             "repo lines, deb URLs and several packages per line",
-            {"Aptfile": ":repo:deb http://archive.example.invalid/ubuntu bionic main\n"
-                        "https://example.invalid/pool/z-libc-bp-fix.deb\n"
-                        "libssl-dev libc6-dev default-libmysqlclient-dev\n"},
+            {
+                "Aptfile": ":repo:deb http://archive.example.invalid/ubuntu bionic main\n"
+                "https://example.invalid/pool/z-libc-bp-fix.deb\n"
+                "libssl-dev libc6-dev default-libmysqlclient-dev\n"
+            },
         ),
         Example.clean(
             "tabs between packages and before a package",
@@ -189,13 +213,19 @@ def _plain_text(apt: Aptfile) -> str:
 
 def _line_problem(line: AptLine) -> str:
     if line.intended == COMMENT:
-        return (f"the comment is indented, so the apt build tool installs its words as packages "
-                f"({_words(line.requested)}); start it in column 1")
+        return (
+            f"the comment is indented, so the apt build tool installs its words as packages "
+            f"({_words(line.requested)}); start it in column 1"
+        )
     if line.intended == REPO:
-        return ("the ':repo:' line is indented, so the apt build tool installs its words as "
-                "packages instead of adding the apt source; start it in column 1")
-    return (f"the comment after the package names is installed as packages too "
-            f"({_words(line.requested[len(line.packages):])}); put it on its own line")
+        return (
+            "the ':repo:' line is indented, so the apt build tool installs its words as "
+            "packages instead of adding the apt source; start it in column 1"
+        )
+    return (
+        f"the comment after the package names is installed as packages too "
+        f"({_words(line.requested[len(line.packages) :])}); put it on its own line"
+    )
 
 
 def _rewrite(line: AptLine) -> list[str]:

@@ -88,54 +88,73 @@ class FixCompileHook(Fixer["HookRepair"]):
             if hook.active is not None:
                 yield from self._script_problems(project, hook.active)
 
-    def _both_spellings(self, project: Project, hook: CompileHook
-                        ) -> Iterator[Finding[HookRepair]]:
+    def _both_spellings(self, project: Project, hook: CompileHook) -> Iterator[Finding[HookRepair]]:
         kept, ignored = hook.underscore, hook.hyphen
         if LINK_MODE in (project.tree.mode(kept), project.tree.mode(ignored)):
-            yield self.manual(f"both {kept} and {ignored} exist (one is a symbolic link); the "
-                              f"build runs only {kept}: keep one of them", ignored)
+            yield self.manual(
+                f"both {kept} and {ignored} exist (one is a symbolic link); the "
+                f"build runs only {kept}: keep one of them",
+                ignored,
+            )
             return
         kept_file, ignored_file = _script(project, kept), _script(project, ignored)
         if not commands(ignored_file.text) or _same_script(kept_file, ignored_file):
             why = "has no commands" if not commands(ignored_file.text) else f"repeats {kept}"
-            yield self.finding(f"the build runs {kept} and never {ignored}, which {why}; "
-                               f"delete {ignored}", ignored, severity=WARNING,
-                               plan=DeleteHook(ignored))
+            yield self.finding(
+                f"the build runs {kept} and never {ignored}, which {why}; delete {ignored}",
+                ignored,
+                severity=WARNING,
+                plan=DeleteHook(ignored),
+            )
         elif not commands(kept_file.text):
-            yield self.finding(f"the build runs {kept}, which has no commands, and never "
-                               f"{ignored}; move {ignored} to {kept}", ignored,
-                               plan=MoveHook(ignored, kept))
+            yield self.finding(
+                f"the build runs {kept}, which has no commands, and never "
+                f"{ignored}; move {ignored} to {kept}",
+                ignored,
+                plan=MoveHook(ignored, kept),
+            )
         else:
-            yield self.manual(f"the build runs {kept} and never {ignored}, so the commands in "
-                              f"{ignored} do not run: move them into {kept} and delete {ignored}",
-                              ignored)
+            yield self.manual(
+                f"the build runs {kept} and never {ignored}, so the commands in "
+                f"{ignored} do not run: move them into {kept} and delete {ignored}",
+                ignored,
+            )
 
     def _script_problems(self, project: Project, path: str) -> Iterator[Finding[HookRepair]]:
         file = _script(project, path)
         link = project.tree.mode(path) == LINK_MODE
         problems: list[tuple[HookRepair, int | None, str]] = []
         if file.bom:
-            bom = (f"{path} starts with a byte-order mark, which hides its #! line; save it as "
-                   "UTF-8 without one")
+            bom = (
+                f"{path} starts with a byte-order mark, which hides its #! line; save it as "
+                "UTF-8 without one"
+            )
             problems.append((StripBom(path), None, bom))
         if b"\r\n" in file.raw:
-            crlf = (f"{path} has Windows (CRLF) line endings; bash reads the \\r as part of "
-                    "each command and the hook fails")
+            crlf = (
+                f"{path} has Windows (CRLF) line endings; bash reads the \\r as part of "
+                "each command and the hook fails"
+            )
             problems.append((UnixLineEndings(path), _first_crlf_line(file), crlf))
         elif commands(file.text) and not has_shebang(file.text):
             if _clearly_shell(file.text) and not file.bom:
                 problems.append((AddShebang(path), 1, f"{path} has no #! line; add {SHEBANG}"))
             elif not file.bom:
-                yield self.manual(f"{path} has no #! line and paasfix cannot tell which "
-                                  "language it is written in; make its first line the "
-                                  "interpreter, e.g. #!/usr/bin/env bash or #!/usr/bin/env python",
-                                  path, 1, severity=WARNING)
+                yield self.manual(
+                    f"{path} has no #! line and paasfix cannot tell which "
+                    "language it is written in; make its first line the "
+                    "interpreter, e.g. #!/usr/bin/env bash or #!/usr/bin/env python",
+                    path,
+                    1,
+                    severity=WARNING,
+                )
         for repair, line, message in problems:
             severity = WARNING if isinstance(repair, AddShebang) else ERROR
             if link or file.encoding != "utf-8":
                 why = "it is a symbolic link" if link else f"it is {file.encoding.upper()} text"
-                yield self.manual(f"{message} ({why}, so paasfix leaves it to you)", path, line,
-                                  severity=severity)
+                yield self.manual(
+                    f"{message} ({why}, so paasfix leaves it to you)", path, line, severity=severity
+                )
             else:
                 yield self.finding(message, path, line, severity=severity, plan=repair)
 
@@ -144,11 +163,13 @@ class FixCompileHook(Fixer["HookRepair"]):
         if isinstance(repair, DeleteHook):
             return [Edit(repair.path, None)]
         if isinstance(repair, MoveHook):
-            return [Edit(repair.target, project.tree.read(repair.path), EXEC_MODE),
-                    Edit(repair.path, None)]
+            return [
+                Edit(repair.target, project.tree.read(repair.path), EXEC_MODE),
+                Edit(repair.path, None),
+            ]
         file = _script(project, repair.path)
         if isinstance(repair, StripBom):
-            return [Edit(repair.path, file.raw[len(file.bom):])]
+            return [Edit(repair.path, file.raw[len(file.bom) :])]
         if isinstance(repair, UnixLineEndings):
             return [Edit(repair.path, file.raw.replace(b"\r\n", b"\n"))]
         return [Edit(repair.path, file.encode(f"{SHEBANG}\n{file.text}"))]
@@ -156,26 +177,40 @@ class FixCompileHook(Fixer["HookRepair"]):
     examples = (
         Example.fixed(
             "CRLF post_compile becomes LF",
-            {"requirements.txt": "Django==3.2.25\n",
-             "bin/post_compile": Executable("#!/bin/bash\r\nset -e\r\n\r\n"
-                                            "python manage.py compilemessages\r\n")},
-            {"requirements.txt": "Django==3.2.25\n",
-             "bin/post_compile": Executable("#!/bin/bash\nset -e\n\n"
-                                            "python manage.py compilemessages\n")},
+            {
+                "requirements.txt": "Django==3.2.25\n",
+                "bin/post_compile": Executable(
+                    "#!/bin/bash\r\nset -e\r\n\r\npython manage.py compilemessages\r\n"
+                ),
+            },
+            {
+                "requirements.txt": "Django==3.2.25\n",
+                "bin/post_compile": Executable(
+                    "#!/bin/bash\nset -e\n\npython manage.py compilemessages\n"
+                ),
+            },
         ),
         Example.fixed(
             "a shell hook without #! gets one",
-            {"bin/pre-compile": "set -e\necho \"preparing $BKPAAS_APP_ID\"\ncp conf/prod.py conf/local.py\n"},
-            {"bin/pre-compile": "#!/usr/bin/env bash\nset -e\necho \"preparing $BKPAAS_APP_ID\"\n"
-                                "cp conf/prod.py conf/local.py\n"},
+            {
+                "bin/pre-compile": 'set -e\necho "preparing $BKPAAS_APP_ID"\ncp conf/prod.py conf/local.py\n'
+            },
+            {
+                "bin/pre-compile": '#!/usr/bin/env bash\nset -e\necho "preparing $BKPAAS_APP_ID"\n'
+                "cp conf/prod.py conf/local.py\n"
+            },
         ),
         Example.fixed(
             "CRLF and no #! line, in the build directory",
-            {"backend/bin/post_compile": "python manage.py collectstatic --noinput\r\n",
-             "backend/requirements.txt": "Django\n"},
-            {"backend/bin/post_compile": "#!/usr/bin/env bash\npython manage.py collectstatic "
-                                         "--noinput\n",
-             "backend/requirements.txt": "Django\n"},
+            {
+                "backend/bin/post_compile": "python manage.py collectstatic --noinput\r\n",
+                "backend/requirements.txt": "Django\n",
+            },
+            {
+                "backend/bin/post_compile": "#!/usr/bin/env bash\npython manage.py collectstatic "
+                "--noinput\n",
+                "backend/requirements.txt": "Django\n",
+            },
             build_dir="backend",
         ),
         Example.fixed(
@@ -185,26 +220,34 @@ class FixCompileHook(Fixer["HookRepair"]):
         ),
         Example.fixed(
             "an ignored copy of the hook is deleted",
-            {"bin/pre_compile": Executable("#!/bin/bash\npip install -U pip\n"),
-             "bin/pre-compile": "#!/bin/bash\r\npip install -U pip\r\n"},
+            {
+                "bin/pre_compile": Executable("#!/bin/bash\npip install -U pip\n"),
+                "bin/pre-compile": "#!/bin/bash\r\npip install -U pip\r\n",
+            },
             {"bin/pre_compile": Executable("#!/bin/bash\npip install -U pip\n")},
         ),
         Example.fixed(
             "an ignored empty hyphen hook is deleted",
-            {"bin/post_compile": Executable("#!/bin/bash\npython manage.py migrate\n"),
-             "bin/post-compile": "#!/bin/bash\nset -e\n# TODO\n"},
+            {
+                "bin/post_compile": Executable("#!/bin/bash\npython manage.py migrate\n"),
+                "bin/post-compile": "#!/bin/bash\nset -e\n# TODO\n",
+            },
             {"bin/post_compile": Executable("#!/bin/bash\npython manage.py migrate\n")},
         ),
         Example.fixed(
             "the commands of an ignored hyphen hook move into the empty underscore one",
-            {"bin/pre_compile": "#!/bin/bash\n",
-             "bin/pre-compile": Executable("#!/bin/bash\nset -e\nnpm ci && npm run build\n")},
+            {
+                "bin/pre_compile": "#!/bin/bash\n",
+                "bin/pre-compile": Executable("#!/bin/bash\nset -e\nnpm ci && npm run build\n"),
+            },
             {"bin/pre_compile": Executable("#!/bin/bash\nset -e\nnpm ci && npm run build\n")},
         ),
         Example.manual(
             "two hooks with different commands",
-            {"bin/post_compile": Executable("#!/bin/bash\npython manage.py migrate\n"),
-             "bin/post-compile": Executable("#!/bin/bash\npython manage.py createcachetable\n")},
+            {
+                "bin/post_compile": Executable("#!/bin/bash\npython manage.py migrate\n"),
+                "bin/post-compile": Executable("#!/bin/bash\npython manage.py createcachetable\n"),
+            },
         ),
         Example.manual(
             "a hook without #! that is valid Python",
@@ -216,8 +259,10 @@ class FixCompileHook(Fixer["HookRepair"]):
         ),
         Example.clean(
             "well-formed hooks, one not executable (the build makes it so)",
-            {"bin/pre_compile": Executable("#!/usr/bin/env bash\nset -e\necho pre\n"),
-             "bin/post-compile": "#!/bin/bash\necho post\n"},
+            {
+                "bin/pre_compile": Executable("#!/usr/bin/env bash\nset -e\necho pre\n"),
+                "bin/post-compile": "#!/bin/bash\necho post\n",
+            },
         ),
         Example.clean("an empty hook without #!", {"bin/post_compile": "\n# nothing yet\n"}),
         Example.clean(
@@ -227,8 +272,11 @@ class FixCompileHook(Fixer["HookRepair"]):
         ),
         Example.clean(
             "other scripts in bin/ are not hooks",
-            {"bin/start_web.sh": "gunicorn wsgi\r\n", "bin/pre-release": "python manage.py migrate\r\n",
-             "bin/pre_compile.sh": "echo hi\r\n"},
+            {
+                "bin/start_web.sh": "gunicorn wsgi\r\n",
+                "bin/pre-release": "python manage.py migrate\r\n",
+                "bin/pre_compile.sh": "echo hi\r\n",
+            },
         ),
     )
 
@@ -279,13 +327,59 @@ def _script(project: Project, path: str) -> TextFile:
     return file
 
 
-_SHELL_WORDS = frozenset((
-    ".", "[", "[[", "apt-get", "bash", "case", "cat", "cd", "celery", "chmod", "cp", "curl",
-    "django-admin", "echo", "exit", "export", "false", "find", "for", "git", "grep", "if",
-    "ln", "ls", "make", "mkdir", "mv", "node", "npm", "pip", "pip2", "pip3", "printf",
-    "python", "python2", "python3", "rm", "sed", "sh", "source", "tar", "test", "touch",
-    "trap", "true", "unset", "wget", "while", "yarn",
-))
+_SHELL_WORDS = frozenset(
+    (
+        ".",
+        "[",
+        "[[",
+        "apt-get",
+        "bash",
+        "case",
+        "cat",
+        "cd",
+        "celery",
+        "chmod",
+        "cp",
+        "curl",
+        "django-admin",
+        "echo",
+        "exit",
+        "export",
+        "false",
+        "find",
+        "for",
+        "git",
+        "grep",
+        "if",
+        "ln",
+        "ls",
+        "make",
+        "mkdir",
+        "mv",
+        "node",
+        "npm",
+        "pip",
+        "pip2",
+        "pip3",
+        "printf",
+        "python",
+        "python2",
+        "python3",
+        "rm",
+        "sed",
+        "sh",
+        "source",
+        "tar",
+        "test",
+        "touch",
+        "trap",
+        "true",
+        "unset",
+        "wget",
+        "while",
+        "yarn",
+    )
+)
 """Words a shell script's first command typically starts with."""
 _ASSIGNMENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 
@@ -303,8 +397,11 @@ def _clearly_shell(text: str) -> bool:
         pass
     first = found[0].strip()
     word = re.split(r"[\s;|&()]", first, maxsplit=1)[0]
-    return word in _SHELL_WORDS or bool(_ASSIGNMENT_RE.match(first)) \
+    return (
+        word in _SHELL_WORDS
+        or bool(_ASSIGNMENT_RE.match(first))
         or word.startswith(("./", "bin/", "$"))
+    )
 
 
 def _same_script(a: TextFile, b: TextFile) -> bool:
@@ -312,4 +409,4 @@ def _same_script(a: TextFile, b: TextFile) -> bool:
 
 
 def _first_crlf_line(file: TextFile) -> int:
-    return file.raw[:file.raw.index(b"\r\n")].count(b"\n") + 1
+    return file.raw[: file.raw.index(b"\r\n")].count(b"\n") + 1

@@ -52,8 +52,11 @@ class FixGreenletPin(Fixer["GreenletPin"]):
 
     def detect(self, project: Project) -> Iterator[Finding[GreenletPin]]:
         requirements = project.requirements
-        eventlets = [line for line in requirements.named("eventlet")
-                     if line.kind == "requirement" and _pins_exactly(line, EVENTLET_VERSION)]
+        eventlets = [
+            line
+            for line in requirements.named("eventlet")
+            if line.kind == "requirement" and _pins_exactly(line, EVENTLET_VERSION)
+        ]
         if not eventlets:
             return
         greenlets = [line for line in requirements.named("greenlet") if line.kind == "requirement"]
@@ -66,10 +69,14 @@ class FixGreenletPin(Fixer["GreenletPin"]):
             yield self.manual(
                 f"eventlet=={EVENTLET_VERSION} pulls in the newest greenlet, which fails to build "
                 f"on the platform; add {GREENLET_PIN} with its --hash values to {where.path}",
-                where.path, where.first)
+                where.path,
+                where.first,
+            )
             return
-        message = (f"eventlet=={EVENTLET_VERSION} pulls in greenlet 2.x, which fails to compile on "
-                   f"the platform; pin {GREENLET_PIN}")
+        message = (
+            f"eventlet=={EVENTLET_VERSION} pulls in greenlet 2.x, which fails to compile on "
+            f"the platform; pin {GREENLET_PIN}"
+        )
         lines = file.file.lines if file is not None else []
         yield self.finding(message, where.path, where.first, plan=_plan(where, lines))
 
@@ -82,7 +89,9 @@ class FixGreenletPin(Fixer["GreenletPin"]):
         index = plan.line
         if plan.column is not None:
             text = lines[index]
-            lines[index] = text[:plan.column] + GREENLET_PIN[len("greenlet"):] + text[plan.column:]
+            lines[index] = (
+                text[: plan.column] + GREENLET_PIN[len("greenlet") :] + text[plan.column :]
+            )
         elif not lines[index].endswith("\n"):
             lines[index] += "\n"
             lines.insert(index + 1, GREENLET_PIN)
@@ -93,10 +102,15 @@ class FixGreenletPin(Fixer["GreenletPin"]):
     examples = (
         Example.fixed(
             "pin added after eventlet, comments kept",
-            {"requirements.txt": "# web\nDjango==3.2.25  # LTS\neventlet==0.31.0\ngunicorn==20.1.0\n"},
-            {"requirements.txt":
-                "# web\nDjango==3.2.25  # LTS\neventlet==0.31.0\ngreenlet==1.1.3\ngunicorn==20.1.0\n"},
-            message="pin greenlet==1.1.3", path="requirements.txt", line=3,
+            {
+                "requirements.txt": "# web\nDjango==3.2.25  # LTS\neventlet==0.31.0\ngunicorn==20.1.0\n"
+            },
+            {
+                "requirements.txt": "# web\nDjango==3.2.25  # LTS\neventlet==0.31.0\ngreenlet==1.1.3\ngunicorn==20.1.0\n"
+            },
+            message="pin greenlet==1.1.3",
+            path="requirements.txt",
+            line=3,
         ),
         Example.fixed(
             "CRLF file stays CRLF",
@@ -110,11 +124,14 @@ class FixGreenletPin(Fixer["GreenletPin"]):
         ),
         Example.fixed(
             "eventlet in an included file, with a comment and a marker",
-            {"requirements.txt": "-r requirements/base.txt\n",
-             "requirements/base.txt": "Eventlet == 0.31.0 ; python_version >= '3.6'  # async\n"},
-            {"requirements.txt": "-r requirements/base.txt\n",
-             "requirements/base.txt":
-                 "Eventlet == 0.31.0 ; python_version >= '3.6'  # async\ngreenlet==1.1.3\n"},
+            {
+                "requirements.txt": "-r requirements/base.txt\n",
+                "requirements/base.txt": "Eventlet == 0.31.0 ; python_version >= '3.6'  # async\n",
+            },
+            {
+                "requirements.txt": "-r requirements/base.txt\n",
+                "requirements/base.txt": "Eventlet == 0.31.0 ; python_version >= '3.6'  # async\ngreenlet==1.1.3\n",
+            },
         ),
         Example.fixed(
             "a greenlet line without a version gets the version",
@@ -124,13 +141,20 @@ class FixGreenletPin(Fixer["GreenletPin"]):
         Example.fixed(
             "continuation lines are kept together",
             {"requirements.txt": "eventlet==0.31.0 \\\n    ; python_version >= '3'\nsix\n"},
-            {"requirements.txt": "eventlet==0.31.0 \\\n    ; python_version >= '3'\ngreenlet==1.1.3\nsix\n"},
+            {
+                "requirements.txt": "eventlet==0.31.0 \\\n    ; python_version >= '3'\ngreenlet==1.1.3\nsix\n"
+            },
         ),
         Example.fixed(
             "in the build directory",
-            {"src/requirements.txt": "eventlet==0.31.0\n", "requirements.txt": "eventlet==0.31.0\n"},
-            {"src/requirements.txt": "eventlet==0.31.0\ngreenlet==1.1.3\n",
-             "requirements.txt": "eventlet==0.31.0\n"},
+            {
+                "src/requirements.txt": "eventlet==0.31.0\n",
+                "requirements.txt": "eventlet==0.31.0\n",
+            },
+            {
+                "src/requirements.txt": "eventlet==0.31.0\ngreenlet==1.1.3\n",
+                "requirements.txt": "eventlet==0.31.0\n",
+            },
             build_dir="src",
         ),
         Example.manual(
@@ -139,12 +163,17 @@ class FixGreenletPin(Fixer["GreenletPin"]):
         ),
         Example.clean(
             "greenlet pinned in another installed file",
-            {"requirements.txt": "-r base.txt\neventlet==0.31.0\n", "base.txt": "greenlet==1.1.2\n"},
+            {
+                "requirements.txt": "-r base.txt\neventlet==0.31.0\n",
+                "base.txt": "greenlet==1.1.2\n",
+            },
         ),
         Example.clean(
             "greenlet pinned by a constraints file",
-            {"requirements.txt": "-c constraints.txt\neventlet==0.31.0\n",
-             "constraints.txt": "greenlet<2\n"},
+            {
+                "requirements.txt": "-c constraints.txt\neventlet==0.31.0\n",
+                "constraints.txt": "greenlet<2\n",
+            },
         ),
         Example.clean("a newer eventlet", {"requirements.txt": "eventlet==0.33.3\n"}),
         Example.clean("a range of eventlet versions", {"requirements.txt": "eventlet>=0.31.0\n"}),

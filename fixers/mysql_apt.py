@@ -68,8 +68,10 @@ class FixPkgInstallMysqlPython(Fixer["AptPackages"]):
         *BUILD_ERRORS,
         r"Failed building wheel for (mysqlclient|MySQL-python)",
         r"Running setup\.py install for (mysqlclient|MySQL-python) \.\.\. error",
-        (r"Failed to build( installable wheels for some pyproject\.toml based projects)?"
-         r".*\b(mysqlclient|MySQL-python)\b"),
+        (
+            r"Failed to build( installable wheels for some pyproject\.toml based projects)?"
+            r".*\b(mysqlclient|MySQL-python)\b"
+        ),
     )
 
     def detect(self, project: Project) -> Iterator[Finding[AptPackages]]:
@@ -81,19 +83,26 @@ class FixPkgInstallMysqlPython(Fixer["AptPackages"]):
         if not missing:
             return
         line = libraries[0]
-        reason = f"{apt.path} does not list {', '.join(missing)}" if apt else \
-            f"there is no {project.path(APTFILE_NAME)} to install {' and '.join(missing)}"
+        reason = (
+            f"{apt.path} does not list {', '.join(missing)}"
+            if apt
+            else f"there is no {project.path(APTFILE_NAME)} to install {' and '.join(missing)}"
+        )
         yield self.finding(
             f"{compiled_name(line)} compiles against the MySQL C client, but {reason}; "
             f"the build fails with 'mysql_config not found'",
-            line.path, line.first, plan=AptPackages(compiled_name(line), tuple(missing)))
+            line.path,
+            line.first,
+            plan=AptPackages(compiled_name(line), tuple(missing)),
+        )
 
     def fix(self, project: Project, finding: Finding[AptPackages]) -> list[Edit]:
         plan = finding.planned
         apt = project.aptfile
         if apt is None:
-            text = f"# Headers and libraries that {plan.compiled} compiles against\n" + \
-                "".join(package + "\n" for package in plan.missing)
+            text = f"# Headers and libraries that {plan.compiled} compiles against\n" + "".join(
+                package + "\n" for package in plan.missing
+            )
             return [Edit(project.path(APTFILE_NAME), new_text_file(text))]
         return [Edit(apt.path, apt.file.encode(_extended(apt.file.text, plan.missing)))]
 
@@ -101,117 +110,157 @@ class FixPkgInstallMysqlPython(Fixer["AptPackages"]):
         Example.fixed(
             "no Aptfile: one is created",
             {"requirements.txt": "Django==3.2.25\nmysqlclient==2.1.1\n"},
-            {"requirements.txt": "Django==3.2.25\nmysqlclient==2.1.1\n",
-             "Aptfile": "# Headers and libraries that mysqlclient compiles against\n"
-                        "libssl-dev\ndefault-libmysqlclient-dev\n"},
+            {
+                "requirements.txt": "Django==3.2.25\nmysqlclient==2.1.1\n",
+                "Aptfile": "# Headers and libraries that mysqlclient compiles against\n"
+                "libssl-dev\ndefault-libmysqlclient-dev\n",
+            },
             message="there is no Aptfile to install libssl-dev and default-libmysqlclient-dev",
-            path="requirements.txt", line=2,
+            path="requirements.txt",
+            line=2,
         ),
         Example.fixed(
             "MySQL-python, name written in any case",
             {"requirements.txt": "MySQL-Python==1.2.5\n"},
-            {"requirements.txt": "MySQL-Python==1.2.5\n",
-             "Aptfile": "# Headers and libraries that MySQL-Python compiles against\n"
-                        "libssl-dev\ndefault-libmysqlclient-dev\n"},
+            {
+                "requirements.txt": "MySQL-Python==1.2.5\n",
+                "Aptfile": "# Headers and libraries that MySQL-Python compiles against\n"
+                "libssl-dev\ndefault-libmysqlclient-dev\n",
+            },
         ),
         Example.fixed(
             "an existing Aptfile is extended, its comments and lines kept",
-            {"requirements.txt": "mysqlclient>=2.0\n",
-             "Aptfile": "# image processing\nlibjpeg-dev libpng-dev\n"},
-            {"requirements.txt": "mysqlclient>=2.0\n",
-             "Aptfile": "# image processing\nlibjpeg-dev libpng-dev\nlibssl-dev\n"
-                        "default-libmysqlclient-dev\n"},
+            {
+                "requirements.txt": "mysqlclient>=2.0\n",
+                "Aptfile": "# image processing\nlibjpeg-dev libpng-dev\n",
+            },
+            {
+                "requirements.txt": "mysqlclient>=2.0\n",
+                "Aptfile": "# image processing\nlibjpeg-dev libpng-dev\nlibssl-dev\n"
+                "default-libmysqlclient-dev\n",
+            },
         ),
         Example.fixed(
             "only the missing package is added, before trailing blank lines",
             {"requirements.txt": "mysqlclient\n", "Aptfile": "libssl-dev\n\n"},
-            {"requirements.txt": "mysqlclient\n",
-             "Aptfile": "libssl-dev\ndefault-libmysqlclient-dev\n\n"},
+            {
+                "requirements.txt": "mysqlclient\n",
+                "Aptfile": "libssl-dev\ndefault-libmysqlclient-dev\n\n",
+            },
         ),
         Example.fixed(
             "an Aptfile without a final newline keeps it missing",
             {"requirements.txt": "mysqlclient\n", "Aptfile": "netcat"},
-            {"requirements.txt": "mysqlclient\n",
-             "Aptfile": "netcat\nlibssl-dev\ndefault-libmysqlclient-dev"},
+            {
+                "requirements.txt": "mysqlclient\n",
+                "Aptfile": "netcat\nlibssl-dev\ndefault-libmysqlclient-dev",
+            },
         ),
         Example.fixed(
             "a CRLF Aptfile keeps CRLF",
             {"requirements.txt": "mysqlclient\n", "Aptfile": "netcat\r\n"},
-            {"requirements.txt": "mysqlclient\n",
-             "Aptfile": "netcat\r\nlibssl-dev\r\ndefault-libmysqlclient-dev\r\n"},
+            {
+                "requirements.txt": "mysqlclient\n",
+                "Aptfile": "netcat\r\nlibssl-dev\r\ndefault-libmysqlclient-dev\r\n",
+            },
         ),
         Example.fixed(
             "in an included requirement file, with a marker and a comment",
-            {"requirements.txt": "-r requirements/prod.txt\n",
-             "requirements/prod.txt":
-                 "mysqlclient == 2.1.1 ; sys_platform == 'linux'  # MySQL\n"},
-            {"requirements.txt": "-r requirements/prod.txt\n",
-             "requirements/prod.txt":
-                 "mysqlclient == 2.1.1 ; sys_platform == 'linux'  # MySQL\n",
-             "Aptfile": "# Headers and libraries that mysqlclient compiles against\n"
-                        "libssl-dev\ndefault-libmysqlclient-dev\n"},
+            {
+                "requirements.txt": "-r requirements/prod.txt\n",
+                "requirements/prod.txt": "mysqlclient == 2.1.1 ; sys_platform == 'linux'  # MySQL\n",
+            },
+            {
+                "requirements.txt": "-r requirements/prod.txt\n",
+                "requirements/prod.txt": "mysqlclient == 2.1.1 ; sys_platform == 'linux'  # MySQL\n",
+                "Aptfile": "# Headers and libraries that mysqlclient compiles against\n"
+                "libssl-dev\ndefault-libmysqlclient-dev\n",
+            },
         ),
         Example.fixed(
             "Flask-MySQLdb pulls in mysqlclient",
             {"requirements.txt": "Flask==2.2.5\nFlask_MySQLdb==1.0.1\n"},
-            {"requirements.txt": "Flask==2.2.5\nFlask_MySQLdb==1.0.1\n",
-             "Aptfile": "# Headers and libraries that mysqlclient (required by Flask_MySQLdb) "
-                        "compiles against\n"
-                        "libssl-dev\ndefault-libmysqlclient-dev\n"},
+            {
+                "requirements.txt": "Flask==2.2.5\nFlask_MySQLdb==1.0.1\n",
+                "Aptfile": "# Headers and libraries that mysqlclient (required by Flask_MySQLdb) "
+                "compiles against\n"
+                "libssl-dev\ndefault-libmysqlclient-dev\n",
+            },
         ),
         Example.fixed(
             "a source URL of mysqlclient",
-            {"requirements.txt": "mysqlclient @ https://files.example.invalid/mysqlclient-2.1.1.tar.gz\n"},
-            {"requirements.txt": "mysqlclient @ https://files.example.invalid/mysqlclient-2.1.1.tar.gz\n",
-             "Aptfile": "# Headers and libraries that mysqlclient compiles against\n"
-                        "libssl-dev\ndefault-libmysqlclient-dev\n"},
+            {
+                "requirements.txt": "mysqlclient @ https://files.example.invalid/mysqlclient-2.1.1.tar.gz\n"
+            },
+            {
+                "requirements.txt": "mysqlclient @ https://files.example.invalid/mysqlclient-2.1.1.tar.gz\n",
+                "Aptfile": "# Headers and libraries that mysqlclient compiles against\n"
+                "libssl-dev\ndefault-libmysqlclient-dev\n",
+            },
         ),
         Example.fixed(
             "the Aptfile goes into the build directory",
             {"src/requirements.txt": "mysqlclient==2.1.1\n", "Aptfile": "libssl-dev\n"},
-            {"src/requirements.txt": "mysqlclient==2.1.1\n", "Aptfile": "libssl-dev\n",
-             "src/Aptfile": "# Headers and libraries that mysqlclient compiles against\n"
-                            "libssl-dev\ndefault-libmysqlclient-dev\n"},
+            {
+                "src/requirements.txt": "mysqlclient==2.1.1\n",
+                "Aptfile": "libssl-dev\n",
+                "src/Aptfile": "# Headers and libraries that mysqlclient compiles against\n"
+                "libssl-dev\ndefault-libmysqlclient-dev\n",
+            },
             build_dir="src",
         ),
         Example.fixed(
             "an inline comment in the Aptfile still names its package",
             {"requirements.txt": "mysqlclient\n", "Aptfile": "libssl-dev  # TLS\n"},
-            {"requirements.txt": "mysqlclient\n",
-             "Aptfile": "libssl-dev  # TLS\ndefault-libmysqlclient-dev\n"},
+            {
+                "requirements.txt": "mysqlclient\n",
+                "Aptfile": "libssl-dev  # TLS\ndefault-libmysqlclient-dev\n",
+            },
         ),
         Example.clean("PyMySQL is pure Python", {"requirements.txt": "PyMySQL==1.0.2\n"}),
         Example.clean(
             "pure-Python drivers and a look-alike name",
-            {"requirements.txt": "mysql-connector-python==8.0.33\naiomysql==0.1.1\n"
-                                 "django-mysql==4.9.0\n# mysqlclient is not needed\n"},
+            {
+                "requirements.txt": "mysql-connector-python==8.0.33\naiomysql==0.1.1\n"
+                "django-mysql==4.9.0\n# mysqlclient is not needed\n"
+            },
         ),
         Example.clean(
             "an already correct Aptfile",
-            {"requirements.txt": "mysqlclient==2.1.1\n",
-             "Aptfile": "libssl-dev\ndefault-libmysqlclient-dev\n"},
+            {
+                "requirements.txt": "mysqlclient==2.1.1\n",
+                "Aptfile": "libssl-dev\ndefault-libmysqlclient-dev\n",
+            },
         ),
         Example.clean(
             "packages that provide the same files, one as a .deb URL",
-            {"requirements.txt": "mysqlclient==2.1.1\n",
-             "Aptfile": "https://example.invalid/pool/z-libc-bp-fix.deb\nlibssl-dev libc6-dev\n"
-                        "https://example.invalid/pool/libmysqlclient-dev_5.7.42_amd64.deb\n"},
+            {
+                "requirements.txt": "mysqlclient==2.1.1\n",
+                "Aptfile": "https://example.invalid/pool/z-libc-bp-fix.deb\nlibssl-dev libc6-dev\n"
+                "https://example.invalid/pool/libmysqlclient-dev_5.7.42_amd64.deb\n",
+            },
         ),
         Example.clean(
             "mysqlclient only in a requirement file the build does not install",
-            {"requirements.txt": "Django==3.2.25\nPyMySQL==1.0.2\n",
-             "requirements-dev.txt": "mysqlclient==2.1.1\n"},
+            {
+                "requirements.txt": "Django==3.2.25\nPyMySQL==1.0.2\n",
+                "requirements-dev.txt": "mysqlclient==2.1.1\n",
+            },
         ),
         Example.clean(
             "mysqlclient only for Windows, or as a wheel",
-            {"requirements.txt": "mysqlclient==2.1.1; sys_platform == 'win32'\n"
-                                 "mysqlclient @ https://example.invalid/mysqlclient-2.1.1-cp310-"
-                                 "cp310-linux_x86_64.whl\n"},
+            {
+                "requirements.txt": "mysqlclient==2.1.1; sys_platform == 'win32'\n"
+                "mysqlclient @ https://example.invalid/mysqlclient-2.1.1-cp310-"
+                "cp310-linux_x86_64.whl\n"
+            },
         ),
         Example.clean(
             "mysqlclient only for a Python the runtime is not",
-            {"requirements.txt": "mysqlclient; python_version < '3'\n",
-             "runtime.txt": "python-3.6.12\n"},
+            {
+                "requirements.txt": "mysqlclient; python_version < '3'\n",
+                "runtime.txt": "python-3.6.12\n",
+            },
         ),
     )
 
@@ -267,7 +316,9 @@ class FixAptBuildpackOrder(Fixer[None]):
         yield self.manual(
             f"the packages in {path} are installed only when the module's build config binds "
             f"the apt build tool {APT_TOOL} and puts it before {language}: check "
-            f"{BUILD_CONFIG}", path)
+            f"{BUILD_CONFIG}",
+            path,
+        )
 
     def fix(self, project: Project, finding: Finding[None]) -> list[Edit]:
         return []
@@ -278,8 +329,9 @@ class FixAptBuildpackOrder(Fixer[None]):
             "mysqlclient, whose Aptfile is still to be written",
             {"requirements.txt": "mysqlclient==2.1.1\n"},
         ),
-        Example.manual("an Aptfile for another language", {"package.json": "{}\n",
-                                                            "Aptfile": "libvips-dev\n"}),
+        Example.manual(
+            "an Aptfile for another language", {"package.json": "{}\n", "Aptfile": "libvips-dev\n"}
+        ),
         Example.clean("no Aptfile and no MySQL C client", {"requirements.txt": "PyMySQL==1.0.2\n"}),
         Example.clean(
             "an Aptfile outside the build directory",
@@ -297,8 +349,11 @@ def c_client_requirements(project: Project) -> list[RequirementLine]:
     """Requirement lines the build installs that compile against the MySQL C client."""
     file = project.runtime_txt
     python = runtime_python(file.text if file else None)
-    return [line for line in project.requirements.lines()
-            if compiles_against_client(line) and built_on_linux(line, python)]
+    return [
+        line
+        for line in project.requirements.lines()
+        if compiles_against_client(line) and built_on_linux(line, python)
+    ]
 
 
 def _extended(text: str, packages: tuple[str, ...]) -> str:
@@ -309,4 +364,4 @@ def _extended(text: str, packages: tuple[str, ...]) -> str:
     if last >= 0 and not lines[last].endswith("\n"):
         lines[last] += "\n"
         added[-1] = added[-1][:-1]
-    return "".join(lines[:last + 1] + added + lines[last + 1:])
+    return "".join(lines[: last + 1] + added + lines[last + 1 :])

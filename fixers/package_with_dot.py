@@ -59,52 +59,72 @@ class FixPythonPackageWithDot(Fixer["DottedName"]):
             where = _locate(project, line)
             hyphenated = line.name.replace(".", "-")
             if where is None:
-                yield self.manual(f"write the requirement {line.name} as {hyphenated}: old pip "
-                                  "cannot find names with dots on the index",
-                                  line.path, line.first)
+                yield self.manual(
+                    f"write the requirement {line.name} as {hyphenated}: old pip "
+                    "cannot find names with dots on the index",
+                    line.path,
+                    line.first,
+                )
                 continue
-            yield self.finding(f"{line.name} has dots in its name, which old pip (before 19.0) "
-                               f"may not find on the index; {hyphenated} is the same project",
-                               line.path, line.first, plan=where)
+            yield self.finding(
+                f"{line.name} has dots in its name, which old pip (before 19.0) "
+                f"may not find on the index; {hyphenated} is the same project",
+                line.path,
+                line.first,
+                plan=where,
+            )
 
     def fix(self, project: Project, finding: Finding[DottedName]) -> list[Edit]:
         where = finding.planned
         file = _text_of(project, where.path)
         lines = file.lines
         text = lines[where.index]
-        name = text[where.start:where.end].replace(".", "-")
-        lines[where.index] = text[:where.start] + name + text[where.end:]
+        name = text[where.start : where.end].replace(".", "-")
+        lines[where.index] = text[: where.start] + name + text[where.end :]
         return [Edit(file.path, file.encode("".join(lines)))]
 
     examples = (
         Example.fixed(
             "dotted names hyphenated, everything else kept",
-            {"requirements.txt":
-                "# BlueKing SDKs\nblueking.component.open==0.2.5  # ESB\n"
+            {
+                "requirements.txt": "# BlueKing SDKs\nblueking.component.open==0.2.5  # ESB\n"
                 "Zope.Interface[test] >= 5.4 ; python_version >= '3.6'\n"
-                "Django==3.2.25\n"},
-            {"requirements.txt":
-                "# BlueKing SDKs\nblueking-component-open==0.2.5  # ESB\n"
+                "Django==3.2.25\n"
+            },
+            {
+                "requirements.txt": "# BlueKing SDKs\nblueking-component-open==0.2.5  # ESB\n"
                 "Zope-Interface[test] >= 5.4 ; python_version >= '3.6'\n"
-                "Django==3.2.25\n"},
-            message="blueking-component-open is the same project", path="requirements.txt",
+                "Django==3.2.25\n"
+            },
+            message="blueking-component-open is the same project",
+            path="requirements.txt",
             line=2,
         ),
         Example.fixed(
             "hashes, continuation lines, CRLF and no final newline",
-            {"requirements.txt":
-                "bkapigw.demo==1.0.1 \\\r\n    --hash=sha256:" + "a" * 64 + "\r\nsix==1.16.0"},
-            {"requirements.txt":
-                "bkapigw-demo==1.0.1 \\\r\n    --hash=sha256:" + "a" * 64 + "\r\nsix==1.16.0"},
+            {
+                "requirements.txt": "bkapigw.demo==1.0.1 \\\r\n    --hash=sha256:"
+                + "a" * 64
+                + "\r\nsix==1.16.0"
+            },
+            {
+                "requirements.txt": "bkapigw-demo==1.0.1 \\\r\n    --hash=sha256:"
+                + "a" * 64
+                + "\r\nsix==1.16.0"
+            },
         ),
         Example.fixed(
             "in an included file and a constraints file",
-            {"requirements.txt": "-r requirements/base.txt\n-c constraints.txt\n",
-             "requirements/base.txt": "  ruamel.yaml\n",
-             "constraints.txt": "ruamel.yaml.clib<0.3\n"},
-            {"requirements.txt": "-r requirements/base.txt\n-c constraints.txt\n",
-             "requirements/base.txt": "  ruamel-yaml\n",
-             "constraints.txt": "ruamel-yaml-clib<0.3\n"},
+            {
+                "requirements.txt": "-r requirements/base.txt\n-c constraints.txt\n",
+                "requirements/base.txt": "  ruamel.yaml\n",
+                "constraints.txt": "ruamel.yaml.clib<0.3\n",
+            },
+            {
+                "requirements.txt": "-r requirements/base.txt\n-c constraints.txt\n",
+                "requirements/base.txt": "  ruamel-yaml\n",
+                "constraints.txt": "ruamel-yaml-clib<0.3\n",
+            },
         ),
         Example.fixed(
             "in the build directory",
@@ -114,22 +134,27 @@ class FixPythonPackageWithDot(Fixer["DottedName"]):
         ),
         Example.clean(
             "names without dots",
-            {"requirements.txt": "zope-interface==5.4.0\nblueking_component_open==0.2.5\n"
-                                 "python-dateutil>=2.8  # 2.8.2\n"},
+            {
+                "requirements.txt": "zope-interface==5.4.0\nblueking_component_open==0.2.5\n"
+                "python-dateutil>=2.8  # 2.8.2\n"
+            },
         ),
         Example.clean(
             "dotted URLs, paths and an editable egg name",
-            {"requirements.txt":
-                "-e git+https://git.example.com/sdk/blueking.component.git#egg=blueking.component\n"
+            {
+                "requirements.txt": "-e git+https://git.example.com/sdk/blueking.component.git#egg=blueking.component\n"
                 "https://pypi.example.com/packages/zope.interface-5.4.0.tar.gz\n"
                 "./vendor/bkapigw.demo-1.0.1.tar.gz\n"
                 "bkapi.client @ https://pypi.example.com/packages/bkapi.client-1.0.tar.gz\n"
-                "--index-url https://mirrors.tencent.com/pypi/simple/\n"},
+                "--index-url https://mirrors.tencent.com/pypi/simple/\n"
+            },
         ),
         Example.clean(
             "a dotted name only in a comment",
-            {"requirements.txt": "# zope.interface comes with Twisted\nTwisted==22.10.0  "
-                                 "# pulls zope.interface\n"},
+            {
+                "requirements.txt": "# zope.interface comes with Twisted\nTwisted==22.10.0  "
+                "# pulls zope.interface\n"
+            },
         ),
         Example.clean(
             "dotted name in a file the build does not install",

@@ -83,7 +83,9 @@ class FixPipSetuptoolsRust(Fixer["PipVersion"]):
     )
     options: ClassVar[Mapping[str, object]] = {"pip_version": DEFAULT_PIP, **runtimes.OPTIONS}
     option_checks: ClassVar[Mapping[str, Callable[[Any], Any]]] = {
-        "pip_version": config.version, **runtimes.OPTION_CHECKS}
+        "pip_version": config.version,
+        **runtimes.OPTION_CHECKS,
+    }
 
     def detect(self, project: Project) -> Iterator[Finding[PipVersion]]:
         site = runtimes.site_of(self.settings)
@@ -101,36 +103,53 @@ class FixPipSetuptoolsRust(Fixer["PipVersion"]):
             pinned = next((need for need in needs if not need.pre_rust_allowed), None)
             if pinned is not None:
                 package = pinned.package
-                instead = f"pin {package.name}<{package.first}" if package.first \
+                instead = (
+                    f"pin {package.name}<{package.first}"
+                    if package.first
                     else f"remove {package.name}"
+                )
                 yield self.manual(
                     f"{pinned.text} needs Python 3.6 or newer, but the runtime is Python "
                     f"{python}; {instead} or move the app to Python 3",
-                    pinned.line.path, pinned.line.first)
+                    pinned.line.path,
+                    pinned.line.first,
+                )
                 return
         wanted = pip_for(python, str(self.settings["pip_version"]))
         wanted_version = version(wanted)
         if wanted_version is None or wanted_version < required:
-            yield self.manual(f"{why}, and pip {wanted} (the pip_version setting, or the newest "
-                              f"pip the runtime runs) is older; pin them below their first "
-                              "Rust release where they have one", first.path, first.first)
+            yield self.manual(
+                f"{why}, and pip {wanted} (the pip_version setting, or the newest "
+                f"pip the runtime runs) is older; pin them below their first "
+                "Rust release where they have one",
+                first.path,
+                first.first,
+            )
             return
         problem = _pip_problem(project.app_desc, required)
         if problem is None:
             return
-        advice = f"set {PIP_VARIABLE} to \"{wanted}\""
+        advice = f'set {PIP_VARIABLE} to "{wanted}"'
         desc = project.app_desc
         if desc is None:
-            yield self.manual(f"{why}; {advice} in the module's environment variables "
-                              "(developer centre: module settings, environment variables) or "
-                              "in the env_variables of an app_desc.yaml", first.path, first.first)
+            yield self.manual(
+                f"{why}; {advice} in the module's environment variables "
+                "(developer centre: module settings, environment variables) or "
+                "in the env_variables of an app_desc.yaml",
+                first.path,
+                first.first,
+            )
             return
         cannot = _cannot_edit(desc, wanted, required)
         if cannot:
             yield self.manual(f"{why}; {advice}, but {cannot}", desc.path)
             return
-        yield self.finding(f"{why}, and {problem}; {advice} in {desc.path}",
-                           first.path, first.first, plan=PipVersion(desc, wanted, required))
+        yield self.finding(
+            f"{why}, and {problem}; {advice} in {desc.path}",
+            first.path,
+            first.first,
+            plan=PipVersion(desc, wanted, required),
+        )
 
     def fix(self, project: Project, finding: Finding[PipVersion]) -> list[Edit]:
         desc, wanted, required = finding.planned
@@ -142,105 +161,133 @@ class FixPipSetuptoolsRust(Fixer["PipVersion"]):
     examples = (
         Example.fixed(
             "appended to the module's env_variables, comments and quoting kept",
-            {"requirements.txt": "Django==3.2.25\ncryptography==3.4.8  # for the SDK\n",
-             "app_desc.yaml":
-                 "spec_version: 2\nmodule:\n  language: Python\n  env_variables:\n"
-                 "    - key: BKAPP_REGION\n      value: 'ieod'  # region code\n\n"
-                 "  # web and workers\n  processes:\n    web:\n"
-                 "      command: gunicorn wsgi -b :$PORT\n"},
-            {"requirements.txt": "Django==3.2.25\ncryptography==3.4.8  # for the SDK\n",
-             "app_desc.yaml":
-                 "spec_version: 2\nmodule:\n  language: Python\n  env_variables:\n"
-                 "    - key: BKAPP_REGION\n      value: 'ieod'  # region code\n"
-                 "    - key: PIP_VERSION\n      value: '21.0'\n\n"
-                 "  # web and workers\n  processes:\n    web:\n"
-                 "      command: gunicorn wsgi -b :$PORT\n"},
+            {
+                "requirements.txt": "Django==3.2.25\ncryptography==3.4.8  # for the SDK\n",
+                "app_desc.yaml": "spec_version: 2\nmodule:\n  language: Python\n  env_variables:\n"
+                "    - key: BKAPP_REGION\n      value: 'ieod'  # region code\n\n"
+                "  # web and workers\n  processes:\n    web:\n"
+                "      command: gunicorn wsgi -b :$PORT\n",
+            },
+            {
+                "requirements.txt": "Django==3.2.25\ncryptography==3.4.8  # for the SDK\n",
+                "app_desc.yaml": "spec_version: 2\nmodule:\n  language: Python\n  env_variables:\n"
+                "    - key: BKAPP_REGION\n      value: 'ieod'  # region code\n"
+                "    - key: PIP_VERSION\n      value: '21.0'\n\n"
+                "  # web and workers\n  processes:\n    web:\n"
+                "      command: gunicorn wsgi -b :$PORT\n",
+            },
         ),
         Example.fixed(
             "an unpinned cryptography gets the newest release; env_variables created",
-            {"requirements.txt": "cryptography\n",
-             "app_desc.yaml": "spec_version: 2\nmodule:\n  language: Python\n  processes:\n"
-                              "    web:\n      command: gunicorn wsgi -b :$PORT\n"},
-            {"requirements.txt": "cryptography\n",
-             "app_desc.yaml": "spec_version: 2\nmodule:\n  language: Python\n  env_variables:\n"
-                              "  - key: PIP_VERSION\n    value: \"21.0\"\n  processes:\n"
-                              "    web:\n      command: gunicorn wsgi -b :$PORT\n"},
+            {
+                "requirements.txt": "cryptography\n",
+                "app_desc.yaml": "spec_version: 2\nmodule:\n  language: Python\n  processes:\n"
+                "    web:\n      command: gunicorn wsgi -b :$PORT\n",
+            },
+            {
+                "requirements.txt": "cryptography\n",
+                "app_desc.yaml": "spec_version: 2\nmodule:\n  language: Python\n  env_variables:\n"
+                '  - key: PIP_VERSION\n    value: "21.0"\n  processes:\n'
+                "    web:\n      command: gunicorn wsgi -b :$PORT\n",
+            },
         ),
         Example.fixed(
             "an unquoted old PIP_VERSION is replaced in place",
-            {"requirements.txt": "cryptography>=3.3\n",
-             "app_desc.yml": "spec_version: 2\nmodule:\n  language: Python\n  env_variables:\n"
-                             "  - key: PIP_VERSION\n    value: 9.0\n"
-                             "    description: pip of the build\n"},
-            {"requirements.txt": "cryptography>=3.3\n",
-             "app_desc.yml": "spec_version: 2\nmodule:\n  language: Python\n  env_variables:\n"
-                             "  - key: PIP_VERSION\n    value: \"21.0\"\n"
-                             "    description: pip of the build\n"},
+            {
+                "requirements.txt": "cryptography>=3.3\n",
+                "app_desc.yml": "spec_version: 2\nmodule:\n  language: Python\n  env_variables:\n"
+                "  - key: PIP_VERSION\n    value: 9.0\n"
+                "    description: pip of the build\n",
+            },
+            {
+                "requirements.txt": "cryptography>=3.3\n",
+                "app_desc.yml": "spec_version: 2\nmodule:\n  language: Python\n  env_variables:\n"
+                '  - key: PIP_VERSION\n    value: "21.0"\n'
+                "    description: pip of the build\n",
+            },
         ),
         Example.fixed(
             "pip 19.0 is too old for the bcrypt 4 wheels",
-            {"requirements.txt": "-r requirements/prod.txt\n",
-             "requirements/prod.txt": "paramiko==2.11.0\nbcrypt==4.0.1\n",
-             "app_desc.yaml": "spec_version: 2\nmodule:\n  language: Python\n  env_variables:\n"
-                              "  - key: PIP_VERSION\n    value: \"19.0\"\n"},
-            {"requirements.txt": "-r requirements/prod.txt\n",
-             "requirements/prod.txt": "paramiko==2.11.0\nbcrypt==4.0.1\n",
-             "app_desc.yaml": "spec_version: 2\nmodule:\n  language: Python\n  env_variables:\n"
-                              "  - key: PIP_VERSION\n    value: \"21.0\"\n"},
+            {
+                "requirements.txt": "-r requirements/prod.txt\n",
+                "requirements/prod.txt": "paramiko==2.11.0\nbcrypt==4.0.1\n",
+                "app_desc.yaml": "spec_version: 2\nmodule:\n  language: Python\n  env_variables:\n"
+                '  - key: PIP_VERSION\n    value: "19.0"\n',
+            },
+            {
+                "requirements.txt": "-r requirements/prod.txt\n",
+                "requirements/prod.txt": "paramiko==2.11.0\nbcrypt==4.0.1\n",
+                "app_desc.yaml": "spec_version: 2\nmodule:\n  language: Python\n  env_variables:\n"
+                '  - key: PIP_VERSION\n    value: "21.0"\n',
+            },
         ),
         Example.fixed(
             "specVersion 3: spec.configuration.env",
-            {"requirements.txt": "cryptography==41.0.7\n",
-             "app_desc.yaml":
-                 "specVersion: 3\nmodules:\n  - name: default\n    isDefault: true\n"
-                 "    language: Python\n    spec:\n      processes:\n        - name: web\n"
-                 "          procCommand: gunicorn wsgi -b :$PORT\n"
-                 "      configuration:\n        env:\n          - name: BKAPP_DEBUG\n"
-                 "            value: \"false\"\n"},
-            {"requirements.txt": "cryptography==41.0.7\n",
-             "app_desc.yaml":
-                 "specVersion: 3\nmodules:\n  - name: default\n    isDefault: true\n"
-                 "    language: Python\n    spec:\n      processes:\n        - name: web\n"
-                 "          procCommand: gunicorn wsgi -b :$PORT\n"
-                 "      configuration:\n        env:\n          - name: BKAPP_DEBUG\n"
-                 "            value: \"false\"\n          - name: PIP_VERSION\n"
-                 "            value: \"21.0\"\n"},
+            {
+                "requirements.txt": "cryptography==41.0.7\n",
+                "app_desc.yaml": "specVersion: 3\nmodules:\n  - name: default\n    isDefault: true\n"
+                "    language: Python\n    spec:\n      processes:\n        - name: web\n"
+                "          procCommand: gunicorn wsgi -b :$PORT\n"
+                "      configuration:\n        env:\n          - name: BKAPP_DEBUG\n"
+                '            value: "false"\n',
+            },
+            {
+                "requirements.txt": "cryptography==41.0.7\n",
+                "app_desc.yaml": "specVersion: 3\nmodules:\n  - name: default\n    isDefault: true\n"
+                "    language: Python\n    spec:\n      processes:\n        - name: web\n"
+                "          procCommand: gunicorn wsgi -b :$PORT\n"
+                "      configuration:\n        env:\n          - name: BKAPP_DEBUG\n"
+                '            value: "false"\n          - name: PIP_VERSION\n'
+                '            value: "21.0"\n',
+            },
         ),
         Example.fixed(
             "every Python module, not the Node.js one",
-            {"requirements.txt": "tiktoken==0.5.2\n",
-             "app_desc.yaml":
-                 "spec_version: 2\nmodules:\n  default:\n    is_default: true\n"
-                 "    language: Python\n  worker:\n    language: Python\n"
-                 "  frontend:\n    language: NodeJS\n"},
-            {"requirements.txt": "tiktoken==0.5.2\n",
-             "app_desc.yaml":
-                 "spec_version: 2\nmodules:\n  default:\n    is_default: true\n"
-                 "    language: Python\n    env_variables:\n    - key: PIP_VERSION\n"
-                 "      value: \"21.0\"\n  worker:\n    language: Python\n"
-                 "    env_variables:\n    - key: PIP_VERSION\n      value: \"21.0\"\n"
-                 "  frontend:\n    language: NodeJS\n"},
+            {
+                "requirements.txt": "tiktoken==0.5.2\n",
+                "app_desc.yaml": "spec_version: 2\nmodules:\n  default:\n    is_default: true\n"
+                "    language: Python\n  worker:\n    language: Python\n"
+                "  frontend:\n    language: NodeJS\n",
+            },
+            {
+                "requirements.txt": "tiktoken==0.5.2\n",
+                "app_desc.yaml": "spec_version: 2\nmodules:\n  default:\n    is_default: true\n"
+                "    language: Python\n    env_variables:\n    - key: PIP_VERSION\n"
+                '      value: "21.0"\n  worker:\n    language: Python\n'
+                '    env_variables:\n    - key: PIP_VERSION\n      value: "21.0"\n'
+                "  frontend:\n    language: NodeJS\n",
+            },
         ),
         Example.fixed(
             "Python 2.7 gets the last pip it runs; CRLF kept",
-            {"requirements.txt": "cryptography\n", "runtime.txt": "python-2.7.18\n",
-             "app_desc.yaml": "spec_version: 2\r\nmodule:\r\n  language: Python\r\n"},
-            {"requirements.txt": "cryptography\n", "runtime.txt": "python-2.7.18\n",
-             "app_desc.yaml": "spec_version: 2\r\nmodule:\r\n  language: Python\r\n"
-                              "  env_variables:\r\n  - key: PIP_VERSION\r\n"
-                              "    value: \"20.3.4\"\r\n"},
+            {
+                "requirements.txt": "cryptography\n",
+                "runtime.txt": "python-2.7.18\n",
+                "app_desc.yaml": "spec_version: 2\r\nmodule:\r\n  language: Python\r\n",
+            },
+            {
+                "requirements.txt": "cryptography\n",
+                "runtime.txt": "python-2.7.18\n",
+                "app_desc.yaml": "spec_version: 2\r\nmodule:\r\n  language: Python\r\n"
+                "  env_variables:\r\n  - key: PIP_VERSION\r\n"
+                '    value: "20.3.4"\r\n',
+            },
         ),
         Example.fixed(
             "an environment's newer value is kept, the other environment gets one",
-            {"src/requirements.txt": "cryptography~=3.4\n",
-             "app_desc.yaml": "spec_version: 2\nmodule:\n  language: Python\n  env_variables:\n"
-                              "  - key: PIP_VERSION\n    value: \"22.0.4\"\n"
-                              "    environment_name: stag\n"},
-            {"src/requirements.txt": "cryptography~=3.4\n",
-             "app_desc.yaml": "spec_version: 2\nmodule:\n  language: Python\n  env_variables:\n"
-                              "  - key: PIP_VERSION\n    value: \"22.0.4\"\n"
-                              "    environment_name: stag\n"
-                              "  - key: PIP_VERSION\n    value: \"21.0\"\n"},
+            {
+                "src/requirements.txt": "cryptography~=3.4\n",
+                "app_desc.yaml": "spec_version: 2\nmodule:\n  language: Python\n  env_variables:\n"
+                '  - key: PIP_VERSION\n    value: "22.0.4"\n'
+                "    environment_name: stag\n",
+            },
+            {
+                "src/requirements.txt": "cryptography~=3.4\n",
+                "app_desc.yaml": "spec_version: 2\nmodule:\n  language: Python\n  env_variables:\n"
+                '  - key: PIP_VERSION\n    value: "22.0.4"\n'
+                "    environment_name: stag\n"
+                '  - key: PIP_VERSION\n    value: "21.0"\n',
+            },
             build_dir="src",
         ),
         Example.manual(
@@ -249,18 +296,22 @@ class FixPipSetuptoolsRust(Fixer["PipVersion"]):
         ),
         Example.manual(
             "a Rust release pinned on Python 2 cannot be installed at all",
-            {"requirements.txt": "cryptography==3.4.8\n", "runtime.txt": "python-2.7.18\n",
-             "app_desc.yaml": "spec_version: 2\nmodule:\n  language: Python\n"},
+            {
+                "requirements.txt": "cryptography==3.4.8\n",
+                "runtime.txt": "python-2.7.18\n",
+                "app_desc.yaml": "spec_version: 2\nmodule:\n  language: Python\n",
+            },
         ),
         Example.manual(
             "app_desc.yaml without a spec version",
-            {"requirements.txt": "bcrypt\n",
-             "app_desc.yaml": "module:\n  language: Python\n"},
+            {"requirements.txt": "bcrypt\n", "app_desc.yaml": "module:\n  language: Python\n"},
         ),
         Example.manual(
             "a configured pip too old for the wheels",
-            {"requirements.txt": "bcrypt==4.0.1\n",
-             "app_desc.yaml": "spec_version: 2\nmodule:\n  language: Python\n"},
+            {
+                "requirements.txt": "bcrypt==4.0.1\n",
+                "app_desc.yaml": "spec_version: 2\nmodule:\n  language: Python\n",
+            },
             options={"pip_version": "19.0"},
         ),
         Example.clean(
@@ -269,19 +320,25 @@ class FixPipSetuptoolsRust(Fixer["PipVersion"]):
         ),
         Example.clean(
             "a constraints file keeps cryptography below 3.4",
-            {"requirements.txt": "-c constraints.txt\ncryptography\n",
-             "constraints.txt": "cryptography<3.4\n"},
+            {
+                "requirements.txt": "-c constraints.txt\ncryptography\n",
+                "constraints.txt": "cryptography<3.4\n",
+            },
         ),
         Example.clean(
             "cryptography only in a constraints file: nothing installs it",
-            {"requirements.txt": "-c constraints/prod.txt\nDjango==3.2.25\n",
-             "constraints/prod.txt": "cryptography==3.4.8\n"},
+            {
+                "requirements.txt": "-c constraints/prod.txt\nDjango==3.2.25\n",
+                "constraints/prod.txt": "cryptography==3.4.8\n",
+            },
         ),
         Example.clean(
             "PIP_VERSION already new enough",
-            {"requirements.txt": "cryptography==3.4.8\nbcrypt==4.0.1\n",
-             "app_desc.yaml": "spec_version: 2\nmodule:\n  language: Python\n  env_variables:\n"
-                              "  - key: PIP_VERSION\n    value: \"20.2.3\"\n"},
+            {
+                "requirements.txt": "cryptography==3.4.8\nbcrypt==4.0.1\n",
+                "app_desc.yaml": "spec_version: 2\nmodule:\n  language: Python\n  env_variables:\n"
+                '  - key: PIP_VERSION\n    value: "20.2.3"\n',
+            },
         ),
         Example.clean(
             "the heroku-24 buildpack brings its own pip",
@@ -290,13 +347,17 @@ class FixPipSetuptoolsRust(Fixer["PipVersion"]):
         ),
         Example.clean(
             "Rust-built packages only where the build does not look",
-            {"requirements.txt": "Django==3.2.25\n", "requirements-dev.txt": "cryptography\n",
-             "docs/requirements.txt": "bcrypt\n"},
+            {
+                "requirements.txt": "Django==3.2.25\n",
+                "requirements-dev.txt": "cryptography\n",
+                "docs/requirements.txt": "bcrypt\n",
+            },
         ),
         Example.clean(
             "a URL requirement is not looked up on the index",
-            {"requirements.txt":
-                "cryptography @ https://pypi.example.com/packages/cryptography-3.4.8.tar.gz\n"},
+            {
+                "requirements.txt": "cryptography @ https://pypi.example.com/packages/cryptography-3.4.8.tar.gz\n"
+            },
         ),
     )
 
@@ -326,8 +387,9 @@ def _needs(project: Project) -> list[Need]:
     needs = []
     constraints = _constraint_files(project)
     for package in RUST_BUILT:
-        lines = [line for line in project.requirements.named(package.name)
-                 if line.kind == "requirement"]
+        lines = [
+            line for line in project.requirements.named(package.name) if line.kind == "requirement"
+        ]
         installed = [line for line in lines if line.path not in constraints]
         if not installed:
             continue
@@ -365,8 +427,7 @@ def _pip_problem(desc: YamlFile | None, required: Version) -> str | None:
                 return f"{desc.path} sets no {PIP_VARIABLE} for {environment} in {module}"
             if not accepts(value):
                 shown = value if isinstance(value, str) else f"{value} (a number, not a string)"
-                return (f"{desc.path} sets {PIP_VARIABLE} to {shown} for {environment} in "
-                        f"{module}")
+                return f"{desc.path} sets {PIP_VARIABLE} to {shown} for {environment} in {module}"
     return None
 
 

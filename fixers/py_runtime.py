@@ -101,40 +101,64 @@ class FixPyRuntimeError(Fixer["RuntimeRewrite"]):
             return self.manual(
                 f"{site.stack.name} cannot read a Python version from {runtime.kind}: {problems}. "
                 f"Leave only the version you want, written like '{_form(runtime, example)}'",
-                runtime.path, first)
+                runtime.path,
+                first,
+            )
         certain = any(p.certain for p in runtime.problems)
         return self.finding(
             f"{runtime.kind}: {problems}; write it as '{_form(runtime, runtime.version)}'",
-            runtime.path, first, severity=ERROR if certain else WARNING,
-            plan=RuntimeRewrite(runtime, runtime.version))
+            runtime.path,
+            first,
+            severity=ERROR if certain else WARNING,
+            plan=RuntimeRewrite(runtime, runtime.version),
+        )
 
-    def _version_findings(self, runtime: RuntimeFile, version: PythonVersion, site: Site
-                          ) -> Iterator[Finding[RuntimeRewrite]]:
+    def _version_findings(
+        self, runtime: RuntimeFile, version: PythonVersion, site: Site
+    ) -> Iterator[Finding[RuntimeRewrite]]:
         written = _form(runtime, version)
         why = _why_not(version, site)
         target, safety = _replacement(version, site)
         if target is None:
-            yield self.manual(f"{written} cannot run: {why}. {_no_candidate(version, site)}",
-                              runtime.path, runtime.line)
+            yield self.manual(
+                f"{written} cannot run: {why}. {_no_candidate(version, site)}",
+                runtime.path,
+                runtime.line,
+            )
         elif not runtime.recoverable:
-            yield self.manual(f"{written} cannot run: {why}. Write only "
-                              f"'{_form(runtime, target)}' in {runtime.kind}",
-                              runtime.path, runtime.line)
+            yield self.manual(
+                f"{written} cannot run: {why}. Write only "
+                f"'{_form(runtime, target)}' in {runtime.kind}",
+                runtime.path,
+                runtime.line,
+            )
         elif safety == SAFE:
             which = "newest hosted" if version.patch is None else "nearest hosted"
-            yield self.finding(f"{written} cannot run: {why}. Use {_form(runtime, target)}, the "
-                               f"{which} {version.major}.{version.minor} release",
-                               runtime.path, runtime.line, plan=RuntimeRewrite(runtime, target))
+            yield self.finding(
+                f"{written} cannot run: {why}. Use {_form(runtime, target)}, the "
+                f"{which} {version.major}.{version.minor} release",
+                runtime.path,
+                runtime.line,
+                plan=RuntimeRewrite(runtime, target),
+            )
         else:
             yield self.finding(
                 f"{written} cannot run: {why}. The nearest hosted version is "
                 f"{_form(runtime, target)}, a different minor version: check that the app and "
-                f"its pinned dependencies support it", runtime.path, runtime.line,
-                safety=UNSAFE, plan=RuntimeRewrite(runtime, target))
-        if target is not None and site.stack.plausible(version) and not (
-                version.patch is None and not site.stack.short_versions):
-            yield self.manual(runtimes.upload_note(version, site), runtime.path, runtime.line,
-                              severity=INFO)
+                f"its pinned dependencies support it",
+                runtime.path,
+                runtime.line,
+                safety=UNSAFE,
+                plan=RuntimeRewrite(runtime, target),
+            )
+        if (
+            target is not None
+            and site.stack.plausible(version)
+            and not (version.patch is None and not site.stack.short_versions)
+        ):
+            yield self.manual(
+                runtimes.upload_note(version, site), runtime.path, runtime.line, severity=INFO
+            )
 
     def fix(self, project: Project, finding: Finding[RuntimeRewrite]) -> list[Edit]:
         runtime, version = finding.planned
@@ -158,101 +182,194 @@ FixPyRuntimeError.examples = (
         {"runtime.txt": "Python-3.6.12\n# production\n"},
         {"runtime.txt": "python-3.6.12\n"},
     ),
-    Example.fixed("no python- prefix", {"runtime.txt": "3.6.12\n"},
-                  {"runtime.txt": "python-3.6.12\n"}),
-    Example.fixed("a missing final newline stays missing", {"runtime.txt": "3.10.5"},
-                  {"runtime.txt": "python-3.10.5"}),
-    Example.fixed("a comment after the version", {"runtime.txt": "python-3.6.12  # LTS\n"},
-                  {"runtime.txt": "python-3.6.12\n"}),
-    Example.fixed("a quoted version", {"runtime.txt": "\"python-3.6.12\"\n"},
-                  {"runtime.txt": "python-3.6.12\n"}),
-    Example.fixed("a space instead of the hyphen", {"runtime.txt": "python 3.6.8\n"},
-                  {"runtime.txt": "python-3.6.8\n"}),
-    Example.fixed("CRLF line endings on heroku-18", {"runtime.txt": "python-3.6.12\r\n"},
-                  {"runtime.txt": "python-3.6.12\n"}),
-    Example.fixed("spaces around the version on heroku-18",
-                  {"runtime.txt": "  python-3.6.12 \n"}, {"runtime.txt": "python-3.6.12\n"}),
-    Example.fixed("a byte-order mark", {"runtime.txt": b"\xef\xbb\xbfpython-3.6.12\n"},
-                  {"runtime.txt": "python-3.6.12\n"}),
-    Example.fixed("the same version twice",
-                  {"runtime.txt": "python-3.6.12\npython-3.6.12\n"},
-                  {"runtime.txt": "python-3.6.12\n"}),
-    Example.fixed("a patch release the site lacks moves to the next hosted one",
-                  {"runtime.txt": "python-3.6.7\n"}, {"runtime.txt": "python-3.6.8\n"}),
-    Example.fixed("a patch newer than any hosted moves to the newest of its minor",
-                  {"runtime.txt": "python-3.6.15\n"}, {"runtime.txt": "python-3.6.12\n"}),
-    Example.fixed("no patch on heroku-18 gets the newest hosted release of the minor",
-                  {"runtime.txt": "python-3.6\n"}, {"runtime.txt": "python-3.6.12\n"}),
-    Example.fixed("Python 2.7 moves to 2.7.18", {"runtime.txt": "python-2.7.15\n"},
-                  {"runtime.txt": "python-2.7.18\n"}),
-    Example.fixed("format and version together",
-                  {"runtime.txt": "Python-3.6.7\n# prod\n"}, {"runtime.txt": "python-3.6.8\n"}),
-    Example.fixed("the site's own list of runtimes",
-                  {"runtime.txt": "python-3.7.3\n"}, {"runtime.txt": "python-3.7.9\n"},
-                  options={"runtimes": ["3.7.9", "3.8.6", "3.10.5"]}),
-    Example.fixed("in the build directory",
-                  {"src/runtime.txt": "python-3.6.7\n", "src/requirements.txt": "Django==2.2\n",
-                   "runtime.txt": "python-3.6.7\n"},
-                  {"src/runtime.txt": "python-3.6.8\n", "src/requirements.txt": "Django==2.2\n",
-                   "runtime.txt": "python-3.6.7\n"},
-                  build_dir="src"),
-    Example.fixed("another minor version is unsafe: 3.9 on heroku-18 moves to 3.10.5",
-                  {"runtime.txt": "python-3.9.13\n"}, {"runtime.txt": "python-3.10.5\n"},
-                  unsafe=True),
-    Example.fixed("an end-of-life version on heroku-24 moves to 3.11 (unsafe)",
-                  {"runtime.txt": "python-3.6.12\n"}, {"runtime.txt": "python-3.11.14\n"},
-                  options=HEROKU_24, unsafe=True),
-    Example.fixed("heroku-24: a minor version keeps its short form",
-                  {".python-version": "3.10\n"}, {".python-version": "3.11\n"},
-                  options=HEROKU_24, unsafe=True),
-    Example.fixed("heroku-24: .python-version holds the bare version",
-                  {".python-version": "python-3.12\n"}, {".python-version": "3.12\n"},
-                  options=HEROKU_24),
-    Example.fixed("heroku-24: comments in .python-version stay on their own lines",
-                  {".python-version": "# the version we test with\n3.12.12  # CI too\n"},
-                  {".python-version": "# the version we test with\n# CI too\n3.12.12\n"},
-                  options=HEROKU_24),
-    Example.fixed("heroku-24: runtime.txt may name a minor version, in lower case",
-                  {"runtime.txt": "Python-3.12\n"}, {"runtime.txt": "python-3.12\n"},
-                  options={"stack": "noble"}),
-    Example.fixed("heroku-24: a patch the site lacks moves to the hosted one",
-                  {".python-version": "3.12.3\r\n"}, {".python-version": "3.12.12\r\n"},
-                  options=HEROKU_24),
-    Example.manual("two different versions",
-                   {"runtime.txt": "python-3.6.12\npython-3.10.5\n"}),
-    Example.manual("something that is not a version",
-                   {"runtime.txt": "python-3.6.12\nDjango==2.2\n"}),
+    Example.fixed(
+        "no python- prefix", {"runtime.txt": "3.6.12\n"}, {"runtime.txt": "python-3.6.12\n"}
+    ),
+    Example.fixed(
+        "a missing final newline stays missing",
+        {"runtime.txt": "3.10.5"},
+        {"runtime.txt": "python-3.10.5"},
+    ),
+    Example.fixed(
+        "a comment after the version",
+        {"runtime.txt": "python-3.6.12  # LTS\n"},
+        {"runtime.txt": "python-3.6.12\n"},
+    ),
+    Example.fixed(
+        "a quoted version", {"runtime.txt": '"python-3.6.12"\n'}, {"runtime.txt": "python-3.6.12\n"}
+    ),
+    Example.fixed(
+        "a space instead of the hyphen",
+        {"runtime.txt": "python 3.6.8\n"},
+        {"runtime.txt": "python-3.6.8\n"},
+    ),
+    Example.fixed(
+        "CRLF line endings on heroku-18",
+        {"runtime.txt": "python-3.6.12\r\n"},
+        {"runtime.txt": "python-3.6.12\n"},
+    ),
+    Example.fixed(
+        "spaces around the version on heroku-18",
+        {"runtime.txt": "  python-3.6.12 \n"},
+        {"runtime.txt": "python-3.6.12\n"},
+    ),
+    Example.fixed(
+        "a byte-order mark",
+        {"runtime.txt": b"\xef\xbb\xbfpython-3.6.12\n"},
+        {"runtime.txt": "python-3.6.12\n"},
+    ),
+    Example.fixed(
+        "the same version twice",
+        {"runtime.txt": "python-3.6.12\npython-3.6.12\n"},
+        {"runtime.txt": "python-3.6.12\n"},
+    ),
+    Example.fixed(
+        "a patch release the site lacks moves to the next hosted one",
+        {"runtime.txt": "python-3.6.7\n"},
+        {"runtime.txt": "python-3.6.8\n"},
+    ),
+    Example.fixed(
+        "a patch newer than any hosted moves to the newest of its minor",
+        {"runtime.txt": "python-3.6.15\n"},
+        {"runtime.txt": "python-3.6.12\n"},
+    ),
+    Example.fixed(
+        "no patch on heroku-18 gets the newest hosted release of the minor",
+        {"runtime.txt": "python-3.6\n"},
+        {"runtime.txt": "python-3.6.12\n"},
+    ),
+    Example.fixed(
+        "Python 2.7 moves to 2.7.18",
+        {"runtime.txt": "python-2.7.15\n"},
+        {"runtime.txt": "python-2.7.18\n"},
+    ),
+    Example.fixed(
+        "format and version together",
+        {"runtime.txt": "Python-3.6.7\n# prod\n"},
+        {"runtime.txt": "python-3.6.8\n"},
+    ),
+    Example.fixed(
+        "the site's own list of runtimes",
+        {"runtime.txt": "python-3.7.3\n"},
+        {"runtime.txt": "python-3.7.9\n"},
+        options={"runtimes": ["3.7.9", "3.8.6", "3.10.5"]},
+    ),
+    Example.fixed(
+        "in the build directory",
+        {
+            "src/runtime.txt": "python-3.6.7\n",
+            "src/requirements.txt": "Django==2.2\n",
+            "runtime.txt": "python-3.6.7\n",
+        },
+        {
+            "src/runtime.txt": "python-3.6.8\n",
+            "src/requirements.txt": "Django==2.2\n",
+            "runtime.txt": "python-3.6.7\n",
+        },
+        build_dir="src",
+    ),
+    Example.fixed(
+        "another minor version is unsafe: 3.9 on heroku-18 moves to 3.10.5",
+        {"runtime.txt": "python-3.9.13\n"},
+        {"runtime.txt": "python-3.10.5\n"},
+        unsafe=True,
+    ),
+    Example.fixed(
+        "an end-of-life version on heroku-24 moves to 3.11 (unsafe)",
+        {"runtime.txt": "python-3.6.12\n"},
+        {"runtime.txt": "python-3.11.14\n"},
+        options=HEROKU_24,
+        unsafe=True,
+    ),
+    Example.fixed(
+        "heroku-24: a minor version keeps its short form",
+        {".python-version": "3.10\n"},
+        {".python-version": "3.11\n"},
+        options=HEROKU_24,
+        unsafe=True,
+    ),
+    Example.fixed(
+        "heroku-24: .python-version holds the bare version",
+        {".python-version": "python-3.12\n"},
+        {".python-version": "3.12\n"},
+        options=HEROKU_24,
+    ),
+    Example.fixed(
+        "heroku-24: comments in .python-version stay on their own lines",
+        {".python-version": "# the version we test with\n3.12.12  # CI too\n"},
+        {".python-version": "# the version we test with\n# CI too\n3.12.12\n"},
+        options=HEROKU_24,
+    ),
+    Example.fixed(
+        "heroku-24: runtime.txt may name a minor version, in lower case",
+        {"runtime.txt": "Python-3.12\n"},
+        {"runtime.txt": "python-3.12\n"},
+        options={"stack": "noble"},
+    ),
+    Example.fixed(
+        "heroku-24: a patch the site lacks moves to the hosted one",
+        {".python-version": "3.12.3\r\n"},
+        {".python-version": "3.12.12\r\n"},
+        options=HEROKU_24,
+    ),
+    Example.manual("two different versions", {"runtime.txt": "python-3.6.12\npython-3.10.5\n"}),
+    Example.manual(
+        "something that is not a version", {"runtime.txt": "python-3.6.12\nDjango==2.2\n"}
+    ),
     Example.manual("an empty runtime.txt", {"runtime.txt": ""}),
     Example.manual("only a comment", {"runtime.txt": "# python-3.6.12\n"}),
     Example.manual("PyPy is not hosted", {"runtime.txt": "pypy3.6-7.3.1\n"}),
-    Example.manual("Python 2 on heroku-24 has no replacement of the same major version",
-                   {"runtime.txt": "python-2.7.18\n"}, options=HEROKU_24),
-    Example.fixed("heroku-24: a listed runtime the buildpack refuses is not a candidate",
-                  {"runtime.txt": "python-3.8.10\n"}, {"runtime.txt": "python-3.12.12\n"},
-                  options={"stack": "heroku-24", "runtimes": ["3.8.20", "3.12.12"]},
-                  unsafe=True),
-    Example.manual("a site that uploaded no Python 2",
-                   {"runtime.txt": "python-2.7.18\n"}, options={"runtimes": ["3.10.5"]}),
+    Example.manual(
+        "Python 2 on heroku-24 has no replacement of the same major version",
+        {"runtime.txt": "python-2.7.18\n"},
+        options=HEROKU_24,
+    ),
+    Example.fixed(
+        "heroku-24: a listed runtime the buildpack refuses is not a candidate",
+        {"runtime.txt": "python-3.8.10\n"},
+        {"runtime.txt": "python-3.12.12\n"},
+        options={"stack": "heroku-24", "runtimes": ["3.8.20", "3.12.12"]},
+        unsafe=True,
+    ),
+    Example.manual(
+        "a site that uploaded no Python 2",
+        {"runtime.txt": "python-2.7.18\n"},
+        options={"runtimes": ["3.10.5"]},
+    ),
     Example.clean("a hosted version", {"runtime.txt": "python-3.6.12\n"}),
     Example.clean("the default version", {"runtime.txt": "python-3.10.5\n"}),
     Example.clean("empty lines are harmless", {"runtime.txt": "\npython-3.10.5\n\n"}),
     Example.clean("no final newline is harmless", {"runtime.txt": "python-2.7.18"}),
-    Example.clean("no runtime.txt: the stack's default",
-                  {"requirements.txt": "Flask==2.0.3\n"}),
-    Example.clean("heroku-18 does not read .python-version",
-                  {".python-version": "python-3.12\n", "requirements.txt": "Flask\n"}),
-    Example.clean("a version the site listed", {"runtime.txt": "python-3.8.6\n"},
-                  options={"runtimes": ["python-3.8.6"]}),
-    Example.clean("runtime.txt outside the build directory is not read",
-                  {"runtime.txt": "Python 3\n", "app/runtime.txt": "python-3.6.12\n"},
-                  build_dir="app"),
-    Example.clean("heroku-24: spaces and CRLF are allowed",
-                  {"runtime.txt": " python-3.12 \r\n\r\n"}, options=HEROKU_24),
-    Example.clean("heroku-24: comment lines in .python-version",
-                  {".python-version": "# keep in step with CI\n3.13\n"}, options=HEROKU_24),
-    Example.clean("heroku-24: runtime.txt wins over .python-version",
-                  {"runtime.txt": "python-3.12.12\n", ".python-version": "python 2\n"},
-                  options=HEROKU_24),
+    Example.clean("no runtime.txt: the stack's default", {"requirements.txt": "Flask==2.0.3\n"}),
+    Example.clean(
+        "heroku-18 does not read .python-version",
+        {".python-version": "python-3.12\n", "requirements.txt": "Flask\n"},
+    ),
+    Example.clean(
+        "a version the site listed",
+        {"runtime.txt": "python-3.8.6\n"},
+        options={"runtimes": ["python-3.8.6"]},
+    ),
+    Example.clean(
+        "runtime.txt outside the build directory is not read",
+        {"runtime.txt": "Python 3\n", "app/runtime.txt": "python-3.6.12\n"},
+        build_dir="app",
+    ),
+    Example.clean(
+        "heroku-24: spaces and CRLF are allowed",
+        {"runtime.txt": " python-3.12 \r\n\r\n"},
+        options=HEROKU_24,
+    ),
+    Example.clean(
+        "heroku-24: comment lines in .python-version",
+        {".python-version": "# keep in step with CI\n3.13\n"},
+        options=HEROKU_24,
+    ),
+    Example.clean(
+        "heroku-24: runtime.txt wins over .python-version",
+        {"runtime.txt": "python-3.12.12\n", ".python-version": "python 2\n"},
+        options=HEROKU_24,
+    ),
 )
 
 
@@ -270,17 +387,25 @@ def _why_not(version: PythonVersion, site: Site) -> str:
     if stack.minors is not None and version.series not in stack.minors:
         newest = max(stack.minors)
         if version.series < min(stack.minors):
-            return (f"the {stack.buildpack} build stops with 'The requested Python version has "
-                    f"reached end-of-life': it runs Python {min(stack.minors)[0]}."
-                    f"{min(stack.minors)[1]} to {newest[0]}.{newest[1]} only")
-        return (f"the {stack.buildpack} build does not know Python {version.major}."
-                f"{version.minor} ('The requested Python version isn't recognised')")
+            return (
+                f"the {stack.buildpack} build stops with 'The requested Python version has "
+                f"reached end-of-life': it runs Python {min(stack.minors)[0]}."
+                f"{min(stack.minors)[1]} to {newest[0]}.{newest[1]} only"
+            )
+        return (
+            f"the {stack.buildpack} build does not know Python {version.major}."
+            f"{version.minor} ('The requested Python version isn't recognised')"
+        )
     if version.patch is None and not stack.short_versions:
-        return (f"{stack.name} needs the exact release: its build downloads "
-                f"{version.runtime}.tar.gz, which does not exist, and stops with "
-                f"'{stack.missing_message(version).rstrip('.')}'")
-    return (f"this site hosts only {_listed(site)} for {stack.name}, so the build stops with "
-            f"'{stack.missing_message(version).rstrip('.')}'")
+        return (
+            f"{stack.name} needs the exact release: its build downloads "
+            f"{version.runtime}.tar.gz, which does not exist, and stops with "
+            f"'{stack.missing_message(version).rstrip('.')}'"
+        )
+    return (
+        f"this site hosts only {_listed(site)} for {stack.name}, so the build stops with "
+        f"'{stack.missing_message(version).rstrip('.')}'"
+    )
 
 
 def _no_candidate(version: PythonVersion, site: Site) -> str:
@@ -291,8 +416,10 @@ def _no_candidate(version: PythonVersion, site: Site) -> str:
     else:
         advice += " (the app and its pinned dependencies must support it)"
     if site.stack.plausible(version):
-        advice += (f", or upload a Python {version.major}.{version.minor} runtime for "
-                   f"{site.stack.name} and list it in the 'runtimes' setting")
+        advice += (
+            f", or upload a Python {version.major}.{version.minor} runtime for "
+            f"{site.stack.name} and list it in the 'runtimes' setting"
+        )
     return advice
 
 

@@ -72,7 +72,9 @@ class FixSetupRequiresIndex(Fixer[tuple[Edit, ...]]):
             if setup.mentions_setup_requires:
                 yield self.manual(
                     f"{setup.path} passes setup_requires but paasfix cannot parse it "
-                    f"({setup.error}); {self._instructions(project)}", setup.path)
+                    f"({setup.error}); {self._instructions(project)}",
+                    setup.path,
+                )
             return
         literal = [r for r in setup.setup_requires if r.literal and r.items]
         dynamic = [r for r in setup.setup_requires if not r.literal]
@@ -80,13 +82,19 @@ class FixSetupRequiresIndex(Fixer[tuple[Edit, ...]]):
             return
         mirror = self.settings["mirror"]
         if not plain_url(mirror):
-            yield self.manual(f"the 'mirror' setting ({mirror!r}) must be an http(s) URL without "
-                              "spaces, quotes or shell characters", setup.path)
+            yield self.manual(
+                f"the 'mirror' setting ({mirror!r}) must be an http(s) URL without "
+                "spaces, quotes or shell characters",
+                setup.path,
+            )
             return
         target = compile_hook(project, PRE_COMPILE).target
         if target is None:
-            yield self.manual(f"{setup.path} has setup_requires, but {project.path('bin')} is not "
-                              "a directory, so no pre-compile hook can be added", setup.path)
+            yield self.manual(
+                f"{setup.path} has setup_requires, but {project.path('bin')} is not "
+                "a directory, so no pre-compile hook can be added",
+                setup.path,
+            )
             return
         plan = plan_block(project, target, PURPOSE, index_hook_body(mirror))
         if plan.problem is not None:
@@ -100,23 +108,29 @@ class FixSetupRequiresIndex(Fixer[tuple[Edit, ...]]):
                 f"setup_requires ({_listed(first.items)}) is installed by easy_install from the "
                 f"public PyPI, not from pip's index, which hangs or fails on the platform; "
                 f"{'create' if plan.creates else 'extend'} {target} to write "
-                "~/.pydistutils.cfg with the build's index", setup.path, first.line,
-                plan=(plan.edit,))
+                "~/.pydistutils.cfg with the build's index",
+                setup.path,
+                first.line,
+                plan=(plan.edit,),
+            )
             return
         first = dynamic[0]
         yield self.manual(
             f"setup_requires is computed ({first.code}), so paasfix cannot tell whether the build "
             f"installs anything with it; if it does, {self._instructions(project)}",
-            setup.path, first.line, severity=INFO)
+            setup.path,
+            first.line,
+            severity=INFO,
+        )
 
     def _instructions(self, project: Project) -> str:
         target = compile_hook(project, PRE_COMPILE).target or "bin/pre-compile"
         mirror = self.settings["mirror"]
         if not plain_url(mirror):
             mirror = DEFAULT_MIRROR
-        return (f"add to {target} (executable, bash): "
-                + "; ".join(line for line in index_hook_body(mirror).splitlines()
-                            if not line.startswith("#")))
+        return f"add to {target} (executable, bash): " + "; ".join(
+            line for line in index_hook_body(mirror).splitlines() if not line.startswith("#")
+        )
 
     def fix(self, project: Project, finding: Finding[tuple[Edit, ...]]) -> list[Edit]:
         return list(finding.planned)
@@ -139,73 +153,108 @@ def _block(mirror: str = DEFAULT_MIRROR) -> str:
 FixSetupRequiresIndex.examples = (
     Example.fixed(
         "a new bin/pre-compile writes ~/.pydistutils.cfg",
-        {"setup.py": 'from setuptools import setup\n\nsetup(\n    name="shop",\n'
-                     '    setup_requires=["setuptools_scm"],\n    use_scm_version=True,\n)\n'},
-        {"setup.py": 'from setuptools import setup\n\nsetup(\n    name="shop",\n'
-                     '    setup_requires=["setuptools_scm"],\n    use_scm_version=True,\n)\n',
-         "bin/pre-compile": Executable("#!/usr/bin/env bash\nset -e\n\n" + _block())},
+        {
+            "setup.py": 'from setuptools import setup\n\nsetup(\n    name="shop",\n'
+            '    setup_requires=["setuptools_scm"],\n    use_scm_version=True,\n)\n'
+        },
+        {
+            "setup.py": 'from setuptools import setup\n\nsetup(\n    name="shop",\n'
+            '    setup_requires=["setuptools_scm"],\n    use_scm_version=True,\n)\n',
+            "bin/pre-compile": Executable("#!/usr/bin/env bash\nset -e\n\n" + _block()),
+        },
     ),
     Example.fixed(
         "an existing bin/pre_compile wins and keeps its commands",
-        {"setup.py": "import setuptools\nsetuptools.setup(setup_requires=('pbr>=1.8',), pbr=True)\n",
-         "bin/pre_compile": Executable("#!/bin/bash\nset -eo pipefail\n\n"
-                                       "echo \"building $BKPAAS_APP_ID\"\nexit 0\n"),
-         "bin/pre-compile": "#!/bin/bash\necho ignored\n"},
-        {"setup.py": "import setuptools\nsetuptools.setup(setup_requires=('pbr>=1.8',), pbr=True)\n",
-         "bin/pre_compile": Executable("#!/bin/bash\nset -eo pipefail\n\n" + _block()
-                                       + "\necho \"building $BKPAAS_APP_ID\"\nexit 0\n"),
-         "bin/pre-compile": "#!/bin/bash\necho ignored\n"},
+        {
+            "setup.py": "import setuptools\nsetuptools.setup(setup_requires=('pbr>=1.8',), pbr=True)\n",
+            "bin/pre_compile": Executable(
+                '#!/bin/bash\nset -eo pipefail\n\necho "building $BKPAAS_APP_ID"\nexit 0\n'
+            ),
+            "bin/pre-compile": "#!/bin/bash\necho ignored\n",
+        },
+        {
+            "setup.py": "import setuptools\nsetuptools.setup(setup_requires=('pbr>=1.8',), pbr=True)\n",
+            "bin/pre_compile": Executable(
+                "#!/bin/bash\nset -eo pipefail\n\n"
+                + _block()
+                + '\necho "building $BKPAAS_APP_ID"\nexit 0\n'
+            ),
+            "bin/pre-compile": "#!/bin/bash\necho ignored\n",
+        },
     ),
     Example.fixed(
         "an existing hyphen hook is extended and made executable, a configured mirror",
-        {"src/setup.py": "from setuptools import setup as s\nREQS = ['cffi>=1.0']\n"
-                         "s(name='api', setup_requires=REQS)\n",
-         "src/bin/pre-compile": "#!/usr/bin/env bash\r\npip --version\r\n"},
-        {"src/setup.py": "from setuptools import setup as s\nREQS = ['cffi>=1.0']\n"
-                         "s(name='api', setup_requires=REQS)\n",
-         "src/bin/pre-compile": Executable(
-             ("#!/usr/bin/env bash\n\n" + _block("https://pypi.example.corp/simple/")
-              + "\npip --version\n").replace("\n", "\r\n"))},
+        {
+            "src/setup.py": "from setuptools import setup as s\nREQS = ['cffi>=1.0']\n"
+            "s(name='api', setup_requires=REQS)\n",
+            "src/bin/pre-compile": "#!/usr/bin/env bash\r\npip --version\r\n",
+        },
+        {
+            "src/setup.py": "from setuptools import setup as s\nREQS = ['cffi>=1.0']\n"
+            "s(name='api', setup_requires=REQS)\n",
+            "src/bin/pre-compile": Executable(
+                (
+                    "#!/usr/bin/env bash\n\n"
+                    + _block("https://pypi.example.corp/simple/")
+                    + "\npip --version\n"
+                ).replace("\n", "\r\n")
+            ),
+        },
         options={"mirror": "https://pypi.example.corp/simple/"},
         build_dir="src",
     ),
     Example.fixed(
         "an outdated block is brought up to date",
-        {"setup.py": "from setuptools import setup\nsetup(setup_requires='pytest-runner')\n",
-         "bin/pre-compile": Executable(
-             "#!/usr/bin/env bash\nset -e\n\n"
-             "# >>> paasfix: easy_install index for setup_requires >>>\n"
-             'paasfix_index_url="${PIP_INDEX_URL:-https://old.example/simple/}"\n'
-             "# <<< paasfix: easy_install index for setup_requires <<<\n"
-             "echo done\n")},
-        {"setup.py": "from setuptools import setup\nsetup(setup_requires='pytest-runner')\n",
-         "bin/pre-compile": Executable("#!/usr/bin/env bash\nset -e\n\n" + _block()
-                                       + "echo done\n")},
+        {
+            "setup.py": "from setuptools import setup\nsetup(setup_requires='pytest-runner')\n",
+            "bin/pre-compile": Executable(
+                "#!/usr/bin/env bash\nset -e\n\n"
+                "# >>> paasfix: easy_install index for setup_requires >>>\n"
+                'paasfix_index_url="${PIP_INDEX_URL:-https://old.example/simple/}"\n'
+                "# <<< paasfix: easy_install index for setup_requires <<<\n"
+                "echo done\n"
+            ),
+        },
+        {
+            "setup.py": "from setuptools import setup\nsetup(setup_requires='pytest-runner')\n",
+            "bin/pre-compile": Executable(
+                "#!/usr/bin/env bash\nset -e\n\n" + _block() + "echo done\n"
+            ),
+        },
     ),
     Example.manual(
         "computed setup_requires is reported with the lines to add",
-        {"setup.py": "import sys\nfrom setuptools import setup\n"
-                     "needs_pytest = {'pytest', 'test'}.intersection(sys.argv)\n"
-                     "setup(setup_requires=['pytest-runner'] if needs_pytest else [])\n"},
+        {
+            "setup.py": "import sys\nfrom setuptools import setup\n"
+            "needs_pytest = {'pytest', 'test'}.intersection(sys.argv)\n"
+            "setup(setup_requires=['pytest-runner'] if needs_pytest else [])\n"
+        },
     ),
     Example.manual(
         "a Python 2 only setup.py that passes setup_requires",
-        {"setup.py": "from setuptools import setup\nprint 'building'\n"
-                     "setup(setup_requires=['setuptools_scm'])\n"},
+        {
+            "setup.py": "from setuptools import setup\nprint 'building'\n"
+            "setup(setup_requires=['setuptools_scm'])\n"
+        },
     ),
     Example.manual(
         "a damaged block is left to a person",
-        {"setup.py": "from setuptools import setup\nsetup(setup_requires=['pbr'])\n",
-         "bin/pre-compile": Executable(
-             "#!/usr/bin/env bash\n"
-             "# >>> paasfix: easy_install index for setup_requires >>>\necho half\n")},
+        {
+            "setup.py": "from setuptools import setup\nsetup(setup_requires=['pbr'])\n",
+            "bin/pre-compile": Executable(
+                "#!/usr/bin/env bash\n"
+                "# >>> paasfix: easy_install index for setup_requires >>>\necho half\n"
+            ),
+        },
     ),
     Example.clean(
         "setup_requires only in a comment and a string",
-        {"setup.py": '"""Build with setup_requires=["setuptools_scm"] if needed."""\n'
-                     "from setuptools import setup\n"
-                     "# setup_requires=['setuptools_scm']\n"
-                     "setup(name='shop', description='no setup_requires')\n"},
+        {
+            "setup.py": '"""Build with setup_requires=["setuptools_scm"] if needed."""\n'
+            "from setuptools import setup\n"
+            "# setup_requires=['setuptools_scm']\n"
+            "setup(name='shop', description='no setup_requires')\n"
+        },
     ),
     Example.clean(
         "empty setup_requires",
@@ -214,14 +263,18 @@ FixSetupRequiresIndex.examples = (
     Example.clean("no setup.py", {"requirements.txt": "Django==3.2.25\n"}),
     Example.clean(
         "setup.py outside the build directory",
-        {"setup.py": "from setuptools import setup\nsetup(setup_requires=['pbr'])\n",
-         "app/requirements.txt": "flask\n"},
+        {
+            "setup.py": "from setuptools import setup\nsetup(setup_requires=['pbr'])\n",
+            "app/requirements.txt": "flask\n",
+        },
         build_dir="app",
     ),
     Example.clean(
         "the hook already has the block",
-        {"setup.py": "from setuptools import setup\nsetup(setup_requires=['setuptools_scm'])\n",
-         "bin/pre_compile": "#!/bin/bash\n" + _block() + "python manage.py check\n"},
+        {
+            "setup.py": "from setuptools import setup\nsetup(setup_requires=['setuptools_scm'])\n",
+            "bin/pre_compile": "#!/bin/bash\n" + _block() + "python manage.py check\n",
+        },
     ),
 )
 

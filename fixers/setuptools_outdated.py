@@ -77,12 +77,19 @@ class FixSetuptoolsOutdated(Fixer["Python3Runtime"]):
                 f"{reason} ({setup.path}, line {line}), but the app runs Python "
                 f"{runtime.version} and this site hosts no Python 3 runtime for "
                 f"{site.stack.name}: upload one, list it in the 'runtimes' setting, and move "
-                f"{runtime.path} to it once the code runs on Python 3", runtime.path, runtime.line)
+                f"{runtime.path} to it once the code runs on Python 3",
+                runtime.path,
+                runtime.line,
+            )
             return
         yield self.finding(
             f"{reason} ({setup.path}, line {line}), but {runtime.path} asks for Python "
             f"{runtime.version}; move it to {target.runtime} (the code must be ready for "
-            "Python 3)", runtime.path, runtime.line, plan=Python3Runtime(runtime, target))
+            "Python 3)",
+            runtime.path,
+            runtime.line,
+            plan=Python3Runtime(runtime, target),
+        )
 
     def fix(self, project: Project, finding: Finding[Python3Runtime]) -> list[Edit]:
         runtime, target = finding.planned
@@ -93,80 +100,108 @@ class FixSetuptoolsOutdated(Fixer["Python3Runtime"]):
     examples = (
         Example.fixed(
             "setuptools_scm on Python 2.7 moves to the stack's Python 3",
-            {"setup.py": "from setuptools import setup\n\nsetup(\n    name='billing',\n"
-                         "    use_scm_version=True,\n    setup_requires=['setuptools_scm'],\n)\n",
-             "runtime.txt": "python-2.7.18\n"},
-            {"setup.py": "from setuptools import setup\n\nsetup(\n    name='billing',\n"
-                         "    use_scm_version=True,\n    setup_requires=['setuptools_scm'],\n)\n",
-             "runtime.txt": "python-3.10.5\n"},
+            {
+                "setup.py": "from setuptools import setup\n\nsetup(\n    name='billing',\n"
+                "    use_scm_version=True,\n    setup_requires=['setuptools_scm'],\n)\n",
+                "runtime.txt": "python-2.7.18\n",
+            },
+            {
+                "setup.py": "from setuptools import setup\n\nsetup(\n    name='billing',\n"
+                "    use_scm_version=True,\n    setup_requires=['setuptools_scm'],\n)\n",
+                "runtime.txt": "python-3.10.5\n",
+            },
             unsafe=True,
         ),
         Example.fixed(
             "a setuptools floor above 44, runtime.txt without a final newline",
-            {"setup.py": "import setuptools\nsetuptools.setup(\n"
-                         "    setup_requires='setuptools>=45\\nwheel',\n)\n",
-             "runtime.txt": "python-2.7.16"},
-            {"setup.py": "import setuptools\nsetuptools.setup(\n"
-                         "    setup_requires='setuptools>=45\\nwheel',\n)\n",
-             "runtime.txt": "python-3.10.5"},
+            {
+                "setup.py": "import setuptools\nsetuptools.setup(\n"
+                "    setup_requires='setuptools>=45\\nwheel',\n)\n",
+                "runtime.txt": "python-2.7.16",
+            },
+            {
+                "setup.py": "import setuptools\nsetuptools.setup(\n"
+                "    setup_requires='setuptools>=45\\nwheel',\n)\n",
+                "runtime.txt": "python-3.10.5",
+            },
             unsafe=True,
         ),
         Example.fixed(
             "the newest Python 3 the site uploaded when the default is not there",
-            {"setup.py": "from setuptools import setup\n"
-                         "SETUP_REQUIRES = ['setuptools-scm>=3.3']\n"
-                         "setup(setup_requires=SETUP_REQUIRES)\n",
-             "runtime.txt": "python-2.7.18\n"},
-            {"setup.py": "from setuptools import setup\n"
-                         "SETUP_REQUIRES = ['setuptools-scm>=3.3']\n"
-                         "setup(setup_requires=SETUP_REQUIRES)\n",
-             "runtime.txt": "python-3.6.12\n"},
+            {
+                "setup.py": "from setuptools import setup\n"
+                "SETUP_REQUIRES = ['setuptools-scm>=3.3']\n"
+                "setup(setup_requires=SETUP_REQUIRES)\n",
+                "runtime.txt": "python-2.7.18\n",
+            },
+            {
+                "setup.py": "from setuptools import setup\n"
+                "SETUP_REQUIRES = ['setuptools-scm>=3.3']\n"
+                "setup(setup_requires=SETUP_REQUIRES)\n",
+                "runtime.txt": "python-3.6.12\n",
+            },
             options={"runtimes": ["2.7.18", "3.6.8", "3.6.12"]},
             unsafe=True,
         ),
         Example.fixed(
             "a partly computed setup_requires that names setuptools_scm",
-            {"src/setup.py": "from setuptools import setup\n"
-                             "setup(setup_requires=['setuptools_scm[toml]', *EXTRA])\n",
-             "src/runtime.txt": "python-2.7.18\n"},
-            {"src/setup.py": "from setuptools import setup\n"
-                             "setup(setup_requires=['setuptools_scm[toml]', *EXTRA])\n",
-             "src/runtime.txt": "python-3.10.5\n"},
+            {
+                "src/setup.py": "from setuptools import setup\n"
+                "setup(setup_requires=['setuptools_scm[toml]', *EXTRA])\n",
+                "src/runtime.txt": "python-2.7.18\n",
+            },
+            {
+                "src/setup.py": "from setuptools import setup\n"
+                "setup(setup_requires=['setuptools_scm[toml]', *EXTRA])\n",
+                "src/runtime.txt": "python-3.10.5\n",
+            },
             build_dir="src",
             unsafe=True,
         ),
         Example.manual(
             "no Python 3 runtime on the site",
-            {"setup.py": "from setuptools import setup\nsetup(setup_requires=['setuptools_scm'])\n",
-             "runtime.txt": "python-2.7.18\n"},
+            {
+                "setup.py": "from setuptools import setup\nsetup(setup_requires=['setuptools_scm'])\n",
+                "runtime.txt": "python-2.7.18\n",
+            },
             options={"runtimes": ["2.7.18"]},
         ),
         Example.clean(
             "setuptools_scm kept below 6",
-            {"setup.py": "from setuptools import setup\n"
-                         "setup(setup_requires=['setuptools_scm<6', 'setuptools>=40.0'])\n",
-             "runtime.txt": "python-2.7.18\n"},
+            {
+                "setup.py": "from setuptools import setup\n"
+                "setup(setup_requires=['setuptools_scm<6', 'setuptools>=40.0'])\n",
+                "runtime.txt": "python-2.7.18\n",
+            },
         ),
         Example.clean(
             "setuptools_scm only for Python 3",
-            {"setup.py": "from setuptools import setup\n"
-                         "setup(setup_requires=['setuptools_scm; python_version >= \"3\"'])\n",
-             "runtime.txt": "python-2.7.18\n"},
+            {
+                "setup.py": "from setuptools import setup\n"
+                "setup(setup_requires=['setuptools_scm; python_version >= \"3\"'])\n",
+                "runtime.txt": "python-2.7.18\n",
+            },
         ),
         Example.clean(
             "already on Python 3",
-            {"setup.py": "from setuptools import setup\nsetup(setup_requires=['setuptools_scm'])\n",
-             "runtime.txt": "python-3.6.12\n"},
+            {
+                "setup.py": "from setuptools import setup\nsetup(setup_requires=['setuptools_scm'])\n",
+                "runtime.txt": "python-3.6.12\n",
+            },
         ),
         Example.clean(
             "no runtime.txt: the stack's default Python 3",
-            {"setup.py": "from setuptools import setup\nsetup(setup_requires=['setuptools_scm'])\n"},
+            {
+                "setup.py": "from setuptools import setup\nsetup(setup_requires=['setuptools_scm'])\n"
+            },
         ),
         Example.clean(
             "setuptools_scm only in a comment",
-            {"setup.py": "from setuptools import setup\n"
-                         "# setup_requires=['setuptools_scm']\nsetup(name='billing')\n",
-             "runtime.txt": "python-2.7.18\n"},
+            {
+                "setup.py": "from setuptools import setup\n"
+                "# setup_requires=['setuptools_scm']\nsetup(name='billing')\n",
+                "runtime.txt": "python-2.7.18\n",
+            },
         ),
     )
 

@@ -37,9 +37,12 @@ LINK_MODE = 0o120000
 # -- files --------------------------------------------------------------------------------------
 
 
-def make_tree(root: Path, files: Mapping[str, Union[Content, Executable]],
-              executable: Iterable[str] = (), symlinks: Optional[Mapping[str, str]] = None
-              ) -> Path:
+def make_tree(
+    root: Path,
+    files: Mapping[str, Union[Content, Executable]],
+    executable: Iterable[str] = (),
+    symlinks: Optional[Mapping[str, str]] = None,
+) -> Path:
     """Write ``files`` (path -> text or bytes, written byte for byte) under ``root``.
 
     Paths in ``executable`` and :class:`paasfix.fixer.Executable` values (as in fixer examples)
@@ -64,12 +67,18 @@ def make_tree(root: Path, files: Mapping[str, Union[Content, Executable]],
     return root
 
 
-def make_project(root: Path, files: Mapping[str, Union[Content, Executable]],
-                 build_dir: str = "", *, executable: Iterable[str] = (),
-                 symlinks: Optional[Mapping[str, str]] = None) -> Project:
+def make_project(
+    root: Path,
+    files: Mapping[str, Union[Content, Executable]],
+    build_dir: str = "",
+    *,
+    executable: Iterable[str] = (),
+    symlinks: Optional[Mapping[str, str]] = None,
+) -> Project:
     """The :class:`paasfix.project.Project` of a directory ``root`` holding ``files``."""
-    return Project(DirTree(str(make_tree(root, files, executable, symlinks))),
-                   Config(build_dir=build_dir))
+    return Project(
+        DirTree(str(make_tree(root, files, executable, symlinks))), Config(build_dir=build_dir)
+    )
 
 
 def snapshot(root: Path) -> dict[str, tuple[int, bytes]]:
@@ -111,20 +120,30 @@ def _environment(env: Optional[Environment]) -> dict[str, str]:
     return environment
 
 
-def _run(command: list[str], input: Optional[Content] = None, env: Optional[Environment] = None,
-         cwd: Optional[Path] = None) -> subprocess.CompletedProcess:
+def _run(
+    command: list[str],
+    input: Optional[Content] = None,
+    env: Optional[Environment] = None,
+    cwd: Optional[Path] = None,
+) -> subprocess.CompletedProcess:
     """Run with the test identity; text output whose line endings are kept exactly (no
     universal newlines, undecodable bytes surrogate-escaped)."""
     data = input.encode("utf-8", "surrogateescape") if isinstance(input, str) else input
-    result = subprocess.run(command, capture_output=True, check=False, input=data, cwd=cwd,
-                            env=_environment(env))
+    result = subprocess.run(
+        command, capture_output=True, check=False, input=data, cwd=cwd, env=_environment(env)
+    )
     result.stdout = result.stdout.decode("utf-8", "surrogateescape")
     result.stderr = result.stderr.decode("utf-8", "surrogateescape")
     return result
 
 
-def git(path: Path, *args: str, input: Optional[Content] = None, check: bool = True,
-        env: Optional[Environment] = None) -> str:
+def git(
+    path: Path,
+    *args: str,
+    input: Optional[Content] = None,
+    check: bool = True,
+    env: Optional[Environment] = None,
+) -> str:
     """Run git in ``path`` and return its standard output; unless ``check`` is False, a
     failure is an AssertionError with git's message."""
     result = _run(["git", "-C", str(path), *args], input, env)
@@ -133,9 +152,13 @@ def git(path: Path, *args: str, input: Optional[Content] = None, check: bool = T
     return result.stdout
 
 
-def git_repo(path: Path, files: Optional[Mapping[str, Content]] = None,
-             executable: Iterable[str] = (), symlinks: Optional[Mapping[str, str]] = None,
-             message: Optional[str] = "initial") -> Path:
+def git_repo(
+    path: Path,
+    files: Optional[Mapping[str, Content]] = None,
+    executable: Iterable[str] = (),
+    symlinks: Optional[Mapping[str, str]] = None,
+    message: Optional[str] = "initial",
+) -> Path:
     """A git repository on branch ``main`` holding ``files`` (and whatever ``path`` already
     holds), committed unless ``message`` is None."""
     make_tree(path, files or {}, executable, symlinks)
@@ -165,8 +188,9 @@ def head(path: Path, rev: str = "HEAD") -> str:
 
 def status(path: Path) -> str:
     """``git status --porcelain`` including untracked files, without refreshing the index."""
-    return git(path, "status", "--porcelain", "--untracked-files=all",
-               env={"GIT_OPTIONAL_LOCKS": "0"})
+    return git(
+        path, "status", "--porcelain", "--untracked-files=all", env={"GIT_OPTIONAL_LOCKS": "0"}
+    )
 
 
 def tree_files(path: Path, rev: str = "HEAD") -> dict[str, tuple[int, bytes]]:
@@ -176,8 +200,9 @@ def tree_files(path: Path, rev: str = "HEAD") -> dict[str, tuple[int, bytes]]:
     for entry in filter(None, listing.split("\0")):
         meta, name = entry.split("\t", 1)
         mode, _kind, sha = meta.split()
-        blob = subprocess.run(["git", "-C", str(path), "cat-file", "blob", sha],
-                              capture_output=True, check=True).stdout
+        blob = subprocess.run(
+            ["git", "-C", str(path), "cat-file", "blob", sha], capture_output=True, check=True
+        ).stdout
         out[name] = (int(mode, 8), blob)
     return out
 
@@ -185,19 +210,33 @@ def tree_files(path: Path, rev: str = "HEAD") -> dict[str, tuple[int, bytes]]:
 # -- the command ----------------------------------------------------------------------------------
 
 
-def paasfix(*args: str, cwd: Optional[Path] = None, input: Optional[Content] = None,
-            env: Optional[Environment] = None, prefix: Sequence[str] = ()
-            ) -> subprocess.CompletedProcess:
+def paasfix(
+    *args: str,
+    cwd: Optional[Path] = None,
+    input: Optional[Content] = None,
+    env: Optional[Environment] = None,
+    prefix: Sequence[str] = (),
+) -> subprocess.CompletedProcess:
     """The real ``paasfix`` command (``python -m paasfix``), run through the command
     ``prefix`` when one is given (``setpriv ...``)."""
-    return _run([*prefix, sys.executable, "-m", "paasfix", *args], input,
-                {"NO_COLOR": "1", **(env or {})}, cwd)
+    return _run(
+        [*prefix, sys.executable, "-m", "paasfix", *args],
+        input,
+        {"NO_COLOR": "1", **(env or {})},
+        cwd,
+    )
 
 
-def start_paasfix(*args: str, cwd: Optional[Path] = None, env: Optional[Environment] = None,
-                  **popen) -> subprocess.Popen:
+def start_paasfix(
+    *args: str, cwd: Optional[Path] = None, env: Optional[Environment] = None, **popen
+) -> subprocess.Popen:
     """The real ``paasfix`` command started in the background (for tests that signal it or
     run it as another user); its output is bytes on pipes."""
-    return subprocess.Popen([sys.executable, "-m", "paasfix", *args], cwd=cwd,
-                            env=_environment({"NO_COLOR": "1", **(env or {})}),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen)
+    return subprocess.Popen(
+        [sys.executable, "-m", "paasfix", *args],
+        cwd=cwd,
+        env=_environment({"NO_COLOR": "1", **(env or {})}),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        **popen,
+    )

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from helpers import make_tree
+
 from paasfix.aptfile import is_url, package_name, parse
 from paasfix.config import Config
 from paasfix.project import Project
 from paasfix.text import decode
 from paasfix.tree import DirTree
-
-from helpers import make_tree
 
 
 def aptfile(raw: bytes):
@@ -73,8 +73,10 @@ def test_deb_urls_and_package_names():
 
 
 def test_project_reads_the_aptfile_of_the_build_directory_only(tmp_path):
-    root = make_tree(tmp_path, {"Aptfile": "netcat\n", "src/Aptfile": "libpq-dev\n",
-                                "src/requirements.txt": "psycopg2\n"})
+    root = make_tree(
+        tmp_path,
+        {"Aptfile": "netcat\n", "src/Aptfile": "libpq-dev\n", "src/requirements.txt": "psycopg2\n"},
+    )
     assert Project(DirTree(str(root))).aptfile.packages == ["netcat"]
     inside = Project(DirTree(str(root)), Config(build_dir="src")).aptfile
     assert inside.path == "src/Aptfile" and inside.packages == ["libpq-dev"]

@@ -7,7 +7,6 @@ import json
 import os
 
 import pytest
-
 from helpers import git, git_repo, make_tree, paasfix, snapshot
 
 DJANGO_APP = {
@@ -16,7 +15,7 @@ DJANGO_APP = {
     "site1/__init__.py": "",
     "site1/settings.py": "STATIC_URL = '/static/'\nSTATIC_ROOT = '/tmp'\n",
     "site1/wsgi.py": "from django.core.wsgi import get_wsgi_application\n"
-                     "application = get_wsgi_application()\n",
+    "application = get_wsgi_application()\n",
 }
 
 
@@ -33,11 +32,18 @@ def repo(tmp_path):
     return make_tree(tmp_path / "repo", DJANGO_APP)
 
 
-@pytest.mark.parametrize("name, content, needle", [
-    ("Procfile", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
-    ("app_desc.yaml", b"\x00\x01\x02spec_version: 2", "binary"),
-    ("requirements.txt", "Django==4.2\n# caf\xe9\neventlet==0.31.0\n".encode("latin-1"), "UTF-8"),
-])
+@pytest.mark.parametrize(
+    "name, content, needle",
+    [
+        ("Procfile", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+        ("app_desc.yaml", b"\x00\x01\x02spec_version: 2", "binary"),
+        (
+            "requirements.txt",
+            "Django==4.2\n# caf\xe9\neventlet==0.31.0\n".encode("latin-1"),
+            "UTF-8",
+        ),
+    ],
+)
 def test_unreadable_file_is_one_error_line(repo, name, content, needle):
     (repo / name).write_bytes(content)
     git_repo(repo)
@@ -76,9 +82,11 @@ def test_symlink_leaving_the_repository(repo, tmp_path):
 
 
 def test_unparseable_procfile_is_a_manual_finding(repo):
-    (repo / "Procfile").write_text("web: gunicorn site1.wsgi --log-format 'a: b' -b :$PORT\n"
-                                   "  --workers 2\n"
-                                   "worker: celery -A site1 worker: -l info\n")
+    (repo / "Procfile").write_text(
+        "web: gunicorn site1.wsgi --log-format 'a: b' -b :$PORT\n"
+        "  --workers 2\n"
+        "worker: celery -A site1 worker: -l info\n"
+    )
     git_repo(repo)
     before = snapshot(repo)
     result = paasfix("check", str(repo), "--format", "json")
@@ -110,27 +118,37 @@ def test_empty_repository(tmp_path):
     assert_one_clear_line(committed, "no commits")
 
 
-@pytest.mark.parametrize("args, needle", [
-    (("check", "/nonexistent/path"), "no such directory"),
-    (("check", "--select", "fix-nothing-like-this", "."), "no fixer 'fix-nothing-like-this'"),
-    (("check", "--build-dir", "missing", "."), "build directory 'missing' does not exist"),
-    (("check", "--build-dir", "../..", "."), "leaves the repository"),
-    (("explain", "fix-unknown"), "no fixer 'fix-unknown'"),
-    (("check", "--format", "xml", "."), "'xml' is not one of"),
-    (("chek", "."), "No such command 'chek'"),
-    (("fix", "--diff", "--commit", "."), "--diff and --commit cannot be used together"),
-])
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (("check", "/nonexistent/path"), "no such directory"),
+        (("check", "--select", "fix-nothing-like-this", "."), "no fixer 'fix-nothing-like-this'"),
+        (("check", "--build-dir", "missing", "."), "build directory 'missing' does not exist"),
+        (("check", "--build-dir", "../..", "."), "leaves the repository"),
+        (("explain", "fix-unknown"), "no fixer 'fix-unknown'"),
+        (("check", "--format", "xml", "."), "'xml' is not one of"),
+        (("chek", "."), "No such command 'chek'"),
+        (("fix", "--diff", "--commit", "."), "--diff and --commit cannot be used together"),
+    ],
+)
 def test_usage_errors(repo, args, needle):
     result = paasfix(*args, cwd=repo)
     assert result.returncode == 2
     assert_one_clear_line(result, needle)
 
 
-@pytest.mark.parametrize("name, text, needle", [
-    ("paasfix.toml", "keep-procfil = true\n", "unknown setting 'keep-procfil'"),
-    ("paasfix.toml", "select = [\n", "not valid TOML"),
-    ("pyproject.toml", "[tool.paasfix]\nunsafe-fixes = 'yes'\n", "'unsafe-fixes' must be a bool"),
-])
+@pytest.mark.parametrize(
+    "name, text, needle",
+    [
+        ("paasfix.toml", "keep-procfil = true\n", "unknown setting 'keep-procfil'"),
+        ("paasfix.toml", "select = [\n", "not valid TOML"),
+        (
+            "pyproject.toml",
+            "[tool.paasfix]\nunsafe-fixes = 'yes'\n",
+            "'unsafe-fixes' must be a bool",
+        ),
+    ],
+)
 def test_configuration_errors(repo, name, text, needle):
     (repo / name).write_text(text)
     result = paasfix("check", str(repo))

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Optional
 
 import pytest
-
 from helpers import make_tree
+
 from paasfix import registry
 from paasfix.config import Config
 from paasfix.errors import FileProblem, FixerBug, PaasfixError, UnsafePath
@@ -25,6 +25,7 @@ def kept(cs: Changeset) -> dict:
 
 
 # -- checks on single edits ------------------------------------------------------------------
+
 
 def test_accepted_edit_is_visible_in_the_overlay(tmp_path):
     cs = changeset(tmp_path, {"app.py": "x = 1\n"})
@@ -54,7 +55,9 @@ def test_python_file_that_did_not_parse_before_may_still_not_parse(tmp_path):
 
 def test_yaml_file_that_stops_loading_is_rejected(tmp_path):
     cs = changeset(tmp_path, {"config/settings.yml": "a: 1\n"})
-    with pytest.raises(FixerBug, match="config/settings.yml, which the platform cannot load as YAML"):
+    with pytest.raises(
+        FixerBug, match="config/settings.yml, which the platform cannot load as YAML"
+    ):
         cs.apply("fix-t", [Edit("config/settings.yml", b"a: [1\n")])
     assert kept(cs) == {}
 
@@ -111,9 +114,14 @@ def test_yaml_that_did_not_load_before_may_still_not_load(tmp_path):
 def test_nothing_of_a_rejected_fix_is_kept(tmp_path):
     cs = changeset(tmp_path, {"Procfile": "web: a\n", "requirements.txt": "flask\n"})
     with pytest.raises(FixerBug):
-        cs.apply("fix-t", [Edit("requirements.txt", b"flask\ngunicorn\n"),
-                           Edit("new.txt", b"new\n"),
-                           Edit("Procfile", b"web: a\nWeb: b\n")])
+        cs.apply(
+            "fix-t",
+            [
+                Edit("requirements.txt", b"flask\ngunicorn\n"),
+                Edit("new.txt", b"new\n"),
+                Edit("Procfile", b"web: a\nWeb: b\n"),
+            ],
+        )
     assert kept(cs) == {}
     assert cs.tree.read("requirements.txt") == b"flask\n"
     assert cs.tree.read("new.txt") is None
@@ -173,12 +181,22 @@ def test_escaping_path_is_refused(tmp_path):
 
 # -- the net changes -------------------------------------------------------------------------
 
+
 def test_changes_lists_new_modified_deleted_and_mode_changes(tmp_path):
-    cs = changeset(tmp_path, {"a.txt": "a\n", "b.txt": "b\n", "bin/hook": "#!/bin/sh\n",
-                              "bin/run": "#!/bin/sh\n"}, executable=["bin/run"])
-    cs.apply("fix-t", [Edit("a.txt", b"A\n"), Edit("b.txt", None),
-                       Edit("bin/hook", b"#!/bin/sh\n", EXEC_MODE),
-                       Edit("new/c.txt", b"c\n")])
+    cs = changeset(
+        tmp_path,
+        {"a.txt": "a\n", "b.txt": "b\n", "bin/hook": "#!/bin/sh\n", "bin/run": "#!/bin/sh\n"},
+        executable=["bin/run"],
+    )
+    cs.apply(
+        "fix-t",
+        [
+            Edit("a.txt", b"A\n"),
+            Edit("b.txt", None),
+            Edit("bin/hook", b"#!/bin/sh\n", EXEC_MODE),
+            Edit("new/c.txt", b"c\n"),
+        ],
+    )
     cs.apply("fix-t", [Edit("bin/run", b"#!/bin/sh\necho\n")])
     changes = {c.path: (c.old, c.new, c.old_mode, c.new_mode) for c in cs.changes()}
     assert changes == {
@@ -199,6 +217,7 @@ def test_a_change_undone_by_a_later_fix_is_not_a_change(tmp_path):
 
 
 # -- the runner ------------------------------------------------------------------------------
+
 
 class TestFixer(Fixer):
     """A base for the doubles below: findings carry nothing, fixes edit one file."""
@@ -364,7 +383,12 @@ def test_runner_reaches_a_fixpoint_with_later_fixers_on_top_of_earlier_edits(tmp
     changes = {c.path: c.new for c in result.changes}
     assert changes == {"counter.txt": b"3", "copy.txt": b"3!", "summary.txt": b"2 chars\n"}
     assert [a.finding.fixer for a in result.applied] == [
-        "fix-test-count", "fix-test-count", "fix-test-count", "fix-test-copy", "fix-test-summary"]
+        "fix-test-count",
+        "fix-test-count",
+        "fix-test-count",
+        "fix-test-copy",
+        "fix-test-summary",
+    ]
     assert result.findings == [] and result.errors == []
 
 
@@ -372,15 +396,18 @@ def test_runner_check_reports_without_changing(tmp_path):
     root = make_tree(tmp_path / "repo", {"counter.txt": "1"})
     result = Runner([CountUp, CopyCounter], Config()).check(DirTree(str(root)))
     assert [(f.fixer, f.message) for f in result.findings] == [
-        ("fix-test-count", "counter is 1"), ("fix-test-copy", "copy is stale")]
+        ("fix-test-count", "counter is 1"),
+        ("fix-test-copy", "copy is stale"),
+    ]
     assert result.changes == [] and result.applied == []
     assert (root / "counter.txt").read_text() == "1"
 
 
 def test_fixer_that_raises_while_fixing_is_an_error_without_traceback(tmp_path):
     result = run_fix(tmp_path, [Boom, CountUp], {"counter.txt": "2"})
-    assert result.errors == ["fix-test-boom failed while fixing (RuntimeError: kaput); "
-                             "this is a bug in the fixer"]
+    assert result.errors == [
+        "fix-test-boom failed while fixing (RuntimeError: kaput); this is a bug in the fixer"
+    ]
     assert "Traceback" not in "".join(result.errors)
     assert {c.path: c.new for c in result.changes} == {"counter.txt": b"3"}
     assert [f.fixer for f in result.findings] == ["fix-test-boom"]
@@ -388,8 +415,10 @@ def test_fixer_that_raises_while_fixing_is_an_error_without_traceback(tmp_path):
 
 def test_fixer_that_raises_while_detecting_is_an_error(tmp_path):
     result = run_fix(tmp_path, [BoomOnDetect, CountUp], {"counter.txt": "2"})
-    assert result.errors == ["fix-test-boom-detect failed on this repository (KeyError: 'missing'); "
-                             "this is a bug in the fixer, rerun with --debug for details"]
+    assert result.errors == [
+        "fix-test-boom-detect failed on this repository (KeyError: 'missing'); "
+        "this is a bug in the fixer, rerun with --debug for details"
+    ]
     assert {c.path: c.new for c in result.changes} == {"counter.txt": b"3"}
 
 
@@ -400,8 +429,10 @@ def test_debug_lets_the_exception_through(tmp_path):
 
 def test_fix_that_changes_nothing_is_reported_and_nothing_is_kept(tmp_path):
     result = run_fix(tmp_path, [DoesNothing], {"counter.txt": "0"})
-    assert result.errors == ["fix-test-nothing reported a fixable finding, but its fix changes "
-                             "nothing; this is a bug in the fixer, nothing it changed was kept"]
+    assert result.errors == [
+        "fix-test-nothing reported a fixable finding, but its fix changes "
+        "nothing; this is a bug in the fixer, nothing it changed was kept"
+    ]
     assert result.changes == []
 
 
@@ -426,8 +457,9 @@ def test_unsafe_fixes_only_when_asked(tmp_path):
 
 
 def test_fixer_that_never_settles_is_a_fixer_bug(tmp_path):
-    with pytest.raises(FixerBug, match="fix-test-forever still finds something to fix after 50 "
-                                       "passes"):
+    with pytest.raises(
+        FixerBug, match="fix-test-forever still finds something to fix after 50 passes"
+    ):
         run_fix(tmp_path, [Forever])
 
 
@@ -455,6 +487,8 @@ def test_fixers_are_ordered_by_their_relations_and_a_cycle_is_refused():
         id = "fix-test-third"
         after = ("fix-test-first",)
 
-    with pytest.raises(PaasfixError, match="cycle: fix-test-first -> fix-test-second -> "
-                                           "fix-test-third -> fix-test-first"):
+    with pytest.raises(
+        PaasfixError,
+        match="cycle: fix-test-first -> fix-test-second -> fix-test-third -> fix-test-first",
+    ):
         registry.run_order({cls.id: cls for cls in (First, Second, Loop)})

@@ -7,9 +7,18 @@ import subprocess
 
 import git as gitpython
 import pytest
+from helpers import (
+    commit_all,
+    git,
+    git_repo,
+    head,
+    make_tree,
+    paasfix,
+    snapshot,
+    status,
+    tree_files,
+)
 
-from helpers import (commit_all, git, git_repo, head, make_tree, paasfix, snapshot, status,
-                     tree_files)
 from paasfix.errors import FileProblem, PaasfixError, UnsafePath
 from paasfix.gitrepo import CommandTree, head_tree, open_repository
 from paasfix.runner import Change
@@ -27,8 +36,13 @@ FILES = {
 }
 
 CHANGES = [
-    Change("requirements.txt", b"Django==3.2\neventlet==0.31.0\n",
-           b"Django==3.2\neventlet==0.31.0\ngreenlet==1.1.3\n", FILE_MODE, FILE_MODE),
+    Change(
+        "requirements.txt",
+        b"Django==3.2\neventlet==0.31.0\n",
+        b"Django==3.2\neventlet==0.31.0\ngreenlet==1.1.3\n",
+        FILE_MODE,
+        FILE_MODE,
+    ),
     Change("app_desc.yml", b"spec_version: 2\n", None, FILE_MODE, None),
     Change("bin/pre-compile", None, b"#!/bin/bash\nset -e\n", None, EXEC_MODE),
     Change("Procfile", None, b"web: gunicorn mysite.wsgi\r\n", None, FILE_MODE),
@@ -197,16 +211,20 @@ def test_no_configured_identity_uses_the_fallback(repo):
     unset = subprocess.run(["git", "-C", str(repo), "config", "user.name"], capture_output=True)
     assert unset.returncode == 1
     result = commit_changes(gitpython.Repo(repo), "HEAD", CHANGES, MESSAGE)
-    assert git(repo, "log", "-1", "--format=%an <%ae>|%cn <%ce>", result.commit).strip() == \
-        "paasfix <paasfix@localhost>|paasfix <paasfix@localhost>"
+    assert (
+        git(repo, "log", "-1", "--format=%an <%ae>|%cn <%ce>", result.commit).strip()
+        == "paasfix <paasfix@localhost>|paasfix <paasfix@localhost>"
+    )
 
 
 def test_configured_identity_is_used(repo):
     git(repo, "config", "user.name", "Repo Owner")
     git(repo, "config", "user.email", "owner@example.test")
     result = commit_changes(gitpython.Repo(repo), "HEAD", CHANGES, MESSAGE)
-    assert git(repo, "log", "-1", "--format=%an <%ae>", result.commit).strip() == \
-        "Repo Owner <owner@example.test>"
+    assert (
+        git(repo, "log", "-1", "--format=%an <%ae>", result.commit).strip()
+        == "Repo Owner <owner@example.test>"
+    )
 
 
 def test_identity_from_any_git_configuration_source_is_used(repo, tmp_path, monkeypatch):
@@ -214,21 +232,27 @@ def test_identity_from_any_git_configuration_source_is_used(repo, tmp_path, monk
     other.write_text("[user]\n\tname = Global Person\n\temail = global@example.test\n")
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(other))
     result = commit_changes(gitpython.Repo(repo), "HEAD", CHANGES, MESSAGE)
-    assert git(repo, "log", "-1", "--format=%an <%ae>", result.commit).strip() == \
-        "Global Person <global@example.test>"
+    assert (
+        git(repo, "log", "-1", "--format=%an <%ae>", result.commit).strip()
+        == "Global Person <global@example.test>"
+    )
 
 
 def test_identity_from_the_environment_is_used(repo, monkeypatch):
     monkeypatch.setenv("GIT_AUTHOR_NAME", "Bot")
     monkeypatch.setenv("GIT_AUTHOR_EMAIL", "bot@example.test")
     result = commit_changes(gitpython.Repo(repo), "HEAD", CHANGES, MESSAGE)
-    assert git(repo, "log", "-1", "--format=%an <%ae>|%cn", result.commit).strip() == \
-        "Bot <bot@example.test>|paasfix"
+    assert (
+        git(repo, "log", "-1", "--format=%an <%ae>|%cn", result.commit).strip()
+        == "Bot <bot@example.test>|paasfix"
+    )
 
 
 def test_paths_with_spaces_and_non_ascii_names(repo):
-    changes = [Change("docs/ça va.md", None, "é\n".encode(), None, FILE_MODE),
-               Change("notes.txt", b"notes\n", None, FILE_MODE, None)]
+    changes = [
+        Change("docs/ça va.md", None, "é\n".encode(), None, FILE_MODE),
+        Change("notes.txt", b"notes\n", None, FILE_MODE, None),
+    ]
     result = commit_changes(gitpython.Repo(repo), "HEAD", changes, MESSAGE)
     files = tree_files(repo, result.commit)
     assert files["docs/ça va.md"] == (0o100644, "é\n".encode())
@@ -236,6 +260,7 @@ def test_paths_with_spaces_and_non_ascii_names(repo):
 
 
 # -- opening the repository ------------------------------------------------------------------
+
 
 def test_head_tree_reads_the_head_commit(repo):
     (repo / "notes.txt").write_text("uncommitted\n")
@@ -274,9 +299,14 @@ def sha256_repo(path, files):
 
 
 def test_fix_commit_works_in_a_sha256_repository(tmp_path):
-    repo = sha256_repo(tmp_path / "repo", {"Procfile": "web: gunicorn app:app\n",
-                                           "requirements.txt": "flask\ngunicorn\n",
-                                           "app.py": "app = None\n"})
+    repo = sha256_repo(
+        tmp_path / "repo",
+        {
+            "Procfile": "web: gunicorn app:app\n",
+            "requirements.txt": "flask\ngunicorn\n",
+            "app.py": "app = None\n",
+        },
+    )
     base = head(repo)
     assert len(base) == 64
     before = state(repo)
@@ -291,8 +321,9 @@ def test_fix_commit_works_in_a_sha256_repository(tmp_path):
     assert git(repo, "fsck", "--no-progress", "--strict") == ""
     assert state(repo) == before
     again = paasfix("fix", "--commit", str(repo))
-    assert again.stderr.splitlines()[-1] == (f"already up to date: {commit[:12]} on branch "
-                                             f"{DEFAULT_BRANCH}")
+    assert again.stderr.splitlines()[-1] == (
+        f"already up to date: {commit[:12]} on branch {DEFAULT_BRANCH}"
+    )
 
 
 def test_a_sha256_empty_repository_has_no_head_tree(tmp_path):
@@ -304,15 +335,33 @@ def test_a_sha256_empty_repository_has_no_head_tree(tmp_path):
 
 
 def test_the_command_tree_reads_a_commit_as_gitpython_does(tmp_path):
-    repo = git_repo(tmp_path / "repo", {"Procfile": "web: a\n", "src/app.py": "x = 1\n",
-                                        "src/bin/run": "#!/bin/sh\n"},
-                    executable=["src/bin/run"],
-                    symlinks={"code": "src", "up": "../outside", "abs": "/etc/passwd",
-                              "src/self": "../src/app.py"})
+    repo = git_repo(
+        tmp_path / "repo",
+        {"Procfile": "web: a\n", "src/app.py": "x = 1\n", "src/bin/run": "#!/bin/sh\n"},
+        executable=["src/bin/run"],
+        symlinks={
+            "code": "src",
+            "up": "../outside",
+            "abs": "/etc/passwd",
+            "src/self": "../src/app.py",
+        },
+    )
     git(repo, "commit", "-q", "--allow-empty", "-m", "again")
     ours, theirs = CommandTree(str(repo / ".git")), GitTree(gitpython.Repo(repo))
-    paths = ["", "Procfile", "src", "src/app.py", "src/bin/run", "code", "code/app.py",
-             "code/bin", "src/self", "missing", "Procfile/x", "src/app.py/x"]
+    paths = [
+        "",
+        "Procfile",
+        "src",
+        "src/app.py",
+        "src/bin/run",
+        "code",
+        "code/app.py",
+        "code/bin",
+        "src/self",
+        "missing",
+        "Procfile/x",
+        "src/app.py/x",
+    ]
     for path in paths:
         assert ours.kind(path) == theirs.kind(path), path
         if ours.kind(path) == "dir":

@@ -10,7 +10,15 @@ def test_near_misses():
     assert near_miss("Requirments.txt") == "requirements.txt"
     assert near_miss("requirements") == "requirements.txt"
     assert near_miss("PACKAGE.JSON") == "package.json"
-    for name in ("requirements.txt", "requirements-dev.txt", "requirements.in",
-                 "requirements1.txt", "requirements.txt.bak", ".requirements.txt", "README.md",
-                 "required.txt", "setup.cfg"):
+    for name in (
+        "requirements.txt",
+        "requirements-dev.txt",
+        "requirements.in",
+        "requirements1.txt",
+        "requirements.txt.bak",
+        ".requirements.txt",
+        "README.md",
+        "required.txt",
+        "setup.cfg",
+    ):
         assert near_miss(name) is None, name

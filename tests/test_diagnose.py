@@ -12,8 +12,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from helpers import paasfix
+
 from paasfix import registry
 from paasfix.diagnose import diagnose
 
@@ -25,8 +25,9 @@ def test_the_corpus_is_large_and_has_unrelated_logs():
     assert len(EXPECTED) >= 30
     unrelated = [name for name, fixers in EXPECTED.items() if not fixers]
     assert len(unrelated) >= 4
-    assert sorted(EXPECTED) == sorted(p.name for p in LOGS.iterdir()
-                                      if p.name not in ("expected.json", "README.md"))
+    assert sorted(EXPECTED) == sorted(
+        p.name for p in LOGS.iterdir() if p.name not in ("expected.json", "README.md")
+    )
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -40,8 +41,11 @@ def test_corpus_log_is_diagnosed_to_its_fixers(name):
 
 def test_every_builtin_fixer_with_log_patterns_is_in_the_corpus():
     diagnosed = {fixer for fixers in EXPECTED.values() for fixer in fixers}
-    builtin = [cls for cls in registry.all_fixers()
-               if cls.__module__.startswith("paasfix.fixers.") and cls.log_patterns]
+    builtin = [
+        cls
+        for cls in registry.all_fixers()
+        if cls.__module__.startswith("paasfix.fixers.") and cls.log_patterns
+    ]
     assert [cls.id for cls in builtin if cls.id not in diagnosed] == []
 
 
@@ -52,70 +56,103 @@ MESSAGES = [
     ("Procfile error: Can not read Procfile file from repository", "fix-procfile"),
     ("Can not read Procfile file from repository", "fix-procfile"),
     ("Missing process definition", "fix-procfile"),
-    ("步骤 [解析应用进程信息] 出错了，原因：[app_desc] Failed to read the app description file in "
-     "app directory, file not found, tried: ['app_desc.yaml', 'app_desc.yml']; [Procfile] Failed "
-     "to read the Procfile file in app directory, file not found, tried: ['Procfile']。",
-     "fix-procfile"),
-    ("Error in step [Parse app process], reason: [app_desc] Failed to read the app description "
-     "file in app directory, file not found, tried: ['app_desc.yaml']; [Procfile] Failed to read "
-     "the Procfile file in app directory, file not found, tried: ['Procfile'].", "fix-procfile"),
-    ("解析应用进程信息出错了，原因：the file \"Procfile\" does not exists", "fix-procfile"),
-    ("Failed to parse application process information, reason: the file \"Procfile\" does not "
-     "exist", "fix-procfile"),
-    ("file \"Procfile\"'s format is not YAML", "fix-procfile-yaml"),
-    ("file \"Procfile\" must be dict type", "fix-procfile-yaml"),
+    (
+        "步骤 [解析应用进程信息] 出错了，原因：[app_desc] Failed to read the app description file in "
+        "app directory, file not found, tried: ['app_desc.yaml', 'app_desc.yml']; [Procfile] Failed "
+        "to read the Procfile file in app directory, file not found, tried: ['Procfile']。",
+        "fix-procfile",
+    ),
+    (
+        "Error in step [Parse app process], reason: [app_desc] Failed to read the app description "
+        "file in app directory, file not found, tried: ['app_desc.yaml']; [Procfile] Failed to read "
+        "the Procfile file in app directory, file not found, tried: ['Procfile'].",
+        "fix-procfile",
+    ),
+    ('解析应用进程信息出错了，原因：the file "Procfile" does not exists', "fix-procfile"),
+    (
+        'Failed to parse application process information, reason: the file "Procfile" does not '
+        "exist",
+        "fix-procfile",
+    ),
+    ('file "Procfile"\'s format is not YAML', "fix-procfile-yaml"),
+    ('file "Procfile" must be dict type', "fix-procfile-yaml"),
     ("Invalid proc type: Web, must match pattern ^[a-z0-9]([-a-z0-9])*$", "fix-procfile"),
-    ("The number of processes exceeded: maximum 16 processes per module, but got 17",
-     "fix-procfile"),
-    ("file \"app_desc.yaml\"'s format is not YAML", "fix-app-desc"),
-    ("file \"app.yaml\"'s format is not YAML", "fix-app-desc"),
-    ("file \"app_desc.yaml\" must be dict type", "fix-app-desc"),
-    ("应用描述文件解析异常: No spec version is specified, please set the spec version",
-     "fix-app-desc"),
+    (
+        "The number of processes exceeded: maximum 16 processes per module, but got 17",
+        "fix-procfile",
+    ),
+    ('file "app_desc.yaml"\'s format is not YAML', "fix-app-desc"),
+    ('file "app.yaml"\'s format is not YAML', "fix-app-desc"),
+    ('file "app_desc.yaml" must be dict type', "fix-app-desc"),
+    (
+        "应用描述文件解析异常: No spec version is specified, please set the spec version",
+        "fix-app-desc",
+    ),
     # §2.3: process definitions that disagree
-    ("Process definitions conflict between Procfile and app description file. Please remove the "
-     "Procfile to resolve this conflict.", "fix-process-conflict"),
-    ("Warning: Process definition conflict, will use the one defined in `Procfile`",
-     "fix-process-conflict"),
+    (
+        "Process definitions conflict between Procfile and app description file. Please remove the "
+        "Procfile to resolve this conflict.",
+        "fix-process-conflict",
+    ),
+    (
+        "Warning: Process definition conflict, will use the one defined in `Procfile`",
+        "fix-process-conflict",
+    ),
     # §2.5: the smart advisor's patterns
     ("OSError: mysql_config not found", "fix-pkg-install-mysql-python"),
     ("/bin/sh: 1: mysql_config: not found", "fix-pkg-install-mysql-python"),
     ("Exception: Can not find valid pkg-config name.", "fix-pkg-install-mysql-python"),
     ("Unable to select a buildpack", "fix-unable-select-buildpack"),
-    (" !     Error while running '$ python manage.py collectstatic --noinput'.",
-     "fix-py-collect-static"),
-    ("Requested runtime (python-3.6.2) is not available for this stack (heroku-18).",
-     "fix-py-runtime-error"),
+    (
+        " !     Error while running '$ python manage.py collectstatic --noinput'.",
+        "fix-py-collect-static",
+    ),
+    (
+        "Requested runtime (python-3.6.2) is not available for this stack (heroku-18).",
+        "fix-py-runtime-error",
+    ),
     ("polling release's status taking too long to complete", "fix-release-polling-timeout"),
-    ("Release aborted, reason: instance restarted more than 3 times",
-     "fix-release-polling-timeout"),
+    (
+        "Release aborted, reason: instance restarted more than 3 times",
+        "fix-release-polling-timeout",
+    ),
     ("Release aborted, reason: release took too long to complete", "fix-release-polling-timeout"),
-    ("ERROR: No matching distribution found for blueking.component.ieod==0.1.12",
-     "fix-python-package-with-dot"),
+    (
+        "ERROR: No matching distribution found for blueking.component.ieod==0.1.12",
+        "fix-python-package-with-dot",
+    ),
     ("No matching distribution found for bkapigw.paas-cc==1.0.1", "fix-python-package-with-dot"),
     ("ModuleNotFoundError: No module named 'setuptools_rust'", "fix-pip-setuptools-rust"),
     ("ImportError: No module named setuptools_rust", "fix-pip-setuptools-rust"),
     # §4.2-4.6: the Python buildpack, v213 and v285
-    (" !     Error: Couldn't find any supported Python package manager files.",
-     "fix-unable-select-buildpack"),
-    (" !     Error: The requested Python version has reached end-of-life.",
-     "fix-py-runtime-error"),
+    (
+        " !     Error: Couldn't find any supported Python package manager files.",
+        "fix-unable-select-buildpack",
+    ),
+    (" !     Error: The requested Python version has reached end-of-life.", "fix-py-runtime-error"),
     (" !     Error: Invalid Python version in runtime.txt.", "fix-py-runtime-error"),
     (" !     Error: Unable to generate Django static files.", "fix-py-collect-static"),
     (" !     Error: Failed to run the bin/pre_compile script.", "fix-compile-hook"),
     ("/usr/bin/env: 'bash\\r': No such file or directory", "fix-compile-hook"),
     # the FAQ's pip failures
-    ("setuptools_scm.version.SetuptoolsOutdatedWarning: your setuptools is too old (<12)",
-     "fix-setuptools-outdated"),
-    ("Download error on https://pypi.org/simple/setuptools_scm/: [Errno 101] Network is "
-     "unreachable -- Some packages may not be found!", "fix-setup-requires-index"),
+    (
+        "setuptools_scm.version.SetuptoolsOutdatedWarning: your setuptools is too old (<12)",
+        "fix-setuptools-outdated",
+    ),
+    (
+        "Download error on https://pypi.org/simple/setuptools_scm/: [Errno 101] Network is "
+        "unreachable -- Some packages may not be found!",
+        "fix-setup-requires-index",
+    ),
     ("  ERROR: Failed building wheel for greenlet", "fix-greenlet-pin"),
     ("    Running setup.py install for greenlet ... error", "fix-greenlet-pin"),
-    ("    Running setup.py install for greenlet: finished with status 'error'",
-     "fix-greenlet-pin"),
-    ("    gcc -pthread -fPIC -c src/greenlet/greenlet.cpp -o build/greenlet.o\n"
-     "    gcc: error trying to exec 'cc1plus': execvp: No such file or directory\n"
-     "    error: command 'gcc' failed with exit status 1", "fix-greenlet-pin"),
+    ("    Running setup.py install for greenlet: finished with status 'error'", "fix-greenlet-pin"),
+    (
+        "    gcc -pthread -fPIC -c src/greenlet/greenlet.cpp -o build/greenlet.o\n"
+        "    gcc: error trying to exec 'cc1plus': execvp: No such file or directory\n"
+        "    error: command 'gcc' failed with exit status 1",
+        "fix-greenlet-pin",
+    ),
     # §5: apt
     ("       E: Unable to locate package #", "fix-aptfile-format"),
     ("-----> Fetching .debs for # TLS for the MySQL client", "fix-aptfile-format"),
@@ -131,12 +168,15 @@ def test_documented_message_points_to_its_fixer(message, fixer, tmp_path):
 
 # --- the command --------------------------------------------------------------------------
 
+
 def test_a_matching_log_exits_0_and_shows_the_fixer_its_lines_and_the_explanation():
     run = paasfix("diagnose", str(LOGS / "runtime-not-available.log"))
     assert run.returncode == 0, run.stderr
     assert "fix-py-runtime-error" in run.stdout
-    assert "line 10: [2024-03-12 10:21:14]  !     Requested runtime (python-3.6.2) is not " \
+    assert (
+        "line 10: [2024-03-12 10:21:14]  !     Requested runtime (python-3.6.2) is not "
         "available for this stack (heroku-18).\n" in run.stdout
+    )
     assert "What goes wrong" in run.stdout and "The fix" in run.stdout
     assert "paasfix explain fix-py-runtime-error" in run.stdout
     assert "\x1b" not in run.stdout
@@ -161,19 +201,29 @@ def test_reads_a_gzip_log_from_standard_input(tmp_path):
     data = gzip.compress((LOGS / "package-with-dot.log").read_bytes())
     run = paasfix("diagnose", "-", "--format", "json", input=data)
     assert run.returncode == 0, run.stderr
-    assert [m["fixer"] for m in json.loads(run.stdout)["matches"]] == \
-        ["fix-python-package-with-dot"]
+    assert [m["fixer"] for m in json.loads(run.stdout)["matches"]] == [
+        "fix-python-package-with-dot"
+    ]
 
 
 def test_json_report():
-    run = paasfix("diagnose", str(LOGS / "mysql-config-not-found.log"), "--format", "json",
-                  "--lines", "1")
+    run = paasfix(
+        "diagnose", str(LOGS / "mysql-config-not-found.log"), "--format", "json", "--lines", "1"
+    )
     assert run.returncode == 0, run.stderr
     data = json.loads(run.stdout)
     assert data["version"] == 1 and data["lines"] == 45
     mysql = next(m for m in data["matches"] if m["fixer"] == "fix-pkg-install-mysql-python")
-    assert set(mysql) == {"fixer", "title", "severity", "safety", "docs", "lines", "more",
-                          "explanation"}
+    assert set(mysql) == {
+        "fixer",
+        "title",
+        "severity",
+        "safety",
+        "docs",
+        "lines",
+        "more",
+        "explanation",
+    }
     assert mysql["docs"] == "docs/fixers.md#fix-pkg-install-mysql-python"
     assert len(mysql["lines"]) == 1 and mysql["more"] is True
     assert mysql["lines"][0]["line"] == 33
@@ -181,8 +231,9 @@ def test_json_report():
     assert "## What goes wrong" in mysql["explanation"]
 
 
-@pytest.mark.parametrize("args", [["--diff"], ["--commit"], ["--unsafe-fixes"],
-                                  ["--build-dir", "src"], ["-i"]])
+@pytest.mark.parametrize(
+    "args", [["--diff"], ["--commit"], ["--unsafe-fixes"], ["--build-dir", "src"], ["-i"]]
+)
 def test_fix_options_need_fix(args):
     run = paasfix("diagnose", str(LOGS / "runtime-not-available.log"), *args)
     assert run.returncode == 2

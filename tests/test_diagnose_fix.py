@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from helpers import SAMPLES, git, init_repo, paasfix, snapshot
 
 LOGS = Path(__file__).resolve().parent / "data" / "logs"
@@ -26,8 +25,10 @@ PAIRS = [
 
 
 def _copies(tmp_path: Path, sample: str) -> tuple[Path, Path]:
-    return (init_repo(tmp_path / "diagnosed", SAMPLES / sample),
-            init_repo(tmp_path / "selected", SAMPLES / sample))
+    return (
+        init_repo(tmp_path / "diagnosed", SAMPLES / sample),
+        init_repo(tmp_path / "selected", SAMPLES / sample),
+    )
 
 
 @pytest.mark.parametrize("sample, log", PAIRS)
@@ -62,10 +63,16 @@ def test_the_text_report_shows_the_diagnosis_then_the_fix(tmp_path):
 def test_diff_prints_the_same_diff_and_writes_nothing(tmp_path):
     diagnosed, selected = _copies(tmp_path, "django-mysql")
     pristine = snapshot(diagnosed)
-    run = paasfix("diagnose", str(LOGS / "mysql-config-not-found.log"), "--fix", str(diagnosed),
-                  "--diff")
-    reference = paasfix("fix", "--select", "fix-apt-buildpack-order,fix-pkg-install-mysql-python",
-                        "--diff", str(selected))
+    run = paasfix(
+        "diagnose", str(LOGS / "mysql-config-not-found.log"), "--fix", str(diagnosed), "--diff"
+    )
+    reference = paasfix(
+        "fix",
+        "--select",
+        "fix-apt-buildpack-order,fix-pkg-install-mysql-python",
+        "--diff",
+        str(selected),
+    )
     assert run.returncode == reference.returncode == 1
     assert run.stdout == reference.stdout and run.stdout.startswith("diff --git a/Aptfile")
     assert "fix-pkg-install-mysql-python" in run.stderr  # the diagnosis goes with the report
@@ -74,13 +81,26 @@ def test_diff_prints_the_same_diff_and_writes_nothing(tmp_path):
 
 def test_commit_makes_the_same_tree(tmp_path):
     diagnosed, selected = _copies(tmp_path, "blueapps-legacy-deps")
-    run = paasfix("diagnose", str(LOGS / "setuptools-rust-cryptography.log"), "--fix",
-                  str(diagnosed), "--commit", "--branch", "paasfix/from-log")
-    reference = paasfix("fix", "--select", "fix-pip-setuptools-rust", "--commit", "--branch",
-                        "paasfix/from-log", str(selected))
+    run = paasfix(
+        "diagnose",
+        str(LOGS / "setuptools-rust-cryptography.log"),
+        "--fix",
+        str(diagnosed),
+        "--commit",
+        "--branch",
+        "paasfix/from-log",
+    )
+    reference = paasfix(
+        "fix",
+        "--select",
+        "fix-pip-setuptools-rust",
+        "--commit",
+        "--branch",
+        "paasfix/from-log",
+        str(selected),
+    )
     assert run.returncode == reference.returncode == 0, run.stderr
-    trees = [git(repo, "rev-parse", "paasfix/from-log^{tree}")
-             for repo in (diagnosed, selected)]
+    trees = [git(repo, "rev-parse", "paasfix/from-log^{tree}") for repo in (diagnosed, selected)]
     assert trees[0] == trees[1] and trees[0].strip()
     assert git(diagnosed, "status", "--porcelain") == ""
 
@@ -88,8 +108,9 @@ def test_commit_makes_the_same_tree(tmp_path):
 def test_a_log_no_fixer_recognises_runs_nothing(tmp_path):
     diagnosed, _ = _copies(tmp_path, "django-mysql")
     pristine = snapshot(diagnosed)
-    run = paasfix("diagnose", str(LOGS / "unrelated-java.log"), "--fix", str(diagnosed),
-                  "--format", "json")
+    run = paasfix(
+        "diagnose", str(LOGS / "unrelated-java.log"), "--fix", str(diagnosed), "--format", "json"
+    )
     assert run.returncode == 1
     assert json.loads(run.stdout)["fix"] is None
     assert snapshot(diagnosed) == pristine
@@ -99,14 +120,32 @@ def test_settings_go_to_the_fix(tmp_path):
     diagnosed, selected = _copies(tmp_path, "py2-setup-requires")
     (diagnosed / "paasfix.toml").unlink()  # the sample's own settings allow unsafe fixes
     (selected / "paasfix.toml").unlink()
-    safe_only = paasfix("diagnose", str(LOGS / "setuptools-outdated.log"), "--fix",
-                        str(diagnosed), "--format", "json")
+    safe_only = paasfix(
+        "diagnose",
+        str(LOGS / "setuptools-outdated.log"),
+        "--fix",
+        str(diagnosed),
+        "--format",
+        "json",
+    )
     assert safe_only.returncode == 1
     assert json.loads(safe_only.stdout)["fix"]["fixed"] == []
-    unsafe = paasfix("diagnose", str(LOGS / "setuptools-outdated.log"), "--fix", str(diagnosed),
-                     "--unsafe-fixes", "--allow-dirty")
-    reference = paasfix("fix", "--select", "fix-setuptools-outdated", "--unsafe-fixes",
-                        "--allow-dirty", str(selected))
+    unsafe = paasfix(
+        "diagnose",
+        str(LOGS / "setuptools-outdated.log"),
+        "--fix",
+        str(diagnosed),
+        "--unsafe-fixes",
+        "--allow-dirty",
+    )
+    reference = paasfix(
+        "fix",
+        "--select",
+        "fix-setuptools-outdated",
+        "--unsafe-fixes",
+        "--allow-dirty",
+        str(selected),
+    )
     assert unsafe.returncode == reference.returncode
     assert snapshot(diagnosed) == snapshot(selected)
     assert "python-3" in (diagnosed / "runtime.txt").read_text()

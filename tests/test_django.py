@@ -4,12 +4,14 @@ settings take their values from, and what paasfix cannot see through."""
 from __future__ import annotations
 
 import pytest
-
 from helpers import make_project
+
 from paasfix import django
 
-MANAGE = ('import os\n\nif __name__ == "__main__":\n'
-          '    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "{}")\n')
+MANAGE = (
+    'import os\n\nif __name__ == "__main__":\n'
+    '    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "{}")\n'
+)
 
 
 def test_shallowest_manage_py_wins_and_ties_are_reported(tmp_path):
@@ -23,10 +25,12 @@ def test_shallowest_manage_py_wins_and_ties_are_reported(tmp_path):
 
 
 def test_app_desc_variable_overrides_the_default_per_environment(tmp_path):
-    files = {"manage.py": MANAGE.format("site.settings.dev"), "app_desc.yaml":
-             "spec_version: 2\nmodule:\n  language: Python\n  env_variables:\n"
-             "    - key: DJANGO_SETTINGS_MODULE\n      value: site.settings.prod\n"
-             "      environment_name: prod\n"}
+    files = {
+        "manage.py": MANAGE.format("site.settings.dev"),
+        "app_desc.yaml": "spec_version: 2\nmodule:\n  language: Python\n  env_variables:\n"
+        "    - key: DJANGO_SETTINGS_MODULE\n      value: site.settings.prod\n"
+        "      environment_name: prod\n",
+    }
     found = make_project(tmp_path, files)
     choices = django.build_settings(found, "manage.py", found.python_ast("manage.py"))
     assert [(c.modules, c.source, c.line, c.environments) for c in choices] == [
@@ -36,12 +40,16 @@ def test_app_desc_variable_overrides_the_default_per_environment(tmp_path):
 
 
 def test_an_assignment_in_manage_py_cannot_be_overridden(tmp_path):
-    files = {"manage.py": 'import os\nos.environ["DJANGO_SETTINGS_MODULE"] = "site.settings"\n',
-             "app_desc.yaml": "spec_version: 2\nmodule:\n  language: Python\n  env_variables:\n"
-                              "    - key: DJANGO_SETTINGS_MODULE\n      value: other.settings\n"}
+    files = {
+        "manage.py": 'import os\nos.environ["DJANGO_SETTINGS_MODULE"] = "site.settings"\n',
+        "app_desc.yaml": "spec_version: 2\nmodule:\n  language: Python\n  env_variables:\n"
+        "    - key: DJANGO_SETTINGS_MODULE\n      value: other.settings\n",
+    }
     found = make_project(tmp_path, files)
     choices = django.build_settings(found, "manage.py", found.python_ast("manage.py"))
-    assert [(c.modules, c.environments) for c in choices] == [(("site.settings",), ("stag", "prod"))]
+    assert [(c.modules, c.environments) for c in choices] == [
+        (("site.settings",), ("stag", "prod"))
+    ]
 
 
 def test_a_computed_default_gives_no_settings_module(tmp_path):
@@ -53,9 +61,9 @@ def test_a_computed_default_gives_no_settings_module(tmp_path):
 
 BLUEAPPS = {
     "settings.py": "import os\nENV = os.environ.get('BKPAAS_ENVIRONMENT', 'dev')\n"
-                   "mod = __import__('config.' + ENV, globals(), locals(), ['*'])\n"
-                   "for key in dir(mod):\n    if key.isupper():\n"
-                   "        locals()[key] = getattr(mod, key)\n",
+    "mod = __import__('config.' + ENV, globals(), locals(), ['*'])\n"
+    "for key in dir(mod):\n    if key.isupper():\n"
+    "        locals()[key] = getattr(mod, key)\n",
     "config/__init__.py": "BASE_DIR = '/srv'\n",
     "config/default.py": "from config import BASE_DIR  # noqa\nSTATIC_URL = '/s/'\n",
     "config/dev.py": "from config.default import *\nDEBUG = True\n",
@@ -81,29 +89,44 @@ def test_definitions_follow_star_and_name_imports(tmp_path):
     assert chain.definitions("config/dev.py", "NOWHERE") == []
 
 
-@pytest.mark.parametrize("code, what", [
-    ("from somepackage.settings import *\n", "from somepackage.settings import *"),
-    ("globals().update(load())\n", "globals()"),
-    ("exec(open('extra.py').read())\n", "exec"),
-    ("import django_heroku\ndjango_heroku.settings(locals())\n", "locals()"),
-    ("from split_settings.tools import include\ninclude('parts/*.py')\n", "include"),
-    ("import sys\nfor k, v in CONF.items():\n    setattr(sys.modules[__name__], k, v)\n", "setattr"),
-])
+@pytest.mark.parametrize(
+    "code, what",
+    [
+        ("from somepackage.settings import *\n", "from somepackage.settings import *"),
+        ("globals().update(load())\n", "globals()"),
+        ("exec(open('extra.py').read())\n", "exec"),
+        ("import django_heroku\ndjango_heroku.settings(locals())\n", "locals()"),
+        ("from split_settings.tools import include\ninclude('parts/*.py')\n", "include"),
+        (
+            "import sys\nfor k, v in CONF.items():\n    setattr(sys.modules[__name__], k, v)\n",
+            "setattr",
+        ),
+    ],
+)
 def test_what_paasfix_cannot_see_through_is_blind(tmp_path, code, what):
-    chain = django.settings_chain(make_project(tmp_path, {"site/__init__.py": "",
-                                                          "site/settings.py": code}), "", "site.settings")
+    chain = django.settings_chain(
+        make_project(tmp_path, {"site/__init__.py": "", "site/settings.py": code}),
+        "",
+        "site.settings",
+    )
     assert len(chain.blind) == 1 and what in chain.blind[0].what
     assert chain.definitions("site/settings.py", "ANYTHING") is None
 
 
 def test_literal_writes_through_globals_are_settings(tmp_path):
-    code = ("globals()['STATIC_ROOT'] = '/srv'\nglobals().update({'MEDIA_ROOT': '/m'}, DEBUG=True)\n"
-            "vars()['X'] = 1\n")
+    code = (
+        "globals()['STATIC_ROOT'] = '/srv'\nglobals().update({'MEDIA_ROOT': '/m'}, DEBUG=True)\n"
+        "vars()['X'] = 1\n"
+    )
     chain = django.settings_chain(make_project(tmp_path, {"s.py": code}), "", "s")
     assert chain.blind == []
-    assert {b.name for b in chain.bindings("STATIC_ROOT") + chain.bindings("MEDIA_ROOT")
-            + chain.bindings("DEBUG") + chain.bindings("X")} == {"STATIC_ROOT", "MEDIA_ROOT",
-                                                                 "DEBUG", "X"}
+    assert {
+        b.name
+        for b in chain.bindings("STATIC_ROOT")
+        + chain.bindings("MEDIA_ROOT")
+        + chain.bindings("DEBUG")
+        + chain.bindings("X")
+    } == {"STATIC_ROOT", "MEDIA_ROOT", "DEBUG", "X"}
 
 
 def test_a_module_that_does_not_parse_is_reported_with_its_line(tmp_path):
@@ -113,8 +136,11 @@ def test_a_module_that_does_not_parse_is_reported_with_its_line(tmp_path):
 
 
 def test_modules_come_from_the_manage_py_directory_then_the_build_directory(tmp_path):
-    files = {"web/manage.py": MANAGE.format("settings"), "web/settings.py": "from shared import *\n",
-             "shared.py": "STATIC_URL = '/s/'\n"}
+    files = {
+        "web/manage.py": MANAGE.format("settings"),
+        "web/settings.py": "from shared import *\n",
+        "shared.py": "STATIC_URL = '/s/'\n",
+    }
     chain = django.settings_chain(make_project(tmp_path, files), "web", "settings")
     assert chain.paths == ["web/settings.py", "shared.py"]
     assert django.settings_chain(make_project(tmp_path / "x", files), "web", "absent") is None

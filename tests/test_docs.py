@@ -24,8 +24,9 @@ def _anchor(heading: str) -> str:
 
 
 def test_docs_are_up_to_date():
-    assert DOCS.read_text(encoding="utf-8") == docs.render(FIXERS), \
+    assert DOCS.read_text(encoding="utf-8") == docs.render(FIXERS), (
         "docs/fixers.md is out of date: run `python -m paasfix.docs`"
+    )
 
 
 @pytest.mark.parametrize("cls", FIXERS, ids=[cls.id for cls in FIXERS])

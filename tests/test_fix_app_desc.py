@@ -9,6 +9,7 @@ from typing import Any, Callable
 
 import pytest
 import yaml
+from helpers import make_tree
 
 from paasfix import platform, registry
 from paasfix.config import Config
@@ -16,8 +17,6 @@ from paasfix.fixer import UNSAFE, Example
 from paasfix.fixers.app_desc import FixAppDesc
 from paasfix.runner import Runner
 from paasfix.tree import DirTree
-
-from helpers import make_tree
 
 REMOVE = object()
 
@@ -52,41 +51,54 @@ V3_MODULE = ("modules", 0, "spec")
 MEANT: dict[str, Callable[[str], Any]] = {
     "full-width colons after keys, as in bk-log": replaced_colons,
     "a full-width colon before a value and in a list item": replaced_colons,
-    "no spec version: spec_version 2 goes above the first key, under the header comment":
-        changed(first=("spec_version", 2)),
+    "no spec version: spec_version 2 goes above the first key, under the header comment": changed(
+        first=("spec_version", 2)
+    ),
     "no version on a file written in the version 3 form": changed(first=("specVersion", 3)),
     "a quoted version becomes a number": changed((("spec_version",), 2)),
     "a quoted specVersion becomes a number": changed((("specVersion",), 3)),
     "language spellings the platform refuses, quotes kept": changed(
-        (("modules", "web", "language"), "NodeJS"), (("modules", "api", "language"), "Go"),
-        (("modules", "jobs", "language"), "Python")),
+        (("modules", "web", "language"), "NodeJS"),
+        (("modules", "api", "language"), "Go"),
+        (("modules", "jobs", "language"), "Python"),
+    ),
     "environment values that YAML types are quoted as written": changed(
-        (ENV + (0, "value"), "20.10"), (ENV + (1, "value"), "yes"), (ENV + (2, "value"), "true"),
-        (ENV + (3, "value"), "0022"), (ENV + (4, "value"), "2024-05-01"),
-        (ENV + (5, "value"), "1_000"), (ENV + (6, "value"), "")),
+        (ENV + (0, "value"), "20.10"),
+        (ENV + (1, "value"), "yes"),
+        (ENV + (2, "value"), "true"),
+        (ENV + (3, "value"), "0022"),
+        (ENV + (4, "value"), "2024-05-01"),
+        (ENV + (5, "value"), "1_000"),
+        (ENV + (6, "value"), ""),
+    ),
     "version 3 variables and their per-environment overlay": changed(
         (V3_MODULE + ("configuration", "env", 0, "value"), "off"),
-        (V3_MODULE + ("envOverlay", "envVariables", 0, "value"), "1:30")),
+        (V3_MODULE + ("envOverlay", "envVariables", 0, "value"), "1:30"),
+    ),
     "a value shared through an anchor is quoted where it is written": changed(
         (("modules", "default", "env_variables", 0, "value"), "20.10"),
-        (("modules", "api", "env_variables", 0, "value"), "20.10")),
-    "an empty processes key is removed, the Procfile defines them":
-        changed((("module", "processes"), REMOVE)),
+        (("modules", "api", "env_variables", 0, "value"), "20.10"),
+    ),
+    "an empty processes key is removed, the Procfile defines them": changed(
+        (("module", "processes"), REMOVE)
+    ),
     "an empty flow mapping of processes is removed": changed((("module", "processes"), REMOVE)),
     "every repair of a file without a version, the version last": changed(
-        (("module", "language"), "NodeJS"), (ENV + (0, "value"), "16.20"),
-        first=("spec_version", 2)),
+        (("module", "language"), "NodeJS"), (ENV + (0, "value"), "16.20"), first=("spec_version", 2)
+    ),
     "no version next to a Procfile is an unsafe fix": changed(first=("spec_version", 2)),
-    "CRLF line endings and app_desc.yml in the build directory":
-        changed((ENV + (0, "value"), "True")),
+    "CRLF line endings and app_desc.yml in the build directory": changed(
+        (ENV + (0, "value"), "True")
+    ),
 }
 
 FIXED = [example for example in FixAppDesc.examples if example.kind == "fixed"]
 
 
 def _desc_path(example: Example) -> str:
-    return next(path for path in example.before if path.rsplit("/", 1)[-1] in
-                platform.APP_DESC_NAMES)
+    return next(
+        path for path in example.before if path.rsplit("/", 1)[-1] in platform.APP_DESC_NAMES
+    )
 
 
 def test_every_fixed_example_says_what_its_author_meant():
@@ -104,8 +116,10 @@ def test_the_repaired_file_loads_to_what_the_author_meant(example):
 
 def test_repaired_values_are_text_as_written():
     example = next(e for e in FIXED if e.name.startswith("environment values"))
-    values = [item["value"] for item in
-              yaml.safe_load(example.after["app_desc.yaml"])["module"]["env_variables"]]
+    values = [
+        item["value"]
+        for item in yaml.safe_load(example.after["app_desc.yaml"])["module"]["env_variables"]
+    ]
     assert values == ["20.10", "yes", "true", "0022", "2024-05-01", "1_000", "", 4]
 
 
@@ -124,8 +138,10 @@ def _write(root: Path, files: dict[str, str]) -> DirTree:
 
 
 def test_adding_the_version_next_to_a_procfile_waits_for_unsafe_fixes(tmp_path):
-    files = {"app_desc.yaml": "module:\n  language: Python\n",
-             "Procfile": "web: gunicorn wsgi -b :$PORT\n"}
+    files = {
+        "app_desc.yaml": "module:\n  language: Python\n",
+        "Procfile": "web: gunicorn wsgi -b :$PORT\n",
+    }
     runner = Runner([FixAppDesc], Config())
     safe_only = runner.fix(_write(tmp_path / "a", files))
     assert safe_only.changes == []
@@ -134,13 +150,17 @@ def test_adding_the_version_next_to_a_procfile_waits_for_unsafe_fixes(tmp_path):
     assert [c.new for c in unsafe.changes] == [b"spec_version: 2\nmodule:\n  language: Python\n"]
 
 
-FLASK = {"requirements.txt": "Flask==2.2.5\ngunicorn==20.1.0\n",
-         "app.py": "from flask import Flask\n\napp = Flask(__name__)\n"}
+FLASK = {
+    "requirements.txt": "Flask==2.2.5\ngunicorn==20.1.0\n",
+    "app.py": "from flask import Flask\n\napp = Flask(__name__)\n",
+}
 
 
 def test_an_empty_processes_key_is_filled_by_fix_procfile_in_the_same_run(tmp_path):
-    files = {**FLASK, "app_desc.yaml": "spec_version: 2\nmodule:\n  language: Python\n"
-                                       "  processes:\n"}
+    files = {
+        **FLASK,
+        "app_desc.yaml": "spec_version: 2\nmodule:\n  language: Python\n  processes:\n",
+    }
     result = Runner(registry.all_fixers(), Config()).fix(_write(tmp_path, files))
     assert result.errors == []
     assert [a.finding.fixer for a in result.applied][:2] == ["fix-app-desc", "fix-procfile"]
@@ -152,8 +172,11 @@ def test_an_empty_processes_key_is_filled_by_fix_procfile_in_the_same_run(tmp_pa
 
 def test_a_file_with_full_width_colons_is_readable_for_the_other_fixers(tmp_path):
     """Once the colons are repaired, fix-procfile sees the processes and leaves the file be."""
-    files = {**FLASK, "app_desc.yaml": "spec_version: 2\nmodule：\n  language: Python\n"
-                                       "  processes：\n    web:\n      command: gunicorn app:app\n"}
+    files = {
+        **FLASK,
+        "app_desc.yaml": "spec_version: 2\nmodule：\n  language: Python\n"
+        "  processes：\n    web:\n      command: gunicorn app:app\n",
+    }
     runner = Runner(registry.all_fixers(), Config())
     before = runner.check(_write(tmp_path, files))
     assert "fix-procfile" not in {f.fixer for f in before.findings}

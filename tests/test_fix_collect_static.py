@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from helpers import SAMPLES, init_repo, make_tree, paasfix
+
 from paasfix import django
 from paasfix.config import Config
 from paasfix.fixer import Example
@@ -23,34 +23,50 @@ from paasfix.project import Project
 from paasfix.runner import Runner
 from paasfix.tree import DirTree
 
-FIXED = [pytest.param(example, id=example.name)
-         for example in FixPyCollectStatic.examples if example.kind == "fixed"]
+FIXED = [
+    pytest.param(example, id=example.name)
+    for example in FixPyCollectStatic.examples
+    if example.kind == "fixed"
+]
 
 COLLECTED = {
     # sample -> (a static file of the application, where collectstatic puts it, the
     # environment the build would have)
-    "blueapps-static-root": ("home_application/static/home_application/css/index.css",
-                             "staticfiles/home_application/css/index.css", {}),
+    "blueapps-static-root": (
+        "home_application/static/home_application/css/index.css",
+        "staticfiles/home_application/css/index.css",
+        {},
+    ),
     # The build installs psycopg2 from the requirements; SQLite stands in for it here.
-    "cookiecutter-static-root": ("blog/static/blog/css/project.css",
-                                 "staticfiles/blog/css/project.css",
-                                 {"DATABASE_ENGINE": "django.db.backends.sqlite3"}),
+    "cookiecutter-static-root": (
+        "blog/static/blog/css/project.css",
+        "staticfiles/blog/css/project.css",
+        {"DATABASE_ENGINE": "django.db.backends.sqlite3"},
+    ),
 }
 
 
 def _environment(extra: dict[str, str]) -> dict[str, str]:
     """The build's environment for Python: the build directory on PYTHONPATH (PLATFORM.md
     §4.6), none of this machine's Django or BlueKing variables."""
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("DJANGO_", "BKPAAS_"))}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "BKPAAS_"))
+    }
     return {**env, "PYTHONPATH": ".", **extra}
 
 
 def collectstatic(root: Path, extra: dict[str, str]) -> subprocess.CompletedProcess:
     """The command the Python build runs, with a real Django."""
-    return subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "--traceback"],
-                          cwd=root, env=_environment(extra), capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--traceback"],
+        cwd=root,
+        env=_environment(extra),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.mark.parametrize("sample", sorted(COLLECTED))
@@ -73,8 +89,9 @@ def test_collectstatic_fails_before_the_fix_and_collects_after_it(sample, tmp_pa
 
 
 def _fix(example: Example, root: Path):
-    runner = Runner([FixPyCollectStatic], Config(build_dir=example.build_dir,
-                                               options=dict(example.options)))
+    runner = Runner(
+        [FixPyCollectStatic], Config(build_dir=example.build_dir, options=dict(example.options))
+    )
     result = runner.fix(DirTree(str(make_tree(root, example.before))))
     assert result.errors == []
     assert result.applied
@@ -102,7 +119,8 @@ def test_edited_settings_only_gain_lines(example, tmp_path):
         inserted = [line.strip() for line in _only_insertions(change.old, change.new)]
         assert any(line.startswith("STATIC_ROOT = ") for line in inserted)
         assert set(inserted) <= {"", "import os", 'STATIC_URL = "/static/"'} | {
-            line for line in inserted if line.startswith("STATIC_ROOT = ")}
+            line for line in inserted if line.startswith("STATIC_ROOT = ")
+        }
 
 
 @pytest.mark.parametrize("sample", sorted(COLLECTED))
@@ -119,9 +137,14 @@ def test_sample_settings_only_gain_lines(sample, tmp_path):
 def _static_root(code_dir: Path, settings: str) -> str:
     """STATIC_ROOT as Django sees it when it imports ``settings``."""
     probe = "from django.conf import settings\nprint(settings.STATIC_ROOT)\n"
-    result = subprocess.run([sys.executable, "-c", probe], cwd=code_dir, capture_output=True,
-                            text=True, timeout=60,
-                            env=_environment({"DJANGO_SETTINGS_MODULE": settings}))
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=code_dir,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=_environment({"DJANGO_SETTINGS_MODULE": settings}),
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
 
@@ -141,12 +164,17 @@ def test_django_reads_the_static_root_next_to_manage_py(example, tmp_path):
     assert os.path.realpath(_static_root(code_dir, settings)) == expected
 
 
-@pytest.mark.parametrize("line", [
-    " !     Error while running '$ python manage.py collectstatic --noinput'.",
-    " !     Error while running '$ python src/manage.py collectstatic --noinput'.",
-    "Error: Unable to generate Django static files.",
-    "django.core.exceptions.ImproperlyConfigured: You're using the staticfiles app without "
-    "having set the STATIC_ROOT setting to a filesystem path.",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        " !     Error while running '$ python manage.py collectstatic --noinput'.",
+        " !     Error while running '$ python src/manage.py collectstatic --noinput'.",
+        "Error: Unable to generate Django static files.",
+        "django.core.exceptions.ImproperlyConfigured: You're using the staticfiles app without "
+        "having set the STATIC_ROOT setting to a filesystem path.",
+    ],
+)
 def test_log_patterns_match_the_build_messages(line):
-    assert any(re.search(pattern, line, re.IGNORECASE) for pattern in FixPyCollectStatic.log_patterns)
+    assert any(
+        re.search(pattern, line, re.IGNORECASE) for pattern in FixPyCollectStatic.log_patterns
+    )

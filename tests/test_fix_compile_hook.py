@@ -8,10 +8,10 @@ import subprocess
 
 import pytest
 from helpers import git, git_repo, make_tree, paasfix
-from paasfix.fixers.compile_hook import FixCompileHook
 
 from paasfix.config import Config
 from paasfix.fixer import MANUAL
+from paasfix.fixers.compile_hook import FixCompileHook
 from paasfix.runner import Runner
 from paasfix.tree import DirTree
 
@@ -21,14 +21,20 @@ BASH = shutil.which("bash")
 def run(path, cwd) -> subprocess.CompletedProcess:
     """Start a hook the way the buildpack does: made executable, then run from bash."""
     os.chmod(path, 0o755)
-    return subprocess.run([BASH, "-c", f'"{path}"'], capture_output=True, text=True, cwd=cwd,
-                          env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")}, timeout=30,
-                          check=False)
+    return subprocess.run(
+        [BASH, "-c", f'"{path}"'],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")},
+        timeout=30,
+        check=False,
+    )
 
 
 @pytest.mark.skipif(BASH is None, reason="bash is not installed")
 def test_crlf_hook_fails_before_and_runs_after(tmp_path):
-    script = b"#!/usr/bin/env bash\r\nset -e\r\necho \"hook ran\" > ran.txt\r\n"
+    script = b'#!/usr/bin/env bash\r\nset -e\r\necho "hook ran" > ran.txt\r\n'
     root = make_tree(tmp_path / "repo", {"bin/post_compile": script})
     hook = root / "bin" / "post_compile"
     assert run(hook, root).returncode != 0
@@ -44,8 +50,11 @@ def test_crlf_hook_fails_before_and_runs_after(tmp_path):
 
 
 def test_symlinked_hook_is_reported_not_edited(tmp_path):
-    root = make_tree(tmp_path / "repo", {"scripts/post_compile.sh": "#!/bin/bash\r\necho hi\r\n"},
-                     symlinks={"bin/post_compile": "../scripts/post_compile.sh"})
+    root = make_tree(
+        tmp_path / "repo",
+        {"scripts/post_compile.sh": "#!/bin/bash\r\necho hi\r\n"},
+        symlinks={"bin/post_compile": "../scripts/post_compile.sh"},
+    )
     runner = Runner([FixCompileHook], Config())
     findings = runner.check(DirTree(str(root))).findings
     assert [(f.path, f.safety) for f in findings] == [("bin/post_compile", MANUAL)]
@@ -55,8 +64,11 @@ def test_symlinked_hook_is_reported_not_edited(tmp_path):
 
 
 def test_both_spellings_with_a_link_are_reported(tmp_path):
-    root = make_tree(tmp_path / "repo", {"bin/pre_compile": "#!/bin/bash\necho a\n"},
-                     symlinks={"bin/pre-compile": "pre_compile"})
+    root = make_tree(
+        tmp_path / "repo",
+        {"bin/pre_compile": "#!/bin/bash\necho a\n"},
+        symlinks={"bin/pre-compile": "pre_compile"},
+    )
     findings = Runner([FixCompileHook], Config()).check(DirTree(str(root))).findings
     assert [(f.path, f.safety) for f in findings] == [("bin/pre-compile", MANUAL)]
 

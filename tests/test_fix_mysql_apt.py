@@ -41,8 +41,11 @@ def test_the_format_fixer_runs_first():
 
 def test_fix_makes_a_crlf_aptfile_readable_and_complete(tmp_path):
     repo = git_repo(tmp_path / "repo", FILES)
-    assert findings(repo) == {"fix-aptfile-format": "safe", "fix-pkg-install-mysql-python": "safe",
-                              "fix-apt-buildpack-order": "manual"}
+    assert findings(repo) == {
+        "fix-aptfile-format": "safe",
+        "fix-pkg-install-mysql-python": "safe",
+        "fix-apt-buildpack-order": "manual",
+    }
 
     result = selected("fix", str(repo))
 

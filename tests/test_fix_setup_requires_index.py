@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 from helpers import make_tree
-from paasfix.fixers.setup_requires_index import DEFAULT_MIRROR, FixSetupRequiresIndex
 
 from paasfix.config import Config
 from paasfix.fixer import MANUAL
+from paasfix.fixers.setup_requires_index import DEFAULT_MIRROR, FixSetupRequiresIndex
 from paasfix.runner import Runner
 from paasfix.tree import EXEC_MODE, DirTree
 
@@ -32,15 +32,24 @@ def fixed_hook(tmp_path: Path, files: dict, options=None) -> tuple[str, bytes, i
     return change.path, change.new, change.new_mode
 
 
-def run_hook(tmp_path: Path, script: bytes, env_extra: dict) -> tuple[subprocess.CompletedProcess, Path]:
+def run_hook(
+    tmp_path: Path, script: bytes, env_extra: dict
+) -> tuple[subprocess.CompletedProcess, Path]:
     """Run the hook with bash in an empty home, as the build would; the home it wrote to."""
     home = tmp_path / "build-home"
     home.mkdir()
     hook = tmp_path / "hook"
     hook.write_bytes(script)
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), **env_extra}
-    done = subprocess.run([BASH, str(hook)], capture_output=True, text=True, env=env,
-                          cwd=tmp_path, timeout=30, check=False)
+    done = subprocess.run(
+        [BASH, str(hook)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=30,
+        check=False,
+    )
     return done, home
 
 
@@ -53,7 +62,9 @@ def index_url(home: Path) -> str:
 def test_new_hook_uses_pip_index_url_when_the_build_sets_it(tmp_path):
     path, script, mode = fixed_hook(tmp_path, {})
     assert (path, mode) == ("bin/pre-compile", EXEC_MODE)
-    done, home = run_hook(tmp_path, script, {"PIP_INDEX_URL": "https://bkrepo.example/pypi/simple/"})
+    done, home = run_hook(
+        tmp_path, script, {"PIP_INDEX_URL": "https://bkrepo.example/pypi/simple/"}
+    )
     assert done.returncode == 0, done.stderr
     assert index_url(home) == "https://bkrepo.example/pypi/simple/"
     assert sorted(p.name for p in home.iterdir()) == [".pydistutils.cfg"]
@@ -76,10 +87,10 @@ def test_configured_mirror_is_the_fallback(tmp_path):
 
 
 def test_block_runs_in_a_strict_existing_hook_before_its_early_exit(tmp_path):
-    existing = "#!/bin/bash\nset -euo pipefail\n\necho \"hook ran\"\nexit 0\necho never\n"
+    existing = '#!/bin/bash\nset -euo pipefail\n\necho "hook ran"\nexit 0\necho never\n'
     path, script, mode = fixed_hook(tmp_path, {"bin/pre_compile": existing})
     assert (path, mode) == ("bin/pre_compile", EXEC_MODE)
-    assert script.decode().endswith("echo \"hook ran\"\nexit 0\necho never\n")
+    assert script.decode().endswith('echo "hook ran"\nexit 0\necho never\n')
     done, home = run_hook(tmp_path, script, {})
     assert done.returncode == 0, done.stderr
     assert done.stdout == "hook ran\n"
@@ -102,8 +113,16 @@ def test_fixing_never_writes_the_home_of_the_person_running_it(tmp_path):
     assert (sorted(p.name for p in home.iterdir()) if home.exists() else []) == before
 
 
-@pytest.mark.parametrize("mirror", ["https://x.example/simple/ --evil", "http://a/$(id)",
-                                    'https://a/"b', "ftp://mirror.example/", 42])
+@pytest.mark.parametrize(
+    "mirror",
+    [
+        "https://x.example/simple/ --evil",
+        "http://a/$(id)",
+        'https://a/"b',
+        "ftp://mirror.example/",
+        42,
+    ],
+)
 def test_a_mirror_that_is_not_a_plain_url_is_not_written_into_the_script(tmp_path, mirror):
     root = make_tree(tmp_path / "repo", {"setup.py": SETUP_PY})
     runner = Runner([FixSetupRequiresIndex], Config(options={"mirror": mirror}))

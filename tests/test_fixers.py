@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import make_tree
 
 from paasfix import registry
 from paasfix.config import Config
@@ -18,11 +19,12 @@ from paasfix.fixer import MANUAL, Example, Executable, check_fixer_class
 from paasfix.runner import Runner
 from paasfix.tree import EXEC_MODE, FILE_MODE, DirTree
 
-from helpers import make_tree
-
 FIXERS = registry.all_fixers()
-CASES = [pytest.param(cls, example, id=f"{cls.id}: {example.name}")
-         for cls in FIXERS for example in cls.examples]
+CASES = [
+    pytest.param(cls, example, id=f"{cls.id}: {example.name}")
+    for cls in FIXERS
+    for example in cls.examples
+]
 
 
 def _spec(value) -> tuple[bytes, int]:
@@ -38,8 +40,9 @@ def materialize(root: Path, files) -> DirTree:
 
 
 def _config(example: Example) -> Config:
-    return Config(build_dir=example.build_dir, options=dict(example.options),
-                  unsafe_fixes=example.unsafe)
+    return Config(
+        build_dir=example.build_dir, options=dict(example.options), unsafe_fixes=example.unsafe
+    )
 
 
 def _apply(files, changes) -> dict[str, tuple[bytes, int]]:
@@ -53,8 +56,10 @@ def _apply(files, changes) -> dict[str, tuple[bytes, int]]:
 
 
 def _show(tree: dict[str, tuple[bytes, int]]) -> dict[str, tuple[str, str]]:
-    return {path: (content.decode("utf-8", "replace"), oct(mode))
-            for path, (content, mode) in sorted(tree.items())}
+    return {
+        path: (content.decode("utf-8", "replace"), oct(mode))
+        for path, (content, mode) in sorted(tree.items())
+    }
 
 
 @pytest.mark.parametrize("cls", FIXERS, ids=[cls.id for cls in FIXERS])
@@ -91,8 +96,10 @@ def test_example(cls, example, tmp_path):
 
     assert found.findings, "the example is not detected"
     stated = [f for f in found.findings if example.expects(f)]
-    assert stated, (f"no finding has {example.message!r} at {example.path}:{example.line}: "
-                    f"{[(f.message, f.path, f.line) for f in found.findings]}")
+    assert stated, (
+        f"no finding has {example.message!r} at {example.path}:{example.line}: "
+        f"{[(f.message, f.path, f.line) for f in found.findings]}"
+    )
     if example.kind == "manual":
         assert any(f.safety == MANUAL for f in found.findings)
         result = runner.fix(before, unsafe=True)
@@ -104,7 +111,8 @@ def test_example(cls, example, tmp_path):
     assert result.errors == []
     assert result.applied, "nothing was fixed"
     assert _show(_apply(example.before, result.changes)) == _show(
-        {path: _spec(value) for path, value in example.after.items()})
+        {path: _spec(value) for path, value in example.after.items()}
+    )
 
     after = materialize(tmp_path / "after", example.after)
     remaining = runner.check(after)

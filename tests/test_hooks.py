@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import pytest
-
 from helpers import make_project
-from paasfix.hooks import (NEW_HOOK_HEADER, POST_COMPILE, PRE_COMPILE, begin_marker,
-                           block_text, commands, compile_hook, end_marker, plan_block)
+
+from paasfix.hooks import (
+    NEW_HOOK_HEADER,
+    POST_COMPILE,
+    PRE_COMPILE,
+    begin_marker,
+    block_text,
+    commands,
+    compile_hook,
+    end_marker,
+    plan_block,
+)
 from paasfix.project import Project
 from paasfix.tree import EXEC_MODE, FILE_MODE, OverlayTree
 
@@ -22,6 +31,7 @@ def apply(project: Project, plan) -> Project:
 
 # -- which hook runs ---------------------------------------------------------------------------
 
+
 def test_underscore_wins_over_hyphen(tmp_path):
     project = make_project(tmp_path, {"bin/pre_compile": "a\n", "bin/pre-compile": "b\n"})
     hook = compile_hook(project, PRE_COMPILE)
@@ -33,13 +43,17 @@ def test_underscore_wins_over_hyphen(tmp_path):
 def test_hyphen_runs_alone(tmp_path):
     project = make_project(tmp_path, {"bin/post-compile": "a\n"})
     hook = compile_hook(project, POST_COMPILE)
-    assert (hook.active, hook.ignored, hook.target) == ("bin/post-compile", None,
-                                                         "bin/post-compile")
+    assert (hook.active, hook.ignored, hook.target) == (
+        "bin/post-compile",
+        None,
+        "bin/post-compile",
+    )
 
 
 def test_no_hook_targets_a_new_hyphen_script_in_the_build_dir(tmp_path):
-    project = make_project(tmp_path, {"src/setup.py": "", "bin/pre_compile": "x\n"},
-                           build_dir="src")
+    project = make_project(
+        tmp_path, {"src/setup.py": "", "bin/pre_compile": "x\n"}, build_dir="src"
+    )
     hook = compile_hook(project, PRE_COMPILE)
     assert hook.active is None
     assert hook.target == "src/bin/pre-compile"
@@ -57,6 +71,7 @@ def test_unknown_stage_is_a_programming_error(tmp_path):
 
 # -- blocks ------------------------------------------------------------------------------------
 
+
 def test_new_hook_is_bash_with_set_e_and_executable(tmp_path):
     project = make_project(tmp_path, {})
     plan = plan_block(project, "bin/pre-compile", PURPOSE, BODY)
@@ -71,15 +86,18 @@ def test_block_goes_after_shebang_and_set_lines_and_keeps_the_rest(tmp_path):
     project = make_project(tmp_path, {"bin/pre_compile": original})
     plan = plan_block(project, "bin/pre_compile", PURPOSE, BODY)
     assert plan.edit.content.decode() == (
-        "#!/bin/bash\nset -eu\n\n" + block_text(PURPOSE, BODY)
-        + "\n# migrate\npython manage.py migrate\nexit 0\n")
+        "#!/bin/bash\nset -eu\n\n"
+        + block_text(PURPOSE, BODY)
+        + "\n# migrate\npython manage.py migrate\nexit 0\n"
+    )
     assert plan.edit.mode == EXEC_MODE
     assert not plan.creates
 
 
 def test_second_plan_changes_nothing(tmp_path):
-    project = make_project(tmp_path, {"bin/pre_compile": "#!/bin/sh\necho hi\n"},
-                           executable=["bin/pre_compile"])
+    project = make_project(
+        tmp_path, {"bin/pre_compile": "#!/bin/sh\necho hi\n"}, executable=["bin/pre_compile"]
+    )
     once = apply(project, plan_block(project, "bin/pre_compile", PURPOSE, BODY))
     again = plan_block(once, "bin/pre_compile", PURPOSE, BODY)
     assert again.edit is None and again.problem is None
@@ -87,11 +105,11 @@ def test_second_plan_changes_nothing(tmp_path):
 
 def test_block_is_updated_in_place(tmp_path):
     text = "#!/bin/bash\necho before\n" + block_text(PURPOSE, "old\n") + "echo after\n"
-    project = make_project(tmp_path, {"bin/pre_compile": text},
-                           executable=["bin/pre_compile"])
+    project = make_project(tmp_path, {"bin/pre_compile": text}, executable=["bin/pre_compile"])
     plan = plan_block(project, "bin/pre_compile", PURPOSE, BODY)
     assert plan.edit.content.decode() == (
-        "#!/bin/bash\necho before\n" + block_text(PURPOSE, BODY) + "echo after\n")
+        "#!/bin/bash\necho before\n" + block_text(PURPOSE, BODY) + "echo after\n"
+    )
 
 
 def test_crlf_hook_keeps_its_bytes_and_line_endings(tmp_path):
@@ -129,11 +147,14 @@ def test_other_purposes_are_left_alone(tmp_path):
     assert edit.content.decode().count(begin_marker(PURPOSE)) == 1
 
 
-@pytest.mark.parametrize("text", [
-    "#!/bin/bash\n" + begin_marker(PURPOSE) + "\necho half\n",
-    "#!/bin/bash\n" + end_marker(PURPOSE) + "\n" + begin_marker(PURPOSE) + "\n",
-    "#!/bin/bash\n" + block_text(PURPOSE, "a\n") + block_text(PURPOSE, "b\n"),
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "#!/bin/bash\n" + begin_marker(PURPOSE) + "\necho half\n",
+        "#!/bin/bash\n" + end_marker(PURPOSE) + "\n" + begin_marker(PURPOSE) + "\n",
+        "#!/bin/bash\n" + block_text(PURPOSE, "a\n") + block_text(PURPOSE, "b\n"),
+    ],
+)
 def test_damaged_block_is_a_problem_not_an_edit(tmp_path, text):
     project = make_project(tmp_path, {"bin/pre-compile": text})
     plan = plan_block(project, "bin/pre-compile", PURPOSE, BODY)
@@ -142,8 +163,11 @@ def test_damaged_block_is_a_problem_not_an_edit(tmp_path, text):
 
 
 def test_symlinked_hook_is_a_problem(tmp_path):
-    project = make_project(tmp_path, {"scripts/hook.sh": "#!/bin/bash\n"},
-                           symlinks={"bin/pre-compile": "../scripts/hook.sh"})
+    project = make_project(
+        tmp_path,
+        {"scripts/hook.sh": "#!/bin/bash\n"},
+        symlinks={"bin/pre-compile": "../scripts/hook.sh"},
+    )
     plan = plan_block(project, "bin/pre-compile", PURPOSE, BODY)
     assert plan.edit is None and "symbolic link" in plan.problem
 

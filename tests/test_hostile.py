@@ -50,7 +50,6 @@ from typing import Iterator, Optional
 
 import pytest
 from click.testing import CliRunner
-
 from helpers import GIT_IDENTITY, commit_all, git, head, make_tree, snapshot, status, tree_files
 from hostile_inputs import CASES, Case
 
@@ -94,8 +93,12 @@ def paasfix_in_process(*args: str) -> Run:
             code = exc.code if isinstance(exc.code, int) else 1
         # What the run left to finalise (git processes, say) reports here, not in a later run.
         gc.collect()
-    return Run(args, code, out.getvalue().decode("utf-8", "surrogateescape"),
-               err.getvalue().decode("utf-8", "surrogateescape"))
+    return Run(
+        args,
+        code,
+        out.getvalue().decode("utf-8", "surrogateescape"),
+        err.getvalue().decode("utf-8", "surrogateescape"),
+    )
 
 
 _PREFIX = re.compile(r"^(?:paasfix: )?(?:(?:error|warning): )?")
@@ -105,8 +108,10 @@ def about(line: str, path: str) -> bool:
     """Whether a report line is about the file ``path`` (see the module docstring)."""
     if _PREFIX.sub("", line, count=1).startswith(path + ":"):
         return True
-    return line.startswith("paasfix:") and re.search(
-        r"(?<![\w./-])" + re.escape(path) + r"(?![\w/-]|\.\w)", line) is not None
+    return (
+        line.startswith("paasfix:")
+        and re.search(r"(?<![\w./-])" + re.escape(path) + r"(?![\w/-]|\.\w)", line) is not None
+    )
 
 
 def output_problems(case: Case, run: Run, files: list[str], bad: Optional[str]) -> list[str]:
@@ -147,8 +152,11 @@ def output_problems(case: Case, run: Run, files: list[str], bad: Optional[str]) 
 def procfile_commands(content: bytes) -> list[str]:
     """The command of each ``name: command`` line of a Procfile."""
     text = content.decode("utf-8", "replace")
-    return [line.split(":", 1)[1].strip() for line in text.splitlines()
-            if ":" in line and not line.lstrip().startswith("#")]
+    return [
+        line.split(":", 1)[1].strip()
+        for line in text.splitlines()
+        if ":" in line and not line.lstrip().startswith("#")
+    ]
 
 
 def lost(before: dict, after: dict) -> list[str]:
@@ -159,7 +167,7 @@ def lost(before: dict, after: dict) -> list[str]:
         if path in after:
             continue
         if path.rsplit("/", 1)[-1] == "Procfile":
-            desc = after.get(path[:-len("Procfile")] + "app_desc.yaml")
+            desc = after.get(path[: -len("Procfile")] + "app_desc.yaml")
             text = desc[1].decode("utf-8", "replace") if desc else ""
             if desc and all(command in text for command in procfile_commands(content)):
                 continue
@@ -177,8 +185,9 @@ def fifo_feeders(root: Path, paths: list[str]) -> Iterator[None]:
         while not stop.is_set():
             os.close(os.open(fifo, os.O_WRONLY))
 
-    threads = [threading.Thread(target=feed, args=(str(root / path),), daemon=True)
-               for path in paths]
+    threads = [
+        threading.Thread(target=feed, args=(str(root / path),), daemon=True) for path in paths
+    ]
     for thread in threads:
         thread.start()
     try:
@@ -266,8 +275,10 @@ def hostile_runs(case: Case, root: Path) -> list[str]:
     if fixed.code in (0, 1) and after != before:
         again = paasfix_in_process("fix", "--diff", *options, str(root))
         if again.code != 0:
-            problems.append(f"fix: incomplete, a second fix --diff exits {again.code}: "
-                            f"{(again.stdout + again.stderr)[:300]}")
+            problems.append(
+                f"fix: incomplete, a second fix --diff exits {again.code}: "
+                f"{(again.stdout + again.stderr)[:300]}"
+            )
     if case.after_fix is not None:
         try:
             case.after_fix(root)
@@ -277,8 +288,10 @@ def hostile_runs(case: Case, root: Path) -> list[str]:
 
 
 def test_cases_per_class_match_the_docstring() -> None:
-    stated = {int(kind): int(count) for kind, count in
-              re.findall(r"^- \((\d)\)[^\n]*?(?:\n  [^\n]*)*?: (\d+)$", __doc__, re.M)}
+    stated = {
+        int(kind): int(count)
+        for kind, count in re.findall(r"^- \((\d)\)[^\n]*?(?:\n  [^\n]*)*?: (\d+)$", __doc__, re.M)
+    }
     counted = Counter(case.kind for case in CASES)
     assert stated == dict(counted)
     assert len({case.id for case in CASES}) == len(CASES)

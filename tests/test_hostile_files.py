@@ -12,14 +12,18 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from helpers import git_repo, paasfix
 
 APP = {"requirements.txt": "gunicorn==22.0.0\n", "app.py": "app = object()\n"}
 
-BOMB = "[" + ", ".join(
-    f"&l{level} [{', '.join([f'*l{level - 1}' if level else 'lol'] * 9)}]"
-    for level in range(10)) + "]"
+BOMB = (
+    "["
+    + ", ".join(
+        f"&l{level} [{', '.join([f'*l{level - 1}' if level else 'lol'] * 9)}]"
+        for level in range(10)
+    )
+    + "]"
+)
 
 VALUES = {
     "an alias bomb": (BOMB, "aliases expand it"),
@@ -39,8 +43,10 @@ def _bad_lines(result) -> list[str]:
 
 @pytest.mark.parametrize("value, needle", VALUES.values(), ids=list(VALUES))
 def test_app_desc_that_cannot_be_read_is_one_finding(tmp_path, value, needle):
-    desc = ("spec_version: 2\nmodule:\n  language: Python\n  processes:\n    web:\n"
-            f"      command: {value}\n")
+    desc = (
+        "spec_version: 2\nmodule:\n  language: Python\n  processes:\n    web:\n"
+        f"      command: {value}\n"
+    )
     repo = git_repo(tmp_path / "repo", {**APP, "app_desc.yaml": desc})
     result = paasfix("check", "--format", "json", str(repo))
     assert result.returncode == 1, result.stderr
@@ -66,14 +72,16 @@ def test_procfile_line_that_cannot_be_read_is_one_finding_and_is_quoted(tmp_path
 
 
 def test_deeply_nested_settings_file_is_one_error_line(tmp_path):
-    repo = git_repo(tmp_path / "repo", {**APP, "paasfix.toml":
-                                        "select = " + "[" * 2000 + "]" * 2000 + "\n"})
+    repo = git_repo(
+        tmp_path / "repo", {**APP, "paasfix.toml": "select = " + "[" * 2000 + "]" * 2000 + "\n"}
+    )
     for args in (("check",), ("fix", "--diff")):
         result = paasfix(*args, str(repo))
         assert result.returncode == 2
         assert _bad_lines(result) == [
             "paasfix: error: paasfix.toml: cannot be read: arrays or tables nested too deeply "
-            "for the TOML parser"], result.stderr
+            "for the TOML parser"
+        ], result.stderr
 
 
 def test_many_misread_procfile_lines_are_repaired_in_one_fix(tmp_path):

@@ -14,14 +14,14 @@ from typing import Optional
 import jsonschema
 import pytest
 import yaml
-
 from helpers import SAMPLES, git, init_repo, snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 HOOKS = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
 CI = yaml.safe_load((ROOT / "ci" / "paasfix.gitlab-ci.yml").read_text())
-CODE_QUALITY = json.loads((ROOT / "tests" / "data" / "schemas" /
-                           "gitlab-code-quality.json").read_text())
+CODE_QUALITY = json.loads(
+    (ROOT / "tests" / "data" / "schemas" / "gitlab-code-quality.json").read_text()
+)
 
 
 @pytest.fixture
@@ -30,16 +30,26 @@ def bin_dir(tmp_path) -> Path:
     directory = tmp_path / "bin"
     directory.mkdir()
     command = directory / "paasfix"
-    command.write_text(f"#!/bin/sh\nexec {shlex.quote(sys.executable)} -m paasfix \"$@\"\n")
+    command.write_text(f'#!/bin/sh\nexec {shlex.quote(sys.executable)} -m paasfix "$@"\n')
     command.chmod(0o755)
     return directory
 
 
 def _shell(script: str, cwd: Path, bin_dir: Path, env: Optional[dict] = None):
-    environment = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
-                   "NO_COLOR": "1", **(env or {})}
-    return subprocess.run(["bash", "-c", script], cwd=cwd, env=environment,
-                          capture_output=True, text=True, check=False)
+    environment = {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "NO_COLOR": "1",
+        **(env or {}),
+    }
+    return subprocess.run(
+        ["bash", "-c", script],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def _hook(hook_id: str) -> dict:
@@ -89,8 +99,10 @@ def test_gitlab_job_publishes_the_report_it_writes():
 def _job_script(variables: dict) -> str:
     job = CI["paasfix"]
     lines = [line for line in job["script"] if "pip install" not in line]
-    exports = "".join(f"export {name}={shlex.quote(str(value))}\n"
-                      for name, value in {**job["variables"], **variables}.items())
+    exports = "".join(
+        f"export {name}={shlex.quote(str(value))}\n"
+        for name, value in {**job["variables"], **variables}.items()
+    )
     return exports + "\n".join(lines) + "\n"
 
 

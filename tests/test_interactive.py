@@ -8,17 +8,22 @@ answer per line from standard input (answers are piped in here, as a person woul
 from __future__ import annotations
 
 from helpers import SAMPLES, init_repo, paasfix, snapshot
+
 from paasfix import registry
 from paasfix.config import Config
 from paasfix.runner import Runner, Stop
 from paasfix.tree import DirTree
 
 APTFILE = "Aptfile"
-ORIGINAL = ("# System packages for the build, installed by the apt build tool\n"
-            "libssl-dev  # TLS for the MySQL client\n")
-COMMENT_MOVED = ("# System packages for the build, installed by the apt build tool\n"
-                 "# TLS for the MySQL client\n"
-                 "libssl-dev\n")
+ORIGINAL = (
+    "# System packages for the build, installed by the apt build tool\n"
+    "libssl-dev  # TLS for the MySQL client\n"
+)
+COMMENT_MOVED = (
+    "# System packages for the build, installed by the apt build tool\n"
+    "# TLS for the MySQL client\n"
+    "libssl-dev\n"
+)
 
 
 def _runner(*ids: str) -> Runner:
@@ -37,7 +42,7 @@ def test_declined_fixes_are_not_applied_and_later_ones_build_on_accepted_ones():
     assert [a.finding.fixer for a in result.applied] == ["fix-aptfile-format"]
     assert [(c.path, c.new.decode()) for c in result.changes] == [(APTFILE, COMMENT_MOVED)]
     assert [fixer for fixer, _ in asked] == ["fix-aptfile-format", "fix-pkg-install-mysql-python"]
-    (path, old, new), = asked[1][1]
+    ((path, old, new),) = asked[1][1]
     assert path == APTFILE and old.decode() == COMMENT_MOVED
     assert new.decode() == COMMENT_MOVED + "default-libmysqlclient-dev\n"
     assert "fix-pkg-install-mysql-python" in {f.fixer for f in result.findings}
@@ -50,8 +55,9 @@ def test_a_declined_finding_is_not_offered_again():
         asked.append(finding.fixer)
         return False
 
-    result = _runner("fix-aptfile-format").fix(DirTree(str(SAMPLES / "django-mysql")),
-                                                decide=decide)
+    result = _runner("fix-aptfile-format").fix(
+        DirTree(str(SAMPLES / "django-mysql")), decide=decide
+    )
     assert asked == ["fix-aptfile-format"]
     assert result.applied == [] and result.changes == []
     assert [f.fixer for f in result.findings] == ["fix-aptfile-format"]
@@ -64,17 +70,26 @@ def test_stop_keeps_what_was_accepted_and_still_reports_what_remains():
         raise Stop()
 
     result = _runner("fix-aptfile-format", "fix-pkg-install-mysql-python").fix(
-        DirTree(str(SAMPLES / "django-mysql")), decide=decide)
+        DirTree(str(SAMPLES / "django-mysql")), decide=decide
+    )
     assert [a.finding.fixer for a in result.applied] == ["fix-aptfile-format"]
     assert "fix-pkg-install-mysql-python" in {f.fixer for f in result.findings}
 
 
 # --- the command --------------------------------------------------------------------------
 
+
 def _fix_interactively(tmp_path, answers: str, *args: str):
     repo = init_repo(tmp_path / "repo", SAMPLES / "django-mysql")
-    run = paasfix("fix", "-i", "--select", "fix-aptfile-format,fix-pkg-install-mysql-python",
-                  *args, str(repo), input=answers)
+    run = paasfix(
+        "fix",
+        "-i",
+        "--select",
+        "fix-aptfile-format,fix-pkg-install-mysql-python",
+        *args,
+        str(repo),
+        input=answers,
+    )
     assert "Traceback" not in run.stderr
     return repo, run
 

@@ -6,21 +6,33 @@ import subprocess
 import sys
 
 import pytest
-
 from helpers import SAMPLES
 
-HEAVY = ("jsonschema", "multiprocessing", "concurrent.futures", "gzip", "paasfix.diagnose",
-         "paasfix.logscan", "paasfix.interactive", "paasfix.docs", "paasfix.sinks.sarif",
-         "paasfix.sinks.gitlab", "paasfix.sinks.diff", "paasfix.sinks.write",
-         "paasfix.sinks.commit")
+HEAVY = (
+    "jsonschema",
+    "multiprocessing",
+    "concurrent.futures",
+    "gzip",
+    "paasfix.diagnose",
+    "paasfix.logscan",
+    "paasfix.interactive",
+    "paasfix.docs",
+    "paasfix.sinks.sarif",
+    "paasfix.sinks.gitlab",
+    "paasfix.sinks.diff",
+    "paasfix.sinks.write",
+    "paasfix.sinks.commit",
+)
 
 
 def _loaded(*args: str) -> set[str]:
-    code = ("import runpy, sys\n"
-            f"sys.argv = ['paasfix', *{list(args)!r}]\n"
-            "try:\n    runpy.run_module('paasfix', run_name='__main__')\n"
-            "except SystemExit:\n    pass\n"
-            "print('\\n'.join(sys.modules), file=sys.stderr)\n")
+    code = (
+        "import runpy, sys\n"
+        f"sys.argv = ['paasfix', *{list(args)!r}]\n"
+        "try:\n    runpy.run_module('paasfix', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "print('\\n'.join(sys.modules), file=sys.stderr)\n"
+    )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     return set(run.stderr.split())
 

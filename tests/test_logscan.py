@@ -19,10 +19,18 @@ from paasfix.logscan import Scanner, literals, plan_keys
 
 PATTERNS = [
     ("fix-one", [r"Procfile error: ", r"mysql_config:? not found"]),
-    ("fix-two", [r"Requested runtime .*? is not available for this stack",
-                 r"mysql_config:? not found"]),
-    ("fix-three", [r"greenlet/greenlet\.cpp[^\n]*\n(?:[^\n]*\n){0,2}[^\n]*error: command "
-                   r"'(?:[\w.-]*-)?gcc' failed", r"E: Unable to locate package \S*\r"]),
+    (
+        "fix-two",
+        [r"Requested runtime .*? is not available for this stack", r"mysql_config:? not found"],
+    ),
+    (
+        "fix-three",
+        [
+            r"greenlet/greenlet\.cpp[^\n]*\n(?:[^\n]*\n){0,2}[^\n]*error: command "
+            r"'(?:[\w.-]*-)?gcc' failed",
+            r"E: Unable to locate package \S*\r",
+        ],
+    ),
     ("fix-four", [r"解析应用进程信息\]? ?出错了", r"^Fatal: \w+$"]),
 ]
 
@@ -37,37 +45,66 @@ def lines_of(result) -> dict[str, list[int]]:
 
 # --- the literals every match contains --------------------------------------------------
 
-@pytest.mark.parametrize("pattern, expected", [
-    (r"Procfile error: ", [{b"procfile error: "}]),
-    (r"Requested runtime .*? is not available", [{b"requested runtime "},
-                                                 {b" is not available"}]),
-    (r"No matching distribution found for (blueking\.component\.|bkapigw\.)",  # "b" is factored out
-     [{b"no matching distribution found for "}, {b"lueking.component.", b"kapigw."}]),
-    (r"Running setup\.py install for (mysqlclient|MySQL-python)",
-     [{b"running setup.py install for "}, {b"mysqlclient", b"mysql-python"}]),
-    (r"greenlet\.cpp[^\n]*\n.*gcc' failed", [{b"greenlet.cpp"}]),  # only the first line
-    (r"set: -\s*: invalid option", [{b"set: -"}]),
-    (r"a(bc)?d", []),
-    (r"解析应用进程信息", [{"解析应用进程信息".encode()}]),
-])
+
+@pytest.mark.parametrize(
+    "pattern, expected",
+    [
+        (r"Procfile error: ", [{b"procfile error: "}]),
+        (
+            r"Requested runtime .*? is not available",
+            [{b"requested runtime "}, {b" is not available"}],
+        ),
+        (
+            r"No matching distribution found for (blueking\.component\.|bkapigw\.)",  # "b" is factored out
+            [{b"no matching distribution found for "}, {b"lueking.component.", b"kapigw."}],
+        ),
+        (
+            r"Running setup\.py install for (mysqlclient|MySQL-python)",
+            [{b"running setup.py install for "}, {b"mysqlclient", b"mysql-python"}],
+        ),
+        (r"greenlet\.cpp[^\n]*\n.*gcc' failed", [{b"greenlet.cpp"}]),  # only the first line
+        (r"set: -\s*: invalid option", [{b"set: -"}]),
+        (r"a(bc)?d", []),
+        (r"解析应用进程信息", [{"解析应用进程信息".encode()}]),
+    ],
+)
 def test_literals(pattern, expected):
     assert [set(alternatives) for alternatives in literals(pattern)] == expected
 
 
 def test_a_frequent_anchor_gives_way_to_a_rarer_one():
-    scanner = Scanner([("fix-x", [r"Running setup\.py install for (mysqlclient|MySQL-python) "
-                                  r"\.\.\. error"])])
+    scanner = Scanner(
+        [
+            (
+                "fix-x",
+                [
+                    r"Running setup\.py install for (mysqlclient|MySQL-python) "
+                    r"\.\.\. error"
+                ],
+            )
+        ]
+    )
     quiet = plan_keys(scanner.patterns, [0], b"nothing to see here\n" * 1000)
-    noisy = plan_keys(scanner.patterns, [0],
-                      b"Running setup.py install for six ... done\n".lower() * 50000)
-    assert [set(anchors) for anchors in quiet.values()] == \
-        [{b"running setup.py install for "}]
+    noisy = plan_keys(
+        scanner.patterns, [0], b"Running setup.py install for six ... done\n".lower() * 50000
+    )
+    assert [set(anchors) for anchors in quiet.values()] == [{b"running setup.py install for "}]
     assert {a for anchors in noisy.values() for a in anchors} == {b"mysqlclient", b"mysql-python"}
 
 
 def test_anchors_sharing_a_rare_piece_are_searched_through_it():
-    scanner = Scanner([("fix-p", [r"Procfile error: ", r"Can not read Procfile file",
-                                  r"file \"Procfile\" must be dict type"])])
+    scanner = Scanner(
+        [
+            (
+                "fix-p",
+                [
+                    r"Procfile error: ",
+                    r"Can not read Procfile file",
+                    r"file \"Procfile\" must be dict type",
+                ],
+            )
+        ]
+    )
     keys = plan_keys(scanner.patterns, [0, 1, 2], b"collecting django\n" * 10000)
     assert list(keys) == [b"procfile"]
 
@@ -92,8 +129,10 @@ FOUND = {"fix-four": [7, 8], "fix-one": [2, 6], "fix-three": [3, 9], "fix-two": 
 def test_finds_every_line_and_strips_colour():
     result = scan(LOG)
     assert lines_of(result) == FOUND
-    assert result.hits["fix-one"][0].text == \
-        "Procfile error: Can not read Procfile file from repository"
+    assert (
+        result.hits["fix-one"][0].text
+        == "Procfile error: Can not read Procfile file from repository"
+    )
     assert result.lines == 10
 
 
@@ -112,23 +151,41 @@ def test_a_crlf_log_keeps_a_stray_carriage_return_and_anchors_line_ends():
 
 def test_random_logs_match_a_line_by_line_reference():
     rng = random.Random(5)
-    pieces = ["Procfile error: x", "mysql_config not found", "Fatal: boom", "Fatal: two words",
-              "noise line", "\x1b[31mnoise\x1b[0m", "中文噪音", "Requested runtime (x) is not "
-              "available for this stack", "src/greenlet/greenlet.cpp", "error: command 'gcc' "
-              "failed", "", "\xff\xfe broken", "procfile", "PROCFILE ERROR: X"]
-    compiled = [(owner, re.compile(p, re.IGNORECASE | re.MULTILINE))
-                for owner, patterns in PATTERNS for p in patterns]
+    pieces = [
+        "Procfile error: x",
+        "mysql_config not found",
+        "Fatal: boom",
+        "Fatal: two words",
+        "noise line",
+        "\x1b[31mnoise\x1b[0m",
+        "中文噪音",
+        "Requested runtime (x) is not available for this stack",
+        "src/greenlet/greenlet.cpp",
+        "error: command 'gcc' failed",
+        "",
+        "\xff\xfe broken",
+        "procfile",
+        "PROCFILE ERROR: X",
+    ]
+    compiled = [
+        (owner, re.compile(p, re.IGNORECASE | re.MULTILINE))
+        for owner, patterns in PATTERNS
+        for p in patterns
+    ]
     for _ in range(30):
         lines = [rng.choice(pieces) for _ in range(rng.randrange(1, 60))]
         data = "\n".join(lines).encode("utf-8", "surrogateescape")
         expected: dict[str, list[int]] = {}
         clean = [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in lines]
         for number in range(len(clean)):
-            window = "\n".join(clean[number:number + 4])
+            window = "\n".join(clean[number : number + 4])
             for owner, regex in compiled:
                 match = regex.search(window)
-                if match and match.start() <= len(clean[number]) and \
-                        number + 1 not in expected.get(owner, []):
+                if (
+                    match
+                    and match.start() <= len(clean[number])
+                    and number + 1 not in expected.get(owner, [])
+                ):
                     expected.setdefault(owner, []).append(number + 1)
         big = Scanner(PATTERNS, limit=1000).scan(io.BytesIO(data))
         small = Scanner(PATTERNS, limit=1000, block_size=5).scan(io.BytesIO(data))
@@ -178,9 +235,13 @@ def test_a_large_file_scanned_in_parallel_gives_the_same_result(tmp_path, monkey
     lines = []
     for number in range(20_000):
         roll = rng.random()
-        lines.append("Procfile error: x" if roll < 0.001 else
-                     "OSError: mysql_config not found" if roll < 0.002 else
-                     f"Collecting package-{number}==1.0")
+        lines.append(
+            "Procfile error: x"
+            if roll < 0.001
+            else "OSError: mysql_config not found"
+            if roll < 0.002
+            else f"Collecting package-{number}==1.0"
+        )
     path = tmp_path / "big.log"
     path.write_bytes(("\n".join(lines) + "\n").encode())
     monkeypatch.setattr(logscan, "PARALLEL_MIN", 1000)

@@ -42,8 +42,10 @@ def v2_with_env(block: str):
 
 # -- §1.2 version detection ------------------------------------------------------------------
 
+
 def test_valid_v2_description_has_no_problems():
-    assert desc("""
+    assert (
+        desc("""
         spec_version: 2
         app_version: "1.0"
         module:
@@ -60,7 +62,9 @@ def test_valid_v2_description_has_no_problems():
               value: ""
           scripts:
             pre_release_hook: python manage.py migrate --no-input
-    """) == []
+    """)
+        == []
+    )
 
 
 @pytest.mark.parametrize("key", ["spec_version", "specVersion"])
@@ -91,7 +95,8 @@ def test_other_versions_are_not_supported(value):
 def test_missing_version_is_reported():
     problems = desc("module:\n  language: Python\n")
     assert [(p.kind, p.message) for p in problems] == [
-        ("spec-version", "no spec version is specified")]
+        ("spec-version", "no spec version is specified")
+    ]
 
 
 def test_legacy_description_with_app_code_is_version_one_and_unsupported():
@@ -101,8 +106,10 @@ def test_legacy_description_with_app_code_is_version_one_and_unsupported():
     assert "version 1" in problems[0].message and "app_code" in problems[0].message
 
 
-@pytest.mark.parametrize("text,kind", [("", "null"), ("- a\n- b\n", "a list"),
-                                       ("just text\n", "str"), ("42\n", "a number")])
+@pytest.mark.parametrize(
+    "text,kind",
+    [("", "null"), ("- a\n- b\n", "a list"), ("just text\n", "str"), ("42\n", "a number")],
+)
 def test_app_desc_that_is_not_a_mapping(text, kind):
     problems = platform.app_desc_problems(platform_load(text), "app_desc.yml")
     assert [p.kind for p in problems] == ["not-mapping"]
@@ -112,8 +119,10 @@ def test_app_desc_that_is_not_a_mapping(text, kind):
 
 # -- §1.4 spec_version 2 ---------------------------------------------------------------------
 
-@pytest.mark.parametrize("language", ["Python", "python", "PYTHON", "php", "Go", "nodejs",
-                                      "NodeJS", "java"])
+
+@pytest.mark.parametrize(
+    "language", ["Python", "python", "PYTHON", "php", "Go", "nodejs", "NodeJS", "java"]
+)
 def test_languages_are_case_insensitive(language):
     assert desc(f"spec_version: 2\nmodule:\n  language: {language}\n") == []
 
@@ -157,26 +166,31 @@ def test_valid_process_names(name):
 def test_process_names_must_match_the_pattern(name):
     problems = v2_with_processes(f'"{name}":\n  command: run\n')
     assert messages(problems) == [
-        f"Invalid proc type: {name}, must match pattern ^[a-z0-9]([-a-z0-9])*$"]
+        f"Invalid proc type: {name}, must match pattern ^[a-z0-9]([-a-z0-9])*$"
+    ]
     assert problems[0].where == f"module.processes.{name}"
 
 
 def test_process_names_are_at_most_12_characters():
     problems = v2_with_processes("abcdefghijklm:\n  command: run\n")
     assert messages(problems) == [
-        "Invalid proc type: abcdefghijklm, cannot be longer than 12 characters"]
+        "Invalid proc type: abcdefghijklm, cannot be longer than 12 characters"
+    ]
 
 
 def test_empty_processes_mapping():
     problems = desc(V2_HEAD + "  processes: {}\n")
     assert [(p.kind, p.message, p.where) for p in problems] == [
-        ("processes", "This dictionary may not be empty.", "module.processes")]
+        ("processes", "This dictionary may not be empty.", "module.processes")
+    ]
 
 
 def test_process_command_is_required_and_not_blank():
     problems = v2_with_processes("web:\n  replicas: 1\nworker:\n  command: '  '\n")
     assert [(p.kind, p.where) for p in problems] == [
-        ("command", "module.processes.web.command"), ("command", "module.processes.worker.command")]
+        ("command", "module.processes.web.command"),
+        ("command", "module.processes.worker.command"),
+    ]
 
 
 def test_processes_must_be_a_mapping():
@@ -202,8 +216,9 @@ def test_reserved_env_keys(key):
     assert f"保留关键字: {key}" in problems[0].message
 
 
-@pytest.mark.parametrize("key,prefix", [("BKPAAS_TOKEN", "BKPAAS_"),
-                                        ("KUBERNETES_HOST", "KUBERNETES_")])
+@pytest.mark.parametrize(
+    "key,prefix", [("BKPAAS_TOKEN", "BKPAAS_"), ("KUBERNETES_HOST", "KUBERNETES_")]
+)
 def test_reserved_env_prefixes(key, prefix):
     problems = v2_with_env(f"- key: {key}\n  value: x\n")
     assert [p.kind for p in problems] == ["env-key"]
@@ -281,7 +296,8 @@ def test_valid_v3_description():
 
 
 def test_v3_single_module_form():
-    assert desc("""
+    assert (
+        desc("""
         specVersion: 3
         module:
           name: default
@@ -291,7 +307,9 @@ def test_v3_single_module_form():
               - name: web
                 command: [gunicorn]
                 args: [wsgi]
-    """) == []
+    """)
+        == []
+    )
 
 
 def test_v3_modules_must_be_a_list():
@@ -301,30 +319,38 @@ def test_v3_modules_must_be_a_list():
 
 def test_v3_module_needs_a_name_and_a_spec():
     problems = desc("specVersion: 3\nmodules:\n  - language: Python\n")
-    assert [(p.kind, p.where) for p in problems] == [("module", "modules[0]"),
-                                                      ("spec", "modules[0].spec")]
+    assert [(p.kind, p.where) for p in problems] == [
+        ("module", "modules[0]"),
+        ("spec", "modules[0].spec"),
+    ]
 
 
 def test_v3_processes_must_be_a_non_empty_list():
-    problems = desc(V3.replace("""      processes:
+    problems = desc(
+        V3.replace(
+            """      processes:
         - name: web
           procCommand: gunicorn wsgi -b :$PORT
           replicas: 1
-""", "      processes: []\n"))
-    assert [(p.kind, p.where) for p in problems] == [
-        ("processes", "modules[0].spec.processes")]
+""",
+            "      processes: []\n",
+        )
+    )
+    assert [(p.kind, p.where) for p in problems] == [("processes", "modules[0].spec.processes")]
 
 
 def test_v3_process_name_rules():
     problems = desc(V3.replace("- name: web", "- name: Web_Server"))
     assert messages(problems) == [
-        "Invalid proc type: Web_Server, must match pattern ^[a-z0-9]([-a-z0-9])*$"]
+        "Invalid proc type: Web_Server, must match pattern ^[a-z0-9]([-a-z0-9])*$"
+    ]
     assert problems[0].where == "modules[0].spec.processes[0].name"
 
 
 def test_v3_env_uses_the_same_key_rules():
-    problems = desc(V3.replace("name: DJANGO_DEBUG", "name: BKPAAS_X").replace(
-        'value: "false"', "value: false"))
+    problems = desc(
+        V3.replace("name: DJANGO_DEBUG", "name: BKPAAS_X").replace('value: "false"', "value: false")
+    )
     assert [p.kind for p in problems] == ["env-key", "env-value"]
     assert all(p.where == "modules[0].spec.configuration.env[0]" for p in problems)
 
@@ -336,17 +362,21 @@ def test_v3_language_rules():
 
 # -- §2 Procfile -----------------------------------------------------------------------------
 
+
 def test_valid_procfile():
     assert procfile("web: gunicorn wsgi -b 0.0.0.0:$PORT\nworker: celery -A app worker\n") == []
 
 
 def test_procfile_process_name_messages():
     assert messages(procfile("Web: gunicorn wsgi\n")) == [
-        "Invalid proc type: Web, must match pattern ^[a-z0-9]([-a-z0-9])*$"]
+        "Invalid proc type: Web, must match pattern ^[a-z0-9]([-a-z0-9])*$"
+    ]
     assert messages(procfile("celery_worker: celery worker\n")) == [
-        "Invalid proc type: celery_worker, must match pattern ^[a-z0-9]([-a-z0-9])*$"]
+        "Invalid proc type: celery_worker, must match pattern ^[a-z0-9]([-a-z0-9])*$"
+    ]
     assert messages(procfile("averyverylongname: run\n")) == [
-        "Invalid proc type: averyverylongname, must not longer than 12 characters"]
+        "Invalid proc type: averyverylongname, must not longer than 12 characters"
+    ]
 
 
 def test_procfile_names_problem_where_is_the_name():
@@ -359,13 +389,19 @@ def test_procfile_with_16_processes_is_fine_and_17_is_too_many():
     assert procfile(sixteen) == []
     problems = procfile(sixteen + "p16: run 16\n")
     assert messages(problems) == [
-        "The number of processes exceeded: maximum 16 processes per module, but got 17"]
+        "The number of processes exceeded: maximum 16 processes per module, but got 17"
+    ]
     assert problems[0].kind == "process-count"
 
 
-@pytest.mark.parametrize("text,kind", [
-    ("web:gunicorn app\n", "str"), ("", "null"), ("- web: x\n", "a list"),
-])
+@pytest.mark.parametrize(
+    "text,kind",
+    [
+        ("web:gunicorn app\n", "str"),
+        ("", "null"),
+        ("- web: x\n", "a list"),
+    ],
+)
 def test_procfile_that_is_not_a_mapping(text, kind):
     problems = platform.procfile_problems(platform_load(text))
     assert [p.kind for p in problems] == ["not-mapping"]
@@ -376,7 +412,10 @@ def test_procfile_that_is_not_a_mapping(text, kind):
 def test_procfile_commands_must_be_non_empty_strings():
     problems = procfile("web:\nworker: ''\nbeat: [a, b]\n")
     assert [(p.kind, p.where) for p in problems] == [
-        ("command", "web"), ("command", "worker"), ("command", "beat")]
+        ("command", "web"),
+        ("command", "worker"),
+        ("command", "beat"),
+    ]
 
 
 def test_procfile_key_that_is_not_a_string():
@@ -400,6 +439,7 @@ def test_duplicate_procfile_keys_keep_the_last():
 
 
 # -- process lookup --------------------------------------------------------------------------
+
 
 def test_processes_of_v2_module():
     data = load(V2_HEAD + "  processes:\n    web:\n      command: gunicorn app\n")
@@ -440,7 +480,9 @@ def test_processes_of_v3_uses_proc_command_then_command_and_args():
                   args: [-A, app, worker]
     """)
     assert platform.processes_of(data) == {
-        "web": "gunicorn app", "worker": platform.bash_wrapper(["celery", "-A", "app", "worker"])}
+        "web": "gunicorn app",
+        "worker": platform.bash_wrapper(["celery", "-A", "app", "worker"]),
+    }
 
 
 def test_processes_of_v3_blank_proc_command_gives_the_wrapper_of_the_trimmed_items():

@@ -9,8 +9,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from helpers import SAMPLES, paasfix
+
 from paasfix import registry
 
 PLUGIN = '''\
@@ -47,8 +47,9 @@ class CompanyReadme(Fixer):
 ENTRY_POINTS = "[paasfix.fixers]\ncompany = company_rules\n"
 
 
-def _dist_info(root: Path, directory: str = "company_rules-1.0.dist-info",
-               entry_points: str = ENTRY_POINTS) -> None:
+def _dist_info(
+    root: Path, directory: str = "company_rules-1.0.dist-info", entry_points: str = ENTRY_POINTS
+) -> None:
     info = root / directory
     info.mkdir(parents=True)
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: company-rules\nVersion: 1.0\n")
@@ -69,8 +70,10 @@ def site(tmp_path, monkeypatch) -> Path:
     return root
 
 
-@pytest.mark.parametrize("directory", ["company_rules-1.0.dist-info", "company_rules.egg-info",
-                                       "Company_Rules-1.0.DIST-INFO"])
+@pytest.mark.parametrize(
+    "directory",
+    ["company_rules-1.0.dist-info", "company_rules.egg-info", "Company_Rules-1.0.DIST-INFO"],
+)
 def test_a_plugin_installed_in_a_directory_is_listed_and_run(site, directory):
     _package(site)
     _dist_info(site, directory)
@@ -85,8 +88,10 @@ def test_a_plugin_in_a_zip_on_the_path_is_found(tmp_path, monkeypatch):
     archive = tmp_path / "plugins.zip"
     with zipfile.ZipFile(archive, "w") as out:
         out.writestr("company_rules/__init__.py", PLUGIN)
-        out.writestr("company_rules-1.0.dist-info/METADATA",
-                     "Metadata-Version: 2.1\nName: company-rules\nVersion: 1.0\n")
+        out.writestr(
+            "company_rules-1.0.dist-info/METADATA",
+            "Metadata-Version: 2.1\nName: company-rules\nVersion: 1.0\n",
+        )
         out.writestr("company_rules-1.0.dist-info/entry_points.txt", ENTRY_POINTS)
     monkeypatch.setenv("PYTHONPATH", str(archive))
     listed = paasfix("fixers")
@@ -111,12 +116,19 @@ def test_other_entry_points_do_not_make_a_plugin(site):
 
 
 def _loaded_by_check(env_path: str) -> set[str]:
-    code = ("import sys\nfrom paasfix.cli import main\n"
-            f"sys.argv = ['paasfix', 'check', {str(SAMPLES / 'django-mysql')!r}]\n"
-            "try:\n    main()\nexcept SystemExit:\n    pass\n"
-            "print('\\n'.join(sys.modules), file=sys.stderr)\n")
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         env={"PYTHONPATH": env_path, "PATH": "/usr/bin:/bin"}, check=False)
+    code = (
+        "import sys\nfrom paasfix.cli import main\n"
+        f"sys.argv = ['paasfix', 'check', {str(SAMPLES / 'django-mysql')!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('\\n'.join(sys.modules), file=sys.stderr)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": env_path, "PATH": "/usr/bin:/bin"},
+        check=False,
+    )
     return set(run.stderr.split())
 
 
@@ -134,8 +146,7 @@ def test_with_a_plugin_installed_importlib_metadata_loads_it(site):
     assert "company_rules" in loaded
 
 
-def test_the_quick_look_defers_to_importlib_metadata_where_it_cannot_read(tmp_path,
-                                                                          monkeypatch):
+def test_the_quick_look_defers_to_importlib_metadata_where_it_cannot_read(tmp_path, monkeypatch):
     monkeypatch.setattr(sys, "path", [str(tmp_path)])
     assert registry._may_have_plugins() is False
     archive = tmp_path / "some.zip"

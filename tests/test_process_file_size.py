@@ -10,13 +10,15 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from helpers import git_repo, head, paasfix, snapshot
+
 from paasfix.yamlio import MAX_DOCUMENT_SIZE
 
 APP = {"requirements.txt": "gunicorn==22.0.0\n", "app.py": "app = object()\n"}
-DESC_HEAD = ("spec_version: 2\nmodule:\n  language: Python\n  processes:\n    web:\n"
-             "      command: gunicorn app:app\n  env_variables:\n")
+DESC_HEAD = (
+    "spec_version: 2\nmodule:\n  language: Python\n  processes:\n    web:\n"
+    "      command: gunicorn app:app\n  env_variables:\n"
+)
 
 
 def _grown(head: str, item, size: int) -> str:
@@ -44,16 +46,19 @@ def _paasfix_lines(result) -> list[str]:
 
 
 @pytest.mark.parametrize("name, make", [("Procfile", _procfile), ("app_desc.yaml", _app_desc)])
-def test_a_process_file_over_the_bound_is_one_error_line_and_nothing_is_written(tmp_path, name,
-                                                                               make):
+def test_a_process_file_over_the_bound_is_one_error_line_and_nothing_is_written(
+    tmp_path, name, make
+):
     text = make(MAX_DOCUMENT_SIZE + 1)
     size = len(text.encode())
     assert size > MAX_DOCUMENT_SIZE
     repo = git_repo(tmp_path / "repo", {**APP, name: text})
     before, commit = snapshot(repo), head(repo)
-    expected = (f"paasfix: error: {name}: cannot be read: it is {size / 1024:,.0f} KiB, larger "
-                f"than the {MAX_DOCUMENT_SIZE // 1024} KiB paasfix reads in a process "
-                "definition (the platform takes at most 16 processes per module)")
+    expected = (
+        f"paasfix: error: {name}: cannot be read: it is {size / 1024:,.0f} KiB, larger "
+        f"than the {MAX_DOCUMENT_SIZE // 1024} KiB paasfix reads in a process "
+        "definition (the platform takes at most 16 processes per module)"
+    )
     for args in (("check",), ("fix", "--diff"), ("fix",), ("fix", "--commit")):
         result = paasfix(*args, str(repo))
         assert result.returncode == 2, (args, result.stdout, result.stderr)
@@ -61,7 +66,7 @@ def test_a_process_file_over_the_bound_is_one_error_line_and_nothing_is_written(
         assert snapshot(repo) == before, args
         assert head(repo) == commit, args
     report = json.loads(paasfix("check", "--format", "json", str(repo)).stdout)
-    assert report["errors"] == [expected[len("paasfix: error: "):]]
+    assert report["errors"] == [expected[len("paasfix: error: ") :]]
     assert [f for f in report["findings"] if f["path"] == name] == []
 
 
@@ -76,8 +81,9 @@ def test_a_procfile_just_under_the_bound_is_read_whole(tmp_path):
     report = json.loads(result.stdout)
     assert report["errors"] == []
     messages = [f["message"] for f in report["findings"] if f["path"] == "Procfile"]
-    assert any(f"maximum 16 processes per module, but got {count}" in message
-               for message in messages), messages
+    assert any(
+        f"maximum 16 processes per module, but got {count}" in message for message in messages
+    ), messages
 
 
 def test_an_app_desc_just_under_the_bound_is_read_whole(tmp_path):

@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import pytest
-
 from helpers import make_project
+
 from paasfix.errors import FileProblem, PaasfixError
 
 V2 = "spec_version: 2\nmodule:\n  language: Python\n  processes:\n    web:\n      command: {}\n"
 
 
-@pytest.mark.parametrize("raw,expected", [("", ""), ("app", "app"), ("/app/", "app"),
-                                          ("./app", "app"), (" app ", "app"), ("app/../app", "app")])
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("", ""),
+        ("app", "app"),
+        ("/app/", "app"),
+        ("./app", "app"),
+        (" app ", "app"),
+        ("app/../app", "app"),
+    ],
+)
 def test_build_dir_is_normalized(tmp_path, raw, expected):
     assert make_project(tmp_path, {"app/x": ""}, raw).build_dir == expected
 
@@ -32,8 +41,9 @@ def test_path_is_inside_the_build_dir(tmp_path):
 
 
 def test_app_desc_at_the_root_wins_over_the_build_dir(tmp_path):
-    p = make_project(tmp_path, {"app_desc.yaml": V2.format("root"), "src/app_desc.yaml": V2.format("src")},
-                     "src")
+    p = make_project(
+        tmp_path, {"app_desc.yaml": V2.format("root"), "src/app_desc.yaml": V2.format("src")}, "src"
+    )
     assert p.app_desc.path == "app_desc.yaml"
     assert p.app_desc_processes == {"web": "root"}
 
@@ -42,8 +52,9 @@ def test_app_desc_in_the_build_dir_and_yml_spelling(tmp_path):
     p = make_project(tmp_path, {"src/app_desc.yml": V2.format("src")}, "src")
     assert p.app_desc.path == "src/app_desc.yml"
     assert p.app_desc.loaded and p.app_desc.data["spec_version"] == 2
-    p = make_project(tmp_path / "b", {"app_desc.yml": V2.format("yml"),
-                                      "app_desc.yaml": V2.format("yaml")})
+    p = make_project(
+        tmp_path / "b", {"app_desc.yml": V2.format("yml"), "app_desc.yaml": V2.format("yaml")}
+    )
     assert p.app_desc.path == "app_desc.yaml"
 
 
@@ -95,6 +106,7 @@ def test_exists_counts_escaping_links_as_existing(tmp_path):
 
 
 def test_runtime_txt_in_the_build_dir(tmp_path):
-    p = make_project(tmp_path, {"runtime.txt": "python-2.7\n", "src/runtime.txt": "python-3.11.9\n"},
-                     "src")
+    p = make_project(
+        tmp_path, {"runtime.txt": "python-2.7\n", "src/runtime.txt": "python-3.11.9\n"}, "src"
+    )
     assert p.runtime_txt.text == "python-3.11.9\n"

@@ -9,8 +9,9 @@ import pytest
 
 from paasfix import pyast
 
-SOURCE = "\n".join(f"def f{index}(a, b=[1, 2], *c, **d):\n    return {{'x': [a, (b, c)]}}\n"
-                   for index in range(60))
+SOURCE = "\n".join(
+    f"def f{index}(a, b=[1, 2], *c, **d):\n    return {{'x': [a, (b, c)]}}\n" for index in range(60)
+)
 
 
 class _LetsOthersRun:

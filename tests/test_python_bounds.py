@@ -5,7 +5,6 @@ right under the limits are still analysed and fixed."""
 from __future__ import annotations
 
 import pytest
-
 from helpers import git_repo, make_tree, paasfix, snapshot
 
 from paasfix import pyast
@@ -17,9 +16,9 @@ DJANGO_APP = {
     "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site1.settings')\n",
     "site1/__init__.py": "",
     "site1/wsgi.py": "from django.core.wsgi import get_wsgi_application\n"
-                     "application = get_wsgi_application()\n",
+    "application = get_wsgi_application()\n",
     "app_desc.yaml": "spec_version: 2\nmodule:\n  language: Python\n  processes:\n    web:\n"
-                     "      command: gunicorn site1.wsgi -b :$PORT --log-file -\n",
+    "      command: gunicorn site1.wsgi -b :$PORT --log-file -\n",
 }
 APPS = "INSTALLED_APPS = ['django.contrib.staticfiles']\n"
 SETUP_HEAD = "from setuptools import setup\n"
@@ -60,8 +59,11 @@ BEYOND = {
 
 
 def lines_about(result, path: str) -> list[str]:
-    return [line for line in (result.stdout + result.stderr).splitlines()
-            if line.startswith((f"{path}:", f"paasfix: error: {path}:"))]
+    return [
+        line
+        for line in (result.stdout + result.stderr).splitlines()
+        if line.startswith((f"{path}:", f"paasfix: error: {path}:"))
+    ]
 
 
 def assert_no_crash(result) -> None:
@@ -78,8 +80,11 @@ def run(tmp_path, name: str, files: dict[str, str], *args: str):
 @pytest.mark.parametrize("kind", list(BEYOND))
 def test_settings_beyond_the_limits_is_reported_like_one_that_does_not_parse(tmp_path, kind):
     broken = run(tmp_path, "broken", {**DJANGO_APP, "site1/settings.py": APPS + "X = (\n"})
-    result = run(tmp_path, "beyond",
-                 {**DJANGO_APP, "site1/settings.py": APPS + "STATIC_URL = '/s/'\n" + BEYOND[kind]})
+    result = run(
+        tmp_path,
+        "beyond",
+        {**DJANGO_APP, "site1/settings.py": APPS + "STATIC_URL = '/s/'\n" + BEYOND[kind]},
+    )
     assert_no_crash(result)
     assert result.returncode == broken.returncode
     (line,) = lines_about(result, "site1/settings.py")
@@ -89,10 +94,24 @@ def test_settings_beyond_the_limits_is_reported_like_one_that_does_not_parse(tmp
 
 @pytest.mark.parametrize("kind", list(BEYOND))
 def test_setup_py_beyond_the_limits_is_reported_like_one_that_does_not_parse(tmp_path, kind):
-    broken = run(tmp_path, "broken", {**DJANGO_APP, "setup.py": SETUP_HEAD + "print 'x'\n"
-                                      + SETUP_CALL, "site1/settings.py": "STATIC_ROOT = 's'\n"})
-    result = run(tmp_path, "beyond", {**DJANGO_APP, "setup.py": SETUP_HEAD + BEYOND[kind]
-                                      + SETUP_CALL, "site1/settings.py": "STATIC_ROOT = 's'\n"})
+    broken = run(
+        tmp_path,
+        "broken",
+        {
+            **DJANGO_APP,
+            "setup.py": SETUP_HEAD + "print 'x'\n" + SETUP_CALL,
+            "site1/settings.py": "STATIC_ROOT = 's'\n",
+        },
+    )
+    result = run(
+        tmp_path,
+        "beyond",
+        {
+            **DJANGO_APP,
+            "setup.py": SETUP_HEAD + BEYOND[kind] + SETUP_CALL,
+            "site1/settings.py": "STATIC_ROOT = 's'\n",
+        },
+    )
     assert_no_crash(result)
     assert result.returncode == broken.returncode == 1
     (line,) = lines_about(result, "setup.py")
@@ -101,8 +120,15 @@ def test_setup_py_beyond_the_limits_is_reported_like_one_that_does_not_parse(tmp
 
 
 def test_deep_setup_py_without_setup_requires_says_nothing_about_it(tmp_path):
-    result = run(tmp_path, "repo", {**DJANGO_APP, "setup.py": SETUP_HEAD + long_sum(50_000)
-                                    + "setup(name='app')\n", "site1/settings.py": "STATIC_ROOT = 's'\n"})
+    result = run(
+        tmp_path,
+        "repo",
+        {
+            **DJANGO_APP,
+            "setup.py": SETUP_HEAD + long_sum(50_000) + "setup(name='app')\n",
+            "site1/settings.py": "STATIC_ROOT = 's'\n",
+        },
+    )
     assert_no_crash(result)
     assert result.returncode == 0, result.stdout
     assert lines_about(result, "setup.py") == []
@@ -112,8 +138,7 @@ def test_files_right_under_the_limits_are_analysed(tmp_path):
     settings = APPS + padding(pyast.MAX_BYTES - 2048) + long_sum(90) + "STATIC_URL = '/s/'\n"
     setup = SETUP_HEAD + padding(pyast.MAX_BYTES - 2048) + long_sum(90) + SETUP_CALL
     assert len(settings.encode()) <= pyast.MAX_BYTES and len(setup.encode()) <= pyast.MAX_BYTES
-    result = run(tmp_path, "repo", {**DJANGO_APP, "site1/settings.py": settings,
-                                    "setup.py": setup})
+    result = run(tmp_path, "repo", {**DJANGO_APP, "site1/settings.py": settings, "setup.py": setup})
     assert_no_crash(result)
     (about_settings,) = lines_about(result, "site1/settings.py")
     assert "STATIC_ROOT is set nowhere" in about_settings
@@ -144,17 +169,25 @@ def test_settings_over_the_edit_limit_is_a_manual_finding_and_nothing_written(tm
         about = lines_about(result, "site1/settings.py")
         assert len(about) == 1, about
         assert "[manual]" in about[0]
-        assert about[0].endswith(f"by hand (site1/settings.py is {size}, larger than the {limit} "
-                                 "paasfix edits)")
+        assert about[0].endswith(
+            f"by hand (site1/settings.py is {size}, larger than the {limit} paasfix edits)"
+        )
     assert snapshot(root) == before
 
 
-@pytest.mark.parametrize("source, line, needle", [
-    (long_sum(1000), 1, "nested more than"),
-    ("A = 1\n" + long_and(20_000), 2, "nested more than"),
-    (long_sum(50_000), 1, "too deeply for Python"),
-    ("x = 1\n" * (pyast.MAX_BYTES // 6 + 1), 1, f"larger than the {pyast.MAX_BYTES // 1024} KiB"),
-])
+@pytest.mark.parametrize(
+    "source, line, needle",
+    [
+        (long_sum(1000), 1, "nested more than"),
+        ("A = 1\n" + long_and(20_000), 2, "nested more than"),
+        (long_sum(50_000), 1, "too deeply for Python"),
+        (
+            "x = 1\n" * (pyast.MAX_BYTES // 6 + 1),
+            1,
+            f"larger than the {pyast.MAX_BYTES // 1024} KiB",
+        ),
+    ],
+)
 def test_parse_refuses_sources_beyond_the_limits(source, line, needle):
     with pytest.raises(pyast.TooComplex) as refused:
         pyast.parse(source)

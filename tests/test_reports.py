@@ -13,7 +13,6 @@ from typing import Optional
 
 import jsonschema
 import pytest
-
 from helpers import SAMPLES, init_repo, paasfix, snapshot
 
 SCHEMAS = Path(__file__).resolve().parent / "data" / "schemas"
@@ -46,8 +45,7 @@ def test_sample_reports_validate(name):
     SARIF.validate(sarif)
     expected = json.loads((SAMPLES / "expected" / f"{name}.json").read_text())
     assert sorted({issue["check_name"] for issue in gitlab}) == expected["check"]["fixers"]
-    assert sorted({r["ruleId"] for r in sarif["runs"][0]["results"]}) == \
-        expected["check"]["fixers"]
+    assert sorted({r["ruleId"] for r in sarif["runs"][0]["results"]}) == expected["check"]["fixers"]
 
 
 def test_gitlab_issue_fields():
@@ -67,10 +65,11 @@ def test_gitlab_paths_are_relative_to_ci_project_dir(tmp_path):
     init_repo(project / "services" / "api", SAMPLES / "django-mysql")
     issues = _report("gitlab", project / "services" / "api", env={"CI_PROJECT_DIR": str(project)})
     GITLAB.validate(issues)
-    assert {issue["location"]["path"] for issue in issues} == \
-        {"services/api/requirements.txt", "services/api/Aptfile"}
-    without = _report("gitlab", project / "services" / "api",
-                      env={"CI_PROJECT_DIR": None})
+    assert {issue["location"]["path"] for issue in issues} == {
+        "services/api/requirements.txt",
+        "services/api/Aptfile",
+    }
+    without = _report("gitlab", project / "services" / "api", env={"CI_PROJECT_DIR": None})
     assert {issue["location"]["path"] for issue in without} == {"requirements.txt", "Aptfile"}
     assert [i["fingerprint"] for i in issues] == [i["fingerprint"] for i in without]
 
@@ -81,12 +80,14 @@ def test_fingerprints_stay_when_lines_move_and_differ_between_problems(tmp_path)
     requirements = repo / "requirements.txt"
     requirements.write_text("# pinned for the platform\n\n" + requirements.read_text())
     after = _report("gitlab", repo)
-    assert [i["location"]["lines"]["begin"] for i in after] != \
-        [i["location"]["lines"]["begin"] for i in before]
+    assert [i["location"]["lines"]["begin"] for i in after] != [
+        i["location"]["lines"]["begin"] for i in before
+    ]
     assert [i["fingerprint"] for i in after] == [i["fingerprint"] for i in before]
     sarif = _report("sarif", repo)
-    assert [r["partialFingerprints"]["paasfix/v1"] for r in sarif["runs"][0]["results"]] == \
-        [i["fingerprint"] for i in before]
+    assert [r["partialFingerprints"]["paasfix/v1"] for r in sarif["runs"][0]["results"]] == [
+        i["fingerprint"] for i in before
+    ]
 
 
 def test_sarif_rules_describe_the_fixers_that_ran():
@@ -104,15 +105,27 @@ def test_sarif_rules_describe_the_fixers_that_ran():
 
 
 def test_sarif_help_links_need_the_docs_base_url():
-    without = _report("sarif", SAMPLES / "django-mysql", "--select", "fix-aptfile-format",
-                      env={"PAASFIX_DOCS_URL": None})
+    without = _report(
+        "sarif",
+        SAMPLES / "django-mysql",
+        "--select",
+        "fix-aptfile-format",
+        env={"PAASFIX_DOCS_URL": None},
+    )
     assert "helpUri" not in without["runs"][0]["tool"]["driver"]["rules"][0]
     base = "https://git.example.com/tools/paasfix/-/blob/main/"
-    log = _report("sarif", SAMPLES / "django-mysql", "--select", "fix-aptfile-format",
-                  env={"PAASFIX_DOCS_URL": base})
+    log = _report(
+        "sarif",
+        SAMPLES / "django-mysql",
+        "--select",
+        "fix-aptfile-format",
+        env={"PAASFIX_DOCS_URL": base},
+    )
     SARIF.validate(log)
-    assert log["runs"][0]["tool"]["driver"]["rules"][0]["helpUri"] == \
-        base + "docs/fixers.md#fix-aptfile-format"
+    assert (
+        log["runs"][0]["tool"]["driver"]["rules"][0]["helpUri"]
+        == base + "docs/fixers.md#fix-aptfile-format"
+    )
 
 
 def _apply_sarif_fix(root: Path, fix: dict) -> dict[str, bytes]:
@@ -121,25 +134,29 @@ def _apply_sarif_fix(root: Path, fix: dict) -> dict[str, bytes]:
     for change in fix["artifactChanges"]:
         path = root / change["artifactLocation"]["uri"]
         data = path.read_bytes() if path.exists() else b""
-        for replacement in sorted(change["replacements"],
-                                  key=lambda r: r["deletedRegion"]["byteOffset"], reverse=True):
+        for replacement in sorted(
+            change["replacements"], key=lambda r: r["deletedRegion"]["byteOffset"], reverse=True
+        ):
             region = replacement["deletedRegion"]
             inserted = replacement.get("insertedContent", {}).get("text", "").encode()
             start = region["byteOffset"]
-            data = data[:start] + inserted + data[start + region["byteLength"]:]
+            data = data[:start] + inserted + data[start + region["byteLength"] :]
         out[change["artifactLocation"]["uri"]] = data
     return out
 
 
-@pytest.mark.parametrize("name, fixer", [
-    ("django-mysql", "fix-aptfile-format"),
-    ("django-mysql", "fix-pkg-install-mysql-python"),
-    ("django-celery-procfile", "fix-greenlet-pin"),
-    ("django-no-procfile", "fix-procfile"),
-    ("py2-setup-requires", "fix-compile-hook"),
-    ("py2-setup-requires", "fix-setuptools-outdated"),
-    ("blueapps-legacy-deps", "fix-pip-setuptools-rust"),
-])
+@pytest.mark.parametrize(
+    "name, fixer",
+    [
+        ("django-mysql", "fix-aptfile-format"),
+        ("django-mysql", "fix-pkg-install-mysql-python"),
+        ("django-celery-procfile", "fix-greenlet-pin"),
+        ("django-no-procfile", "fix-procfile"),
+        ("py2-setup-requires", "fix-compile-hook"),
+        ("py2-setup-requires", "fix-setuptools-outdated"),
+        ("blueapps-legacy-deps", "fix-pip-setuptools-rust"),
+    ],
+)
 def test_sarif_fix_is_the_fix_paasfix_writes(name, fixer, tmp_path):
     repo = init_repo(tmp_path / "repo", SAMPLES / name)
     log = _report("sarif", repo, "--select", fixer)
@@ -154,12 +171,25 @@ def test_sarif_fix_is_the_fix_paasfix_writes(name, fixer, tmp_path):
 def test_manual_and_unsafe_findings_carry_no_fix_unless_unsafe_fixes_are_on(tmp_path):
     settings = tmp_path / "paasfix.toml"  # instead of the sample's, which allows unsafe fixes
     settings.write_text("")
-    log = _report("sarif", SAMPLES / "py2-setup-requires", "--select", "fix-setuptools-outdated",
-                  "--config", str(settings))
+    log = _report(
+        "sarif",
+        SAMPLES / "py2-setup-requires",
+        "--select",
+        "fix-setuptools-outdated",
+        "--config",
+        str(settings),
+    )
     assert [r.get("fixes") for r in log["runs"][0]["results"]] == [None]
-    unsafe = _report("sarif", SAMPLES / "py2-setup-requires", "--select",
-                     "fix-setuptools-outdated", "--config", str(settings), "--unsafe-fixes")
-    fix, = unsafe["runs"][0]["results"][0]["fixes"]
+    unsafe = _report(
+        "sarif",
+        SAMPLES / "py2-setup-requires",
+        "--select",
+        "fix-setuptools-outdated",
+        "--config",
+        str(settings),
+        "--unsafe-fixes",
+    )
+    (fix,) = unsafe["runs"][0]["results"][0]["fixes"]
     assert fix["description"]["text"].startswith("paasfix fix --unsafe-fixes --select")
     manual = _report("sarif", SAMPLES / "django-mysql", "--select", "fix-apt-buildpack-order")
     assert [r.get("fixes") for r in manual["runs"][0]["results"]] == [None]

@@ -4,13 +4,12 @@ runtime.txt / .python-version the way each stack's buildpack reads them."""
 from __future__ import annotations
 
 import pytest
+from helpers import make_project
 
 from paasfix import runtimes
 from paasfix.errors import PaasfixError
 from paasfix.runtimes import HEROKU_18, HEROKU_24, PythonVersion, Site
 from paasfix.text import decode
-
-from helpers import make_project
 
 
 def v(text: str) -> PythonVersion:
@@ -24,11 +23,20 @@ def read(text, kind="runtime.txt", stack=HEROKU_18):
 
 # -- versions and stacks ---------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, expected", [
-    ("3.6.12", PythonVersion(3, 6, 12)), ("python-3.10.5", PythonVersion(3, 10, 5)),
-    (" 3.12 ", PythonVersion(3, 12)), ("3", None), ("3.6.x", None), ("Python-3.6.12", None),
-    ("03.6.1", None), ("3.6.12rc1", None),
-])
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("3.6.12", PythonVersion(3, 6, 12)),
+        ("python-3.10.5", PythonVersion(3, 10, 5)),
+        (" 3.12 ", PythonVersion(3, 12)),
+        ("3", None),
+        ("3.6.x", None),
+        ("Python-3.6.12", None),
+        ("03.6.1", None),
+        ("3.6.12rc1", None),
+    ],
+)
 def test_parse_version(text, expected):
     assert runtimes.parse_version(text) == expected
 
@@ -38,10 +46,17 @@ def test_versions_order_by_number_not_text():
     assert str(v("3.6.12")) == "3.6.12" and v("3.6.12").runtime == "python-3.6.12"
 
 
-@pytest.mark.parametrize("name, stack", [
-    ("heroku-18", HEROKU_18), ("Blueking-18", HEROKU_18), ("bionic", HEROKU_18),
-    (" heroku-24 ", HEROKU_24), ("noble", HEROKU_24), ("blueking-noble", HEROKU_24),
-])
+@pytest.mark.parametrize(
+    "name, stack",
+    [
+        ("heroku-18", HEROKU_18),
+        ("Blueking-18", HEROKU_18),
+        ("bionic", HEROKU_18),
+        (" heroku-24 ", HEROKU_24),
+        ("noble", HEROKU_24),
+        ("blueking-noble", HEROKU_24),
+    ],
+)
 def test_stack_aliases(name, stack):
     assert runtimes.get_stack(name) is stack
 
@@ -99,19 +114,34 @@ def test_plausible_versions():
 HOSTED = tuple(v(x) for x in ("2.7.18", "3.6.8", "3.6.12", "3.10.5"))
 
 
-@pytest.mark.parametrize("wanted, expected", [
-    ("3.6.7", "3.6.8"), ("3.6.9", "3.6.12"), ("3.6.15", "3.6.12"), ("3.6", "3.6.12"),
-    ("2.7.3", "2.7.18"), ("3.9.1", None), ("3.10.9", "3.10.5"),
-])
+@pytest.mark.parametrize(
+    "wanted, expected",
+    [
+        ("3.6.7", "3.6.8"),
+        ("3.6.9", "3.6.12"),
+        ("3.6.15", "3.6.12"),
+        ("3.6", "3.6.12"),
+        ("2.7.3", "2.7.18"),
+        ("3.9.1", None),
+        ("3.10.9", "3.10.5"),
+    ],
+)
 def test_nearest_patch(wanted, expected):
     found = runtimes.nearest_patch(v(wanted), HOSTED)
     assert (str(found) if found else None) == expected
 
 
-@pytest.mark.parametrize("wanted, expected", [
-    ("3.9.1", "3.10.5"), ("3.7.3", "3.10.5"), ("3.11.2", "3.10.5"), ("3.5.2", "3.6.12"),
-    ("2.6.9", "2.7.18"), ("4.0.0", None),
-])
+@pytest.mark.parametrize(
+    "wanted, expected",
+    [
+        ("3.9.1", "3.10.5"),
+        ("3.7.3", "3.10.5"),
+        ("3.11.2", "3.10.5"),
+        ("3.5.2", "3.6.12"),
+        ("2.6.9", "2.7.18"),
+        ("4.0.0", None),
+    ],
+)
 def test_nearest_other_minor_prefers_newer_minors(wanted, expected):
     found = runtimes.nearest_other_minor(v(wanted), HOSTED)
     assert (str(found) if found else None) == expected
@@ -119,13 +149,15 @@ def test_nearest_other_minor_prefers_newer_minors(wanted, expected):
 
 def test_python3_runtime():
     assert runtimes.python3_runtime(Site(HEROKU_18, HOSTED)) == v("3.10.5")
-    assert runtimes.python3_runtime(Site(HEROKU_18, (v("2.7.18"), v("3.6.8"), v("3.6.12")))) \
-        == v("3.6.12")
+    assert runtimes.python3_runtime(Site(HEROKU_18, (v("2.7.18"), v("3.6.8"), v("3.6.12")))) == v(
+        "3.6.12"
+    )
     assert runtimes.python3_runtime(Site(HEROKU_18, (v("2.7.18"),))) is None
     assert runtimes.python3_runtime(runtimes.site_of({"stack": "noble"})) == v("3.13.11")
 
 
 # -- reading the files -----------------------------------------------------------------------
+
 
 def test_problems_carry_their_line_numbers():
     found = read("\npython-3.6.12\n# pinned for prod\nfoo\n")
@@ -145,8 +177,9 @@ def test_empty_lines_and_a_missing_newline_are_fine():
     assert read("python-3.6.12").problems == ()
 
 
-@pytest.mark.parametrize("text", ["python-3.6.12\npython-3.10.5\n", "", "# only a comment\n",
-                                  "pypy3.6-7.3.1\n"])
+@pytest.mark.parametrize(
+    "text", ["python-3.6.12\npython-3.10.5\n", "", "# only a comment\n", "pypy3.6-7.3.1\n"]
+)
 def test_no_single_version(text):
     found = read(text)
     assert found.problems and not found.recoverable
@@ -168,13 +201,16 @@ def test_encoding_drops_the_bom_and_crlf_on_heroku_18():
     text = found.text_for(found.version)
     assert runtimes.encode_runtime_file(found, text, HEROKU_18) == b"python-3.6.12\n"
     noble = read(b"Python-3.12\r\n", stack=HEROKU_24)
-    assert runtimes.encode_runtime_file(noble, noble.text_for(noble.version), HEROKU_24) == \
-        b"python-3.12\r\n"
+    assert (
+        runtimes.encode_runtime_file(noble, noble.text_for(noble.version), HEROKU_24)
+        == b"python-3.12\r\n"
+    )
 
 
 def test_heroku_24_reads_python_version_only_without_runtime_txt(tmp_path):
-    both = make_project(tmp_path / "a", {"runtime.txt": "python-3.12\n",
-                                         ".python-version": "3.13\n"})
+    both = make_project(
+        tmp_path / "a", {"runtime.txt": "python-3.12\n", ".python-version": "3.13\n"}
+    )
     assert runtimes.read_runtime(both, HEROKU_24).kind == "runtime.txt"
     only = make_project(tmp_path / "b", {".python-version": "3.13\n"})
     assert runtimes.read_runtime(only, HEROKU_24).version == v("3.13")
@@ -185,8 +221,11 @@ def test_requested_version_is_the_default_without_a_file(tmp_path):
     site = runtimes.site_of({})
     empty = make_project(tmp_path / "a", {"requirements.txt": "flask\n"})
     assert runtimes.requested_version(empty, site) == v("3.10.5")
-    in_src = make_project(tmp_path / "b", {"src/runtime.txt": "python-2.7.18\n",
-                                           "runtime.txt": "python-3.6.12\n"}, build_dir="src")
+    in_src = make_project(
+        tmp_path / "b",
+        {"src/runtime.txt": "python-2.7.18\n", "runtime.txt": "python-3.6.12\n"},
+        build_dir="src",
+    )
     assert runtimes.requested_version(in_src, site) == v("2.7.18")
 
 

@@ -13,7 +13,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from helpers import SAMPLES, git, init_repo, paasfix, snapshot
 
 EXPECTED = SAMPLES / "expected"
@@ -37,8 +36,11 @@ def _observe(repo: Path) -> dict:
     after = json.loads(paasfix("check", str(repo), "--format", "json").stdout)
     return {
         "observed": {
-            "check": {"exit": check.returncode, "fixers": _all_ids(report),
-                      "failing": _fixer_ids(report)},
+            "check": {
+                "exit": check.returncode,
+                "fixers": _all_ids(report),
+                "failing": _fixer_ids(report),
+            },
             "fix": {"exit": fix.returncode, "remaining": _all_ids(after)},
         },
         "diff": diff.stdout,

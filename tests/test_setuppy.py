@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from helpers import make_tree
+
 from paasfix.config import Config
 from paasfix.project import Project
 from paasfix.setuppy import DYNAMIC, LITERAL, analyse
@@ -17,26 +17,31 @@ def requires(source: str):
     return [(r.kind, r.items) for r in result.setup_requires]
 
 
-@pytest.mark.parametrize("source", [
-    'from setuptools import setup\nsetup(name="x", setup_requires=["setuptools_scm", "pbr>=1"])\n',
-    'from setuptools import setup as s\ns(setup_requires=("setuptools_scm", "pbr>=1"))\n',
-    'import setuptools\nsetuptools.setup(setup_requires=["setuptools_scm", "pbr>=1"])\n',
-    'import setuptools as st\nst.setup(setup_requires={"setuptools_scm", "pbr>=1"})\n',
-    'from distutils.core import setup\nsetup(setup_requires=["setuptools_scm", "pbr>=1"])\n',
-    'from setuptools import *\nsetup(setup_requires=["setuptools_scm", "pbr>=1"])\n',
-    'try:\n    from setuptools import setup\nexcept ImportError:\n'
-    '    from distutils.core import setup\nsetup(setup_requires=["setuptools_scm", "pbr>=1"])\n',
-    'from setuptools import setup\nsetup(setup_requires="setuptools_scm\\n# a comment\\npbr>=1  # why\\n")\n',
-    'from setuptools import setup\nsetup(setup_requires=["setuptools_" "scm", \'pbr>=1\'])\n',
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        'from setuptools import setup\nsetup(name="x", setup_requires=["setuptools_scm", "pbr>=1"])\n',
+        'from setuptools import setup as s\ns(setup_requires=("setuptools_scm", "pbr>=1"))\n',
+        'import setuptools\nsetuptools.setup(setup_requires=["setuptools_scm", "pbr>=1"])\n',
+        'import setuptools as st\nst.setup(setup_requires={"setuptools_scm", "pbr>=1"})\n',
+        'from distutils.core import setup\nsetup(setup_requires=["setuptools_scm", "pbr>=1"])\n',
+        'from setuptools import *\nsetup(setup_requires=["setuptools_scm", "pbr>=1"])\n',
+        "try:\n    from setuptools import setup\nexcept ImportError:\n"
+        '    from distutils.core import setup\nsetup(setup_requires=["setuptools_scm", "pbr>=1"])\n',
+        'from setuptools import setup\nsetup(setup_requires="setuptools_scm\\n# a comment\\npbr>=1  # why\\n")\n',
+        'from setuptools import setup\nsetup(setup_requires=["setuptools_" "scm", \'pbr>=1\'])\n',
+    ],
+)
 def test_literal_setup_requires_in_every_spelling_of_setup(source):
     assert requires(source) == [(LITERAL, ("setuptools_scm", "pbr>=1"))]
 
 
 def test_name_bound_once_at_module_level_is_followed():
-    source = ('from setuptools import setup\n\nSETUP_REQUIRES = ["setuptools_scm"]\n\n'
-              'def main():\n    setup(\n        name="x",\n        setup_requires=SETUP_REQUIRES,\n'
-              '    )\n\nif __name__ == "__main__":\n    main()\n')
+    source = (
+        'from setuptools import setup\n\nSETUP_REQUIRES = ["setuptools_scm"]\n\n'
+        'def main():\n    setup(\n        name="x",\n        setup_requires=SETUP_REQUIRES,\n'
+        '    )\n\nif __name__ == "__main__":\n    main()\n'
+    )
     result = analyse("setup.py", source)
     (found,) = result.setup_requires
     assert (found.kind, found.items, found.line) == (LITERAL, ("setuptools_scm",), 8)
@@ -44,20 +49,23 @@ def test_name_bound_once_at_module_level_is_followed():
     assert result.calls[0].line == 6
 
 
-@pytest.mark.parametrize("source, items", [
-    ('REQ = ["a"]\nREQ.append("b")\nsetup(setup_requires=REQ)\n', ()),
-    ('REQ = ["a"]\nREQ += ["b"]\nsetup(setup_requires=REQ)\n', ()),
-    ('REQ = ["a"]\nif x:\n    REQ = []\nsetup(setup_requires=REQ)\n', ()),
-    ('REQ = ["a"]\nREQ[0] = "b"\nsetup(setup_requires=REQ)\n', ()),
-    ('from reqs import REQ\nsetup(setup_requires=REQ)\n', ()),
-    ('setup(setup_requires=["pytest-runner"] if "test" in sys.argv else [])\n', ()),
-    ('setup(setup_requires=["setuptools_scm"] + EXTRA)\n', ()),
-    ('setup(setup_requires=["setuptools_scm", EXTRA])\n', ("setuptools_scm",)),
-    ('setup(setup_requires=["setuptools_scm", *EXTRA])\n', ("setuptools_scm",)),
-    ('v = "1"\nsetup(setup_requires=[f"pbr=={v}"])\n', ()),
-    ('setup(setup_requires=get_requirements())\n', ()),
-    ('setup(setup_requires=[b"pbr"])\n', ()),
-])
+@pytest.mark.parametrize(
+    "source, items",
+    [
+        ('REQ = ["a"]\nREQ.append("b")\nsetup(setup_requires=REQ)\n', ()),
+        ('REQ = ["a"]\nREQ += ["b"]\nsetup(setup_requires=REQ)\n', ()),
+        ('REQ = ["a"]\nif x:\n    REQ = []\nsetup(setup_requires=REQ)\n', ()),
+        ('REQ = ["a"]\nREQ[0] = "b"\nsetup(setup_requires=REQ)\n', ()),
+        ("from reqs import REQ\nsetup(setup_requires=REQ)\n", ()),
+        ('setup(setup_requires=["pytest-runner"] if "test" in sys.argv else [])\n', ()),
+        ('setup(setup_requires=["setuptools_scm"] + EXTRA)\n', ()),
+        ('setup(setup_requires=["setuptools_scm", EXTRA])\n', ("setuptools_scm",)),
+        ('setup(setup_requires=["setuptools_scm", *EXTRA])\n', ("setuptools_scm",)),
+        ('v = "1"\nsetup(setup_requires=[f"pbr=={v}"])\n', ()),
+        ("setup(setup_requires=get_requirements())\n", ()),
+        ('setup(setup_requires=[b"pbr"])\n', ()),
+    ],
+)
 def test_values_that_are_not_literal_are_dynamic(source, items):
     assert requires("from setuptools import setup\n" + source) == [(DYNAMIC, items)]
 
@@ -67,9 +75,11 @@ def test_empty_setup_requires_is_literal_and_empty():
 
 
 def test_comments_and_strings_do_not_count():
-    source = ('"""Install with setup_requires=["x"] if you like."""\n'
-              'from setuptools import setup\n# setup_requires=["setuptools_scm"]\n'
-              'setup(name="x", description="no setup_requires here")  # setup_requires\n')
+    source = (
+        '"""Install with setup_requires=["x"] if you like."""\n'
+        'from setuptools import setup\n# setup_requires=["setuptools_scm"]\n'
+        'setup(name="x", description="no setup_requires here")  # setup_requires\n'
+    )
     result = analyse("setup.py", source)
     assert len(result.calls) == 1
     assert result.setup_requires == []
@@ -81,8 +91,10 @@ def test_a_function_of_our_own_called_setup_is_not_setuptools():
 
 
 def test_options_passed_with_double_star_are_read():
-    source = ('from setuptools import setup\nOPTIONS = {"name": "x", "setup_requires": ["scm"]}\n'
-              'META = dict(name="y")\nsetup(**OPTIONS)\nsetup(**META)\nsetup(**load())\n')
+    source = (
+        'from setuptools import setup\nOPTIONS = {"name": "x", "setup_requires": ["scm"]}\n'
+        'META = dict(name="y")\nsetup(**OPTIONS)\nsetup(**META)\nsetup(**load())\n'
+    )
     calls = analyse("setup.py", source).calls
     assert calls[0].setup_requires.items == ("scm",)
     assert calls[0].setup_requires.line == 4
@@ -91,24 +103,31 @@ def test_options_passed_with_double_star_are_read():
 
 
 def test_python_2_only_file_reports_why_and_whether_it_mentions_the_keyword():
-    mentioning = ('from setuptools import setup\nprint "building"\n'
-                  'setup(name="x", setup_requires=["setuptools_scm"])\n')
+    mentioning = (
+        'from setuptools import setup\nprint "building"\n'
+        'setup(name="x", setup_requires=["setuptools_scm"])\n'
+    )
     result = analyse("setup.py", mentioning)
     assert not result.parsed
     assert result.error.startswith("line 2:")
     assert result.mentions_setup_requires
     as_key = 'print "x"\nopts = {"setup_requires": ["scm"]}\n'
     assert analyse("setup.py", as_key).mentions_setup_requires
-    only_comment = ('from setuptools import setup\nprint "setup_requires"\n'
-                    '# setup_requires=["x"]\nsetup(name="x")\n')
+    only_comment = (
+        'from setuptools import setup\nprint "setup_requires"\n'
+        '# setup_requires=["x"]\nsetup(name="x")\n'
+    )
     assert not analyse("setup.py", only_comment).mentions_setup_requires
 
 
 def test_project_reads_setup_py_of_the_build_directory(tmp_path):
-    make_tree(tmp_path, {
-        "setup.py": 'from setuptools import setup\nsetup(setup_requires=["root"])\n',
-        "app/setup.py": 'from setuptools import setup\nsetup(setup_requires=["app"])\n',
-    })
+    make_tree(
+        tmp_path,
+        {
+            "setup.py": 'from setuptools import setup\nsetup(setup_requires=["root"])\n',
+            "app/setup.py": 'from setuptools import setup\nsetup(setup_requires=["app"])\n',
+        },
+    )
     project = Project(DirTree(str(tmp_path)), Config(build_dir="app"))
     assert project.setup_py.path == "app/setup.py"
     assert project.setup_py.setup_requires[0].items == ("app",)

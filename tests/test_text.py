@@ -61,8 +61,9 @@ def test_utf8_bom_is_kept():
     assert file.encode(file.text + "追加: 1\n") == codecs.BOM_UTF8 + "名前: 値\n追加: 1\n".encode()
 
 
-@pytest.mark.parametrize("bom,codec", [(codecs.BOM_UTF16_LE, "utf-16-le"),
-                                       (codecs.BOM_UTF16_BE, "utf-16-be")])
+@pytest.mark.parametrize(
+    "bom,codec", [(codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")]
+)
 def test_utf16_with_bom_is_decoded_and_encoded_back_in_utf16(bom, codec):
     raw = bom + "web: gunicorn app\r\nworker: celery\r\n".encode(codec)
     file = decode("Procfile", raw)
@@ -134,8 +135,9 @@ def test_a_large_file_with_one_changed_line_keeps_every_other_line():
     raw = "\r\n".join(lines).encode() + b"\n"
     file = decode("requirements.txt", raw)
     new = file.text.replace("package-5000==5000.0\n", "package-5000==5000.1\nadded\n")
-    assert file.encode(new) == raw.replace(b"package-5000==5000.0\r\n",
-                                           b"package-5000==5000.1\r\nadded\r\n")
+    assert file.encode(new) == raw.replace(
+        b"package-5000==5000.0\r\n", b"package-5000==5000.1\r\nadded\r\n"
+    )
 
 
 def test_non_ascii_text_round_trips():
@@ -147,16 +149,18 @@ def test_binary_content_is_a_file_problem():
     with pytest.raises(FileProblem) as info:
         decode("logo.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     assert info.value.path == "logo.png"
-    assert str(info.value) == ("logo.png: cannot be read: it is a binary file (a NUL byte at "
-                               "byte 9), not text")
+    assert str(info.value) == (
+        "logo.png: cannot be read: it is a binary file (a NUL byte at byte 9), not text"
+    )
 
 
 def test_a_nul_byte_after_the_first_kibibytes_makes_a_file_binary():
     raw = b"flask\n" * 1600 + b"\x00\n"
     with pytest.raises(FileProblem) as info:
         decode("requirements.txt", raw)
-    assert str(info.value) == ("requirements.txt: cannot be read: it is a binary file (a NUL "
-                               "byte at byte 9601), not text")
+    assert str(info.value) == (
+        "requirements.txt: cannot be read: it is a binary file (a NUL byte at byte 9601), not text"
+    )
 
 
 def test_a_nul_in_utf16_text_makes_it_binary():
@@ -206,8 +210,10 @@ def test_undecodable_bytes_late_in_a_cr_only_file_name_their_line():
     raw = b"a\r" * 5000 + b"\xff\r"
     with pytest.raises(FileProblem) as info:
         decode("requirements.txt", raw)
-    assert str(info.value) == ("requirements.txt: cannot be read: it is not valid UTF-8 text "
-                               "(line 5001, byte 10001 of the file); save it as UTF-8")
+    assert str(info.value) == (
+        "requirements.txt: cannot be read: it is not valid UTF-8 text "
+        "(line 5001, byte 10001 of the file); save it as UTF-8"
+    )
 
 
 def test_yaml_lines_break_where_yaml_does():

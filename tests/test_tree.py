@@ -5,11 +5,20 @@ from __future__ import annotations
 
 import git as gitpython
 import pytest
-
 from helpers import git_repo, make_tree
+
 from paasfix.errors import FileProblem, UnsafePath
-from paasfix.tree import (EXEC_MODE, FILE_MODE, LINK_MODE, MAX_FILE_SIZE, DirTree, GitTree,
-                          OverlayTree, join, normalize)
+from paasfix.tree import (
+    EXEC_MODE,
+    FILE_MODE,
+    LINK_MODE,
+    MAX_FILE_SIZE,
+    DirTree,
+    GitTree,
+    OverlayTree,
+    join,
+    normalize,
+)
 
 FILES = {
     "Procfile": "web: gunicorn app:application\n",
@@ -42,8 +51,9 @@ def content(tmp_path_factory):
     base = tmp_path_factory.mktemp("trees")
     make_tree(base, {"outside.txt": "secret\n", "outside_dir/x.txt": "secret\n"})
     root = base / "repo"
-    symlinks = dict(SYMLINKS, escape_abs=str(base / "outside.txt"),
-                    escape_abs_dir=str(base / "outside_dir"))
+    symlinks = dict(
+        SYMLINKS, escape_abs=str(base / "outside.txt"), escape_abs_dir=str(base / "outside_dir")
+    )
     git_repo(root, FILES, EXECUTABLE, symlinks)
     return root
 
@@ -61,10 +71,21 @@ def both(content):
 
 # -- normalize -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("raw,expected", [
-    ("", ""), (".", ""), ("./", ""), ("a/./b/", "a/b"), ("a//b", "a/b"), ("a/b/..", "a"),
-    ("a/../b", "b"), ("a\\b", "a/b"), ("app/", "app"),
-])
+
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("", ""),
+        (".", ""),
+        ("./", ""),
+        ("a/./b/", "a/b"),
+        ("a//b", "a/b"),
+        ("a/b/..", "a"),
+        ("a/../b", "b"),
+        ("a\\b", "a/b"),
+        ("app/", "app"),
+    ],
+)
 def test_normalize_gives_a_clean_relative_path(raw, expected):
     assert normalize(raw) == expected
 
@@ -89,13 +110,27 @@ def test_join_skips_empty_parts_and_normalizes():
 
 # -- DirTree and GitTree agree ---------------------------------------------------------------
 
-@pytest.mark.parametrize("path,kind", [
-    ("", "dir"), ("app", "dir"), ("app/bin", "dir"), ("Procfile", "file"),
-    ("app/requirements.txt", "file"), ("empty.txt", "file"), ("missing", None),
-    ("app/missing/deeper", None), ("Procfile/inside", None),
-    ("requirements.txt", "file"), ("code", "dir"), ("code/bin/post_compile", "file"),
-    ("chain", "file"), ("app/settings/self/base.py", "file"), ("dangling", None),
-])
+
+@pytest.mark.parametrize(
+    "path,kind",
+    [
+        ("", "dir"),
+        ("app", "dir"),
+        ("app/bin", "dir"),
+        ("Procfile", "file"),
+        ("app/requirements.txt", "file"),
+        ("empty.txt", "file"),
+        ("missing", None),
+        ("app/missing/deeper", None),
+        ("Procfile/inside", None),
+        ("requirements.txt", "file"),
+        ("code", "dir"),
+        ("code/bin/post_compile", "file"),
+        ("chain", "file"),
+        ("app/settings/self/base.py", "file"),
+        ("dangling", None),
+    ],
+)
 def test_kind(tree, path, kind):
     assert tree.kind(path) == kind
     assert tree.is_file(path) == (kind == "file")
@@ -125,10 +160,19 @@ def test_symlinks_inside_the_repository_are_followed(tree):
     assert tree.read("app/settings/self/self/base.py") == b"DEBUG = False\n"
 
 
-@pytest.mark.parametrize("path", [
-    "escape_up", "escape_deep", "escape_abs", "escape_dir", "escape_dir/x.txt",
-    "escape_abs_dir/x.txt", "app/escape_nested", "code/escape_nested",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "escape_up",
+        "escape_deep",
+        "escape_abs",
+        "escape_dir",
+        "escape_dir/x.txt",
+        "escape_abs_dir/x.txt",
+        "app/escape_nested",
+        "code/escape_nested",
+    ],
+)
 def test_symlinks_leaving_the_repository_are_unsafe(tree, path):
     with pytest.raises(UnsafePath, match="symbolic link that leaves the repository"):
         tree.kind(path)
@@ -151,12 +195,21 @@ def test_link_loops_are_a_file_problem(tree):
         tree.read("loop_a")
 
 
-@pytest.mark.parametrize("path,mode", [
-    ("Procfile", FILE_MODE), ("app/bin/post_compile", EXEC_MODE),
-    ("code/bin/post_compile", EXEC_MODE), ("requirements.txt", LINK_MODE),
-    ("escape_up", LINK_MODE), ("dangling", LINK_MODE), ("app", None), ("", None),
-    ("missing", None), ("app/missing", None),
-])
+@pytest.mark.parametrize(
+    "path,mode",
+    [
+        ("Procfile", FILE_MODE),
+        ("app/bin/post_compile", EXEC_MODE),
+        ("code/bin/post_compile", EXEC_MODE),
+        ("requirements.txt", LINK_MODE),
+        ("escape_up", LINK_MODE),
+        ("dangling", LINK_MODE),
+        ("app", None),
+        ("", None),
+        ("missing", None),
+        ("app/missing", None),
+    ],
+)
 def test_mode(tree, path, mode):
     assert tree.mode(path) == mode
 
@@ -165,8 +218,13 @@ def test_listdir_is_sorted_and_the_same_for_both_trees(content):
     dir_tree, git_tree = both(content)
     for path in ("", "app", "app/bin", "code", "docs/a", "app/settings/self"):
         assert dir_tree.listdir(path) == git_tree.listdir(path), path
-    assert dir_tree.listdir("app") == [".hidden", "bin", "escape_nested", "requirements.txt",
-                                       "settings"]
+    assert dir_tree.listdir("app") == [
+        ".hidden",
+        "bin",
+        "escape_nested",
+        "requirements.txt",
+        "settings",
+    ]
 
 
 def test_listdir_of_the_root_does_not_show_the_git_directory(tree):
@@ -217,8 +275,11 @@ def test_git_tree_reads_the_commit_not_the_work_tree(tmp_path):
 
 
 def test_symlink_with_an_absolute_target_inside_the_checkout_is_still_unsafe(tmp_path):
-    root = git_repo(tmp_path / "repo", {"real.txt": "x\n"},
-                    symlinks={"abs": str(tmp_path / "repo" / "real.txt")})
+    root = git_repo(
+        tmp_path / "repo",
+        {"real.txt": "x\n"},
+        symlinks={"abs": str(tmp_path / "repo" / "real.txt")},
+    )
     for tree in both(root):
         with pytest.raises(UnsafePath):
             tree.read("abs")
@@ -226,9 +287,12 @@ def test_symlink_with_an_absolute_target_inside_the_checkout_is_still_unsafe(tmp
 
 # -- size limit ------------------------------------------------------------------------------
 
+
 def test_files_larger_than_the_limit_are_not_read(tmp_path):
-    root = git_repo(tmp_path / "repo", {"big.txt": b"x" * (MAX_FILE_SIZE + 1),
-                                        "limit.txt": b"y" * MAX_FILE_SIZE})
+    root = git_repo(
+        tmp_path / "repo",
+        {"big.txt": b"x" * (MAX_FILE_SIZE + 1), "limit.txt": b"y" * MAX_FILE_SIZE},
+    )
     for tree in both(root):
         with pytest.raises(FileProblem) as info:
             tree.read("big.txt")
@@ -239,6 +303,7 @@ def test_files_larger_than_the_limit_are_not_read(tmp_path):
 
 
 # -- walk_dirs -------------------------------------------------------------------------------
+
 
 def test_walk_dirs_goes_breadth_first_down_to_the_depth(tree):
     assert list(tree.walk_dirs("docs", 0)) == ["docs"]
@@ -261,6 +326,7 @@ def test_walk_dirs_skips_links_that_leave_the_repository(tree):
 
 
 # -- OverlayTree -----------------------------------------------------------------------------
+
 
 @pytest.fixture
 def overlay(content):

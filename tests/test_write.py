@@ -7,8 +7,8 @@ import os
 import stat
 
 import pytest
-
 from helpers import commit_all, git, git_repo, make_tree, status
+
 from paasfix.errors import PaasfixError, UnsafePath
 from paasfix.runner import Change
 from paasfix.sinks.write import dirty_paths, write_changes
@@ -16,8 +16,9 @@ from paasfix.tree import EXEC_MODE, FILE_MODE
 
 
 def change(path, new, old=b"", new_mode=FILE_MODE, old_mode=FILE_MODE) -> Change:
-    return Change(path, old, new, old_mode if old is not None else None,
-                  new_mode if new is not None else None)
+    return Change(
+        path, old, new, old_mode if old is not None else None, new_mode if new is not None else None
+    )
 
 
 def perms(path) -> int:
@@ -26,12 +27,16 @@ def perms(path) -> int:
 
 @pytest.fixture
 def repo(tmp_path):
-    return git_repo(tmp_path / "repo", {
-        "Procfile": "web: a\n",
-        "requirements.txt": "flask\n",
-        "bin/post_compile": "#!/bin/sh\n",
-        "app/settings.py": "DEBUG = True\n",
-    }, executable=["bin/post_compile"])
+    return git_repo(
+        tmp_path / "repo",
+        {
+            "Procfile": "web: a\n",
+            "requirements.txt": "flask\n",
+            "bin/post_compile": "#!/bin/sh\n",
+            "app/settings.py": "DEBUG = True\n",
+        },
+        executable=["bin/post_compile"],
+    )
 
 
 def test_writes_new_bytes(repo):
@@ -59,9 +64,20 @@ def test_a_file_with_hard_links_is_rewritten_in_place(repo):
 def test_keeps_the_permissions_of_an_existing_file(repo):
     os.chmod(repo / "Procfile", 0o640)
     os.chmod(repo / "bin/post_compile", 0o750)
-    write_changes(str(repo), [change("Procfile", b"web: b\n", b"web: a\n"),
-                              change("bin/post_compile", b"#!/bin/sh\nexit\n", b"#!/bin/sh\n",
-                                     new_mode=EXEC_MODE, old_mode=EXEC_MODE)], allow_dirty=True)
+    write_changes(
+        str(repo),
+        [
+            change("Procfile", b"web: b\n", b"web: a\n"),
+            change(
+                "bin/post_compile",
+                b"#!/bin/sh\nexit\n",
+                b"#!/bin/sh\n",
+                new_mode=EXEC_MODE,
+                old_mode=EXEC_MODE,
+            ),
+        ],
+        allow_dirty=True,
+    )
     assert perms(repo / "Procfile") == 0o640
     assert perms(repo / "bin/post_compile") == 0o750
 
@@ -72,14 +88,21 @@ def test_sets_the_exec_bit_for_an_executable_mode(repo):
 
 
 def test_clears_the_exec_bit_for_a_plain_mode(repo):
-    write_changes(str(repo), [change("bin/post_compile", b"#!/bin/sh\n", b"#!/bin/sh\n",
-                                     FILE_MODE, EXEC_MODE)])
+    write_changes(
+        str(repo),
+        [change("bin/post_compile", b"#!/bin/sh\n", b"#!/bin/sh\n", FILE_MODE, EXEC_MODE)],
+    )
     assert perms(repo / "bin/post_compile") == 0o644
 
 
 def test_new_files_follow_the_umask_and_create_directories(repo, umask_022):
-    write_changes(str(repo), [change("deep/er/new.txt", b"x\n", None),
-                              change("bin/pre-compile", b"#!/bin/sh\n", None, EXEC_MODE)])
+    write_changes(
+        str(repo),
+        [
+            change("deep/er/new.txt", b"x\n", None),
+            change("bin/pre-compile", b"#!/bin/sh\n", None, EXEC_MODE),
+        ],
+    )
     assert (repo / "deep/er/new.txt").read_bytes() == b"x\n"
     assert perms(repo / "deep/er/new.txt") == 0o644
     assert perms(repo / "bin/pre-compile") == 0o755
@@ -105,29 +128,44 @@ def test_deleting_a_file_already_gone_is_not_an_error(repo):
 
 
 def test_result_is_a_clean_commit_of_the_changes(repo):
-    write_changes(str(repo), [change("Procfile", b"web: b\n", b"web: a\n"),
-                              change("requirements.txt", None, b"flask\n"),
-                              change("bin/pre-compile", b"#!/bin/sh\n", None, EXEC_MODE)])
-    assert sorted(status(repo).splitlines()) == [" D requirements.txt", " M Procfile",
-                                                 "?? bin/pre-compile"]
+    write_changes(
+        str(repo),
+        [
+            change("Procfile", b"web: b\n", b"web: a\n"),
+            change("requirements.txt", None, b"flask\n"),
+            change("bin/pre-compile", b"#!/bin/sh\n", None, EXEC_MODE),
+        ],
+    )
+    assert sorted(status(repo).splitlines()) == [
+        " D requirements.txt",
+        " M Procfile",
+        "?? bin/pre-compile",
+    ]
     commit_all(repo, "fixed")
     assert git(repo, "ls-files", "-s", "bin/pre-compile").startswith("100755 ")
 
 
-@pytest.mark.parametrize("make_dirty,shown", [
-    (lambda r: (r / "Procfile").write_text("web: mine\n"), "Procfile"),
-    (lambda r: ((r / "Procfile").write_text("web: staged\n"), git(r, "add", "Procfile")),
-     "Procfile"),
-    (lambda r: (r / "Procfile").unlink(), "Procfile"),
-    (lambda r: (r / "bin/pre-compile").write_text("mine\n"), "bin/pre-compile"),
-])
+@pytest.mark.parametrize(
+    "make_dirty,shown",
+    [
+        (lambda r: (r / "Procfile").write_text("web: mine\n"), "Procfile"),
+        (
+            lambda r: ((r / "Procfile").write_text("web: staged\n"), git(r, "add", "Procfile")),
+            "Procfile",
+        ),
+        (lambda r: (r / "Procfile").unlink(), "Procfile"),
+        (lambda r: (r / "bin/pre-compile").write_text("mine\n"), "bin/pre-compile"),
+    ],
+)
 def test_refuses_to_overwrite_uncommitted_changes(repo, make_dirty, shown):
     make_dirty(repo)
     before = {p: (repo / p).read_bytes() for p in ("requirements.txt", "app/settings.py")}
-    changes = [change("requirements.txt", b"flask\ngunicorn\n"),
-               change("Procfile", b"web: fixed\n"),
-               change("bin/pre-compile", b"#!/bin/sh\n", None, EXEC_MODE),
-               change("app/new.py", b"x = 1\n", None)]
+    changes = [
+        change("requirements.txt", b"flask\ngunicorn\n"),
+        change("Procfile", b"web: fixed\n"),
+        change("bin/pre-compile", b"#!/bin/sh\n", None, EXEC_MODE),
+        change("app/new.py", b"x = 1\n", None),
+    ]
     with pytest.raises(PaasfixError) as info:
         write_changes(str(repo), changes)
     message = str(info.value)
@@ -147,8 +185,7 @@ def test_dirty_files_elsewhere_do_not_matter(repo):
 
 def test_allow_dirty_overwrites(repo):
     (repo / "Procfile").write_text("web: mine\n")
-    write_changes(str(repo), [change("Procfile", b"web: b\n", b"web: mine\n")],
-                  allow_dirty=True)
+    write_changes(str(repo), [change("Procfile", b"web: b\n", b"web: mine\n")], allow_dirty=True)
     assert (repo / "Procfile").read_bytes() == b"web: b\n"
 
 
@@ -157,15 +194,19 @@ def test_dirty_paths_lists_only_the_dirty_targets(repo):
     (repo / "untracked.txt").write_text("x\n")
     (repo / "app/settings.py").write_text("x\n")
     git(repo, "add", "app/settings.py")
-    assert sorted(dirty_paths(str(repo), ["Procfile", "untracked.txt", "app/settings.py",
-                                          "requirements.txt", "missing.txt"])) == [
-        "Procfile", "app/settings.py", "untracked.txt"]
+    assert sorted(
+        dirty_paths(
+            str(repo),
+            ["Procfile", "untracked.txt", "app/settings.py", "requirements.txt", "missing.txt"],
+        )
+    ) == ["Procfile", "app/settings.py", "untracked.txt"]
     assert dirty_paths(str(repo), []) == []
 
 
 def test_dirty_paths_are_relative_to_a_subdirectory_root(tmp_path):
-    repo = git_repo(tmp_path / "mono", {"services/api/Procfile": "web: a\n",
-                                        "Procfile": "web: root\n"})
+    repo = git_repo(
+        tmp_path / "mono", {"services/api/Procfile": "web: a\n", "Procfile": "web: root\n"}
+    )
     (repo / "services/api/Procfile").write_text("web: mine\n")
     root = str(repo / "services/api")
     assert dirty_paths(root, ["Procfile"]) == ["Procfile"]
@@ -187,16 +228,21 @@ def test_refuses_a_directory_link_that_leaves_the_repository(tmp_path):
     make_tree(tmp_path / "outside", {"x.txt": "secret\n"})
     repo = git_repo(tmp_path / "repo", {"a.txt": "a\n"}, symlinks={"out": "../outside"})
     with pytest.raises(UnsafePath, match="leaves the repository"):
-        write_changes(str(repo), [change("a.txt", b"b\n", b"a\n"),
-                                  change("out/x.txt", b"pwned\n", b"secret\n")])
+        write_changes(
+            str(repo),
+            [change("a.txt", b"b\n", b"a\n"), change("out/x.txt", b"pwned\n", b"secret\n")],
+        )
     assert (tmp_path / "outside/x.txt").read_text() == "secret\n"
     assert (repo / "a.txt").read_text() == "a\n"
 
 
 def test_refuses_to_write_through_a_file_link(tmp_path):
     make_tree(tmp_path / "outside", {"x.txt": "secret\n"})
-    repo = git_repo(tmp_path / "repo", {"real.txt": "r\n"},
-                    symlinks={"inside": "real.txt", "outside": "../outside/x.txt"})
+    repo = git_repo(
+        tmp_path / "repo",
+        {"real.txt": "r\n"},
+        symlinks={"inside": "real.txt", "outside": "../outside/x.txt"},
+    )
     for path in ("inside", "outside"):
         with pytest.raises(UnsafePath, match="symbolic link"):
             write_changes(str(repo), [change(path, b"new\n")])
@@ -208,8 +254,9 @@ def test_refuses_to_write_through_a_file_link(tmp_path):
 def test_writes_outside_a_git_repository(tmp_path):
     root = make_tree(tmp_path / "plain", {"Procfile": "web: a\n"})
     assert dirty_paths(str(root), ["Procfile"]) == []
-    write_changes(str(root), [change("Procfile", b"web: b\n", b"web: a\n"),
-                              change("new/x", b"x\n", None)])
+    write_changes(
+        str(root), [change("Procfile", b"web: b\n", b"web: a\n"), change("new/x", b"x\n", None)]
+    )
     assert (root / "Procfile").read_text() == "web: b\n"
     assert (root / "new/x").read_text() == "x\n"
 
@@ -232,8 +279,13 @@ def test_refuses_files_git_status_is_told_not_to_look_at(repo, flag):
     assert status(repo) == ""
     assert dirty_paths(str(repo), ["Procfile", "requirements.txt"]) == ["Procfile"]
     with pytest.raises(PaasfixError, match="uncommitted changes in Procfile;"):
-        write_changes(str(repo), [change("requirements.txt", b"flask\ngunicorn\n", b"flask\n"),
-                                  change("Procfile", b"web: b\n", b"web: mine\n")])
+        write_changes(
+            str(repo),
+            [
+                change("requirements.txt", b"flask\ngunicorn\n", b"flask\n"),
+                change("Procfile", b"web: b\n", b"web: mine\n"),
+            ],
+        )
     assert (repo / "Procfile").read_text() == "web: mine\n"
     assert (repo / "requirements.txt").read_text() == "flask\n"
 

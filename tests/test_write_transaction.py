@@ -22,14 +22,14 @@ import time
 from pathlib import Path
 
 import pytest
-
 from helpers import SAMPLES, make_tree, paasfix, snapshot, start_paasfix
+
 from paasfix import registry
 from paasfix.config import Config
 from paasfix.errors import FileProblem
 from paasfix.runner import Change, Runner
 from paasfix.sinks.write import write_changes
-from paasfix.tree import DirTree, FILE_MODE
+from paasfix.tree import FILE_MODE, DirTree
 
 CHANGED = {"Procfile", "app_desc.yaml", "config/default.py"}
 
@@ -67,8 +67,9 @@ def one_error_line(stderr: str) -> str:
 def test_the_application_changes_three_files(tmp_path):
     before = snapshot(make_app(tmp_path / "app"))
     after = fixed(tmp_path)
-    assert {path for path in before.keys() | after.keys()
-            if before.get(path) != after.get(path)} == CHANGED
+    assert {
+        path for path in before.keys() | after.keys() if before.get(path) != after.get(path)
+    } == CHANGED
     assert "Procfile" not in after
 
 
@@ -93,8 +94,9 @@ def test_something_else_where_a_file_goes_changes_nothing(tmp_path, obstacle):
     assert result.returncode == 2
     # paasfix reads the path before it plans to write there, so the obstacle is found then.
     kind = "file" if obstacle == "directory" else "regular file"
-    assert one_error_line(result.stderr) == (f"paasfix: error: app_desc.yaml: cannot be read: "
-                                             f"it is a {obstacle}, not a {kind}")
+    assert one_error_line(result.stderr) == (
+        f"paasfix: error: app_desc.yaml: cannot be read: it is a {obstacle}, not a {kind}"
+    )
     assert snapshot(root) == before
 
 
@@ -102,12 +104,17 @@ def test_a_file_where_a_directory_goes_changes_nothing(tmp_path):
     root = make_tree(tmp_path / "app", {"Procfile": "web: a\n", "bin": "not a directory\n"})
     before = snapshot(root)
     with pytest.raises(FileProblem) as info:
-        write_changes(str(root), [Change("app_desc.yaml", None, b"spec_version: 2\n", None,
-                                         FILE_MODE),
-                                  Change("bin/pre-compile", None, b"#!/bin/sh\n", None, FILE_MODE),
-                                  Change("Procfile", b"web: a\n", None, FILE_MODE, None)])
-    assert str(info.value) == ("bin/pre-compile: cannot be written: bin is a file, not a "
-                               "directory; nothing was changed")
+        write_changes(
+            str(root),
+            [
+                Change("app_desc.yaml", None, b"spec_version: 2\n", None, FILE_MODE),
+                Change("bin/pre-compile", None, b"#!/bin/sh\n", None, FILE_MODE),
+                Change("Procfile", b"web: a\n", None, FILE_MODE, None),
+            ],
+        )
+    assert str(info.value) == (
+        "bin/pre-compile: cannot be written: bin is a file, not a directory; nothing was changed"
+    )
     assert snapshot(root) == before
 
 
@@ -132,23 +139,29 @@ def as_user(tmp_path):
     probe = tmp_path / "probe"
     probe.mkdir(mode=0o555)
     try:
-        tried = subprocess.run(["sh", "-c", f"echo x > {probe}/x"], preexec_fn=obey_permissions,
-                               capture_output=True, check=False)
+        tried = subprocess.run(
+            ["sh", "-c", f"echo x > {probe}/x"],
+            preexec_fn=obey_permissions,
+            capture_output=True,
+            check=False,
+        )
     except subprocess.SubprocessError as exc:
         pytest.skip(f"running as root and cannot drop CAP_DAC_OVERRIDE: {exc}")
     finally:
         probe.chmod(0o755)
     if tried.returncode == 0:
-        pytest.skip("running as root and permissions still do not apply without "
-                    "CAP_DAC_OVERRIDE")
+        pytest.skip("running as root and permissions still do not apply without CAP_DAC_OVERRIDE")
     return {"preexec_fn": obey_permissions}
 
 
-@pytest.mark.parametrize("read_only, message", [
-    ("config", "config/default.py: cannot be written: no permission to write in config"),
-    ("config/default.py", "config/default.py: cannot be written: it is read-only"),
-    ("", "Procfile: cannot be deleted: no permission to write in the repository's directory"),
-])
+@pytest.mark.parametrize(
+    "read_only, message",
+    [
+        ("config", "config/default.py: cannot be written: no permission to write in config"),
+        ("config/default.py", "config/default.py: cannot be written: it is read-only"),
+        ("", "Procfile: cannot be deleted: no permission to write in the repository's directory"),
+    ],
+)
 def test_no_permission_changes_nothing(tmp_path, as_user, read_only, message):
     root = make_app(tmp_path / "app")
     target = root / read_only
@@ -163,17 +176,36 @@ def test_no_permission_changes_nothing(tmp_path, as_user, read_only, message):
         target.chmod(0o755)
 
 
-@pytest.mark.parametrize("path, edit, message", [
-    ("config/default.py", lambda p: p.write_bytes(p.read_bytes() + b"DEBUG = False\n"),
-     "cannot be written: it changed after paasfix read it"),
-    ("Procfile", lambda p: p.write_text("web: gunicorn wsgi\nbeat: celery beat\n"),
-     "cannot be deleted: it changed after paasfix read it"),
-    ("Procfile", lambda p: p.chmod(0o755), "cannot be deleted: it changed after paasfix read it"),
-    ("config/default.py", lambda p: p.unlink(),
-     "cannot be written: it was deleted after paasfix read it"),
-    ("app_desc.yaml", lambda p: p.write_text("spec_version: 2\n"),
-     "cannot be written: it was created after paasfix read the repository"),
-])
+@pytest.mark.parametrize(
+    "path, edit, message",
+    [
+        (
+            "config/default.py",
+            lambda p: p.write_bytes(p.read_bytes() + b"DEBUG = False\n"),
+            "cannot be written: it changed after paasfix read it",
+        ),
+        (
+            "Procfile",
+            lambda p: p.write_text("web: gunicorn wsgi\nbeat: celery beat\n"),
+            "cannot be deleted: it changed after paasfix read it",
+        ),
+        (
+            "Procfile",
+            lambda p: p.chmod(0o755),
+            "cannot be deleted: it changed after paasfix read it",
+        ),
+        (
+            "config/default.py",
+            lambda p: p.unlink(),
+            "cannot be written: it was deleted after paasfix read it",
+        ),
+        (
+            "app_desc.yaml",
+            lambda p: p.write_text("spec_version: 2\n"),
+            "cannot be written: it was created after paasfix read the repository",
+        ),
+    ],
+)
 def test_a_file_changed_after_it_was_read_changes_nothing(tmp_path, path, edit, message):
     root = make_app(tmp_path / "app")
     result = Runner(registry.all_fixers(), Config()).fix(DirTree(str(root)))
@@ -216,16 +248,24 @@ def test_a_failure_part_way_restores_what_was_written(tmp_path):
     # The file size limit makes the third write fail for root too (Python ignores SIGXFSZ,
     # so the write fails with EFBIG); the first rewrote a hard-linked file in place and the
     # second created two directories.
-    root = make_tree(tmp_path / "app", {"linked.txt": "old\n", "big.txt": "small\n",
-                                        "last.txt": "last\n", "Procfile": "web: a\n"})
+    root = make_tree(
+        tmp_path / "app",
+        {"linked.txt": "old\n", "big.txt": "small\n", "last.txt": "last\n", "Procfile": "web: a\n"},
+    )
     os.link(root / "linked.txt", tmp_path / "other-name.txt")
     (root / "last.txt").chmod(0o600)
     before = snapshot(root)
-    result = subprocess.run([sys.executable, "-c", WRITE_THREE, str(root)], capture_output=True,
-                            preexec_fn=limit_file_size, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", WRITE_THREE, str(root)],
+        capture_output=True,
+        preexec_fn=limit_file_size,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 2, result.stderr
-    assert one_error_line(result.stderr) == ("big.txt: cannot be written: File too large; "
-                                             "nothing was changed")
+    assert one_error_line(result.stderr) == (
+        "big.txt: cannot be written: File too large; nothing was changed"
+    )
     assert snapshot(root) == before
     assert not (root / "new").exists()
     assert (tmp_path / "other-name.txt").read_text() == "old\n"
@@ -236,12 +276,14 @@ def test_a_failed_write_in_the_command_restores_what_was_written(tmp_path):
     # app_desc.yaml (94 bytes) fits under the limit, config/default.py does not.
     root = make_app(tmp_path / "app")
     before = snapshot(root)
-    process = start_paasfix("fix", str(root), preexec_fn=lambda: resource.setrlimit(
-        resource.RLIMIT_FSIZE, (1024, 1024)))
+    process = start_paasfix(
+        "fix", str(root), preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (1024, 1024))
+    )
     _out, err = process.communicate(timeout=120)
     assert process.returncode == 2
-    assert one_error_line(err.decode()) == ("paasfix: error: config/default.py: cannot be "
-                                            "written: File too large; nothing was changed")
+    assert one_error_line(err.decode()) == (
+        "paasfix: error: config/default.py: cannot be written: File too large; nothing was changed"
+    )
     assert snapshot(root) == before
 
 
@@ -255,8 +297,10 @@ def test_owner_and_mode_of_a_replaced_file_are_kept(tmp_path):
     result = paasfix("fix", str(root))
     assert result.returncode in (0, 1), result.stderr
     reference = fixed(tmp_path)
-    assert snapshot(root) == {**reference,
-                              "config/default.py": (0o100640, reference["config/default.py"][1])}
+    assert snapshot(root) == {
+        **reference,
+        "config/default.py": (0o100640, reference["config/default.py"][1]),
+    }
     st = os.stat(settings)
     assert (st.st_uid, st.st_gid) == (12345, 23456)
     assert st.st_ino != inode
@@ -279,8 +323,7 @@ SPREAD_RUNS, WRITE_PHASE_RUNS = 3, 8
 
 def is_writing(root: Path) -> bool:
     """Whether ``fix`` has begun its writes (a temporary file or the new app_desc.yaml)."""
-    return any(name.startswith(".paasfix-") or name == "app_desc.yaml"
-               for name in os.listdir(root))
+    return any(name.startswith(".paasfix-") or name == "app_desc.yaml" for name in os.listdir(root))
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
@@ -296,8 +339,9 @@ def test_an_interrupt_leaves_the_repository_as_it_was_or_fixed(tmp_path, signum)
     length = time.monotonic() - started
     assert complete.returncode in (0, 1), complete.stderr
     after = snapshot(reference)
-    assert {path for path in before.keys() | after.keys()
-            if before.get(path) != after.get(path)} == CHANGED | {"requirements.txt"}
+    assert {
+        path for path in before.keys() | after.keys() if before.get(path) != after.get(path)
+    } == CHANGED | {"requirements.txt"}
 
     outcomes = []
     for run in range(SPREAD_RUNS + WRITE_PHASE_RUNS):
@@ -319,9 +363,14 @@ def test_an_interrupt_leaves_the_repository_as_it_was_or_fixed(tmp_path, signum)
         assert "internal error" not in stderr and "bug in the fixer" not in stderr, stderr
         assert process.returncode in (0, 1, 128 + signum, -signum), outcomes
         if "interrupted by" in stderr:
-            assert one_error_line(stderr).startswith(f"paasfix: interrupted by "
-                                                     f"{signal.Signals(signum).name} ")
+            assert one_error_line(stderr).startswith(
+                f"paasfix: interrupted by {signal.Signals(signum).name} "
+            )
             assert ("nothing was changed" in stderr) == (outcome == "unchanged"), outcomes
-        leftovers = [name for _dir, _dirs, names in os.walk(root) for name in names
-                     if name.startswith(".paasfix-")]
+        leftovers = [
+            name
+            for _dir, _dirs, names in os.walk(root)
+            for name in names
+            if name.startswith(".paasfix-")
+        ]
         assert leftovers == [], outcomes

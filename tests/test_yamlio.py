@@ -6,15 +6,17 @@ import pytest
 
 from paasfix.yamlio import Nodes, YamlProblem, platform_load, round_trip_edit
 
-TEXT = ("web: gunicorn app:app\n"
-        "2: python two.py\n"
-        "'on': python on.py\n"
-        "base: &base\n"
-        "  command: celery worker\n"
-        "worker:\n"
-        "  <<: *base\n"
-        "  args: [-l, info]\n"
-        "web: gunicorn wsgi\n")
+TEXT = (
+    "web: gunicorn app:app\n"
+    "2: python two.py\n"
+    "'on': python on.py\n"
+    "base: &base\n"
+    "  command: celery worker\n"
+    "worker:\n"
+    "  <<: *base\n"
+    "  args: [-l, info]\n"
+    "web: gunicorn wsgi\n"
+)
 
 
 def test_keys_are_matched_by_their_loaded_value_and_the_later_duplicate_wins():
@@ -36,8 +38,14 @@ def test_sequence_items_and_merged_values_are_found_where_they_are_written():
 
 
 def test_key_lines_keep_file_order_and_duplicates():
-    assert Nodes(TEXT).key_lines() == [("web", 1), (2, 2), ("on", 3), ("base", 4),
-                                       ("worker", 6), ("web", 9)]
+    assert Nodes(TEXT).key_lines() == [
+        ("web", 1),
+        (2, 2),
+        ("on", 3),
+        ("base", 4),
+        ("worker", 6),
+        ("web", 9),
+    ]
     assert Nodes(TEXT).key_lines(("web",)) == []
 
 
@@ -47,13 +55,15 @@ def test_text_the_platform_cannot_load_has_no_nodes(text):
 
 
 def test_a_round_trip_edit_keeps_the_text_of_lines_it_does_not_change():
-    text = ("spec_version: 2\n"
-            "module:\n"
-            "  language: python\n"
-            "  svc_discovery: {bk_saas: [bk-iam,bk-user]}   # services\n"
-            "  processes:\n"
-            "    web:\n"
-            "      command: gunicorn x\n")
+    text = (
+        "spec_version: 2\n"
+        "module:\n"
+        "  language: python\n"
+        "  svc_discovery: {bk_saas: [bk-iam,bk-user]}   # services\n"
+        "  processes:\n"
+        "    web:\n"
+        "      command: gunicorn x\n"
+    )
 
     def change(document):
         document["module"]["processes"]["web"]["command"] = "gunicorn y"
@@ -63,20 +73,26 @@ def test_a_round_trip_edit_keeps_the_text_of_lines_it_does_not_change():
 
 BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
     f"{chr(98 + level)}: &{chr(98 + level)} [{', '.join([f'*{chr(97 + level)}'] * 9)}]\n"
-    for level in range(9))
+    for level in range(9)
+)
 
 
-@pytest.mark.parametrize("text, needle", [
-    (BOMB, "aliases expand it by more than"),
-    ("a: &a [*a]\n", "refers to the value that contains it"),
-    ("web: " + "[" * 30_000 + "]" * 30_000 + "\n", "nested more than 100 levels"),
-    ("a:\n" + "".join(" " * level + f"k{level}:\n" for level in range(1, 200)), "nested more"),
-    ("a: &a [[[[[[[[[[x]]]]]]]]]]\n" + "".join(
-        f"b{n}: &b{n} [*{'a' if n == 0 else f'b{n - 1}'}]\n" for n in range(120)),
-     "its aliases nest values"),
-    ("web: 2023-02-30\n", "day is out of range"),
-    ("web: " + "9" * 5000 + "\n", "4300 digits"),
-])
+@pytest.mark.parametrize(
+    "text, needle",
+    [
+        (BOMB, "aliases expand it by more than"),
+        ("a: &a [*a]\n", "refers to the value that contains it"),
+        ("web: " + "[" * 30_000 + "]" * 30_000 + "\n", "nested more than 100 levels"),
+        ("a:\n" + "".join(" " * level + f"k{level}:\n" for level in range(1, 200)), "nested more"),
+        (
+            "a: &a [[[[[[[[[[x]]]]]]]]]]\n"
+            + "".join(f"b{n}: &b{n} [*{'a' if n == 0 else f'b{n - 1}'}]\n" for n in range(120)),
+            "its aliases nest values",
+        ),
+        ("web: 2023-02-30\n", "day is out of range"),
+        ("web: " + "9" * 5000 + "\n", "4300 digits"),
+    ],
+)
 def test_documents_beyond_the_bounds_are_refused_before_construction(text, needle):
     with pytest.raises(YamlProblem) as refused:
         platform_load(text)
@@ -91,16 +107,45 @@ def _generated_lines(count: int) -> list[str]:
 
     rng = random.Random(10)
     names = ["web", "on", "No", "2", "1_0", "0x1f", "y", "null", "web-2", "w_1", "a" * 12]
-    pieces = ["gunicorn", "app:app", "-b", ":$PORT", "a: b", "#1", " #x", "'q'", '"d"', "\\",
-              "2023-02-30", "1:30", ".inf", "~", "-", "&a", "*a", "[x]", "{y}", "%(h)s", "@v",
-              "é", "\t", ",", "=", "()"]
+    pieces = [
+        "gunicorn",
+        "app:app",
+        "-b",
+        ":$PORT",
+        "a: b",
+        "#1",
+        " #x",
+        "'q'",
+        '"d"',
+        "\\",
+        "2023-02-30",
+        "1:30",
+        ".inf",
+        "~",
+        "-",
+        "&a",
+        "*a",
+        "[x]",
+        "{y}",
+        "%(h)s",
+        "@v",
+        "é",
+        "\t",
+        ",",
+        "=",
+        "()",
+    ]
     lines = []
     for _ in range(count):
         command = " ".join(rng.choice(pieces) for _ in range(rng.randint(1, 4)))
         quote = rng.choice(["", "", "'", '"'])
         command = quote + command + quote
-        lines.append(rng.choice(names) + rng.choice([": ", ":  ", ":", ":\t"]) + command
-                     + rng.choice(["", " ", "  # c"]))
+        lines.append(
+            rng.choice(names)
+            + rng.choice([": ", ":  ", ":", ":\t"])
+            + command
+            + rng.choice(["", " ", "  # c"])
+        )
     return lines
 
 

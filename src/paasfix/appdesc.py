@@ -84,9 +84,13 @@ def target_modules(data: Any, scope: str = SCOPE_DEFAULT) -> list[tuple[str, dic
         return []
     found: list[tuple[str, dict[str, Any]]] = []
     if scope == SCOPE_PYTHON:
-        found = [(where, module) for where, module in _all_modules(data)
-                 if isinstance(module, dict) and isinstance(module.get("language"), str)
-                 and module["language"].lower() == "python"]
+        found = [
+            (where, module)
+            for where, module in _all_modules(data)
+            if isinstance(module, dict)
+            and isinstance(module.get("language"), str)
+            and module["language"].lower() == "python"
+        ]
     elif scope != SCOPE_DEFAULT:
         raise ValueError(f"unknown scope {scope!r}")
     if not found:
@@ -133,8 +137,9 @@ def _items_named(items: Any, field: str, name: str) -> Iterator[tuple[int, dict[
 # -- reading --------------------------------------------------------------------------------
 
 
-def _module_items(data: Any, module: dict[str, Any], where: str,
-                  name: str) -> Iterator[tuple[list[Any], int, str, str]]:
+def _module_items(
+    data: Any, module: dict[str, Any], where: str, name: str
+) -> Iterator[tuple[list[Any], int, str, str]]:
     """(list, index, dotted place, environment) of every item of a module setting ``name``."""
     v3 = _is_v3(data)
     items, at, field = _env_list(data, module, where)
@@ -151,8 +156,11 @@ def env_entries(data: Any, name: str, scope: str = SCOPE_DEFAULT) -> list[EnvEnt
     entries = []
     for where, module in target_modules(data, scope):
         for items, index, place, environment in _module_items(data, module, where, name):
-            entries.append(EnvEntry(where, place, environment, items[index].get("value"),
-                                    _line_of(items, index)))
+            entries.append(
+                EnvEntry(
+                    where, place, environment, items[index].get("value"), _line_of(items, index)
+                )
+            )
     return entries
 
 
@@ -162,7 +170,8 @@ def env_values(data: Any, name: str, scope: str = SCOPE_DEFAULT) -> dict[str, di
     An entry for one environment is the more specific one and wins over a ``_global_`` one.
     """
     result: dict[str, dict[str, Any]] = {
-        where: dict.fromkeys(ENVIRONMENTS) for where, _ in target_modules(data, scope)}
+        where: dict.fromkeys(ENVIRONMENTS) for where, _ in target_modules(data, scope)
+    }
     entries = env_entries(data, name, scope)
     for specific in (False, True):
         for entry in entries:
@@ -181,8 +190,9 @@ Keep = Optional[Callable[[Any], bool]]
 """Which current values to leave alone (for example a version that is already new enough)."""
 
 
-def set_env_text(text: str, name: str, value: str, scope: str = SCOPE_DEFAULT,
-                 keep: Keep = None) -> Optional[str]:
+def set_env_text(
+    text: str, name: str, value: str, scope: str = SCOPE_DEFAULT, keep: Keep = None
+) -> Optional[str]:
     """``text`` with ``name`` set to ``value``; None when it already is. Raises EnvEditError."""
     from .yamlio import RoundTrip
 
@@ -192,8 +202,9 @@ def set_env_text(text: str, name: str, value: str, scope: str = SCOPE_DEFAULT,
     return document.dump()
 
 
-def set_env(data: Any, name: str, value: str, scope: str = SCOPE_DEFAULT,
-            keep: Keep = None) -> list[str]:
+def set_env(
+    data: Any, name: str, value: str, scope: str = SCOPE_DEFAULT, keep: Keep = None
+) -> list[str]:
     """Set ``name`` to the quoted string ``value`` in round-trip ``data``; where it changed.
 
     Every existing entry of ``name`` is updated in place, except those whose value ``keep``
@@ -212,8 +223,9 @@ def set_env(data: Any, name: str, value: str, scope: str = SCOPE_DEFAULT,
     return changed
 
 
-def _set_in_module(data: Any, module: dict[str, Any], where: str, name: str, value: str,
-                   seen: set[int], keep: Keep) -> list[str]:
+def _set_in_module(
+    data: Any, module: dict[str, Any], where: str, name: str, value: str, seen: set[int], keep: Keep
+) -> list[str]:
     items, at, field = _env_list(data, module, where)
     if items is not None and not isinstance(items, list):
         raise EnvEditError(f"{at} is not a list")
@@ -259,8 +271,14 @@ def _set_value(item: dict[str, Any], value: str) -> bool:
 def _new_item(items: list[Any], field: str, name: str, value: str) -> CommentedMap:
     from ruamel.yaml.comments import CommentedMap
 
-    style = next((item.get("value") for item in items if isinstance(item, dict)
-                  and isinstance(item.get("value"), str)), None)
+    style = next(
+        (
+            item.get("value")
+            for item in items
+            if isinstance(item, dict) and isinstance(item.get("value"), str)
+        ),
+        None,
+    )
     return CommentedMap([(field, name), ("value", _quoted(value, style))])
 
 

@@ -28,7 +28,8 @@ KeyPath = tuple[Union[str, int], ...]
 
 FULLWIDTH_COLON = "\uff1a"
 _FULLWIDTH_KEY = re.compile(
-    r"^(?P<key>[ ]*(?:-[ ]+)*[A-Za-z_][A-Za-z0-9_.-]*[ ]*)\uff1a(?=[ \t]|$)", re.MULTILINE)
+    r"^(?P<key>[ ]*(?:-[ ]+)*[A-Za-z_][A-Za-z0-9_.-]*[ ]*)\uff1a(?=[ \t]|$)", re.MULTILINE
+)
 """A line that starts with a key-like word followed by a full-width colon and a blank."""
 
 LANGUAGE_SPELLINGS = (
@@ -42,8 +43,18 @@ LANGUAGE_SPELLINGS = (
 underscores (``Node.js``, ``Golang``, ``python3``, ``Go 1.20``), and the name it accepts."""
 
 V3_MODULE_KEYS = frozenset({"spec", "sourceDir", "isDefault"})
-V2_MODULE_KEYS = frozenset({"processes", "env_variables", "source_dir", "is_default", "scripts",
-                            "svc_discovery", "bkmonitor", "services"})
+V2_MODULE_KEYS = frozenset(
+    {
+        "processes",
+        "env_variables",
+        "source_dir",
+        "is_default",
+        "scripts",
+        "svc_discovery",
+        "bkmonitor",
+        "services",
+    }
+)
 
 REMOVED = object()
 """The value of a path whose key a repair removes."""
@@ -64,8 +75,11 @@ class Document(Nodes):
         import yaml
 
         super().__init__(text)
-        self._scalars = {token.end_mark.index: token for token in yaml.scan(text)
-                         if isinstance(token, yaml.ScalarToken)}
+        self._scalars = {
+            token.end_mark.index: token
+            for token in yaml.scan(text)
+            if isinstance(token, yaml.ScalarToken)
+        }
 
     def span(self, node: yaml.Node | None) -> tuple[int, int] | None:
         """Where the scalar's own text is (without an anchor or a tag before it)."""
@@ -120,8 +134,11 @@ def parse_dotted(where: str) -> KeyPath:
 
 def fullwidth_lines(text: str) -> list[int]:
     """Lines with a full-width colon outside a comment line."""
-    return [number for number, line in enumerate(text.split("\n"), start=1)
-            if FULLWIDTH_COLON in line and not line.lstrip().startswith("#")]
+    return [
+        number
+        for number, line in enumerate(text.split("\n"), start=1)
+        if FULLWIDTH_COLON in line and not line.lstrip().startswith("#")
+    ]
 
 
 # -- repairs --------------------------------------------------------------------------------
@@ -186,8 +203,11 @@ def _line_span(text: str, line: int) -> tuple[int, int]:
 
 
 def _quoted(text: str) -> str:
-    return '"' + text + '"' if '"' not in text and "\\" not in text \
+    return (
+        '"' + text + '"'
+        if '"' not in text and "\\" not in text
         else "'" + text.replace("'", "''") + "'"
+    )
 
 
 # -- full-width colons ------------------------------------------------------------------------
@@ -208,16 +228,29 @@ def colon_repairs(text: str) -> list[Repair] | None:
             tokens = list(yaml.scan(fixed))
         except yaml.YAMLError:
             return None
-        colons = {token.start_mark.index for previous, token in zip(tokens, tokens[1:])
-                  if isinstance(token, yaml.ValueToken) and isinstance(previous, yaml.ScalarToken)
-                  and previous.plain}
+        colons = {
+            token.start_mark.index
+            for previous, token in zip(tokens, tokens[1:])
+            if isinstance(token, yaml.ValueToken)
+            and isinstance(previous, yaml.ScalarToken)
+            and previous.plain
+        }
         accepted = [index for index in candidates if index in colons]
         if accepted == candidates:
             if _loaded(fixed) is YamlProblem:
                 return None
-            return [Repair(index, index + 1, ":", (), None, text.count("\n", 0, index) + 1,
-                           text[text.rfind("\n", 0, index) + 1:index + 1].strip())
-                    for index in candidates]
+            return [
+                Repair(
+                    index,
+                    index + 1,
+                    ":",
+                    (),
+                    None,
+                    text.count("\n", 0, index) + 1,
+                    text[text.rfind("\n", 0, index) + 1 : index + 1].strip(),
+                )
+                for index in candidates
+            ]
         candidates = accepted
     return None
 
@@ -228,8 +261,13 @@ def colon_repairs(text: str) -> list[Repair] | None:
 def inferred_version(data: dict[str, Any]) -> int | None:
     """2 or 3 as the structure of the file says, None when it says both."""
     modules = data.get("modules")
-    listed = list(modules.values()) if isinstance(modules, dict) else \
-        list(modules) if isinstance(modules, list) else []
+    listed = (
+        list(modules.values())
+        if isinstance(modules, dict)
+        else list(modules)
+        if isinstance(modules, list)
+        else []
+    )
     if isinstance(data.get("module"), dict):
         listed.append(data["module"])
     keys = {key for module in listed if isinstance(module, dict) for key in module}
@@ -249,35 +287,54 @@ def version_repair(doc: Document) -> tuple[Repair | None, str | None]:
     version = platform.spec_version(data)
     if version is None:
         if "app_code" in data:
-            return None, ("it is a version 1 (app.yaml style) description with `app_code` at the "
-                          "top, a format the platform no longer reads; rewrite it in the "
-                          "`spec_version: 2` format (app: bk_app_code ..., module: language, "
-                          "processes)")
+            return None, (
+                "it is a version 1 (app.yaml style) description with `app_code` at the "
+                "top, a format the platform no longer reads; rewrite it in the "
+                "`spec_version: 2` format (app: bk_app_code ..., module: language, "
+                "processes)"
+            )
         number = inferred_version(data)
         if number is None:
-            return None, ("its modules mix the spec_version 2 and specVersion 3 forms, so "
-                          "paasfix cannot tell which version it is written for; add the version "
-                          "key (`spec_version: 2` or `specVersion: 3`) as the first line")
+            return None, (
+                "its modules mix the spec_version 2 and specVersion 3 forms, so "
+                "paasfix cannot tell which version it is written for; add the version "
+                "key (`spec_version: 2` or `specVersion: 3`) as the first line"
+            )
         root = doc.root
         if not isinstance(root, yaml.MappingNode) or root.flow_style:
             return None, "add `spec_version: 2` as its first key"
         column = root.start_mark.column
         start = root.start_mark.index - column
         name = "specVersion" if number == 3 else "spec_version"
-        return Repair(start, start, f"{' ' * column}{name}: {number}\n", (name,), number,
-                      root.start_mark.line + 1, f"add `{name}: {number}`"), None
+        return Repair(
+            start,
+            start,
+            f"{' ' * column}{name}: {number}\n",
+            (name,),
+            number,
+            root.start_mark.line + 1,
+            f"add `{name}: {number}`",
+        ), None
     if version in platform.SPEC_VERSIONS and type(version) is int:
         return None, None
     number = _version_number(version)
     node = doc.node((key,))
     span = doc.span(node)
     if number is None or span is None:
-        return None, (f"`{key}: {doc.text[span[0]:span[1]] if span else version}` is not a "
-                      f"version the platform supports; use `{key}: 2` (or 3 for a cloud-native "
-                      "specVersion 3 file)")
-    written = doc.text[span[0]:span[1]]
-    return Repair(*span, str(number), (key,), number, node.start_mark.line + 1,
-                  f"write `{key}: {number}` instead of `{key}: {written}`"), None
+        return None, (
+            f"`{key}: {doc.text[span[0] : span[1]] if span else version}` is not a "
+            f"version the platform supports; use `{key}: 2` (or 3 for a cloud-native "
+            "specVersion 3 file)"
+        )
+    written = doc.text[span[0] : span[1]]
+    return Repair(
+        *span,
+        str(number),
+        (key,),
+        number,
+        node.start_mark.line + 1,
+        f"write `{key}: {number}` instead of `{key}: {written}`",
+    ), None
 
 
 def _version_number(value: Any) -> int | None:
@@ -322,11 +379,18 @@ def language_repairs(doc: Document) -> list[Repair]:
         span = doc.span(node)
         if name is None or span is None:
             continue
-        written = doc.text[span[0]:span[1]]
+        written = doc.text[span[0] : span[1]]
         quote = written[0] if written[0] in "'\"" else ""
-        repairs.append(Repair(*span, quote + name + quote, path, name, node.start_mark.line + 1,
-                              f"{dotted(path)}: '{value}' is not a supported language; write "
-                              f"{name}"))
+        repairs.append(
+            Repair(
+                *span,
+                quote + name + quote,
+                path,
+                name,
+                node.start_mark.line + 1,
+                f"{dotted(path)}: '{value}' is not a supported language; write {name}",
+            )
+        )
     return repairs
 
 
@@ -334,8 +398,10 @@ def env_item_paths(data: dict[str, Any], version: int) -> Iterator[tuple[KeyPath
     """(path of each environment variable item, the field holding its name)."""
     for module in module_paths(data):
         if version == 3:
-            places = [(module + ("spec", "configuration", "env"), "name"),
-                      (module + ("spec", "envOverlay", "envVariables"), "name")]
+            places = [
+                (module + ("spec", "configuration", "env"), "name"),
+                (module + ("spec", "envOverlay", "envVariables"), "name"),
+            ]
         else:
             places = [(module + ("env_variables",), "key")]
         for place, field in places:
@@ -372,13 +438,22 @@ def env_value_repairs(doc: Document, version: int) -> list[Repair]:
         line = key_node.start_mark.line + 1
         if value is None and node.value == "" and getattr(node, "style", None) is None:
             at = node.start_mark.index
-            repairs.append(Repair(at, at, ' ""', path, "", line,
-                                  f"{name} (line {line}) has no value, which reads as null"))
+            repairs.append(
+                Repair(
+                    at,
+                    at,
+                    ' ""',
+                    path,
+                    "",
+                    line,
+                    f"{name} (line {line}) has no value, which reads as null",
+                )
+            )
             continue
         span = doc.span(node)
         if span is None or node.style is not None:
             continue
-        written = doc.text[span[0]:span[1]]
+        written = doc.text[span[0] : span[1]]
         reads = _reads_as(value, written)
         if reads is None or type(value) is int and str(value) == written:
             continue
@@ -407,17 +482,26 @@ def processes_repairs(doc: Document, version: int) -> list[Repair]:
         line = key.start_mark.line
         start, end = _line_span(doc.text, line)
         if isinstance(node, yaml.ScalarNode) and node.value == "":
-            rest = doc.text[key.end_mark.index:end].strip()[1:].strip()  # after the colon
+            rest = doc.text[key.end_mark.index : end].strip()[1:].strip()  # after the colon
         elif node.end_mark.line == line:
-            rest = doc.text[node.end_mark.index:end].strip()
+            rest = doc.text[node.end_mark.index : end].strip()
         else:
             continue
-        if doc.text[start:key.start_mark.index].strip() or rest and not rest.startswith("#"):
+        if doc.text[start : key.start_mark.index].strip() or rest and not rest.startswith("#"):
             continue
-        repairs.append(Repair(start, end, "", path, REMOVED, line + 1,
-                              f"{dotted(path)} (line {line + 1}) is empty, which the platform "
-                              "refuses (This dictionary may not be empty.); remove it: a module "
-                              "without processes takes them from the Procfile"))
+        repairs.append(
+            Repair(
+                start,
+                end,
+                "",
+                path,
+                REMOVED,
+                line + 1,
+                f"{dotted(path)} (line {line + 1}) is empty, which the platform "
+                "refuses (This dictionary may not be empty.); remove it: a module "
+                "without processes takes them from the Procfile",
+            )
+        )
     return repairs
 
 
@@ -460,9 +544,11 @@ def repairs_of(doc: Document) -> Repairs | str:
     before = _problems(doc.data)
     groups = []
     pending: list[Repair] = []
-    for kind, found in ((LANGUAGE, language_repairs(doc)),
-                        (ENV_VALUES, env_value_repairs(doc, number)),
-                        (PROCESSES, processes_repairs(doc, number))):
+    for kind, found in (
+        (LANGUAGE, language_repairs(doc)),
+        (ENV_VALUES, env_value_repairs(doc, number)),
+        (PROCESSES, processes_repairs(doc, number)),
+    ):
         if not found:
             continue
         text = apply(doc.text, found)
@@ -475,5 +561,10 @@ def repairs_of(doc: Document) -> Repairs | str:
         pending.append(version)
     meant = expected_data(doc.data, pending)
     text = apply(doc.text, pending)
-    return Repairs(tuple(groups), version, text, loads_as(text, meant),
-                   tuple(sorted(_problems(meant), key=str)))
+    return Repairs(
+        tuple(groups),
+        version,
+        text,
+        loads_as(text, meant),
+        tuple(sorted(_problems(meant), key=str)),
+    )

@@ -140,7 +140,7 @@ class AptLine:
         """The apt source of a ``:repo:`` line (``deb http://... bionic main``)."""
         if self.intended != REPO:
             return None
-        return self.text.strip(" \t")[len(REPO_PREFIX):].strip(" \t")
+        return self.text.strip(" \t")[len(REPO_PREFIX) :].strip(" \t")
 
     @property
     def misread(self) -> bool:
@@ -211,5 +211,5 @@ def lines_of(text: str) -> tuple[AptLine, ...]:
 
 def parse(file: TextFile) -> Aptfile:
     """Read ``file`` (an Aptfile) line by line; the line ending of each line is kept in it."""
-    decoded = file.raw[len(file.bom):].decode(file.encoding)
+    decoded = file.raw[len(file.bom) :].decode(file.encoding)
     return Aptfile(file.path, file, lines_of(_BOM + decoded if file.bom else decoded))

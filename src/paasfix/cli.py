@@ -49,27 +49,46 @@ FORMATS = ["text", "json", "gitlab", "sarif"]
 
 def _options(*decorators: Callable[[Command], Command]) -> Callable[[Command], Command]:
     """One decorator that applies ``decorators`` (in reading order)."""
+
     def apply(func: Command) -> Command:
         for decorator in reversed(decorators):
             func = decorator(func)
         return func
+
     return apply
 
 
 _SETTINGS = (
-    click.option("--unsafe-fixes", is_flag=True, default=None,
-                 help="Also apply fixes that may change behaviour."),
-    click.option("--build-dir", metavar="DIR",
-                 help="The module's build directory (构建目录), relative to PATH."),
-    click.option("--config", "config_path", type=click.Path(dir_okay=False),
-                 help="Read settings from this file instead of the repository's."),
+    click.option(
+        "--unsafe-fixes",
+        is_flag=True,
+        default=None,
+        help="Also apply fixes that may change behaviour.",
+    ),
+    click.option(
+        "--build-dir",
+        metavar="DIR",
+        help="The module's build directory (构建目录), relative to PATH.",
+    ),
+    click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False),
+        help="Read settings from this file instead of the repository's.",
+    ),
 )
 
 
 def _output(formats: list[str]) -> tuple[Callable[[Command], Command], ...]:
     return (
-        click.option("--format", "fmt", type=click.Choice(formats), default="text",
-                     show_default=True, help="Output format."),
+        click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(formats),
+            default="text",
+            show_default=True,
+            help="Output format.",
+        ),
         click.option("--color/--no-color", default=None, help="Colour (default: on a terminal)."),
         click.option("--debug", is_flag=True, help="Show tracebacks."),
     )
@@ -79,8 +98,12 @@ def repo_options(func: Command) -> Command:
     """The options shared by the commands that read a repository."""
     return _options(
         click.argument("path", default=".", type=click.Path(file_okay=False, path_type=str)),
-        click.option("--select", multiple=True, metavar="IDS",
-                     help="Only these fixers (comma-separated ids, 'prefix*' or ALL)."),
+        click.option(
+            "--select",
+            multiple=True,
+            metavar="IDS",
+            help="Only these fixers (comma-separated ids, 'prefix*' or ALL).",
+        ),
         click.option("--ignore", multiple=True, metavar="IDS", help="Skip these fixers."),
         *_SETTINGS,
         *_output(FORMATS),
@@ -90,22 +113,42 @@ def repo_options(func: Command) -> Command:
 def fix_options(func: Command) -> Command:
     """How ``fix`` (and ``diagnose --fix``) applies its fixes."""
     return _options(
-        click.option("--diff", "show_diff", is_flag=True,
-                     help="Write nothing; print a unified diff."),
-        click.option("--commit", "commit", is_flag=True,
-                     help="Commit the fixes on a branch; the work tree and index are not touched."),
-        click.option("--branch", default=None, metavar="NAME",
-                     help="The branch for --commit (default: paasfix/autofix)."),
-        click.option("--allow-dirty", is_flag=True,
-                     help="Overwrite files that have uncommitted changes."),
-        click.option("-i", "--interactive", is_flag=True,
-                     help="Show each fix's diff and ask whether to apply it."),
+        click.option(
+            "--diff", "show_diff", is_flag=True, help="Write nothing; print a unified diff."
+        ),
+        click.option(
+            "--commit",
+            "commit",
+            is_flag=True,
+            help="Commit the fixes on a branch; the work tree and index are not touched.",
+        ),
+        click.option(
+            "--branch",
+            default=None,
+            metavar="NAME",
+            help="The branch for --commit (default: paasfix/autofix).",
+        ),
+        click.option(
+            "--allow-dirty", is_flag=True, help="Overwrite files that have uncommitted changes."
+        ),
+        click.option(
+            "-i",
+            "--interactive",
+            is_flag=True,
+            help="Show each fix's diff and ask whether to apply it.",
+        ),
     )(func)
 
 
-def _prepare(path: str, select: Sequence[str], ignore: Sequence[str],
-             unsafe_fixes: Optional[bool], build_dir: Optional[str], config_path: Optional[str],
-             tree: Optional[Tree] = None) -> tuple[Tree, Config, list[type[Fixer[Any]]]]:
+def _prepare(
+    path: str,
+    select: Sequence[str],
+    ignore: Sequence[str],
+    unsafe_fixes: Optional[bool],
+    build_dir: Optional[str],
+    config_path: Optional[str],
+    tree: Optional[Tree] = None,
+) -> tuple[Tree, Config, list[type[Fixer[Any]]]]:
     if not os.path.isdir(path):
         raise PaasfixError(f"{path}: no such directory")
     tree = tree or DirTree(path)
@@ -121,10 +164,17 @@ def _prepare(path: str, select: Sequence[str], ignore: Sequence[str],
     return tree, config, fixers
 
 
-def _report(ctx: Context, result: Result, root: str, fmt: str,
-            fixers: Sequence[type[Fixer[Any]]] = (),
-            fixed: Optional[int] = None, stream_err: bool = False,
-            proposals: Optional[Callable[[], dict[int, list[Change]]]] = None, preview: bool = False) -> None:
+def _report(
+    ctx: Context,
+    result: Result,
+    root: str,
+    fmt: str,
+    fixers: Sequence[type[Fixer[Any]]] = (),
+    fixed: Optional[int] = None,
+    stream_err: bool = False,
+    proposals: Optional[Callable[[], dict[int, list[Change]]]] = None,
+    preview: bool = False,
+) -> None:
     """Print ``result`` in ``fmt``; ``proposals`` gives each finding's own fix (sarif)."""
     if fmt == "gitlab":
         from .sinks import gitlab
@@ -133,16 +183,23 @@ def _report(ctx: Context, result: Result, root: str, fmt: str,
     elif fmt == "sarif":
         from .sinks import sarif
 
-        click.echo(sarif.to_sarif(result, root, fixers, proposals() if proposals else {}),
-                   nl=False, err=stream_err)
+        click.echo(
+            sarif.to_sarif(result, root, fixers, proposals() if proposals else {}),
+            nl=False,
+            err=stream_err,
+        )
     else:
         from .sinks import report
 
         if fmt == "json":
             click.echo(report.to_json(result, root, fixed is not None), nl=False, err=stream_err)
         else:
-            click.echo(report.to_text(result, ctx.style, fixed, preview), nl=False,
-                       err=stream_err, color=ctx.color)
+            click.echo(
+                report.to_text(result, ctx.style, fixed, preview),
+                nl=False,
+                err=stream_err,
+                color=ctx.color,
+            )
     for error in result.errors:
         click.echo(f"paasfix: error: {error}", err=True)
 
@@ -161,9 +218,17 @@ def cli() -> None:
 
 @cli.command()
 @repo_options
-def check(path: str, select: tuple[str, ...], ignore: tuple[str, ...],
-          unsafe_fixes: Optional[bool], build_dir: Optional[str], config_path: Optional[str],
-          fmt: str, color: Optional[bool], debug: bool) -> None:
+def check(
+    path: str,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    unsafe_fixes: Optional[bool],
+    build_dir: Optional[str],
+    config_path: Optional[str],
+    fmt: str,
+    color: Optional[bool],
+    debug: bool,
+) -> None:
     """Report problems. Exit 0 if none, 1 if some, 2 on error.
 
     --format gitlab writes a GitLab Code Quality report (paths relative to $CI_PROJECT_DIR
@@ -173,18 +238,36 @@ def check(path: str, select: tuple[str, ...], ignore: tuple[str, ...],
     tree, config, fixers = _prepare(path, select, ignore, unsafe_fixes, build_dir, config_path)
     runner = Runner(fixers, config, debug)
     result = runner.check(tree)
-    _report(ctx, result, path, fmt, fixers,
-            proposals=lambda: runner.preview(tree, result.findings, config.unsafe_fixes))
+    _report(
+        ctx,
+        result,
+        path,
+        fmt,
+        fixers,
+        proposals=lambda: runner.preview(tree, result.findings, config.unsafe_fixes),
+    )
     sys.exit(_exit_code(result))
 
 
 @cli.command()
 @repo_options
 @fix_options
-def fix(path: str, select: tuple[str, ...], ignore: tuple[str, ...],
-        unsafe_fixes: Optional[bool], build_dir: Optional[str], config_path: Optional[str],
-        fmt: str, color: Optional[bool], debug: bool, show_diff: bool, commit: bool,
-        branch: Optional[str], allow_dirty: bool, interactive: bool) -> None:
+def fix(
+    path: str,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    unsafe_fixes: Optional[bool],
+    build_dir: Optional[str],
+    config_path: Optional[str],
+    fmt: str,
+    color: Optional[bool],
+    debug: bool,
+    show_diff: bool,
+    commit: bool,
+    branch: Optional[str],
+    allow_dirty: bool,
+    interactive: bool,
+) -> None:
     """Apply the safe fixes (and the unsafe ones with --unsafe-fixes).
 
     Exit 0 if nothing is left to fix, 1 if findings remain (with --diff: if there is a diff),
@@ -192,17 +275,40 @@ def fix(path: str, select: tuple[str, ...], ignore: tuple[str, ...],
     of this fixer's, d skip the rest of this fixer's, q apply no more.
     """
     ctx = Context(color, debug)
-    result, fixers = _run_fix(ctx, path, select, ignore, unsafe_fixes, build_dir, config_path,
-                              show_diff, commit, branch, allow_dirty, interactive)
-    _report(ctx, result, path, fmt, fixers, len(result.applied), stream_err=show_diff,
-            preview=show_diff)
+    result, fixers = _run_fix(
+        ctx,
+        path,
+        select,
+        ignore,
+        unsafe_fixes,
+        build_dir,
+        config_path,
+        show_diff,
+        commit,
+        branch,
+        allow_dirty,
+        interactive,
+    )
+    _report(
+        ctx, result, path, fmt, fixers, len(result.applied), stream_err=show_diff, preview=show_diff
+    )
     sys.exit(_fix_exit_code(result, show_diff))
 
 
-def _run_fix(ctx: Context, path: str, select: Sequence[str], ignore: Sequence[str],
-             unsafe_fixes: Optional[bool], build_dir: Optional[str], config_path: Optional[str],
-             show_diff: bool, commit: bool, branch: Optional[str], allow_dirty: bool,
-             interactive: bool) -> tuple[Result, list[type[Fixer[Any]]]]:
+def _run_fix(
+    ctx: Context,
+    path: str,
+    select: Sequence[str],
+    ignore: Sequence[str],
+    unsafe_fixes: Optional[bool],
+    build_dir: Optional[str],
+    config_path: Optional[str],
+    show_diff: bool,
+    commit: bool,
+    branch: Optional[str],
+    allow_dirty: bool,
+    interactive: bool,
+) -> tuple[Result, list[type[Fixer[Any]]]]:
     """``fix`` up to its report: the fixes, then the diff printed, the commit or the writes."""
     if show_diff and commit:
         raise click.UsageError("--diff and --commit cannot be used together")
@@ -215,7 +321,9 @@ def _run_fix(ctx: Context, path: str, select: Sequence[str], ignore: Sequence[st
 
         repo = open_repository(path)
         tree = head_tree(repo)
-    tree, config, fixers = _prepare(path, select, ignore, unsafe_fixes, build_dir, config_path, tree)
+    tree, config, fixers = _prepare(
+        path, select, ignore, unsafe_fixes, build_dir, config_path, tree
+    )
     decide = None
     if interactive:
         from .interactive import Prompter
@@ -235,8 +343,9 @@ def _run_fix(ctx: Context, path: str, select: Sequence[str], ignore: Sequence[st
         from .sinks.commit import DEFAULT_BRANCH, commit_changes
         from .sinks.report import commit_message
 
-        outcome = commit_changes(repo, "HEAD", result.changes, commit_message(result),
-                                 branch or DEFAULT_BRANCH)
+        outcome = commit_changes(
+            repo, "HEAD", result.changes, commit_message(result), branch or DEFAULT_BRANCH
+        )
         verb = "committed" if outcome.created else "already up to date:"
         click.echo(f"{verb} {outcome.commit[:12]} on branch {outcome.branch}", err=True)
     elif result.changes:
@@ -275,17 +384,40 @@ def _colour_diff(ctx: Context, diff: str) -> bytes:
 
 @cli.command(short_help="Say which fixers a build or deploy log points to.")
 @click.argument("log", default="-", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
-@click.option("--fix", "repo", metavar="PATH", type=click.Path(file_okay=False),
-              help="Then run exactly the fixers that match on the repository at PATH.")
+@click.option(
+    "--fix",
+    "repo",
+    metavar="PATH",
+    type=click.Path(file_okay=False),
+    help="Then run exactly the fixers that match on the repository at PATH.",
+)
 @fix_options
 @_options(*_SETTINGS)
-@click.option("--lines", "limit", type=click.IntRange(min=1), default=3, show_default=True,
-              help="Matching log lines shown per fixer.")
+@click.option(
+    "--lines",
+    "limit",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    help="Matching log lines shown per fixer.",
+)
 @_options(*_output(["text", "json"]))
-def diagnose(log: str, repo: Optional[str], show_diff: bool, commit: bool,
-             branch: Optional[str], allow_dirty: bool, interactive: bool,
-             unsafe_fixes: Optional[bool], build_dir: Optional[str], config_path: Optional[str],
-             limit: int, fmt: str, color: Optional[bool], debug: bool) -> None:
+def diagnose(
+    log: str,
+    repo: Optional[str],
+    show_diff: bool,
+    commit: bool,
+    branch: Optional[str],
+    allow_dirty: bool,
+    interactive: bool,
+    unsafe_fixes: Optional[bool],
+    build_dir: Optional[str],
+    config_path: Optional[str],
+    limit: int,
+    fmt: str,
+    color: Optional[bool],
+    debug: bool,
+) -> None:
     """Say which fixers a build or deploy log points to (LOG, or - for standard input).
 
     Prints each fixer whose log patterns match, the lines they match and what goes wrong.
@@ -300,29 +432,53 @@ def diagnose(log: str, repo: Optional[str], show_diff: bool, commit: bool,
 
     ctx = Context(color, debug)
     if repo is None:
-        given = [name for name, value in (("--diff", show_diff), ("--commit", commit),
-                                          ("--branch", branch), ("--allow-dirty", allow_dirty),
-                                          ("--interactive", interactive),
-                                          ("--unsafe-fixes", unsafe_fixes),
-                                          ("--build-dir", build_dir), ("--config", config_path))
-                 if value]
+        given = [
+            name
+            for name, value in (
+                ("--diff", show_diff),
+                ("--commit", commit),
+                ("--branch", branch),
+                ("--allow-dirty", allow_dirty),
+                ("--interactive", interactive),
+                ("--unsafe-fixes", unsafe_fixes),
+                ("--build-dir", build_dir),
+                ("--config", config_path),
+            )
+            if value
+        ]
         if given:
             raise click.UsageError(f"{given[0]} goes with --fix PATH")
     if log == "-" and sys.stdin.isatty():
         raise click.UsageError("give a log file, or pipe the log into `paasfix diagnose -`")
     if log == "-" and interactive:
-        raise click.UsageError("--interactive reads its answers from standard input; "
-                               "give the log as a file")
+        raise click.UsageError(
+            "--interactive reads its answers from standard input; give the log as a file"
+        )
     found = diagnosis_module.diagnose(log, registry.all_fixers(), limit)
     if fmt == "text":
-        click.echo(diagnosis_module.to_text(found, ctx.style, fixing=repo is not None),
-                   nl=False, err=show_diff, color=ctx.color)
+        click.echo(
+            diagnosis_module.to_text(found, ctx.style, fixing=repo is not None),
+            nl=False,
+            err=show_diff,
+            color=ctx.color,
+        )
     result: Optional[Result] = None
     fixers: list[type[Fixer[Any]]] = []
     if repo is not None and found.matches:
-        result, fixers = _run_fix(ctx, repo, found.fixer_ids, (), unsafe_fixes, build_dir,
-                                  config_path, show_diff, commit, branch, allow_dirty,
-                                  interactive)
+        result, fixers = _run_fix(
+            ctx,
+            repo,
+            found.fixer_ids,
+            (),
+            unsafe_fixes,
+            build_dir,
+            config_path,
+            show_diff,
+            commit,
+            branch,
+            allow_dirty,
+            interactive,
+        )
     if fmt == "json":
         from .sinks import report
 
@@ -333,8 +489,16 @@ def diagnose(log: str, repo: Optional[str], show_diff: bool, commit: bool,
         for error in result.errors if result else ():
             click.echo(f"paasfix: error: {error}", err=True)
     elif result is not None and repo is not None:
-        _report(ctx, result, repo, "text", fixers, len(result.applied), stream_err=show_diff,
-                preview=show_diff)
+        _report(
+            ctx,
+            result,
+            repo,
+            "text",
+            fixers,
+            len(result.applied),
+            stream_err=show_diff,
+            preview=show_diff,
+        )
     if result is None:
         sys.exit(EXIT_CLEAN if found.matches else EXIT_FINDINGS)
     sys.exit(_fix_exit_code(result, show_diff))
@@ -378,8 +542,12 @@ def lazy_command(name: str, target: str, short_help: str) -> None:
     """Add a command whose module (``target`` is ``"module:command"``) is imported only when
     it runs, so that its dependencies (git, forge clients) never slow down the others."""
 
-    @cli.command(name=name, short_help=short_help, add_help_option=False,
-                 context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+    @cli.command(
+        name=name,
+        short_help=short_help,
+        add_help_option=False,
+        context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+    )
     @click.pass_context
     def command(ctx: click.Context) -> None:
         import importlib
@@ -389,10 +557,14 @@ def lazy_command(name: str, target: str, short_help: str) -> None:
         real.main(ctx.args, prog_name=ctx.command_path, standalone_mode=False)
 
 
-lazy_command("mr", "paasfix.bot.cli:mr",
-             "Open, update or close the bot's merge request for one repository.")
-lazy_command("fleet", "paasfix.bot.fleet:fleet",
-             "Run the merge-request bot over many repositories, with a JSON result each.")
+lazy_command(
+    "mr", "paasfix.bot.cli:mr", "Open, update or close the bot's merge request for one repository."
+)
+lazy_command(
+    "fleet",
+    "paasfix.bot.fleet:fleet",
+    "Run the merge-request bot over many repositories, with a JSON result each.",
+)
 
 
 def main(argv: Optional[list[str]] = None) -> None:
@@ -425,8 +597,9 @@ def main(argv: Optional[list[str]] = None) -> None:
     except Exception as exc:
         if debug:
             raise
-        click.echo(f"paasfix: internal error: {type(exc).__name__}: {exc} "
-                   "(rerun with --debug for the traceback)", err=True)
+        click.echo(
+            f"paasfix: internal error: {type(exc).__name__}: {exc} "
+            "(rerun with --debug for the traceback)",
+            err=True,
+        )
         sys.exit(EXIT_ERROR)
-
-

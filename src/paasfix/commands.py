@@ -20,8 +20,10 @@ _ASSIGNMENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _PYTHON_RE = re.compile(r"^python(\d(\.\d+)?)?$")
 SHELLS = frozenset({"bash", "sh", "dash", "zsh", "ash"})
 PREFIXES = frozenset({"exec", "nohup", "time", "command"})
-_STRUCTURE_RE = re.compile(r"^\s*(if|then|else|elif|fi|for|while|until|do|done|case|esac|"
-                           r"function|select|\{|\}|\(|\))(\s|$|;)|<<|\(\)\s*\{")
+_STRUCTURE_RE = re.compile(
+    r"^\s*(if|then|else|elif|fi|for|while|until|do|done|case|esac|"
+    r"function|select|\{|\}|\(|\))(\s|$|;)|<<|\(\)\s*\{"
+)
 
 
 @dataclass(frozen=True)
@@ -128,8 +130,9 @@ def _cd(argv: list[str], cwd: Optional[str]) -> Optional[str]:
     return None if joined.startswith("..") else ("" if joined == "." else joined)
 
 
-def read_words(tokens: list[str], cwd: Optional[str] = ""
-               ) -> tuple[list[Invocation], Optional[str]]:
+def read_words(
+    tokens: list[str], cwd: Optional[str] = ""
+) -> tuple[list[Invocation], Optional[str]]:
     """The invocations of a word list, and the directory it ends in."""
     found: list[Invocation] = []
     pipelines = _pipelines(tokens)
@@ -146,8 +149,12 @@ def read_words(tokens: list[str], cwd: Optional[str] = ""
             inner_words = words(inner) if inner is not None else None
             if inner_words is not None:
                 nested, _ = read_words(inner_words, cwd)
-                found += [replace(item, background=item.background or background,
-                                  final=item.final and final) for item in nested]
+                found += [
+                    replace(
+                        item, background=item.background or background, final=item.final and final
+                    )
+                    for item in nested
+                ]
                 continue
             found.append(Invocation(tuple(argv), background, final, cwd))
     return found, cwd
@@ -180,7 +187,7 @@ def flat_words(command: str) -> Optional[list[str]]:
     out: list[str] = []
     for index, token in enumerate(tokens):
         previous = tokens[:index]
-        argv = strip_prefixes(previous[_segment_start(previous):])
+        argv = strip_prefixes(previous[_segment_start(previous) :])
         if argv and shell_string(argv + [token]) == token:
             inner = flat_words(token)
             if inner is None:
@@ -257,10 +264,10 @@ def python_target(argv: Sequence[str]) -> tuple[Optional[str], Optional[str], li
         arg = argv[index]
         if arg == "-m":
             if index + 1 < len(argv):
-                return argv[index + 1], None, list(argv[index + 2:])
+                return argv[index + 1], None, list(argv[index + 2 :])
             return None, None, []
         if arg.startswith("-m") and len(arg) > 2:
-            return arg[2:], None, list(argv[index + 1:])
+            return arg[2:], None, list(argv[index + 1 :])
         if arg in ("-c",) or arg == "-":
             return None, None, []
         if arg in ("-W", "-X"):
@@ -269,7 +276,7 @@ def python_target(argv: Sequence[str]) -> tuple[Optional[str], Optional[str], li
         if arg.startswith("-"):
             index += 1
             continue
-        return None, arg, list(argv[index + 1:])
+        return None, arg, list(argv[index + 1 :])
     return None, None, []
 
 
@@ -343,8 +350,12 @@ def parse_options(
                 result.values.setdefault(arg, []).append(args[index])
                 index += 1
             unknown_before = False
-        elif arg.startswith("-") and not arg.startswith("--") and len(arg) > 2 \
-                and arg[:2] in with_value:
+        elif (
+            arg.startswith("-")
+            and not arg.startswith("--")
+            and len(arg) > 2
+            and arg[:2] in with_value
+        ):
             result.values.setdefault(arg[:2], []).append(arg[2:])
             unknown_before = False
         elif arg.startswith("-") and arg != "-":

@@ -97,12 +97,14 @@ def strings(value: Any) -> list[str]:
 
 def integer(low: int, high: int) -> Check:
     """A check for an integer from ``low`` to ``high``."""
+
     def check(value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError(f"must be an integer, not {_shown(value)}")
         if not low <= value <= high:
             raise ValueError(f"must be from {low} to {high}, not {_shown(value)}")
         return value
+
     return check
 
 
@@ -118,9 +120,9 @@ def number(value: Any) -> float:
 def version(value: Any) -> str:
     """A release number written as a string, such as ``"21.0"`` or ``"20.3.4"``."""
     if not isinstance(value, str):
-        raise ValueError(f"must be a version in quotes such as \"21.0\", not {_shown(value)}")
+        raise ValueError(f'must be a version in quotes such as "21.0", not {_shown(value)}')
     if not _VERSION_RE.match(string(value)):
-        raise ValueError(f"must be a version such as \"21.0\", not {_shown(value)}")
+        raise ValueError(f'must be a version such as "21.0", not {_shown(value)}')
     return value
 
 
@@ -144,14 +146,16 @@ def directory(value: Any) -> str:
     root itself. An absolute path or one that leaves the repository is refused."""
     path = string(value).strip().replace("\\", "/")
     if path.startswith("/") or re.match(r"^[A-Za-z]:/", path):
-        raise ValueError(f"must be a directory relative to the repository, not the absolute "
-                         f"path {value!r}")
+        raise ValueError(
+            f"must be a directory relative to the repository, not the absolute path {value!r}"
+        )
     path = posixpath.normpath(path) if path else ""
     if path == ".":
         path = ""
     if path == ".." or path.startswith("../"):
-        raise ValueError(f"must be a directory inside the repository; {value!r} leaves the "
-                         "repository")
+        raise ValueError(
+            f"must be a directory inside the repository; {value!r} leaves the repository"
+        )
     if any(part.lower() == ".git" for part in path.split("/")):
         raise ValueError(f"must not be git's own directory .git or inside it: {value!r}")
     return path
@@ -162,7 +166,7 @@ def check_for(default: Any) -> Check:
     if isinstance(default, bool):
         return boolean
     if isinstance(default, int):
-        return integer(-(2 ** 63), 2 ** 63 - 1)
+        return integer(-(2**63), 2**63 - 1)
     if isinstance(default, float):
         return number
     if isinstance(default, str):
@@ -208,8 +212,9 @@ def _parse_toml(text: str, source: str) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         raise PaasfixError(f"{source}: not valid TOML: {exc}") from None
     except RecursionError:
-        raise PaasfixError(f"{source}: cannot be read: arrays or tables nested too deeply "
-                           "for the TOML parser") from None
+        raise PaasfixError(
+            f"{source}: cannot be read: arrays or tables nested too deeply for the TOML parser"
+        ) from None
 
 
 def settings_from_text(name: str, text: str, source: str) -> Optional[dict[str, Any]]:
@@ -279,14 +284,17 @@ def command_line_directory(value: Optional[str], root: str) -> Optional[str]:
     real_root = os.path.realpath(root)
     real = os.path.realpath(value)
     if real != real_root and not real.startswith(real_root.rstrip(os.sep) + os.sep):
-        raise SettingsError([f"--build-dir must be a directory inside the repository "
-                             f"({real_root}), not {value!r}"])
+        raise SettingsError(
+            [f"--build-dir must be a directory inside the repository ({real_root}), not {value!r}"]
+        )
     return os.path.relpath(real, real_root).replace(os.sep, "/")
 
 
 def _too_large(source: str) -> PaasfixError:
-    return PaasfixError(f"{source}: cannot be read: larger than the "
-                        f"{MAX_SETTINGS_SIZE // 1048576} MiB a settings file may have")
+    return PaasfixError(
+        f"{source}: cannot be read: larger than the "
+        f"{MAX_SETTINGS_SIZE // 1048576} MiB a settings file may have"
+    )
 
 
 def read_settings(tree: Tree, config_path: Optional[str]) -> tuple[dict[str, Any], Optional[str]]:

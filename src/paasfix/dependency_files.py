@@ -22,19 +22,51 @@ NODE_FILES = ("package.json",)
 APP_FILES = ("manage.py", "app.py", "wsgi.py", "main.py", "server.py", "application.py")
 """Entry points of a Python web app, for an app that has no dependency file at all."""
 
-SKIPPED_DIRS = frozenset({
-    "bin", "build", "dist", "doc", "docs", "env", "example", "examples", "node_modules",
-    "requirements", "scripts", "site-packages", "static", "templates", "test", "testing",
-    "tests", "venv", "__pycache__",
-})
+SKIPPED_DIRS = frozenset(
+    {
+        "bin",
+        "build",
+        "dist",
+        "doc",
+        "docs",
+        "env",
+        "example",
+        "examples",
+        "node_modules",
+        "requirements",
+        "scripts",
+        "site-packages",
+        "static",
+        "templates",
+        "test",
+        "testing",
+        "tests",
+        "venv",
+        "__pycache__",
+    }
+)
 """Subdirectories that do not hold the app even when they have a dependency file
 (``docs/requirements.txt`` is for building the documentation)."""
 
 PROD_NAMES = frozenset({"prod", "production", "prd"})
-DEV_NAMES = frozenset({"dev", "develop", "development", "local", "test", "tests", "testing",
-                       "ci", "doc", "docs", "lint"})
-ENV_FILE_RE = re.compile(r"^(?:requirements[-_.](?P<a>\w+)|(?P<b>\w+)[-_]requirements)\.txt$",
-                          re.IGNORECASE)
+DEV_NAMES = frozenset(
+    {
+        "dev",
+        "develop",
+        "development",
+        "local",
+        "test",
+        "tests",
+        "testing",
+        "ci",
+        "doc",
+        "docs",
+        "lint",
+    }
+)
+ENV_FILE_RE = re.compile(
+    r"^(?:requirements[-_.](?P<a>\w+)|(?P<b>\w+)[-_]requirements)\.txt$", re.IGNORECASE
+)
 _BACKUP_SUFFIXES = ("~", ".bak", ".orig", ".old", ".swp", ".tmp")
 
 
@@ -50,8 +82,9 @@ def _distance(a: str, b: str) -> int:
     for i, char_a in enumerate(a, 1):
         current = [i]
         for j, char_b in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1,
-                               previous[j - 1] + (char_a != char_b)))
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
+            )
         previous = current
     return previous[-1]
 
@@ -84,18 +117,24 @@ def env_name(name: str) -> str | None:
 def unusable(name: str, stack: Stack, present: set[str]) -> str | None:
     """What to do about a dependency file that the buildpack does not install from."""
     if name.lower() == "pipenv.lock":
-        return ("pipenv's lock file is called Pipfile.lock, and the buildpack needs the Pipfile "
-                "itself: commit the Pipfile and rename this file to Pipfile.lock")
+        return (
+            "pipenv's lock file is called Pipfile.lock, and the buildpack needs the Pipfile "
+            "itself: commit the Pipfile and rename this file to Pipfile.lock"
+        )
     if name == "Pipfile.lock" and stack.name == "heroku-18":
         return "heroku-18 detects pipenv projects by the Pipfile: commit the Pipfile next to it"
     if name == "pyproject.toml" and "poetry.lock" not in present:
-        return (f"the {stack.buildpack} buildpack does not install from pyproject.toml alone: "
-                "export the dependencies to requirements.txt (for example `poetry export -f "
-                "requirements.txt -o requirements.txt`, `pdm export -o requirements.txt` or "
-                "`uv export --no-hashes -o requirements.txt`) and commit it")
+        return (
+            f"the {stack.buildpack} buildpack does not install from pyproject.toml alone: "
+            "export the dependencies to requirements.txt (for example `poetry export -f "
+            "requirements.txt -o requirements.txt`, `pdm export -o requirements.txt` or "
+            "`uv export --no-hashes -o requirements.txt`) and commit it"
+        )
     if name == "requirements.in":
-        return ("the input of pip-compile, which the buildpack does not read: compile it "
-                "(`pip-compile requirements.in`) and commit the resulting requirements.txt")
+        return (
+            "the input of pip-compile, which the buildpack does not read: compile it "
+            "(`pip-compile requirements.in`) and commit the resulting requirements.txt"
+        )
     return None
 
 

@@ -44,8 +44,12 @@ class Diagnosis:
         return [match.fixer.id for match in self.matches]
 
 
-def diagnose(log: str, fixers: Sequence[type[Fixer[Any]]], limit: int = DEFAULT_LINES,
-             stdin: Optional[BinaryIO] = None) -> Diagnosis:
+def diagnose(
+    log: str,
+    fixers: Sequence[type[Fixer[Any]]],
+    limit: int = DEFAULT_LINES,
+    stdin: Optional[BinaryIO] = None,
+) -> Diagnosis:
     """Match the log file ``log`` (``-`` for ``stdin``) against ``fixers``' log patterns."""
     scanner = Scanner([(cls.id, cls.log_patterns) for cls in fixers], limit)
     if log == "-":
@@ -53,8 +57,11 @@ def diagnose(log: str, fixers: Sequence[type[Fixer[Any]]], limit: int = DEFAULT_
     else:
         scan = scanner.scan_file(log)
     order = {cls.id: index for index, cls in enumerate(fixers)}
-    matches = [Match(cls, tuple(scan.hits[cls.id]), cls.id in scan.more)
-               for cls in fixers if scan.hits.get(cls.id)]
+    matches = [
+        Match(cls, tuple(scan.hits[cls.id]), cls.id in scan.more)
+        for cls in fixers
+        if scan.hits.get(cls.id)
+    ]
     matches.sort(key=lambda match: (match.hits[0].line, order[match.fixer.id]))
     return Diagnosis(log, scan.lines, tuple(matches))
 
@@ -79,15 +86,22 @@ def to_text(diagnosis: Diagnosis, style: Callable[..., str], fixing: bool = Fals
     name = "standard input" if diagnosis.log == "-" else diagnosis.log
     read = f"{diagnosis.lines:,} line{'' if diagnosis.lines == 1 else 's'} read"
     if not diagnosis.matches:
-        return (f"{name}: no fixer recognises this log ({read}). paasfix knows the platform "
-                "messages listed by `paasfix explain ID`; this failure is not one of them.\n")
+        return (
+            f"{name}: no fixer recognises this log ({read}). paasfix knows the platform "
+            "messages listed by `paasfix explain ID`; this failure is not one of them.\n"
+        )
     count = len(diagnosis.matches)
-    out = [f"{name}: {count} fixer{'' if count == 1 else 's'} recognise{'s' if count == 1 else ''}"
-           f" this log ({read}).", ""]
+    out = [
+        f"{name}: {count} fixer{'' if count == 1 else 's'} recognise{'s' if count == 1 else ''}"
+        f" this log ({read}).",
+        "",
+    ]
     for match in diagnosis.matches:
         cls = match.fixer
-        out.append(f"{style(cls.id, fg='blue', bold=True)}: {cls.title} "
-                   f"[{cls.severity}, {_fix_label(cls)}]")
+        out.append(
+            f"{style(cls.id, fg='blue', bold=True)}: {cls.title} "
+            f"[{cls.severity}, {_fix_label(cls)}]"
+        )
         width = len(str(match.hits[-1].line))
         for hit in match.hits:
             out.append(f"  {style(f'line {hit.line:>{width}}', bold=True)}: {hit.text}")
@@ -104,8 +118,10 @@ def to_text(diagnosis: Diagnosis, style: Callable[..., str], fixing: bool = Fals
     if fixing:
         return "\n".join(out) + "\n"
     ids = ",".join(diagnosis.fixer_ids)
-    out.append(f"To apply these fixes: `paasfix diagnose {_quoted(diagnosis.log)} --fix PATH`, "
-               f"or `paasfix fix --select {ids} PATH`.")
+    out.append(
+        f"To apply these fixes: `paasfix diagnose {_quoted(diagnosis.log)} --fix PATH`, "
+        f"or `paasfix fix --select {ids} PATH`."
+    )
     return "\n".join(out) + "\n"
 
 
@@ -130,8 +146,10 @@ def to_dict(diagnosis: Diagnosis) -> dict[str, Any]:
                 "severity": match.fixer.severity,
                 "safety": match.fixer.safety,
                 "docs": match.fixer.docs_url(),
-                "lines": [{"line": hit.line, "text": hit.text, "pattern": hit.pattern}
-                          for hit in match.hits],
+                "lines": [
+                    {"line": hit.line, "text": hit.text, "pattern": hit.pattern}
+                    for hit in match.hits
+                ],
                 "more": match.more,
                 "explanation": match.fixer.explanation(),
             }

@@ -71,8 +71,12 @@ def string_value(node: Optional[ast.AST]) -> Optional[str]:
 def _is_main_guard(node: ast.stmt) -> bool:
     """``if __name__ == "__main__":``, which does not run when a server imports the module."""
     test = getattr(node, "test", None)
-    return isinstance(node, ast.If) and isinstance(test, ast.Compare) \
-        and isinstance(test.left, ast.Name) and test.left.id == "__name__"
+    return (
+        isinstance(node, ast.If)
+        and isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and test.left.id == "__name__"
+    )
 
 
 def top_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
@@ -135,8 +139,11 @@ def parsed(project: "Project", path: str) -> ast.Module:
     tree = project.python_ast(path)
     if tree is None:
         error = syntax_error(project, path)
-        raise CannotInfer(f"{path} does not parse as Python, so paasfix cannot tell what it runs",
-                          path, error[0] if error else None)
+        raise CannotInfer(
+            f"{path} does not parse as Python, so paasfix cannot tell what it runs",
+            path,
+            error[0] if error else None,
+        )
     return tree
 
 
@@ -148,7 +155,7 @@ def relative(project: "Project", path: str) -> str:
     base = project.build_dir
     if base and path == base:
         return ""
-    return path[len(base) + 1:] if base and path.startswith(base + "/") else path
+    return path[len(base) + 1 :] if base and path.startswith(base + "/") else path
 
 
 def module_file(project: "Project", base: str, dotted: str) -> Optional[str]:
@@ -182,9 +189,11 @@ def find_manage_py(project: "Project") -> Optional[str]:
     """The manage.py the build would use: the shallowest one up to three levels down."""
     found = manage_py_files(project)
     if len(found) > 1:
-        raise CannotInfer(f"there are several manage.py files at the same depth "
-                          f"({', '.join(found)}), so paasfix cannot tell which is the application",
-                          found[0])
+        raise CannotInfer(
+            f"there are several manage.py files at the same depth "
+            f"({', '.join(found)}), so paasfix cannot tell which is the application",
+            found[0],
+        )
     return found[0] if found else None
 
 
@@ -210,14 +219,20 @@ def settings_defaults(tree: ast.Module) -> list[SettingsDefault]:
     """Every place manage.py sets ``DJANGO_SETTINGS_MODULE``, in source order."""
     found = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-                and node.func.attr == "setdefault" and len(node.args) == 2 \
-                and string_value(node.args[0]) == SETTINGS_VARIABLE:
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "setdefault"
+            and len(node.args) == 2
+            and string_value(node.args[0]) == SETTINGS_VARIABLE
+        ):
             found.append(SettingsDefault(string_value(node.args[1]), node.lineno, False))
         elif isinstance(node, ast.Assign):
             for target in node.targets:
-                if isinstance(target, ast.Subscript) \
-                        and string_value(target.slice) == SETTINGS_VARIABLE:
+                if (
+                    isinstance(target, ast.Subscript)
+                    and string_value(target.slice) == SETTINGS_VARIABLE
+                ):
                     found.append(SettingsDefault(string_value(node.value), node.lineno, True))
     return sorted(found, key=lambda default: default.line)
 
@@ -233,8 +248,9 @@ def default_settings_module(tree: ast.Module, path: str) -> str:
         raise CannotInfer(f"{path} does not set a default DJANGO_SETTINGS_MODULE", path)
     if len(values) > 1:
         choices = ", ".join(sorted(values))
-        raise CannotInfer(f"{path} chooses between the settings modules {choices}", path,
-                          defaults[0].line)
+        raise CannotInfer(
+            f"{path} chooses between the settings modules {choices}", path, defaults[0].line
+        )
     return values.pop()
 
 
@@ -275,8 +291,10 @@ def build_settings(project: "Project", manage: str, tree: ast.Module) -> list[Se
         else:
             continue
         chosen.setdefault(key, []).append(environment)
-    return [SettingsChoice(names, source, line, tuple(envs))
-            for (names, source, line), envs in chosen.items()]
+    return [
+        SettingsChoice(names, source, line, tuple(envs))
+        for (names, source, line), envs in chosen.items()
+    ]
 
 
 def _env_line(desc: "YamlFile", environment: str) -> Optional[int]:
@@ -385,8 +403,12 @@ class SettingsChain:
 
     def bindings(self, name: str) -> list[Binding]:
         """Every statement on the chain that may give ``name`` a value."""
-        return [binding for file in self.files.values()
-                for binding in file.bindings if binding.name == name]
+        return [
+            binding
+            for file in self.files.values()
+            for binding in file.bindings
+            if binding.name == name
+        ]
 
     def always(self) -> frozenset[str]:
         """The modules every run of the settings module imports, whatever the environment."""
@@ -407,10 +429,12 @@ class SettingsChain:
         for item in block:
             if isinstance(item, Pull):
                 result |= self._intersection(
-                    [self._must_of(target, visiting) for target in item.targets])
+                    [self._must_of(target, visiting) for target in item.targets]
+                )
             else:
                 result |= self._intersection(
-                    [self._must_block(branch, visiting) for branch in item.branches])
+                    [self._must_block(branch, visiting) for branch in item.branches]
+                )
         return result
 
     @staticmethod
@@ -422,8 +446,13 @@ class SettingsChain:
             result &= other
         return result
 
-    def definitions(self, path: str, name: str, before: Optional[int] = None,
-                    _visiting: frozenset[str] = frozenset()) -> Optional[list[Binding]]:
+    def definitions(
+        self,
+        path: str,
+        name: str,
+        before: Optional[int] = None,
+        _visiting: frozenset[str] = frozenset(),
+    ) -> Optional[list[Binding]]:
         """The bindings that may give ``name`` its value in module ``path`` just before line
         ``before`` (at its end when None). [] when nothing binds it there; None when a
         construct the analysis cannot see through may."""
@@ -446,8 +475,9 @@ class SettingsChain:
                 current = self._through(event, name, current, _visiting | {path})
         return current
 
-    def _through(self, pull: Pull, name: str, current: Optional[list[Binding]],
-                 visiting: frozenset[str]) -> Optional[list[Binding]]:
+    def _through(
+        self, pull: Pull, name: str, current: Optional[list[Binding]], visiting: frozenset[str]
+    ) -> Optional[list[Binding]]:
         """What ``name`` is after ``pull``: what the pulled modules give it, and the value it
         had when one of them may leave it alone."""
         found = [self.definitions(target, name, None, visiting) for target in pull.targets]
@@ -614,23 +644,40 @@ class _Reader:
         """The function or class whose namespace ``node`` binds in (None: the module)."""
         ancestor = self.parents.get(id(node))
         while ancestor is not None:
-            if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda,
-                                     ast.ClassDef)):
+            if isinstance(
+                ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+            ):
                 return ancestor
             ancestor = self.parents.get(id(ancestor))
         return None
 
     # -- bindings, star imports and imported module names
 
-    def _bind(self, name: str, node: ast.AST, value: Optional[ast.AST],
-              imported: Optional[tuple[str, str]] = None, attribute: bool = False) -> None:
+    def _bind(
+        self,
+        name: str,
+        node: ast.AST,
+        value: Optional[ast.AST],
+        imported: Optional[tuple[str, str]] = None,
+        attribute: bool = False,
+    ) -> None:
         scope = self._scope(node)
         if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and not any(
-                isinstance(n, ast.Global) and name in n.names for n in ast.walk(scope)):
+            isinstance(n, ast.Global) and name in n.names for n in ast.walk(scope)
+        ):
             return
         line = getattr(node, "lineno", None) or self._top(node).lineno
-        self.file.bindings.append(Binding(name, self.file.path, line, value, self._top(node),
-                                          imported, scope is None and not attribute))
+        self.file.bindings.append(
+            Binding(
+                name,
+                self.file.path,
+                line,
+                value,
+                self._top(node),
+                imported,
+                scope is None and not attribute,
+            )
+        )
 
     def _targets(self, target: ast.AST, value: Optional[ast.AST]) -> None:
         if isinstance(target, ast.Name):
@@ -714,10 +761,16 @@ class _Reader:
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     if alias.asname or "." not in alias.name:
-                        add(alias.asname or alias.name,
-                            self._as_targets(self._resolve(alias.name, 0)))
-            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0 \
-                    and node.module.split(".")[0] == "split_settings":
+                        add(
+                            alias.asname or alias.name,
+                            self._as_targets(self._resolve(alias.name, 0)),
+                        )
+            elif (
+                isinstance(node, ast.ImportFrom)
+                and node.module
+                and node.level == 0
+                and node.module.split(".")[0] == "split_settings"
+            ):
                 split += [alias.asname or alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom) and not any(a.name == "*" for a in node.names):
                 for alias in node.names:
@@ -725,8 +778,11 @@ class _Reader:
                     target = self._resolve(dotted, node.level)
                     if isinstance(target, str) and target not in (_MISSING, _EXTERNAL):
                         add(alias.asname or alias.name, (target,))
-            elif isinstance(node, ast.Assign) and len(node.targets) == 1 \
-                    and isinstance(node.targets[0], ast.Name):
+            elif (
+                isinstance(node, ast.Assign)
+                and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)
+            ):
                 found = self._computed_import(tree, node.value)
                 if found is not None:
                     add(node.targets[0].id, found)
@@ -742,14 +798,22 @@ class _Reader:
         if not isinstance(value, ast.Call) or not value.args:
             return None
         func = value.func
-        called = func.attr if isinstance(func, ast.Attribute) else \
-            func.id if isinstance(func, ast.Name) else None
+        called = (
+            func.attr
+            if isinstance(func, ast.Attribute)
+            else func.id
+            if isinstance(func, ast.Name)
+            else None
+        )
         if called not in ("import_module", "__import__"):
             return None
         patterns = _patterns(tree, value.args[0], 0)
         if called == "__import__":
-            fromlist = value.args[3] if len(value.args) > 3 else next(
-                (k.value for k in value.keywords if k.arg == "fromlist"), None)
+            fromlist = (
+                value.args[3]
+                if len(value.args) > 3
+                else next((k.value for k in value.keywords if k.arg == "fromlist"), None)
+            )
             has_fromlist = isinstance(fromlist, (ast.List, ast.Tuple)) and fromlist.elts
             dotted = any("." in "".join(part for part in pattern if part) for pattern in patterns)
             if dotted and not has_fromlist:
@@ -772,8 +836,9 @@ class _Reader:
         if _UNKNOWN_PART not in last:
             resolved = _absolute_module(self.project, self.roots, text)
             return [resolved] if resolved not in (_MISSING, _EXTERNAL) else []
-        regex = re.compile("".join("[A-Za-z0-9_]+" if c == _UNKNOWN_PART else re.escape(c)
-                                   for c in last) + r"\Z")
+        regex = re.compile(
+            "".join("[A-Za-z0-9_]+" if c == _UNKNOWN_PART else re.escape(c) for c in last) + r"\Z"
+        )
         found: list[str] = []
         for root in self.roots:
             directory = join(root, *package.split(".")) if package else root
@@ -783,8 +848,7 @@ class _Reader:
                 module = entry[:-3] if entry.endswith(".py") else entry
                 if module == "__init__" or not regex.match(module):
                     continue
-                path = module_file(self.project, root, f"{package}.{module}" if package
-                                   else module)
+                path = module_file(self.project, root, f"{package}.{module}" if package else module)
                 if path and path not in found:
                     found.append(path)
             if found:
@@ -795,8 +859,13 @@ class _Reader:
 
     def _namespaces(self, tree: ast.Module) -> None:
         for node in ast.walk(tree):
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                    and node.func.id in _NAMESPACES and not node.args and not node.keywords):
+            if not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in _NAMESPACES
+                and not node.args
+                and not node.keywords
+            ):
                 continue
             if node.func.id != "globals" and self._scope(node) is not None:
                 continue
@@ -818,8 +887,11 @@ class _Reader:
                 self._method_write(node, parent.attr, call)
             else:
                 self._blind(node, f"`{_called(node)}().{parent.attr}`")
-        elif isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) \
-                and parent.func.id == "__import__":
+        elif (
+            isinstance(parent, ast.Call)
+            and isinstance(parent.func, ast.Name)
+            and parent.func.id == "__import__"
+        ):
             return
         elif isinstance(parent, ast.Compare):
             return
@@ -900,9 +972,13 @@ class _Reader:
             elif isinstance(statement, (ast.With, ast.AsyncWith)):
                 items += self._block(statement.body)
             elif isinstance(statement, (ast.For, ast.AsyncFor, ast.While)):
-                inner = [self.pull_at[id(n)] for n in ast.walk(statement)
-                         if isinstance(n, ast.stmt) and id(n) in self.pull_at
-                         and not isinstance(n, ast.ImportFrom)]
+                inner = [
+                    self.pull_at[id(n)]
+                    for n in ast.walk(statement)
+                    if isinstance(n, ast.stmt)
+                    and id(n) in self.pull_at
+                    and not isinstance(n, ast.ImportFrom)
+                ]
                 items += inner
                 if not inner:
                     items.append(Choice((self._block(statement.body + statement.orelse), ())))
@@ -922,23 +998,32 @@ def _patterns(tree: ast.Module, node: ast.AST, hops: int) -> list[Pattern]:
             parts.append(string_value(value) if isinstance(value, ast.Constant) else None)
         return [tuple(parts)]
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        return [left + right for left in _patterns(tree, node.left, hops)
-                for right in _patterns(tree, node.right, hops)]
+        return [
+            left + right
+            for left in _patterns(tree, node.left, hops)
+            for right in _patterns(tree, node.right, hops)
+        ]
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
         template = string_value(node.left)
         if template:
             pieces = re.split(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdrif]", template)
             return [tuple(_interleave(pieces))]
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-            and node.func.attr == "format":
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "format"
+    ):
         template = string_value(node.func.value)
         if template is not None:
             pieces = re.split(r"\{[^{}]*\}", template)
             return [tuple(_interleave(pieces))]
     if isinstance(node, ast.Name) and hops < _MAX_NAME_HOPS:
-        values = [statement.value for statement in top_level(tree.body)
-                  if isinstance(statement, ast.Assign)
-                  and any(isinstance(t, ast.Name) and t.id == node.id for t in statement.targets)]
+        values = [
+            statement.value
+            for statement in top_level(tree.body)
+            if isinstance(statement, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == node.id for t in statement.targets)
+        ]
         if values:
             return [p for value in values for p in _patterns(tree, value, hops + 1)]
     return unknown

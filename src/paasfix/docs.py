@@ -60,8 +60,9 @@ class _Empty(Tree):
 
 
 def _spec(value: FileSpec) -> tuple[bytes, int]:
-    content, mode = (value.content, EXEC_MODE) if isinstance(value, Executable) else \
-        (value, FILE_MODE)
+    content, mode = (
+        (value.content, EXEC_MODE) if isinstance(value, Executable) else (value, FILE_MODE)
+    )
     return (content.encode("utf-8") if isinstance(content, str) else content), mode
 
 
@@ -113,8 +114,9 @@ def _fence(text: str, language: str = "") -> str:
 def _settings(options: Mapping[str, Any]) -> str:
     if not options:
         return ""
-    shown = ", ".join(f"`{name.replace('_', '-')} = {_toml(value)}`"
-                      for name, value in options.items())
+    shown = ", ".join(
+        f"`{name.replace('_', '-')} = {_toml(value)}`" for name, value in options.items()
+    )
     return f"With the settings {shown}.\n\n"
 
 
@@ -132,55 +134,96 @@ def fixer_section(cls: type[Fixer[Any]]) -> str:
     if cls.safety == MANUAL:
         command = f"`paasfix check --select {cls.id}` reports it"
     else:
-        command = f"`paasfix fix --select {cls.id}" + \
-            (" --unsafe-fixes`" if cls.safety == "unsafe" else "`") + " applies it"
-    parts = [f"## {cls.id}", "", f"**{cls.title}**", "",
-             f"Safety: {cls.safety}. Severity: {cls.severity}. {command}.", "",
-             _demoted(cls.explanation()), ""]
+        command = (
+            f"`paasfix fix --select {cls.id}"
+            + (" --unsafe-fixes`" if cls.safety == "unsafe" else "`")
+            + " applies it"
+        )
+    parts = [
+        f"## {cls.id}",
+        "",
+        f"**{cls.title}**",
+        "",
+        f"Safety: {cls.safety}. Severity: {cls.severity}. {command}.",
+        "",
+        _demoted(cls.explanation()),
+        "",
+    ]
     if cls.options:
         parts += ["### Settings", ""]
-        parts += [f"- `{name.replace('_', '-')}` (default `{_toml(default)}`)"
-                  for name, default in cls.options.items()]
+        parts += [
+            f"- `{name.replace('_', '-')}` (default `{_toml(default)}`)"
+            for name, default in cls.options.items()
+        ]
         parts.append("")
     if cls.log_patterns:
-        parts += ["### Log lines it recognises", "",
-                  "Regular expressions, matched case-insensitively by `paasfix diagnose`:", ""]
-        parts += [f"- `{pattern}`" if "`" not in pattern else f"- ``{pattern}``"
-                  for pattern in cls.log_patterns]
+        parts += [
+            "### Log lines it recognises",
+            "",
+            "Regular expressions, matched case-insensitively by `paasfix diagnose`:",
+            "",
+        ]
+        parts += [
+            f"- `{pattern}`" if "`" not in pattern else f"- ``{pattern}``"
+            for pattern in cls.log_patterns
+        ]
         parts.append("")
     fixed = next((e for e in cls.examples if e.kind == "fixed"), None)
     if fixed is not None:
-        parts += ["### Example", "", f"{fixed.name[:1].upper()}{fixed.name[1:]}:", "",
-                  _settings(fixed.options) + _fence(_example_diff(fixed), "diff"), ""]
+        parts += [
+            "### Example",
+            "",
+            f"{fixed.name[:1].upper()}{fixed.name[1:]}:",
+            "",
+            _settings(fixed.options) + _fence(_example_diff(fixed), "diff"),
+            "",
+        ]
     manual = next((e for e in cls.examples if e.kind == "manual"), None)
     if manual is not None:
         heading = "### Example" if fixed is None else "### When paasfix leaves it to you"
         files = "\n\n".join(
             f"`{path}`{' (executable)' if isinstance(value, Executable) else ''}:\n\n"
             f"{_fence(_spec(value)[0].decode('utf-8', 'replace'))}"
-            for path, value in sorted(manual.before.items()))
+            for path, value in sorted(manual.before.items())
+        )
         messages = "\n".join(f"- {message}" for message in _reported(cls, manual))
-        parts += [heading, "", f"{manual.name[:1].upper()}{manual.name[1:]}:", "",
-                  _settings(manual.options) + files, "", "paasfix reports, and changes nothing:",
-                  "", messages, ""]
+        parts += [
+            heading,
+            "",
+            f"{manual.name[:1].upper()}{manual.name[1:]}:",
+            "",
+            _settings(manual.options) + files,
+            "",
+            "paasfix reports, and changes nothing:",
+            "",
+            messages,
+            "",
+        ]
     return "\n".join(parts)
 
 
 def render(fixers: Sequence[type[Fixer[Any]]]) -> str:
     table = ["| fixer | what it is about | safety | severity |", "| --- | --- | --- | --- |"]
-    table += [f"| [{cls.id}](#{cls.id}) | {cls.title} | {cls.safety} | {cls.severity} |"
-              for cls in fixers]
+    table += [
+        f"| [{cls.id}](#{cls.id}) | {cls.title} | {cls.safety} | {cls.severity} |" for cls in fixers
+    ]
     sections = [fixer_section(cls) for cls in fixers]
     return "\n".join([HEADER, *table, "", *sections]).rstrip("\n") + "\n"
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m paasfix.docs",
-                                     description="Write the fixers' documentation.")
-    parser.add_argument("path", nargs="?", default=str(DEFAULT_PATH),
-                        help=f"where to write it (default: {DEFAULT_PATH})")
-    parser.add_argument("--check", action="store_true",
-                        help="write nothing; exit 1 when the file is not up to date")
+    parser = argparse.ArgumentParser(
+        prog="python -m paasfix.docs", description="Write the fixers' documentation."
+    )
+    parser.add_argument(
+        "path",
+        nargs="?",
+        default=str(DEFAULT_PATH),
+        help=f"where to write it (default: {DEFAULT_PATH})",
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 when the file is not up to date"
+    )
     args = parser.parse_args(argv)
     text = render(builtin_fixers())
     path = Path(args.path)

@@ -10,7 +10,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Iterable, Mapping, Optional, TypeVar, Union
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    Generic,
+    Iterable,
+    Mapping,
+    Optional,
+    TypeVar,
+    Union,
+)
 
 from .errors import FixerBug
 
@@ -116,37 +126,63 @@ class Example:
     """The line that finding names (checked when set)."""
 
     @classmethod
-    def fixed(cls, name: str, before: Mapping[str, FileSpec], after: Mapping[str, FileSpec], *,
-              options: Optional[Mapping[str, Any]] = None, unsafe: bool = False,
-              build_dir: str = "", message: Optional[str] = None, path: Optional[str] = None,
-              line: Optional[int] = None) -> "Example":
+    def fixed(
+        cls,
+        name: str,
+        before: Mapping[str, FileSpec],
+        after: Mapping[str, FileSpec],
+        *,
+        options: Optional[Mapping[str, Any]] = None,
+        unsafe: bool = False,
+        build_dir: str = "",
+        message: Optional[str] = None,
+        path: Optional[str] = None,
+        line: Optional[int] = None,
+    ) -> "Example":
         """``before`` is detected (with ``message`` at ``path``:``line`` when given) and fixing
         it gives exactly ``after``."""
-        return cls(name, before, after, "fixed", options or {}, unsafe, build_dir, message, path,
-                   line)
+        return cls(
+            name, before, after, "fixed", options or {}, unsafe, build_dir, message, path, line
+        )
 
     @classmethod
-    def manual(cls, name: str, before: Mapping[str, FileSpec], *,
-               options: Optional[Mapping[str, Any]] = None, build_dir: str = "",
-               message: Optional[str] = None, path: Optional[str] = None,
-               line: Optional[int] = None) -> "Example":
+    def manual(
+        cls,
+        name: str,
+        before: Mapping[str, FileSpec],
+        *,
+        options: Optional[Mapping[str, Any]] = None,
+        build_dir: str = "",
+        message: Optional[str] = None,
+        path: Optional[str] = None,
+        line: Optional[int] = None,
+    ) -> "Example":
         """``before`` is detected, but only as a manual finding (with ``message`` at
         ``path``:``line`` when given): fixing changes nothing."""
-        return cls(name, before, None, "manual", options or {}, False, build_dir, message, path,
-                   line)
+        return cls(
+            name, before, None, "manual", options or {}, False, build_dir, message, path, line
+        )
 
     @classmethod
-    def clean(cls, name: str, before: Mapping[str, FileSpec], *,
-              options: Optional[Mapping[str, Any]] = None, build_dir: str = "") -> "Example":
+    def clean(
+        cls,
+        name: str,
+        before: Mapping[str, FileSpec],
+        *,
+        options: Optional[Mapping[str, Any]] = None,
+        build_dir: str = "",
+    ) -> "Example":
         """Nothing may be detected in ``before``."""
         return cls(name, before, None, "clean", options or {}, False, build_dir)
 
     def expects(self, finding: "Finding[Any]") -> bool:
         """Whether ``finding`` is the one this example states (any finding when it states
         none)."""
-        return ((self.message is None or self.message in finding.message)
-                and (self.path is None or self.path == finding.path)
-                and (self.line is None or self.line == finding.line))
+        return (
+            (self.message is None or self.message in finding.message)
+            and (self.path is None or self.path == finding.path)
+            and (self.line is None or self.line == finding.line)
+        )
 
 
 class Fixer(Generic[PlanT]):
@@ -216,8 +252,14 @@ class Fixer(Generic[PlanT]):
             plan=plan,
         )
 
-    def manual(self, message: str, path: Optional[str] = None, line: Optional[int] = None,
-               *, severity: Optional[str] = None) -> Finding[PlanT]:
+    def manual(
+        self,
+        message: str,
+        path: Optional[str] = None,
+        line: Optional[int] = None,
+        *,
+        severity: Optional[str] = None,
+    ) -> Finding[PlanT]:
         return self.finding(message, path, line, severity=severity, safety=MANUAL)
 
     def detect(self, project: "Project") -> Iterable[Finding[PlanT]]:

@@ -20,7 +20,9 @@ def open_repository(path: str) -> Repo:
     try:
         repo = git.Repo(path, search_parent_directories=False)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        raise PaasfixError(f"{path}: not the top of a git repository (--commit needs one)") from None
+        raise PaasfixError(
+            f"{path}: not the top of a git repository (--commit needs one)"
+        ) from None
     work_tree = repo.working_tree_dir
     if repo.bare or work_tree is None or os.path.realpath(work_tree) != os.path.realpath(path):
         raise PaasfixError(f"{path}: not the top of a git work tree")
@@ -29,8 +31,11 @@ def open_repository(path: str) -> Repo:
 
 def object_format(git_dir: str) -> str:
     """``sha1`` or ``sha256``: the hash a repository names its objects with."""
-    result = subprocess.run(["git", "--git-dir", git_dir, "rev-parse", "--show-object-format"],
-                            capture_output=True, check=False)
+    result = subprocess.run(
+        ["git", "--git-dir", git_dir, "rev-parse", "--show-object-format"],
+        capture_output=True,
+        check=False,
+    )
     found = result.stdout.decode().strip()
     return found if result.returncode == 0 and found else "sha1"
 
@@ -71,14 +76,19 @@ class CommandTree(Tree):
             meta, name = record.split(b"\t", 1)
             mode, kind, sha, size = meta.split()
             path = name.decode("utf-8", "surrogateescape")
-            self._entries[path] = (int(mode, 8), kind.decode(), sha.decode(),
-                                   int(size) if size.isdigit() else 0)
+            self._entries[path] = (
+                int(mode, 8),
+                kind.decode(),
+                sha.decode(),
+                int(size) if size.isdigit() else 0,
+            )
             parent, _, base = path.rpartition("/")
             self._children.setdefault(parent, []).append(base)
 
     def _git(self, *args: str) -> Optional[bytes]:
-        result = subprocess.run(["git", "--git-dir", self.git_dir, *args], capture_output=True,
-                                check=False)
+        result = subprocess.run(
+            ["git", "--git-dir", self.git_dir, *args], capture_output=True, check=False
+        )
         return result.stdout if result.returncode == 0 else None
 
     def _blob(self, sha: str) -> bytes:
@@ -113,9 +123,10 @@ class CommandTree(Tree):
                 except UnsafePath:
                     resolved = None
                 if resolved is None:
-                    raise UnsafePath(rel, "cannot be read: it is a symbolic link that leaves "
-                                          "the repository")
-                return self._lookup(join(resolved, *parts[index + 1:]), depth + 1)
+                    raise UnsafePath(
+                        rel, "cannot be read: it is a symbolic link that leaves the repository"
+                    )
+                return self._lookup(join(resolved, *parts[index + 1 :]), depth + 1)
             current = candidate
         return current
 
@@ -129,9 +140,11 @@ class CommandTree(Tree):
         if key is None or kind is None:
             return None
         if kind != "blob":
-            raise FileProblem(normalize(path), "cannot be read: it is "
-                              + ("a directory, not a file" if kind == "tree" else
-                                 "a submodule, not a file"))
+            raise FileProblem(
+                normalize(path),
+                "cannot be read: it is "
+                + ("a directory, not a file" if kind == "tree" else "a submodule, not a file"),
+            )
         _check_size(normalize(path), self._entries[key][3])
         return self._blob(self._entries[key][2])
 

@@ -83,11 +83,13 @@ def compile_hook(project: "Project", stage: str) -> CompileHook:
     underscore = project.path(HOOK_DIR, stage)
     hyphen = project.path(HOOK_DIR, hyphen_name(stage))
     bin_is_dir = project.is_dir(directory) or not project.exists(directory)
-    return CompileHook(stage, underscore, hyphen, project.is_file(underscore),
-                       project.is_file(hyphen), bin_is_dir)
+    return CompileHook(
+        stage, underscore, hyphen, project.is_file(underscore), project.is_file(hyphen), bin_is_dir
+    )
 
 
 # -- marked blocks -----------------------------------------------------------------------------
+
 
 def begin_marker(purpose: str) -> str:
     return f"# >>> paasfix: {purpose} >>>"
@@ -117,8 +119,10 @@ def find_block(lines: list[str], purpose: str) -> tuple[Optional[tuple[int, int]
     if len(begins) == 1 and len(ends) == 1 and begins[0] < ends[0]:
         return (begins[0], ends[0]), None
     where = ", ".join(str(i + 1) for i in sorted(begins + ends))
-    return None, (f"its paasfix block '{purpose}' is damaged (marker lines {where}); remove "
-                  "the block's lines, markers included, and run paasfix again")
+    return None, (
+        f"its paasfix block '{purpose}' is damaged (marker lines {where}); remove "
+        "the block's lines, markers included, and run paasfix again"
+    )
 
 
 def has_shebang(text: str) -> bool:
@@ -127,8 +131,11 @@ def has_shebang(text: str) -> bool:
 
 def commands(text: str) -> list[str]:
     """The lines of a shell script that do something: not blank, not comments, not ``set``."""
-    return [line for line in text.split("\n")
-            if line.strip() and not line.lstrip().startswith("#") and not _SET_LINE_RE.match(line)]
+    return [
+        line
+        for line in text.split("\n")
+        if line.strip() and not line.lstrip().startswith("#") and not _SET_LINE_RE.match(line)
+    ]
 
 
 def _insertion_point(lines: list[str]) -> int:
@@ -154,9 +161,9 @@ def _with_block(text: str, purpose: str, body: str) -> tuple[Optional[str], Opti
         return None, problem
     if span is not None:
         first, last = span
-        if lines[first:last + 1] == block:
+        if lines[first : last + 1] == block:
             return None, None
-        return "".join(lines[:first] + block + lines[last + 1:]), None
+        return "".join(lines[:first] + block + lines[last + 1 :]), None
     index = _insertion_point(lines)
     before, after = lines[:index], lines[index:]
     if before and not before[-1].endswith("\n"):
@@ -188,8 +195,9 @@ def plan_block(project: "Project", path: str, purpose: str, body: str) -> BlockP
     that already holds the block exactly gets no edit.
     """
     if project.tree.mode(path) == LINK_MODE:
-        return BlockPlan(path, problem=f"{path} is a symbolic link; paasfix does not edit "
-                                       "through links")
+        return BlockPlan(
+            path, problem=f"{path} is a symbolic link; paasfix does not edit through links"
+        )
     file = project.text(path)
     if file is None or not file.text.strip():
         text = NEW_HOOK_HEADER + "\n" + block_text(purpose, body)

@@ -43,10 +43,10 @@ SHOWN_WIDTH = 200
 """At most this many characters of a matched line are kept."""
 
 _ANSI = re.compile(
-    rb"\x1b(?:\[[0-?]*[ -/]*[@-~]"        # CSI: colours, cursor movement, erase line
+    rb"\x1b(?:\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor movement, erase line
     rb"|\][^\x07\x1b\n]*(?:\x07|\x1b\\)"  # OSC: window titles, hyperlinks
-    rb"|[()][0-9A-Za-z]"                  # character set selection
-    rb"|[@-Z\\-_])"                       # any other two-byte escape
+    rb"|[()][0-9A-Za-z]"  # character set selection
+    rb"|[@-Z\\-_])"  # any other two-byte escape
 )
 
 
@@ -123,10 +123,13 @@ def _may_match_newline(op: Any, arg: Any) -> bool:
     if op in (_sre.ANY, _sre.AT):
         return False  # without DOTALL, "." stops at line ends
     if op is _sre.IN:
-        return any(item_op is _sre.NEGATE or (item_op is _sre.LITERAL and item_arg == 10)
-                   or (item_op is _sre.RANGE and item_arg[0] <= 10 <= item_arg[1])
-                   or (item_op is _sre.CATEGORY and item_arg in _NEWLINE_CATEGORIES)
-                   for item_op, item_arg in arg)
+        return any(
+            item_op is _sre.NEGATE
+            or (item_op is _sre.LITERAL and item_arg == 10)
+            or (item_op is _sre.RANGE and item_arg[0] <= 10 <= item_arg[1])
+            or (item_op is _sre.CATEGORY and item_arg in _NEWLINE_CATEGORIES)
+            for item_op, item_arg in arg
+        )
     if op is _sre.CATEGORY:
         return arg in _NEWLINE_CATEGORIES
     if op is _sre.SUBPATTERN:
@@ -181,6 +184,7 @@ def literals(pattern: str) -> tuple[frozenset[bytes], ...]:
 
 # --- reading -------------------------------------------------------------------------------
 
+
 def utf8_blocks(stream: Readable, size: int = BLOCK_SIZE) -> Iterator[bytes]:
     """The stream's bytes in blocks, as UTF-8: a UTF-16 log (with its byte-order mark, as
     Windows tools save them) is converted, a UTF-8 byte-order mark dropped."""
@@ -194,7 +198,7 @@ def utf8_blocks(stream: Readable, size: int = BLOCK_SIZE) -> Iterator[bytes]:
         yield decoder.decode(b"", final=True).encode("utf-8")
         return
     if first.startswith(codecs.BOM_UTF8):
-        first = first[len(codecs.BOM_UTF8):]
+        first = first[len(codecs.BOM_UTF8) :]
     block = first
     while block:
         yield block
@@ -230,16 +234,20 @@ def _shown(text: str, start: int, end: int) -> str:
     (progress bars), without surrounding blanks, cut around the match when it is long."""
     left = text.rfind("\r", 0, start) + 1
     right = text.find("\r", end)
-    segment = text[left:len(text) if right < 0 else right]
+    segment = text[left : len(text) if right < 0 else right]
     start -= left
     if len(segment) > SHOWN_WIDTH:
         begin = max(0, min(start - SHOWN_WIDTH // 4, len(segment) - SHOWN_WIDTH))
-        segment = ("…" if begin else "") + segment[begin:begin + SHOWN_WIDTH] + \
-            ("…" if begin + SHOWN_WIDTH < len(segment) else "")
+        segment = (
+            ("…" if begin else "")
+            + segment[begin : begin + SHOWN_WIDTH]
+            + ("…" if begin + SHOWN_WIDTH < len(segment) else "")
+        )
     return segment.strip()
 
 
 # --- choosing what to search for -----------------------------------------------------------
+
 
 def _pass_time(length: int) -> float:
     """The time of one substring search by the needle's length, relative to the fastest
@@ -247,8 +255,9 @@ def _pass_time(length: int) -> float:
     return 1.0 if 16 <= length <= MAX_KEY else 2.0 if length >= 12 else 4.0
 
 
-def plan_keys(patterns: Sequence[LogPattern], wanted: Sequence[int], sample: bytes
-              ) -> dict[bytes, dict[bytes, list[int]]]:
+def plan_keys(
+    patterns: Sequence[LogPattern], wanted: Sequence[int], sample: bytes
+) -> dict[bytes, dict[bytes, list[int]]]:
     """What to search each block for: key -> {anchor -> indexes of the patterns to try}.
 
     A pattern's anchors are its longest set of literals, unless they are frequent in
@@ -327,11 +336,16 @@ def _shared_pieces(anchors: Iterable[bytes]) -> dict[bytes, frozenset[bytes]]:
 
 # --- scanning ------------------------------------------------------------------------------
 
+
 class Scanner:
     """Matches a log against the patterns that owners (fixer ids) declare."""
 
-    def __init__(self, declared: Sequence[tuple[str, Sequence[str]]], limit: int = 3,
-                 block_size: int = BLOCK_SIZE):
+    def __init__(
+        self,
+        declared: Sequence[tuple[str, Sequence[str]]],
+        limit: int = 3,
+        block_size: int = BLOCK_SIZE,
+    ):
         owners_of: dict[str, list[str]] = {}
         for owner, sources in declared:
             for source in sources:
@@ -339,8 +353,12 @@ class Scanner:
                 if owner not in owners:
                     owners.append(owner)
         self.patterns = [
-            LogPattern(source, tuple(owners), re.compile(source, re.IGNORECASE | re.MULTILINE),
-                       literals(source))
+            LogPattern(
+                source,
+                tuple(owners),
+                re.compile(source, re.IGNORECASE | re.MULTILINE),
+                literals(source),
+            )
             for source, owners in owners_of.items()
         ]
         self.limit = limit
@@ -378,14 +396,21 @@ class Scanner:
             if size < PARALLEL_MIN or workers < 2 or not splittable or not _can_fork():
                 log.seek(0)
                 return self.scan(open_log(log))
-            bounds = [0] + [_line_start(log, size * part // workers)
-                            for part in range(1, workers)] + [size]
+            bounds = (
+                [0]
+                + [_line_start(log, size * part // workers) for part in range(1, workers)]
+                + [size]
+            )
         ranges = [(path, start, end) for start, end in zip(bounds, bounds[1:]) if end > start]
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(len(ranges), mp_context=multiprocessing.get_context("fork"),
-                                 initializer=_set_worker_scanner, initargs=(self,)) as pool:
+        with ProcessPoolExecutor(
+            len(ranges),
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_set_worker_scanner,
+            initargs=(self,),
+        ) as pool:
             return _join(list(pool.map(_scan_range, ranges)), self.limit)
 
 
@@ -440,7 +465,7 @@ class _State:
         if any(not pattern.literals for pattern in self.patterns):
             self._unanchored(data, cut)
         self.line_base += data.count(b"\n", 0, cut)
-        unfinished = cut and data[cut - 1:cut] != b"\n"
+        unfinished = cut and data[cut - 1 : cut] != b"\n"
         self.result.lines = self.line_base + (1 if unfinished else 0)
         self.result.newlines = self.line_base
         self.blocks_since_plan += 1
@@ -450,8 +475,11 @@ class _State:
             self._drop_finished()
 
     def _plan(self, sample: bytes) -> dict[bytes, dict[bytes, list[int]]]:
-        wanted = [index for index, pattern in enumerate(self.patterns)
-                  if pattern.literals and self._wanted(index)]
+        wanted = [
+            index
+            for index, pattern in enumerate(self.patterns)
+            if pattern.literals and self._wanted(index)
+        ]
         self.keys = plan_keys(self.patterns, wanted, sample)
         self.blocks_since_plan = 0
         return self.keys
@@ -461,22 +489,31 @@ class _State:
             return
         keys = {}
         for key, anchors in self.keys.items():
-            kept = {anchor: indexes for anchor, indexes in anchors.items()
-                    if any(self._wanted(index) for index in indexes)}
+            kept = {
+                anchor: indexes
+                for anchor, indexes in anchors.items()
+                if any(self._wanted(index) for index in indexes)
+            }
             if kept:
                 keys[key] = kept
         self.keys = keys
 
-    def _try(self, data: bytes, lowered: bytes, offset: int, line: int,
-             anchors: dict[bytes, list[int]]) -> bool:
+    def _try(
+        self, data: bytes, lowered: bytes, offset: int, line: int, anchors: dict[bytes, list[int]]
+    ) -> bool:
         """Try the patterns whose anchor is on the line at ``offset``; whether one was."""
         start = lowered.rfind(b"\n", 0, offset) + 1
         line_end = lowered.find(b"\n", offset)
         if line_end < 0:
             line_end = len(lowered)
         text_line = lowered[start:line_end]
-        indexes = [index for anchor, found in anchors.items() if anchor in text_line
-                   for index in found if self._wanted(index)]
+        indexes = [
+            index
+            for anchor, found in anchors.items()
+            if anchor in text_line
+            for index in found
+            if self._wanted(index)
+        ]
         if not indexes:
             return False
         end = line_end
@@ -495,8 +532,9 @@ class _State:
         for index in dict.fromkeys(indexes):
             match = self.patterns[index].regex.search(text)
             if match and match.start() <= first_end:
-                self._record(index, line, text[:first_end], match.start(),
-                             min(match.end(), first_end))
+                self._record(
+                    index, line, text[:first_end], match.start(), min(match.end(), first_end)
+                )
         return True
 
     def _unanchored(self, data: bytes, cut: int) -> None:
@@ -516,8 +554,13 @@ class _State:
                 start = text.rfind("\n", 0, match.start()) + 1
                 end = text.find("\n", match.start())
                 end = len(text) if end < 0 else end
-                self._record(index, line, text[start:end], match.start() - start,
-                             min(match.end(), end) - start)
+                self._record(
+                    index,
+                    line,
+                    text[start:end],
+                    match.start() - start,
+                    min(match.end(), end) - start,
+                )
 
     def _record(self, index: int, line: int, text: str, start: int, end: int) -> None:
         pattern = self.patterns[index]

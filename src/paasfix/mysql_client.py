@@ -30,8 +30,11 @@ APT_PACKAGES: dict[str, tuple[str, ...]] = {
     "libssl-dev": ("libssl-dev", "libssl1.0-dev"),
     # default-libmysqlclient-dev is a metapackage: on Ubuntu it depends on libmysqlclient-dev,
     # on Debian on libmariadb-dev-compat; either one already gives mysql_config and headers.
-    "default-libmysqlclient-dev": ("default-libmysqlclient-dev", "libmysqlclient-dev",
-                                   "libmariadb-dev-compat"),
+    "default-libmysqlclient-dev": (
+        "default-libmysqlclient-dev",
+        "libmysqlclient-dev",
+        "libmariadb-dev-compat",
+    ),
 }
 """Each apt package the build needs, with the packages that already provide it."""
 
@@ -75,10 +78,15 @@ def built_on_linux(line: RequirementLine, python: str) -> bool:
         return True
     from packaging.markers import InvalidMarker, Marker, UndefinedEnvironmentName
 
-    environment = {"sys_platform": "linux", "platform_system": "Linux", "os_name": "posix",
-                   "python_version": ".".join(python.split(".")[:2]),
-                   "python_full_version": python, "implementation_name": "cpython",
-                   "platform_python_implementation": "CPython"}
+    environment = {
+        "sys_platform": "linux",
+        "platform_system": "Linux",
+        "os_name": "posix",
+        "python_version": ".".join(python.split(".")[:2]),
+        "python_full_version": python,
+        "implementation_name": "cpython",
+        "platform_python_implementation": "CPython",
+    }
     try:
         return Marker(spec.split(";", 1)[1].strip()).evaluate(environment)
     except (InvalidMarker, UndefinedEnvironmentName):
@@ -89,5 +97,8 @@ def missing_apt_packages(apt: Aptfile | None) -> list[str]:
     """The packages of :data:`APT_PACKAGES` that ``apt`` (None: no Aptfile) does not provide."""
     if apt is None:
         return list(APT_PACKAGES)
-    return [package for package, providers in APT_PACKAGES.items()
-            if not any(apt.provides(name) for name in providers)]
+    return [
+        package
+        for package, providers in APT_PACKAGES.items()
+        if not any(apt.provides(name) for name in providers)
+    ]

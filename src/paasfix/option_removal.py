@@ -39,8 +39,11 @@ class Removal:
         return new if count == 1 else None
 
     def _hits(self, words: Sequence[str]) -> list[int]:
-        return [i for i, word in enumerate(words)
-                if word == self.word or self.with_value and word.startswith(self.word + "=")]
+        return [
+            i
+            for i, word in enumerate(words)
+            if word == self.word or self.with_value and word.startswith(self.word + "=")
+        ]
 
     def expected_words(self, old: Sequence[str]) -> list[str] | None:
         """The words of the command once the removal is made; None when it is ambiguous."""
@@ -51,7 +54,7 @@ class Removal:
             return None
         index = hits[0]
         size = 2 if self.with_value and old[index] == self.word else 1
-        return list(old[:index]) + list(old[index + size:])
+        return list(old[:index]) + list(old[index + size :])
 
     def exact(self, command: str) -> bool:
         """Whether :meth:`apply` takes exactly the words out of the shell command, and only

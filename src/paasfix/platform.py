@@ -46,18 +46,30 @@ def proc_name_problems(name: Any, where: str, procfile: bool = False) -> list[Pr
     if not isinstance(name, str):
         return [Problem("process-name", f"process name {name!r} is not a string", where)]
     if not PROC_NAME_RE.match(name):
-        return [Problem("process-name",
-                        f"Invalid proc type: {name}, must match pattern {PROC_NAME_PATTERN}", where)]
+        return [
+            Problem(
+                "process-name",
+                f"Invalid proc type: {name}, must match pattern {PROC_NAME_PATTERN}",
+                where,
+            )
+        ]
     if len(name) > PROC_NAME_MAX:
         rule = "must not longer than" if procfile else "cannot be longer than"
-        return [Problem("process-name",
-                        f"Invalid proc type: {name}, {rule} {PROC_NAME_MAX} characters", where)]
+        return [
+            Problem(
+                "process-name",
+                f"Invalid proc type: {name}, {rule} {PROC_NAME_MAX} characters",
+                where,
+            )
+        ]
     return []
 
 
 def _command_problems(command: Any, where: str) -> list[Problem]:
     if not isinstance(command, str):
-        return [Problem("command", f"the command must be a string, not {_type_name(command)}", where)]
+        return [
+            Problem("command", f"the command must be a string, not {_type_name(command)}", where)
+        ]
     if not command.strip():
         return [Problem("command", "the command is empty", where)]
     return []
@@ -65,9 +77,14 @@ def _command_problems(command: Any, where: str) -> list[Problem]:
 
 def _count_problem(count: int, where: str) -> list[Problem]:
     if count > MAX_PROCESSES:
-        return [Problem("process-count",
-                        f"The number of processes exceeded: maximum {MAX_PROCESSES} processes "
-                        f"per module, but got {count}", where)]
+        return [
+            Problem(
+                "process-count",
+                f"The number of processes exceeded: maximum {MAX_PROCESSES} processes "
+                f"per module, but got {count}",
+                where,
+            )
+        ]
     return []
 
 
@@ -87,7 +104,9 @@ def _type_name(value: Any) -> str:
 
 def procfile_problems(data: Any) -> list[Problem]:
     if not isinstance(data, dict):
-        return [Problem("not-mapping", f'file "Procfile" must be dict type (it is {_type_name(data)})')]
+        return [
+            Problem("not-mapping", f'file "Procfile" must be dict type (it is {_type_name(data)})')
+        ]
     problems: list[Problem] = []
     for name, command in data.items():
         problems += proc_name_problems(name, str(name), procfile=True)
@@ -117,29 +136,50 @@ def _env_problems(items: Any, where: str, key_field: str) -> list[Problem]:
             continue
         key = item.get(key_field)
         if not isinstance(key, str) or not ENV_KEY_RE.match(key) or len(key) > ENV_KEY_MAX:
-            problems.append(Problem("env-key", f"environment variable name {key!r}: 格式错误，"
-                                    "只能以大写字母开头，由大写字母、数字与下划线组成。 (it must start "
-                                    "with an upper-case letter and use only A-Z, 0-9 and _, "
-                                    f"at most {ENV_KEY_MAX} characters)", at))
+            problems.append(
+                Problem(
+                    "env-key",
+                    f"environment variable name {key!r}: 格式错误，"
+                    "只能以大写字母开头，由大写字母、数字与下划线组成。 (it must start "
+                    "with an upper-case letter and use only A-Z, 0-9 and _, "
+                    f"at most {ENV_KEY_MAX} characters)",
+                    at,
+                )
+            )
         elif key in RESERVED_ENV_KEYS:
             problems.append(Problem("env-key", f"保留关键字: {key} (a reserved name)", at))
         elif key.startswith(RESERVED_ENV_PREFIXES):
             prefix = next(p for p in RESERVED_ENV_PREFIXES if key.startswith(p))
-            problems.append(Problem("env-key", f"保留前缀: {prefix}，请尝试其他前缀 "
-                                    "(a reserved prefix)", at))
+            problems.append(
+                Problem("env-key", f"保留前缀: {prefix}，请尝试其他前缀 (a reserved prefix)", at)
+            )
         value = item.get("value")
         if isinstance(value, bool):
-            problems.append(Problem("env-value", f"the value of {key} is a boolean, "
-                                    "not a string: Not a valid string.", at))
+            problems.append(
+                Problem(
+                    "env-value",
+                    f"the value of {key} is a boolean, not a string: Not a valid string.",
+                    at,
+                )
+            )
         elif value is None and "value" in item:
-            problems.append(Problem("env-value", f"the value of {key} is null: "
-                                    "This field may not be null.", at))
+            problems.append(
+                Problem("env-value", f"the value of {key} is null: This field may not be null.", at)
+            )
         elif isinstance(value, float):
-            problems.append(Problem("env-value", f"the value of {key} is the number {value!r}; "
-                                    "the platform stores it as a number's text, quote it", at))
+            problems.append(
+                Problem(
+                    "env-value",
+                    f"the value of {key} is the number {value!r}; "
+                    "the platform stores it as a number's text, quote it",
+                    at,
+                )
+            )
         env = item.get("environment_name")
         if env is not None and env not in ENVIRONMENTS:
-            problems.append(Problem("env", f"environment_name {env!r} is not one of {ENVIRONMENTS}", at))
+            problems.append(
+                Problem("env", f"environment_name {env!r} is not one of {ENVIRONMENTS}", at)
+            )
     return problems
 
 
@@ -147,8 +187,13 @@ def _language_problems(language: Any, where: str) -> list[Problem]:
     if language is None:
         return [Problem("language", "language is required", where)]
     if not isinstance(language, str) or language.lower() not in {x.lower() for x in LANGUAGES}:
-        return [Problem("language", f"'{language}' is not a supported language. "
-                        f"(use one of {', '.join(LANGUAGES)})", where)]
+        return [
+            Problem(
+                "language",
+                f"'{language}' is not a supported language. (use one of {', '.join(LANGUAGES)})",
+                where,
+            )
+        ]
     return []
 
 
@@ -158,9 +203,15 @@ def _v2_module_problems(module: Any, where: str) -> list[Problem]:
     problems = _language_problems(module.get("language"), f"{where}.language")
     source_dir = module.get("source_dir")
     if source_dir not in (None, ""):
-        if not isinstance(source_dir, str) or not SOURCE_DIR_RE.match(source_dir) \
-                or ".." in source_dir or source_dir.startswith("/"):
-            problems.append(Problem("source-dir", f"构建目录 {source_dir} 不合法", f"{where}.source_dir"))
+        if (
+            not isinstance(source_dir, str)
+            or not SOURCE_DIR_RE.match(source_dir)
+            or ".." in source_dir
+            or source_dir.startswith("/")
+        ):
+            problems.append(
+                Problem("source-dir", f"构建目录 {source_dir} 不合法", f"{where}.source_dir")
+            )
     problems += _env_problems(module.get("env_variables"), f"{where}.env_variables", "key")
     if "processes" in module:
         processes = module["processes"]
@@ -173,8 +224,11 @@ def _v2_module_problems(module: Any, where: str) -> list[Problem]:
             for name, proc in processes.items():
                 problems += proc_name_problems(name, f"{at}.{name}")
                 if not isinstance(proc, dict):
-                    problems.append(Problem("command", "a process must be a mapping with a command",
-                                            f"{at}.{name}"))
+                    problems.append(
+                        Problem(
+                            "command", "a process must be a mapping with a command", f"{at}.{name}"
+                        )
+                    )
                 else:
                     problems += _command_problems(proc.get("command"), f"{at}.{name}.command")
             problems += _count_problem(len(processes), at)
@@ -195,7 +249,9 @@ def _v3_module_problems(module: Any, where: str) -> list[Problem]:
     else:
         for index, proc in enumerate(processes):
             if not isinstance(proc, dict):
-                problems.append(Problem("processes", "a process must be a mapping", f"{at}[{index}]"))
+                problems.append(
+                    Problem("processes", "a process must be a mapping", f"{at}[{index}]")
+                )
                 continue
             problems += proc_name_problems(proc.get("name"), f"{at}[{index}].name")
         problems += _count_problem(len(processes), at)
@@ -207,13 +263,21 @@ def _v3_module_problems(module: Any, where: str) -> list[Problem]:
 
 def app_desc_problems(data: Any, name: str = "app_desc.yaml") -> list[Problem]:
     if not isinstance(data, dict):
-        return [Problem("not-mapping", f'file "{name}" must be dict type (it is {_type_name(data)})')]
+        return [
+            Problem("not-mapping", f'file "{name}" must be dict type (it is {_type_name(data)})')
+        ]
     version = spec_version(data)
     key = "specVersion" if "spec_version" not in data and "specVersion" in data else "spec_version"
     if version is None:
         if "app_code" in data:
-            return [Problem("spec-version", "a legacy (version 1) description with app_code; "
-                            "version 1 is no longer supported", key)]
+            return [
+                Problem(
+                    "spec-version",
+                    "a legacy (version 1) description with app_code; "
+                    "version 1 is no longer supported",
+                    key,
+                )
+            ]
         return [Problem("spec-version", "no spec version is specified", key)]
     if isinstance(version, bool) or not isinstance(version, int) or version not in SPEC_VERSIONS:
         return [Problem("spec-version", f'app spec version "{version}" is not supported', key)]
@@ -222,8 +286,9 @@ def app_desc_problems(data: Any, name: str = "app_desc.yaml") -> list[Problem]:
         modules = data.get("modules")
         if modules is not None:
             if not isinstance(modules, dict):
-                problems.append(Problem("module", "modules must be a mapping of name to module",
-                                        "modules"))
+                problems.append(
+                    Problem("module", "modules must be a mapping of name to module", "modules")
+                )
             else:
                 for mod_name, module in modules.items():
                     problems += _v2_module_problems(module, f"modules.{mod_name}")
@@ -235,8 +300,9 @@ def app_desc_problems(data: Any, name: str = "app_desc.yaml") -> list[Problem]:
         modules = data.get("modules")
         if modules is not None:
             if not isinstance(modules, list):
-                problems.append(Problem("module", "modules must be a list in specVersion 3",
-                                        "modules"))
+                problems.append(
+                    Problem("module", "modules must be a list in specVersion 3", "modules")
+                )
             else:
                 for index, module in enumerate(modules):
                     at = f"modules[{index}]"
@@ -269,8 +335,9 @@ def default_module(data: Any, module_name: Optional[str] = None) -> tuple[Option
             return f"modules.{name}", modules[name]
     if isinstance(modules, list) and version == 3:
         for index, module in enumerate(modules):
-            if isinstance(module, dict) and (module.get("name") == module_name
-                                             or module_name is None and module.get("isDefault")):
+            if isinstance(module, dict) and (
+                module.get("name") == module_name or module_name is None and module.get("isDefault")
+            ):
                 return f"modules[{index}]", module
         if len(modules) == 1:
             return "modules[0]", modules[0]
@@ -302,8 +369,10 @@ def processes_of(data: Any, module_name: Optional[str] = None) -> Optional[dict[
     procs = module.get("processes")
     if not isinstance(procs, dict) or not procs:
         return None
-    return {str(name): (proc.get("command") if isinstance(proc, dict) else None)
-            for name, proc in procs.items()}
+    return {
+        str(name): (proc.get("command") if isinstance(proc, dict) else None)
+        for name, proc in procs.items()
+    }
 
 
 def v3_argv(proc: dict[str, Any]) -> tuple[str, ...]:
@@ -331,7 +400,8 @@ def bash_wrapper(tokens: Sequence[str]) -> str:
     """The one-line command the platform makes of a specVersion 3 ``command``/``args`` list
     (``generate_bash_command_with_tokens``): bash evaluates each token on its own, so a
     variable in a token is expanded without splitting it into words."""
-    references = ['"$(eval echo \\"$0\\")"'] + [f'"$(eval echo \\"${{{index}}}\\")"'
-                                                for index in range(1, len(tokens))]
+    references = ['"$(eval echo \\"$0\\")"'] + [
+        f'"$(eval echo \\"${{{index}}}\\")"' for index in range(1, len(tokens))
+    ]
     quoted = " ".join(shlex.quote(token) for token in tokens)
     return f"bash -c '{' '.join(references)}' {quoted}"

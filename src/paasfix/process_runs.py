@@ -114,8 +114,13 @@ def runs(group: Group, build_dir: str, read: Callable[[str], str | None]) -> lis
     return result
 
 
-def _script_runs(group: Group, invocation: Invocation, pythonpath: bool, build_dir: str,
-                 read: Callable[[str], str | None]) -> list[Run]:
+def _script_runs(
+    group: Group,
+    invocation: Invocation,
+    pythonpath: bool,
+    build_dir: str,
+    read: Callable[[str], str | None],
+) -> list[Run]:
     path = script_file(build_dir, invocation)
     text = read(path) if path is not None else None
     script = read_script(text) if text is not None else None
@@ -123,9 +128,19 @@ def _script_runs(group: Group, invocation: Invocation, pythonpath: bool, build_d
         return []
     result = []
     for inner in script.invocations:
-        inner = replace(inner, background=inner.background or invocation.background,
-                        final=inner.final and invocation.final)
-        result.append(Run(group, inner, *program(inner.argv), script=path,
-                          structured=script.structured,
-                          sets_pythonpath=pythonpath or PYTHONPATH in text))
+        inner = replace(
+            inner,
+            background=inner.background or invocation.background,
+            final=inner.final and invocation.final,
+        )
+        result.append(
+            Run(
+                group,
+                inner,
+                *program(inner.argv),
+                script=path,
+                structured=script.structured,
+                sets_pythonpath=pythonpath or PYTHONPATH in text,
+            )
+        )
     return result

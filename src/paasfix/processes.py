@@ -96,13 +96,19 @@ def procfile_chain(project: Project) -> list[str]:
 def procfile_definition(project: Project) -> Optional[Definition]:
     """The Procfile in use, when it loads as a mapping of processes."""
     procfile = project.procfile
-    if procfile is None or not procfile.loaded or not isinstance(procfile.data, dict) \
-            or not procfile.data:
+    if (
+        procfile is None
+        or not procfile.loaded
+        or not isinstance(procfile.data, dict)
+        or not procfile.data
+    ):
         return None
     data: dict[Any, Any] = procfile.data
     nodes = Nodes.of(procfile.file.text)
-    processes = tuple(Process(name, command, None, procfile.path, _line(nodes, (name,)), (name,),
-                              PROCFILE) for name, command in data.items())
+    processes = tuple(
+        Process(name, command, None, procfile.path, _line(nodes, (name,)), (name,), PROCFILE)
+        for name, command in data.items()
+    )
     return Definition(procfile.path, PROCFILE, processes, procfile_compared(data))
 
 
@@ -114,7 +120,7 @@ def procfile_compared(data: dict[Any, Any]) -> dict[Any, Any]:
 def module_keys(where: str) -> Keys:
     """``modules.default`` -> ("modules", "default"); ``modules[0]`` -> ("modules", 0)."""
     if where.startswith("modules["):
-        return ("modules", int(where[len("modules["):-1]))
+        return ("modules", int(where[len("modules[") : -1]))
     head, _, rest = where.partition(".")
     return (head, rest) if rest else (head,)
 
@@ -140,8 +146,10 @@ def app_desc_definition(project: Project) -> Optional[Definition]:
     found = [(name, proc) for name, proc in procs.items() if isinstance(proc, dict)]
     keys = [base + ("processes", name, "command") for name, _ in found]
     nodes = Nodes.of(desc.file.text)
-    processes = tuple(Process(name, proc.get("command"), None, desc.path, _line(nodes, key), key,
-                              APP_DESC) for (name, proc), key in zip(found, keys))
+    processes = tuple(
+        Process(name, proc.get("command"), None, desc.path, _line(nodes, key), key, APP_DESC)
+        for (name, proc), key in zip(found, keys)
+    )
     return Definition(desc.path, APP_DESC, processes, app_desc_compared(desc.data))
 
 
@@ -161,16 +169,19 @@ def _v3_definition(desc: YamlFile, base: Keys, module: dict[Any, Any]) -> Option
             keys, command, argv = at + ("procCommand",), proc_command, None
         else:
             keys, command, argv = at, None, platform.v3_argv(proc)
-        processes.append(Process(proc["name"], command, argv, desc.path, _line(nodes, keys), keys,
-                                 APP_DESC))
+        processes.append(
+            Process(proc["name"], command, argv, desc.path, _line(nodes, keys), keys, APP_DESC)
+        )
     return Definition(desc.path, APP_DESC, tuple(processes), app_desc_compared(desc.data))
 
 
 def app_desc_compared(data: Any) -> dict[Any, Any]:
     """The default module's processes as the platform compares them with a Procfile: names in
     lower case, commands as its serializers store them (surrounding whitespace removed)."""
-    return {process_key(name): _trimmed(command)
-            for name, command in (platform.processes_of(data) or {}).items()}
+    return {
+        process_key(name): _trimmed(command)
+        for name, command in (platform.processes_of(data) or {}).items()
+    }
 
 
 def process_key(name: Any) -> str:
@@ -193,8 +204,9 @@ def _set_in(data: Any, keys: Keys, value: Any) -> Any:
     return result
 
 
-def edit_command(project: Project, process: Process, change: Callable[[str], Optional[str]]
-                 ) -> Optional[Edit]:
+def edit_command(
+    project: Project, process: Process, change: Callable[[str], Optional[str]]
+) -> Optional[Edit]:
     """An edit that replaces the shell command of ``process`` by ``change(command)``, keeping
     the rest of the file; None when ``change`` declines or the edit cannot be made exactly."""
     if not process.shell or not isinstance(process.command, str):
@@ -215,7 +227,9 @@ def edit_command(project: Project, process: Process, change: Callable[[str], Opt
     return Edit(process.path, file.encode(text))
 
 
-def edit_argv(project: Project, process: Process, keep: Callable[[str, int], bool]) -> Optional[Edit]:
+def edit_argv(
+    project: Project, process: Process, keep: Callable[[str, int], bool]
+) -> Optional[Edit]:
     """An edit of a specVersion 3 process that drops the ``command``/``args`` items for which
     ``keep(item, position)`` is false (the position counts across both lists)."""
     if process.shell:
@@ -229,8 +243,11 @@ def edit_argv(project: Project, process: Process, keep: Callable[[str, int], boo
     for field in ("command", "args"):
         items = proc.get(field)
         if isinstance(items, list):
-            dropped[field] = [offset for offset, item in enumerate(items)
-                              if not keep(str(item), position + offset)]
+            dropped[field] = [
+                offset
+                for offset, item in enumerate(items)
+                if not keep(str(item), position + offset)
+            ]
             position += len(items)
     if not any(dropped.values()):
         return None
@@ -294,8 +311,9 @@ def _shift_comment(container: Any, key: Any, delta: int) -> None:
         mark.column = max(mark.column + delta, 0)
 
 
-def _procfile_line_edit(text: str, process: Process, change: Callable[[str], Optional[str]]
-                        ) -> Optional[str]:
+def _procfile_line_edit(
+    text: str, process: Process, change: Callable[[str], Optional[str]]
+) -> Optional[str]:
     """The Procfile with the command's characters on its line changed by ``change``; None when
     the command is not written on a single line."""
     nodes = Nodes.of(text)
@@ -304,10 +322,10 @@ def _procfile_line_edit(text: str, process: Process, change: Callable[[str], Opt
         return None
     lines = text.split("\n")
     index = node.start_mark.line
-    raw = lines[index][node.start_mark.column:node.end_mark.column]
+    raw = lines[index][node.start_mark.column : node.end_mark.column]
     new_raw = change(raw)
     if new_raw is None:
         return None
     line = lines[index]
-    lines[index] = line[:node.start_mark.column] + new_raw + line[node.end_mark.column:]
+    lines[index] = line[: node.start_mark.column] + new_raw + line[node.end_mark.column :]
     return "\n".join(lines)

@@ -18,8 +18,10 @@ from . import platform
 from .text import YAML_BREAKS
 from .yamlio import YamlProblem, reading
 
-_ENTRY = re.compile(r"^(?P<key>(?P<q>['\"]?)(?P<name>[A-Za-z0-9_-]+)(?P=q)):"
-                    r"(?P<sep>[ \t]*)(?P<rest>.*?)[ \t]*$")
+_ENTRY = re.compile(
+    r"^(?P<key>(?P<q>['\"]?)(?P<name>[A-Za-z0-9_-]+)(?P=q)):"
+    r"(?P<sep>[ \t]*)(?P<rest>.*?)[ \t]*$"
+)
 """A Procfile line as Heroku reads it: a process name, a colon, the command (the name may be
 quoted for YAML)."""
 
@@ -37,7 +39,7 @@ def shell_comment(command: str) -> Optional[int]:
             after_blank = char in " \t"
             if char == "\\":
                 index += 1
-            elif char == "$" and command[index + 1:index + 2] == "'":
+            elif char == "$" and command[index + 1 : index + 2] == "'":
                 quote, index = "$'", index + 1
             elif char in "'\"":
                 quote = char
@@ -79,9 +81,17 @@ class Entry:
         cut = shell_comment(rest)
         command = rest[:cut].rstrip() if cut is not None else rest
         comment = rest[cut:] if cut is not None else ""
-        gap = rest[len(command):cut] if cut is not None else ""
-        return cls(number, line, match.group("key"), match.group("name"), match.group("sep"),
-                   command, gap, comment)
+        gap = rest[len(command) : cut] if cut is not None else ""
+        return cls(
+            number,
+            line,
+            match.group("key"),
+            match.group("name"),
+            match.group("sep"),
+            command,
+            gap,
+            comment,
+        )
 
     def loaded(self) -> Any:
         """What the platform makes of this line alone (YamlProblem when it cannot load it)."""
@@ -93,9 +103,14 @@ class Entry:
 
     def intentionally_quoted(self, reading: Any) -> bool:
         """A command quoted for YAML as a whole (``web: "gunicorn app"``) reads as meant."""
-        rest = self.text[len(self.key) + 1:].lstrip(" \t")
-        return rest[:1] in ("'", '"') and isinstance(reading, dict) and len(reading) == 1 \
-            and reading.get(self.name) is not None and isinstance(reading[self.name], str)
+        rest = self.text[len(self.key) + 1 :].lstrip(" \t")
+        return (
+            rest[:1] in ("'", '"')
+            and isinstance(reading, dict)
+            and len(reading) == 1
+            and reading.get(self.name) is not None
+            and isinstance(reading[self.name], str)
+        )
 
     def meant(self) -> Optional[str]:
         """The command the line means: a command quoted as a whole means what YAML reads."""
@@ -107,23 +122,32 @@ class Entry:
     def misread(self) -> Optional[str]:
         """How YAML reads the line when that is not what it says (None when it is)."""
         reading = self.loaded()
-        if not self.command or reading == {self.name: self.command} \
-                or self.intentionally_quoted(reading):
+        if (
+            not self.command
+            or reading == {self.name: self.command}
+            or self.intentionally_quoted(reading)
+        ):
             return None
         if isinstance(reading, YamlProblem):
             return f"cannot be read as YAML ({reading.message})"
         if not isinstance(reading, dict):
-            return ("reads as one string, not as a name and a command (YAML needs a space after "
-                    "the colon)")
+            return (
+                "reads as one string, not as a name and a command (YAML needs a space after "
+                "the colon)"
+            )
         key, value = next(iter(reading.items()))
         if key != self.name:
-            return (f"has a name that YAML reads as {platform._type_name(key)}, not as the text "
-                    f"{self.name!r}")
+            return (
+                f"has a name that YAML reads as {platform._type_name(key)}, not as the text "
+                f"{self.name!r}"
+            )
         if not isinstance(value, str):
             return f"has a command that YAML reads as {platform._type_name(value)}, not as text"
         if self.command.startswith(value):
-            return (f"has a command that YAML cuts to `{value}`: the rest, from ' #', is read as "
-                    "a YAML comment")
+            return (
+                f"has a command that YAML cuts to `{value}`: the rest, from ' #', is read as "
+                "a YAML comment"
+            )
         return f"has a command that YAML reads as `{value}`"
 
 

@@ -123,10 +123,13 @@ class Project:
         if file is None:
             return None
         if len(file.raw) > MAX_DOCUMENT_SIZE:
-            raise FileProblem(path, f"cannot be read: it is {len(file.raw) / 1024:,.0f} KiB, "
-                                    f"larger than the {MAX_DOCUMENT_SIZE // 1024} KiB paasfix "
-                                    "reads in a process definition (the platform takes at most "
-                                    f"{platform.MAX_PROCESSES} processes per module)")
+            raise FileProblem(
+                path,
+                f"cannot be read: it is {len(file.raw) / 1024:,.0f} KiB, "
+                f"larger than the {MAX_DOCUMENT_SIZE // 1024} KiB paasfix "
+                "reads in a process definition (the platform takes at most "
+                f"{platform.MAX_PROCESSES} processes per module)",
+            )
         try:
             return YamlFile(path, file, platform_load(file.text))
         except YamlProblem as problem:
@@ -183,10 +186,16 @@ class Project:
             if path in on_chain:
                 if origin is not None:
                     paths = [p for p, _ in chain]
-                    loop = " -> ".join(paths[paths.index(path):] + [path])
-                    result.problems.append((origin[0], origin[1], f"includes {path}, which "
-                                            f"leads back to this file ({loop}); pip follows "
-                                            "such a loop until it fails"))
+                    loop = " -> ".join(paths[paths.index(path) :] + [path])
+                    result.problems.append(
+                        (
+                            origin[0],
+                            origin[1],
+                            f"includes {path}, which "
+                            f"leads back to this file ({loop}); pip follows "
+                            "such a loop until it fails",
+                        )
+                    )
                 return
             if path in seen:
                 return
@@ -195,8 +204,11 @@ class Project:
             file = self.text(path) if inside else None
             if file is None:
                 if origin is not None:
-                    why = "does not exist" if inside else \
-                        "is outside the build directory, so the build cannot read it"
+                    why = (
+                        "does not exist"
+                        if inside
+                        else "is outside the build directory, so the build cannot read it"
+                    )
                     result.problems.append((origin[0], origin[1], f"includes {path}, which {why}"))
                 return
             parsed = parse_file(file)
@@ -207,8 +219,16 @@ class Project:
         enter(self.path("requirements.txt"), None)
         while chain:
             path, lines = chain[-1]
-            line = next((line for line in lines if line.kind in ("include", "constraint")
-                         and line.target and "://" not in line.target), None)
+            line = next(
+                (
+                    line
+                    for line in lines
+                    if line.kind in ("include", "constraint")
+                    and line.target
+                    and "://" not in line.target
+                ),
+                None,
+            )
             if line is None or not line.target:
                 chain.pop()
                 on_chain.discard(path)
@@ -216,8 +236,9 @@ class Project:
             try:
                 target = join(path.rpartition("/")[0], line.target)
             except UnsafePath:
-                result.problems.append((path, line.first, f"includes {line.target}, "
-                                        "which leaves the repository"))
+                result.problems.append(
+                    (path, line.first, f"includes {line.target}, which leaves the repository")
+                )
                 continue
             enter(target, (path, line.first))
         return result

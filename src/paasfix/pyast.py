@@ -78,23 +78,33 @@ def parse(source: str, filename: str = "<unknown>") -> ast.Module:
     them, :class:`TooComplex` when the source is beyond the limits of this module."""
     size = _size(source)
     if size > MAX_BYTES:
-        raise TooComplex(f"cannot be read: {_kib(size)}, larger than the {_kib(MAX_BYTES)} "
-                         "paasfix analyses", filename)
+        raise TooComplex(
+            f"cannot be read: {_kib(size)}, larger than the {_kib(MAX_BYTES)} paasfix analyses",
+            filename,
+        )
     with _LOCK:
         try:
             tree = ast.parse(source, filename=filename)
         except (RecursionError, MemoryError):
-            raise TooComplex("cannot be read: nested too deeply for Python to parse",
-                             filename) from None
+            raise TooComplex(
+                "cannot be read: nested too deeply for Python to parse", filename
+            ) from None
         except SyntaxError as exc:
             if exc.msg in _NESTING_LIMITS:
-                raise TooComplex(f"cannot be read: nested too deeply for Python to parse "
-                                 f"({exc.msg})", filename, exc.lineno or 1) from None
+                raise TooComplex(
+                    f"cannot be read: nested too deeply for Python to parse ({exc.msg})",
+                    filename,
+                    exc.lineno or 1,
+                ) from None
             raise
     line = _too_deep(tree)
     if line is not None:
-        raise TooComplex(f"cannot be read: nested more than {MAX_DEPTH} levels deep, deeper "
-                         "than paasfix analyses", filename, line)
+        raise TooComplex(
+            f"cannot be read: nested more than {MAX_DEPTH} levels deep, deeper "
+            "than paasfix analyses",
+            filename,
+            line,
+        )
     return tree
 
 
@@ -131,7 +141,8 @@ def _too_deep(tree: ast.Module) -> int | None:
                 if depth + len(node.values) - 1 > MAX_DEPTH:
                     return node.lineno
                 later.setdefault(depth + len(node.values) - 1, []).extend(
-                    ast.iter_child_nodes(node))
+                    ast.iter_child_nodes(node)
+                )
             else:
                 children.extend(ast.iter_child_nodes(node))
         level = children

@@ -19,19 +19,22 @@ def _is_import_line(statement: Statement) -> bool:
     import libcst as cst
 
     return isinstance(statement, cst.SimpleStatementLine) and all(
-        isinstance(small, (cst.Import, cst.ImportFrom)) for small in statement.body)
+        isinstance(small, (cst.Import, cst.ImportFrom)) for small in statement.body
+    )
 
 
 def _is_docstring(statement: Statement) -> bool:
     import libcst as cst
 
-    return isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1 \
-        and isinstance(statement.body[0], cst.Expr) \
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
+        and isinstance(statement.body[0], cst.Expr)
         and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )
 
 
-def insert_statements(text: str, after: int | None, lines: tuple[str, ...],
-                      import_os: bool) -> str:
+def insert_statements(text: str, after: int | None, lines: tuple[str, ...], import_os: bool) -> str:
     """``text`` with ``lines`` added after the module-level statement that starts on line
     ``after`` (at the end when None), and ``import os`` after the module's leading imports when
     asked; every other byte stays."""
@@ -45,12 +48,15 @@ def insert_statements(text: str, after: int | None, lines: tuple[str, ...],
         anchor = len(body) - 1
     else:
         positions = wrapper.resolve(PositionProvider)
-        anchor = next(index for index, statement in enumerate(body)
-                      if positions[statement].start.line == after)
+        anchor = next(
+            index
+            for index, statement in enumerate(body)
+            if positions[statement].start.line == after
+        )
     added = [cst.parse_statement(line + "\n") for line in lines]
     if after is None and body:
         added[0] = added[0].with_changes(leading_lines=[cst.EmptyLine()])
-    body[anchor + 1:anchor + 1] = added
+    body[anchor + 1 : anchor + 1] = added
     if import_os:
         body = _with_import_os(body, anchor)
     return module.with_changes(body=body).code

@@ -20,14 +20,17 @@ def standard_library(top: str) -> bool:
     return top in getattr(sys, "stdlib_module_names", ())
 
 
-def installed_by_build(top: str, requirements: Sequence[RequirementLine], tree: Tree,
-                       build_dir: str) -> bool:
+def installed_by_build(
+    top: str, requirements: Sequence[RequirementLine], tree: Tree, build_dir: str
+) -> bool:
     """Whether the build may install a top-level module ``top`` that is not in the build
     directory: a requirement of that name, or a local package (an editable or URL requirement,
     or the build directory's own setup.py, setup.cfg or pyproject.toml)."""
-    return (any(line.key == canonical(top) for line in requirements)
-            or any(line.kind in ("editable", "url") for line in requirements)
-            or any(tree.is_file(join(build_dir, name)) for name in PACKAGE_FILES))
+    return (
+        any(line.key == canonical(top) for line in requirements)
+        or any(line.kind in ("editable", "url") for line in requirements)
+        or any(tree.is_file(join(build_dir, name)) for name in PACKAGE_FILES)
+    )
 
 
 def _exists(tree: Tree, *parts: str) -> bool:
@@ -39,8 +42,9 @@ def _exists(tree: Tree, *parts: str) -> bool:
         return True
 
 
-def missing_files(tree: Tree, build_dir: str, target: Target,
-                  elsewhere: Callable[[str], bool]) -> list[str] | None:
+def missing_files(
+    tree: Tree, build_dir: str, target: Target, elsewhere: Callable[[str], bool]
+) -> list[str] | None:
     """The files looked for (repository paths), when ``target`` is in none of its directories
     under ``build_dir``; None when it is there, or when its top-level module is not in the build
     directory at all and may be installed another way (the standard library, or
@@ -48,12 +52,15 @@ def missing_files(tree: Tree, build_dir: str, target: Target,
     for directory in target.dirs:
         if any(_exists(tree, build_dir, path) for path in target.candidates(directory)):
             return None
-        if target.kind == "module" and tree.is_dir(join(build_dir, directory,
-                                                        *target.name.split("."))):
+        if target.kind == "module" and tree.is_dir(
+            join(build_dir, directory, *target.name.split("."))
+        ):
             return None
     if target.kind == "module":
         top = target.name.split(".")[0]
-        if not any(_exists(tree, build_dir, d, top) or _exists(tree, build_dir, d, top + ".py")
-                   for d in target.dirs) and (standard_library(top) or elsewhere(top)):
+        if not any(
+            _exists(tree, build_dir, d, top) or _exists(tree, build_dir, d, top + ".py")
+            for d in target.dirs
+        ) and (standard_library(top) or elsewhere(top)):
             return None
     return [join(build_dir, path) for path in target.candidates(target.dirs[0])]

@@ -23,9 +23,15 @@ def _classes_in(obj: object) -> list[type[Fixer[Any]]]:
     if inspect.isclass(obj) and issubclass(obj, Fixer) and obj is not Fixer:
         return [obj]
     if isinstance(obj, ModuleType):
-        return [value for value in vars(obj).values()
-                if inspect.isclass(value) and issubclass(value, Fixer) and value is not Fixer
-                and value.__module__ == obj.__name__ and value.id]
+        return [
+            value
+            for value in vars(obj).values()
+            if inspect.isclass(value)
+            and issubclass(value, Fixer)
+            and value is not Fixer
+            and value.__module__ == obj.__name__
+            and value.id
+        ]
     raise PaasfixError(f"entry point {obj!r} is neither a fixer class nor a module of fixers")
 
 
@@ -51,8 +57,10 @@ def _may_have_plugins() -> bool:
     from importlib.machinery import PathFinder
 
     group = ENTRY_POINT_GROUP.encode()
-    if any(getattr(finder, "find_distributions", None) is not None and finder is not PathFinder
-           for finder in sys.meta_path):
+    if any(
+        getattr(finder, "find_distributions", None) is not None and finder is not PathFinder
+        for finder in sys.meta_path
+    ):
         return True
     for entry in sys.path:
         try:
@@ -89,8 +97,10 @@ def _plugins() -> list[type[Fixer[Any]]]:
         except PaasfixError:
             raise
         except Exception as exc:  # a broken plugin must not hide the built-in fixers' report
-            raise PaasfixError(f"the fixer plugin '{entry.name}' ({entry.value}) failed to load: "
-                               f"{type(exc).__name__}: {exc}") from None
+            raise PaasfixError(
+                f"the fixer plugin '{entry.name}' ({entry.value}) failed to load: "
+                f"{type(exc).__name__}: {exc}"
+            ) from None
     return found
 
 
@@ -104,8 +114,10 @@ def all_fixers() -> tuple[type[Fixer[Any]], ...]:
         if problems:
             raise PaasfixError(f"fixer {cls.__module__}.{cls.__name__} is invalid: {problems[0]}")
         if cls.id in by_id and by_id[cls.id] is not cls:
-            raise PaasfixError(f"two fixers have the id '{cls.id}': {by_id[cls.id].__module__} "
-                               f"and {cls.__module__}")
+            raise PaasfixError(
+                f"two fixers have the id '{cls.id}': {by_id[cls.id].__module__} "
+                f"and {cls.__module__}"
+            )
         by_id[cls.id] = cls
     return run_order(by_id)
 
@@ -113,8 +125,10 @@ def all_fixers() -> tuple[type[Fixer[Any]], ...]:
 def run_order(by_id: Mapping[str, type[Fixer[Any]]]) -> tuple[type[Fixer[Any]], ...]:
     """The fixers in an order that keeps every ``after`` relation, by id where no relation
     decides (a fixer named in ``after`` that is not installed is no relation)."""
-    waiting = {fixer_id: {other for other in cls.after if other in by_id and other != fixer_id}
-               for fixer_id, cls in by_id.items()}
+    waiting = {
+        fixer_id: {other for other in cls.after if other in by_id and other != fixer_id}
+        for fixer_id, cls in by_id.items()
+    }
     ordered: list[type[Fixer[Any]]] = []
     ready = sorted(fixer_id for fixer_id, needs in waiting.items() if not needs)
     while ready:
@@ -137,7 +151,7 @@ def _cycle(waiting: Mapping[str, set[str]]) -> str:
     while True:
         step = min(waiting[path[-1]])
         if step in path:
-            loop = path[path.index(step):] + [step]
+            loop = path[path.index(step) :] + [step]
             return " -> ".join(loop)
         path.append(step)
 
@@ -167,8 +181,10 @@ def get(fixer_id: str) -> type[Fixer[Any]]:
 
 
 def _matches(fixer_id: str, patterns: Iterable[str]) -> bool:
-    return any(fixer_id == p or (p.endswith("*") and fixer_id.startswith(p[:-1])) or p == "ALL"
-               for p in patterns)
+    return any(
+        fixer_id == p or (p.endswith("*") and fixer_id.startswith(p[:-1])) or p == "ALL"
+        for p in patterns
+    )
 
 
 def selected(select: Optional[Iterable[str]], ignore: Iterable[str]) -> list[type[Fixer[Any]]]:

@@ -9,13 +9,11 @@ from collections.abc import Iterable
 from .requirements import RequirementFile, RequirementLine, canonical
 
 
-def place_after(lines: Iterable[RequirementLine], anchors: Iterable[str]
-                ) -> RequirementLine | None:
+def place_after(lines: Iterable[RequirementLine], anchors: Iterable[str]) -> RequirementLine | None:
     """The first requirement of the projects ``anchors`` (a web framework for a server, the
     server for its worker class); None when none is required."""
     keys = {canonical(anchor) for anchor in anchors}
-    return next((line for line in lines if line.kind == "requirement" and line.key in keys),
-                None)
+    return next((line for line in lines if line.kind == "requirement" and line.key in keys), None)
 
 
 def with_requirement(parsed: RequirementFile, last: int, requirement: str) -> bytes | None:

@@ -23,7 +23,8 @@ _OPTION_SPLIT_RE = re.compile(r"\s--?[a-zA-Z]")
 _EGG_RE = re.compile(r"#egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
 _URL_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://|file:)")
 _DIRECT_REFERENCE_RE = re.compile(
-    r"^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*@\s*[A-Za-z][A-Za-z0-9+.-]*:")
+    r"^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*@\s*[A-Za-z][A-Za-z0-9+.-]*:"
+)
 _ARCHIVES = (".whl", ".zip", ".tar.gz", ".tgz", ".tar.bz2", ".tbz", ".tar.xz", ".txz", ".tar")
 _SIMPLE_NAME_RE = re.compile(r"([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)[ \t]*(.*)")
 _SIMPLE_SPEC_RE = re.compile(r"[ \t]*(==|!=|<=|>=|~=|<|>)[ \t]*([0-9]+(?:\.[0-9]+)*)[ \t]*")
@@ -108,8 +109,10 @@ def parse_line(path: str, first: int, last: int, raw: str) -> RequirementLine:
     if not body:
         return line
     if body.startswith("-"):
-        for kind, short, long in (("include", "-r", "--requirement"),
-                                  ("constraint", "-c", "--constraint")):
+        for kind, short, long in (
+            ("include", "-r", "--requirement"),
+            ("constraint", "-c", "--constraint"),
+        ):
             target = _option_target(body, short, long)
             if target:
                 line.kind, line.target = kind, target
@@ -195,6 +198,7 @@ class RequirementFile:
 
 
 def parse_file(file: TextFile) -> RequirementFile:
-    lines = [parse_line(file.path, first, last, raw)
-             for first, last, raw in _logical_lines(file.text)]
+    lines = [
+        parse_line(file.path, first, last, raw) for first, last, raw in _logical_lines(file.text)
+    ]
     return RequirementFile(file.path, file, lines)

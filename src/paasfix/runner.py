@@ -104,8 +104,9 @@ class Changeset:
             parts = path.split("/")
             for end in range(1, len(parts) + 1):
                 if self.tree.mode("/".join(parts[:end])) == LINK_MODE:
-                    raise FileProblem(path, "is or is inside a symbolic link; paasfix does not "
-                                            "edit through links")
+                    raise FileProblem(
+                        path, "is or is inside a symbolic link; paasfix does not edit through links"
+                    )
             current = self.tree.read(path)
             current_mode = self.tree.mode(path)
             mode = edit.mode or current_mode or FILE_MODE
@@ -114,8 +115,15 @@ class Changeset:
             if edit.content == current and (edit.content is None or mode == current_mode):
                 continue
             self._check(fixer_id, path, current, edit.content)
-            planned.append(Change(path, current, edit.content, current_mode,
-                                  None if edit.content is None else mode))
+            planned.append(
+                Change(
+                    path,
+                    current,
+                    edit.content,
+                    current_mode,
+                    None if edit.content is None else mode,
+                )
+            )
         if not planned:
             raise FixerBug(f"{fixer_id} reported a fixable finding, but its fix changes nothing")
         return planned
@@ -137,8 +145,11 @@ class Changeset:
             decode(path, new)
         except FileProblem as exc:
             raise FixerBug(f"{fixer_id} wrote {path}, which {exc.problem}") from None
-        if path.endswith(".py") and (old is None or _python_parses(old, path)) \
-                and not _python_parses(new, path):
+        if (
+            path.endswith(".py")
+            and (old is None or _python_parses(old, path))
+            and not _python_parses(new, path)
+        ):
             raise FixerBug(f"{fixer_id} wrote {path}, which no longer parses as Python")
         if _is_yaml(path):
             before = _platform_problems(path, old) if old is not None else set()
@@ -149,8 +160,10 @@ class Changeset:
                 raise FixerBug(f"{fixer_id} wrote {path}, which the platform cannot load as YAML")
             added = after - before
             if added:
-                raise FixerBug(f"{fixer_id} wrote {path}, which the platform rejects: "
-                               f"{sorted(added, key=str)[0]}")
+                raise FixerBug(
+                    f"{fixer_id} wrote {path}, which the platform rejects: "
+                    f"{sorted(added, key=str)[0]}"
+                )
 
     def changes(self) -> list[Change]:
         out = []
@@ -171,8 +184,7 @@ class Runner:
         self.fixers = [cls(config.options) for cls in fixers]
         self.debug = debug
 
-    def _detect(self, fixer: Fixer[Any], project: Project, errors: list[str]
-                ) -> list[Finding[Any]]:
+    def _detect(self, fixer: Fixer[Any], project: Project, errors: list[str]) -> list[Finding[Any]]:
         try:
             return list(fixer.detect(project))
         except FileProblem as exc:
@@ -182,8 +194,11 @@ class Runner:
         except Exception as exc:
             if self.debug:
                 raise
-            _add(errors, f"{fixer.id} failed on this repository ({type(exc).__name__}: {exc}); "
-                         "this is a bug in the fixer, rerun with --debug for details")
+            _add(
+                errors,
+                f"{fixer.id} failed on this repository ({type(exc).__name__}: {exc}); "
+                "this is a bug in the fixer, rerun with --debug for details",
+            )
         return []
 
     def check(self, tree: Tree) -> Result:
@@ -193,8 +208,14 @@ class Runner:
             result.findings += self._detect(fixer, project, result.errors)
         return result
 
-    def _plan(self, fixer: Fixer[Any], project: Project, changeset: Changeset,
-              finding: Finding[Any], errors: list[str]) -> Optional[list[Change]]:
+    def _plan(
+        self,
+        fixer: Fixer[Any],
+        project: Project,
+        changeset: Changeset,
+        finding: Finding[Any],
+        errors: list[str],
+    ) -> Optional[list[Change]]:
         """The changes ``finding``'s fix makes on top of ``changeset`` (None, with the error
         recorded, when the fix fails)."""
         try:
@@ -208,8 +229,11 @@ class Runner:
         except Exception as exc:
             if self.debug:
                 raise
-            _add(errors, f"{fixer.id} failed while fixing ({type(exc).__name__}: {exc}); "
-                         "this is a bug in the fixer")
+            _add(
+                errors,
+                f"{fixer.id} failed while fixing ({type(exc).__name__}: {exc}); "
+                "this is a bug in the fixer",
+            )
         return None
 
     def fix(self, tree: Tree, unsafe: bool = False, decide: Optional[Decide] = None) -> Result:
@@ -227,8 +251,10 @@ class Runner:
                 if not any(progress):
                     break
             else:
-                raise FixerBug(f"the fixes did not settle after {MAX_PASSES} passes "
-                               f"(last: {result.applied[-1].finding.fixer}); this is a bug")
+                raise FixerBug(
+                    f"the fixes did not settle after {MAX_PASSES} passes "
+                    f"(last: {result.applied[-1].finding.fixer}); this is a bug"
+                )
         except Stop:
             pass
         for fixer in self.fixers:
@@ -236,8 +262,9 @@ class Runner:
         result.changes = run.changeset.changes()
         return result
 
-    def _detect_in(self, run: "_FixRun", fixer: Fixer[Any], errors: list[str]
-                   ) -> list[Finding[Any]]:
+    def _detect_in(
+        self, run: "_FixRun", fixer: Fixer[Any], errors: list[str]
+    ) -> list[Finding[Any]]:
         """``fixer``'s findings on the project of ``run``; detected again only when the project
         changed since the last time (a fix was applied), since a fixer finds the same things in
         the same project."""
@@ -261,14 +288,19 @@ class Runner:
         passes = 0
         left = 0
         while run.fixable(fixer):
-            findings = [f for f in self._detect_in(run, fixer, result.errors)
-                        if f.safety in run.allowed and _key(f) not in run.declined]
+            findings = [
+                f
+                for f in self._detect_in(run, fixer, result.errors)
+                if f.safety in run.allowed and _key(f) not in run.declined
+            ]
             if not findings:
                 break
             if left == 0:
                 if passes == MAX_FIXER_PASSES:
-                    raise FixerBug(f"{fixer.id} still finds something to fix after "
-                                   f"{MAX_FIXER_PASSES} passes; this is a bug in the fixer")
+                    raise FixerBug(
+                        f"{fixer.id} still finds something to fix after "
+                        f"{MAX_FIXER_PASSES} passes; this is a bug in the fixer"
+                    )
                 passes += 1
                 left = len(findings)
             left -= 1
@@ -284,8 +316,9 @@ class Runner:
                 fixes += 1
         return fixes > 0
 
-    def preview(self, tree: Tree, findings: Sequence[Finding[Any]], unsafe: bool = False
-                ) -> dict[int, list[Change]]:
+    def preview(
+        self, tree: Tree, findings: Sequence[Finding[Any]], unsafe: bool = False
+    ) -> dict[int, list[Change]]:
         """Each fixable finding's own fix on the untouched ``tree``, by the finding's index in
         ``findings``: what a report can offer as a suggested change. Nothing is applied; a fix
         that fails is left out."""
@@ -314,8 +347,7 @@ class _FixRun:
     decide: Optional["Decide"]
     broken: set[str] = field(default_factory=set)
     declined: set[_Key] = field(default_factory=set)
-    detected: dict[str, tuple[Project, list[Finding[Any]], list[str]]] = field(
-        default_factory=dict)
+    detected: dict[str, tuple[Project, list[Finding[Any]], list[str]]] = field(default_factory=dict)
     """Per fixer id: the project it last ran on, what it found there and the errors."""
 
     def __post_init__(self) -> None:

@@ -71,7 +71,7 @@ def parse_version(text: str) -> Optional[PythonVersion]:
     """``3.6.12``, ``3.6``, ``python-3.6.12`` -> a version; anything else -> None."""
     text = text.strip()
     if text.startswith("python-"):
-        text = text[len("python-"):]
+        text = text[len("python-") :]
     match = _VERSION_RE.fullmatch(text)
     if not match:
         return None
@@ -124,8 +124,16 @@ class Stack:
 
 HEROKU_18 = Stack(
     name="heroku-18",
-    aliases=("heroku-18", "heroku18", "blueking-18", "bionic", "ubuntu-18", "ubuntu18",
-             "blueking", "blueking-cloudnative"),
+    aliases=(
+        "heroku-18",
+        "heroku18",
+        "blueking-18",
+        "bionic",
+        "ubuntu-18",
+        "ubuntu18",
+        "blueking",
+        "blueking-cloudnative",
+    ),
     buildpack="heroku-buildpack-python v213",
     default=PythonVersion(3, 10, 5),
     runtimes=_versions("2.7.18", "3.6.8", "3.6.12", "3.10.5"),
@@ -138,8 +146,15 @@ HEROKU_18 = Stack(
 
 HEROKU_24 = Stack(
     name="heroku-24",
-    aliases=("heroku-24", "heroku24", "blueking-24", "noble", "ubuntu-24", "ubuntu24",
-             "blueking-noble"),
+    aliases=(
+        "heroku-24",
+        "heroku24",
+        "blueking-24",
+        "noble",
+        "ubuntu-24",
+        "ubuntu24",
+        "blueking-noble",
+    ),
     buildpack="heroku-buildpack-python v285",
     default=PythonVersion(3, 13, 11),
     runtimes=_versions("3.11.14", "3.12.12", "3.13.11"),
@@ -170,14 +185,18 @@ def site_runtimes(stack: Stack, configured: Any = DEFAULT_RUNTIMES) -> tuple[Pyt
     if isinstance(configured, str):
         configured = [configured]
     if not isinstance(configured, (list, tuple)):
-        raise PaasfixError(f"the '{RUNTIMES_KEY}' setting must be a list of Python versions "
-                           "such as [\"3.6.12\", \"3.10.5\"]")
+        raise PaasfixError(
+            f"the '{RUNTIMES_KEY}' setting must be a list of Python versions "
+            'such as ["3.6.12", "3.10.5"]'
+        )
     out = []
     for item in configured:
         version = parse_version(str(item)) if isinstance(item, (str, int, float)) else None
         if version is None or version.patch is None:
-            raise PaasfixError(f"'{item}' in the '{RUNTIMES_KEY}' setting is not a full Python "
-                               "version such as 3.6.12")
+            raise PaasfixError(
+                f"'{item}' in the '{RUNTIMES_KEY}' setting is not a full Python "
+                "version such as 3.6.12"
+            )
         out.append(version)
     return tuple(sorted(set(out)))
 
@@ -205,7 +224,8 @@ class Site:
             return False
         if version.patch is None:
             return self.stack.short_versions and any(
-                v.series == version.series for v in self.runtimes)
+                v.series == version.series for v in self.runtimes
+            )
         return version in self.runtimes
 
 
@@ -216,8 +236,9 @@ def _stack_setting(value: Any) -> str:
         get_stack(name)
     except PaasfixError:
         known = ", ".join(stack.aliases[0] for stack in STACKS)
-        raise ValueError(f"names an unknown stack {value!r} (known: {known} and their "
-                         "aliases)") from None
+        raise ValueError(
+            f"names an unknown stack {value!r} (known: {known} and their aliases)"
+        ) from None
     return name
 
 
@@ -234,8 +255,10 @@ def site_of(settings: Mapping[str, Any]) -> Site:
 
 # -- choosing a replacement ------------------------------------------------------------------
 
-def nearest_patch(version: PythonVersion,
-                  available: Iterable[PythonVersion]) -> Optional[PythonVersion]:
+
+def nearest_patch(
+    version: PythonVersion, available: Iterable[PythonVersion]
+) -> Optional[PythonVersion]:
     """The available release of the same minor closest to ``version``.
 
     The nearest newer patch first (it only adds fixes), else the newest older one. For a
@@ -250,8 +273,9 @@ def nearest_patch(version: PythonVersion,
     return newer[0] if newer else same[-1]
 
 
-def nearest_other_minor(version: PythonVersion,
-                        available: Iterable[PythonVersion]) -> Optional[PythonVersion]:
+def nearest_other_minor(
+    version: PythonVersion, available: Iterable[PythonVersion]
+) -> Optional[PythonVersion]:
     """The newest release of the closest other minor of the same major, newer minors first.
 
     A newer minor keeps the syntax the code already uses; an older one may not have it.
@@ -277,13 +301,16 @@ def python3_runtime(site: Site) -> Optional[PythonVersion]:
 
 def upload_note(version: PythonVersion, site: Site) -> str:
     """The advice for a version the stack can run but the site may not have uploaded."""
-    return (f"on BlueKing V7 a Python runtime exists only if the site uploaded it to the "
-            f"artifact repository ({UPLOAD_PATH}, see {UPLOAD_GUIDE}); python-{version} is a "
-            f"{site.stack.name} runtime that is not in this site's list. If your site uploaded "
-            f"it, add it to the '{RUNTIMES_KEY}' setting of paasfix")
+    return (
+        f"on BlueKing V7 a Python runtime exists only if the site uploaded it to the "
+        f"artifact repository ({UPLOAD_PATH}, see {UPLOAD_GUIDE}); python-{version} is a "
+        f"{site.stack.name} runtime that is not in this site's list. If your site uploaded "
+        f"it, add it to the '{RUNTIMES_KEY}' setting of paasfix"
+    )
 
 
 # -- reading runtime.txt and .python-version -------------------------------------------------
+
 
 @dataclass(frozen=True)
 class FormatProblem:
@@ -340,7 +367,8 @@ class RuntimeFile:
 
 
 _LENIENT_RE = re.compile(
-    r"""^["']?(?:python[-_ ]?|py)?v?(?P<version>\d+\.\d+(?:\.\d+)?)["']?$""", re.IGNORECASE)
+    r"""^["']?(?:python[-_ ]?|py)?v?(?P<version>\d+\.\d+(?:\.\d+)?)["']?$""", re.IGNORECASE
+)
 _INLINE_COMMENT_RE = re.compile(r"\s#\s?(.*)$")
 
 
@@ -368,7 +396,7 @@ _CR_BEFORE_TEXT_RE = re.compile(r"\r(?!\n)[^\n]*?\S")
 
 
 def _decoded(file: "TextFile") -> str:
-    return file.raw[len(file.bom):].decode(file.encoding)
+    return file.raw[len(file.bom) :].decode(file.encoding)
 
 
 def read_runtime_file(file: "TextFile", kind: str, stack: Stack) -> RuntimeFile:
@@ -389,61 +417,110 @@ def read_runtime_file(file: "TextFile", kind: str, stack: Stack) -> RuntimeFile:
     unknown: list[int] = []
     problems: list[FormatProblem] = []
     if file.bom:
-        problems.append(FormatProblem(1, f"{kind} starts with a byte-order mark, which the "
-                                         "build reads as part of the version"))
+        problems.append(
+            FormatProblem(
+                1,
+                f"{kind} starts with a byte-order mark, which the "
+                "build reads as part of the version",
+            )
+        )
     for number, line in enumerate(lines, 1):
         stripped = line.strip()
         if not stripped:
             if line and kind == RUNTIME_TXT and not stack.short_versions:
-                problems.append(FormatProblem(number, f"line {number} holds only spaces; the "
-                                              "build deletes empty lines, not this one", False))
+                problems.append(
+                    FormatProblem(
+                        number,
+                        f"line {number} holds only spaces; the "
+                        "build deletes empty lines, not this one",
+                        False,
+                    )
+                )
             continue
         if _is_comment(line):
             if kind == RUNTIME_TXT:
-                problems.append(FormatProblem(number, f"line {number} is a comment; runtime.txt "
-                                              "has no comments, the whole file is the version"))
+                problems.append(
+                    FormatProblem(
+                        number,
+                        f"line {number} is a comment; runtime.txt "
+                        "has no comments, the whole file is the version",
+                    )
+                )
             continue
         version = _lenient_version(line)
         if version is None:
             unknown.append(number)
-            problems.append(FormatProblem(number, f"line {number} ({stripped!r}) is not a "
-                                          "Python version"))
+            problems.append(
+                FormatProblem(number, f"line {number} ({stripped!r}) is not a Python version")
+            )
             continue
         found.append((number, version))
         problems += _line_problems(kind, stack, number, line, version)
-    if kind == RUNTIME_TXT and not stack.short_versions and any(
-            raw.endswith("\r") for raw in raw_lines):
+    if (
+        kind == RUNTIME_TXT
+        and not stack.short_versions
+        and any(raw.endswith("\r") for raw in raw_lines)
+    ):
         endings = "old Mac (CR)" if _LONE_CR_RE.search(decoded) else "Windows (CRLF)"
-        problems.append(FormatProblem(1, f"runtime.txt has {endings} line endings; the "
-                                         "carriage return may be read as part of the version",
-                                      False))
+        problems.append(
+            FormatProblem(
+                1,
+                f"runtime.txt has {endings} line endings; the "
+                "carriage return may be read as part of the version",
+                False,
+            )
+        )
     joined = _CR_BEFORE_TEXT_RE.search(decoded) if kind == PYTHON_VERSION_FILE else None
     if joined:
-        number = len(re.findall(r"\r\n?|\n", decoded[:joined.start()])) + 1
-        problems.append(FormatProblem(number, f"line {number} ends with a carriage return alone "
-                                      "(old Mac line endings); the build ends lines at \\n only "
-                                      "and reads it and the next line as one"))
+        number = len(re.findall(r"\r\n?|\n", decoded[: joined.start()])) + 1
+        problems.append(
+            FormatProblem(
+                number,
+                f"line {number} ends with a carriage return alone "
+                "(old Mac line endings); the build ends lines at \\n only "
+                "and reads it and the next line as one",
+            )
+        )
     versions = {version for _, version in found}
     if len(found) > 1:
         what = "versions" if len(versions) > 1 else "copies of the version"
-        problems.append(FormatProblem(found[1][0], f"{kind} names {len(found)} {what} (lines "
-                                      f"{', '.join(str(n) for n, _ in found)}); it must name one"))
+        problems.append(
+            FormatProblem(
+                found[1][0],
+                f"{kind} names {len(found)} {what} (lines "
+                f"{', '.join(str(n) for n, _ in found)}); it must name one",
+            )
+        )
     if not found:
         problems.append(FormatProblem(1, f"{kind} names no Python version"))
     chosen, chosen_line = (found[0][1], found[0][0]) if len(versions) == 1 else (None, None)
     problems.sort(key=lambda p: p.line)
-    return RuntimeFile(file.path, kind, file, chosen, chosen_line, tuple(n for n, _ in found),
-                       tuple(problems), tuple(unknown))
+    return RuntimeFile(
+        file.path,
+        kind,
+        file,
+        chosen,
+        chosen_line,
+        tuple(n for n, _ in found),
+        tuple(problems),
+        tuple(unknown),
+    )
 
 
-def _line_problems(kind: str, stack: Stack, number: int, line: str,
-                   version: PythonVersion) -> list[FormatProblem]:
+def _line_problems(
+    kind: str, stack: Stack, number: int, line: str, version: PythonVersion
+) -> list[FormatProblem]:
     """What is wrong with the way a version line is written."""
     problems = []
     body = _INLINE_COMMENT_RE.sub("", line).strip()
     if _INLINE_COMMENT_RE.search(line):
-        problems.append(FormatProblem(number, f"line {number} has a comment after the version, "
-                                      "which the build reads as part of it"))
+        problems.append(
+            FormatProblem(
+                number,
+                f"line {number} has a comment after the version, "
+                "which the build reads as part of it",
+            )
+        )
     if body[:1] in "\"'":
         problems.append(FormatProblem(number, f"line {number} quotes the version"))
     unquoted = body.strip("\"'")
@@ -451,20 +528,40 @@ def _line_problems(kind: str, stack: Stack, number: int, line: str,
         expected = "python-"
         if not unquoted.startswith(expected):
             if unquoted.lower().startswith("python-"):
-                problems.append(FormatProblem(number, f"line {number} writes "
-                                              f"'{unquoted[:7]}'; the prefix is lower-case "
-                                              "'python-'"))
+                problems.append(
+                    FormatProblem(
+                        number,
+                        f"line {number} writes "
+                        f"'{unquoted[:7]}'; the prefix is lower-case "
+                        "'python-'",
+                    )
+                )
             elif unquoted[:1].isdigit():
                 problems.append(FormatProblem(number, f"line {number} has no 'python-' prefix"))
             else:
-                problems.append(FormatProblem(number, f"line {number} writes "
-                                              f"'{unquoted}'; the form is '{version.runtime}'"))
+                problems.append(
+                    FormatProblem(
+                        number,
+                        f"line {number} writes '{unquoted}'; the form is '{version.runtime}'",
+                    )
+                )
         if not stack.short_versions and line != line.strip():
-            problems.append(FormatProblem(number, f"line {number} has spaces around the version, "
-                                          "which the build may read as part of it", False))
+            problems.append(
+                FormatProblem(
+                    number,
+                    f"line {number} has spaces around the version, "
+                    "which the build may read as part of it",
+                    False,
+                )
+            )
     elif not unquoted[:1].isdigit():
-        problems.append(FormatProblem(number, f"line {number} writes '{unquoted}'; "
-                                      f".python-version holds the bare version ('{version}')"))
+        problems.append(
+            FormatProblem(
+                number,
+                f"line {number} writes '{unquoted}'; "
+                f".python-version holds the bare version ('{version}')",
+            )
+        )
     return problems
 
 

@@ -51,16 +51,28 @@ class RustBuilt:
 
 
 RUST_BUILT = (
-    RustBuilt("cryptography", "3.4", "19.0",
-              "3.4 added a Rust extension whose sdist imports setuptools_rust (pyca/cryptography "
-              "#5779); 42.0 builds with maturin instead; wheels are manylinux2010 and newer"),
-    RustBuilt("bcrypt", "4.0", "19.3",
-              "4.0.0 changelog: implemented in Rust, building from source needs a Rust compiler, "
-              "no more manylinux2010 wheels (manylinux2014 and manylinux_2_28 instead)"),
-    RustBuilt("tiktoken", None, "19.3",
-              "every release's setup.py builds tiktoken._tiktoken with "
-              "setuptools_rust.RustExtension (openai/tiktoken); its Linux wheels are "
-              "manylinux2014"),
+    RustBuilt(
+        "cryptography",
+        "3.4",
+        "19.0",
+        "3.4 added a Rust extension whose sdist imports setuptools_rust (pyca/cryptography "
+        "#5779); 42.0 builds with maturin instead; wheels are manylinux2010 and newer",
+    ),
+    RustBuilt(
+        "bcrypt",
+        "4.0",
+        "19.3",
+        "4.0.0 changelog: implemented in Rust, building from source needs a Rust compiler, "
+        "no more manylinux2010 wheels (manylinux2014 and manylinux_2_28 instead)",
+    ),
+    RustBuilt(
+        "tiktoken",
+        None,
+        "19.3",
+        "every release's setup.py builds tiktoken._tiktoken with "
+        "setuptools_rust.RustExtension (openai/tiktoken); its Linux wheels are "
+        "manylinux2014",
+    ),
 )
 
 
@@ -80,8 +92,9 @@ def allowed_versions(lines: Sequence[RequirementLine]) -> SpecifierSet | None:
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
     try:
-        return SpecifierSet(",".join(f"{op}{version}" for line in lines
-                                     for op, version in line.specs))
+        return SpecifierSet(
+            ",".join(f"{op}{version}" for line in lines for op, version in line.specs)
+        )
     except InvalidSpecifier:
         return None
 
@@ -99,16 +112,18 @@ def reaches(specifiers: SpecifierSet, first: str | None) -> tuple[bool, bool]:
     points = _candidates(specifiers, str(start), "9999")
     newer = any(v >= start and specifiers.contains(v, prereleases=True) for v in points)
     older = first is not None and any(
-        v < start and specifiers.contains(v, prereleases=True)
-        for v in _candidates(specifiers, "0"))
+        v < start and specifiers.contains(v, prereleases=True) for v in _candidates(specifiers, "0")
+    )
     return newer, older
 
 
 def new_enough(required: Version) -> Callable[[object], bool]:
     """Whether a ``PIP_VERSION`` value asks for ``required`` or newer."""
+
     def accepts(value: object) -> bool:
         found = version(value) if isinstance(value, str) else None
         return found is not None and found >= required
+
     return accepts
 
 

@@ -18,21 +18,48 @@ from .commands import Options, parse_options, python_target
 from .requirements import canonical
 from .tree import join
 
-SERVERS = {"gunicorn": "gunicorn", "uwsgi": "uwsgi", "daphne": "daphne", "uvicorn": "uvicorn",
-           "celery": "celery", "hypercorn": "hypercorn", "waitress-serve": "waitress"}
+SERVERS = {
+    "gunicorn": "gunicorn",
+    "uwsgi": "uwsgi",
+    "daphne": "daphne",
+    "uvicorn": "uvicorn",
+    "celery": "celery",
+    "hypercorn": "hypercorn",
+    "waitress-serve": "waitress",
+}
 """Programs that serve or work for an application, and the project that installs each."""
 PROVIDERS: dict[str, tuple[tuple[str, str | None], ...]] = {
     "celery": (("django-celery", None), ("flower", None)),
     "daphne": (("channels", None),),
-    "uvicorn": (("fastapi", "standard"), ("fastapi", "all"))}
+    "uvicorn": (("fastapi", "standard"), ("fastapi", "all")),
+}
 """Projects that install another one as a dependency (with the extra that does it)."""
-GUNICORN_WORKERS = {"gevent": "gevent", "eventlet": "eventlet", "tornado": "tornado",
-                    "gunicorn.workers.ggevent": "gevent", "gunicorn.workers.geventlet": "eventlet",
-                    "gunicorn.workers.gtornado": "tornado", "uvicorn.workers": "uvicorn",
-                    "uvicorn_worker": "uvicorn-worker", "geventwebsocket": "gevent-websocket"}
+GUNICORN_WORKERS = {
+    "gevent": "gevent",
+    "eventlet": "eventlet",
+    "tornado": "tornado",
+    "gunicorn.workers.ggevent": "gevent",
+    "gunicorn.workers.geventlet": "eventlet",
+    "gunicorn.workers.gtornado": "tornado",
+    "uvicorn.workers": "uvicorn",
+    "uvicorn_worker": "uvicorn-worker",
+    "geventwebsocket": "gevent-websocket",
+}
 """gunicorn worker classes (``-k``), by module prefix, and the project that provides each."""
-FRAMEWORKS = ("django", "flask", "fastapi", "starlette", "quart", "sanic", "falcon", "bottle",
-              "pyramid", "tornado", "channels", "blueapps")
+FRAMEWORKS = (
+    "django",
+    "flask",
+    "fastapi",
+    "starlette",
+    "quart",
+    "sanic",
+    "falcon",
+    "bottle",
+    "pyramid",
+    "tornado",
+    "channels",
+    "blueapps",
+)
 """Web frameworks a server is used with."""
 CELERY_POOLS = {"eventlet": "eventlet", "gevent": "gevent"}
 """celery pools (``-P``) that need a project of their own."""
@@ -47,9 +74,14 @@ CELERY_DAEMON_COMMANDS = ("worker", "beat", "celeryd", "celerybeat")
 DJANGO_CELERY_COMMANDS = ("celery", "celeryd", "celerybeat")
 """``manage.py`` commands of django-celery, which take celery's options."""
 
-LISTEN_OPTIONS = {"gunicorn": "`-b :$PORT`", "uvicorn": "`--host 0.0.0.0 --port $PORT`",
-                  "daphne": "`-b 0.0.0.0 -p $PORT`", "hypercorn": "`-b 0.0.0.0:$PORT`",
-                  "uwsgi": "`--http :$PORT`", "runserver": "`runserver 0.0.0.0:$PORT`"}
+LISTEN_OPTIONS = {
+    "gunicorn": "`-b :$PORT`",
+    "uvicorn": "`--host 0.0.0.0 --port $PORT`",
+    "daphne": "`-b 0.0.0.0 -p $PORT`",
+    "hypercorn": "`-b 0.0.0.0:$PORT`",
+    "uwsgi": "`--http :$PORT`",
+    "runserver": "`runserver 0.0.0.0:$PORT`",
+}
 """How each server is told to listen on ``$PORT`` on every interface."""
 DEFAULT_PORT = "5000"
 """The platform's default container port (``CONTAINER_PORT``, PLATFORM.md §1.6)."""
@@ -57,70 +89,282 @@ PORT_RE = re.compile(r"\$\{?PORT\b")
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 PYTHONPATH = "PYTHONPATH"
 
-GUNICORN_VALUES = frozenset({
-    "-c", "--config", "-b", "--bind", "--backlog", "-w", "--workers", "-k", "--worker-class",
-    "--threads", "--worker-connections", "--max-requests", "--max-requests-jitter", "-t",
-    "--timeout", "--graceful-timeout", "--keep-alive", "--limit-request-line",
-    "--limit-request-fields", "--limit-request-field_size", "--chdir", "--pythonpath", "--paste",
-    "--paster", "-p", "--pid", "--worker-tmp-dir", "-u", "--user", "-g", "--group", "-m",
-    "--umask", "--forwarded-allow-ips", "--access-logfile", "--access-logformat",
-    "--error-logfile", "--log-file", "--log-level", "--logger-class", "--log-config",
-    "--log-config-json", "--log-syslog-to", "--log-syslog-prefix", "--log-syslog-facility",
-    "--dogstatsd-tags", "--statsd-host", "--statsd-prefix", "-n", "--name", "--proxy-allow-from",
-    "--keyfile", "--certfile", "--ssl-version", "--cert-reqs", "--ca-certs", "--ciphers", "-e",
-    "--env", "--reload-engine", "--reload-extra-file", "--forwarder-headers", "--header-map"})
-GUNICORN_FLAGS = frozenset({
-    "-D", "--daemon", "--reload", "--preload", "--spew", "--check-config", "--print-config",
-    "--no-sendfile", "--reuse-port", "--capture-output", "--log-syslog", "-R",
-    "--enable-stdio-inheritance", "--initgroups", "--proxy-protocol",
-    "--do-handshake-on-connect", "--suppress-ragged-eofs", "--strip-header-spaces",
-    "--disable-redirect-access-to-syslog"})
-UVICORN_VALUES = frozenset({
-    "--host", "--port", "--uds", "--fd", "--reload-dir", "--reload-include", "--reload-exclude",
-    "--reload-delay", "--workers", "--loop", "--http", "--ws", "--ws-max-size", "--ws-max-queue",
-    "--ws-ping-interval", "--ws-ping-timeout", "--ws-per-message-deflate", "--lifespan",
-    "--interface", "--env-file", "--log-config", "--log-level", "--root-path",
-    "--limit-concurrency", "--backlog", "--limit-max-requests", "--timeout-keep-alive",
-    "--timeout-graceful-shutdown", "--ssl-keyfile", "--ssl-certfile", "--ssl-keyfile-password",
-    "--ssl-version", "--ssl-cert-reqs", "--ssl-ca-certs", "--ssl-ciphers", "--header",
-    "--forwarded-allow-ips", "--app-dir", "--h11-max-incomplete-event-size"})
-UVICORN_FLAGS = frozenset({
-    "--reload", "--access-log", "--no-access-log", "--use-colors", "--no-use-colors",
-    "--proxy-headers", "--no-proxy-headers", "--server-header", "--no-server-header",
-    "--date-header", "--no-date-header", "--factory"})
-DAPHNE_VALUES = frozenset({
-    "-p", "--port", "-b", "--bind", "--websocket_timeout", "--websocket_connect_timeout", "-u",
-    "--unix-socket", "--fd", "-e", "--endpoint", "-v", "--verbosity", "-t", "--http-timeout",
-    "--access-log", "--log-fmt", "--ping-interval", "--ping-timeout",
-    "--application-close-timeout", "--root-path", "--proxy-headers-host", "--proxy-headers-port",
-    "--server-name"})
+GUNICORN_VALUES = frozenset(
+    {
+        "-c",
+        "--config",
+        "-b",
+        "--bind",
+        "--backlog",
+        "-w",
+        "--workers",
+        "-k",
+        "--worker-class",
+        "--threads",
+        "--worker-connections",
+        "--max-requests",
+        "--max-requests-jitter",
+        "-t",
+        "--timeout",
+        "--graceful-timeout",
+        "--keep-alive",
+        "--limit-request-line",
+        "--limit-request-fields",
+        "--limit-request-field_size",
+        "--chdir",
+        "--pythonpath",
+        "--paste",
+        "--paster",
+        "-p",
+        "--pid",
+        "--worker-tmp-dir",
+        "-u",
+        "--user",
+        "-g",
+        "--group",
+        "-m",
+        "--umask",
+        "--forwarded-allow-ips",
+        "--access-logfile",
+        "--access-logformat",
+        "--error-logfile",
+        "--log-file",
+        "--log-level",
+        "--logger-class",
+        "--log-config",
+        "--log-config-json",
+        "--log-syslog-to",
+        "--log-syslog-prefix",
+        "--log-syslog-facility",
+        "--dogstatsd-tags",
+        "--statsd-host",
+        "--statsd-prefix",
+        "-n",
+        "--name",
+        "--proxy-allow-from",
+        "--keyfile",
+        "--certfile",
+        "--ssl-version",
+        "--cert-reqs",
+        "--ca-certs",
+        "--ciphers",
+        "-e",
+        "--env",
+        "--reload-engine",
+        "--reload-extra-file",
+        "--forwarder-headers",
+        "--header-map",
+    }
+)
+GUNICORN_FLAGS = frozenset(
+    {
+        "-D",
+        "--daemon",
+        "--reload",
+        "--preload",
+        "--spew",
+        "--check-config",
+        "--print-config",
+        "--no-sendfile",
+        "--reuse-port",
+        "--capture-output",
+        "--log-syslog",
+        "-R",
+        "--enable-stdio-inheritance",
+        "--initgroups",
+        "--proxy-protocol",
+        "--do-handshake-on-connect",
+        "--suppress-ragged-eofs",
+        "--strip-header-spaces",
+        "--disable-redirect-access-to-syslog",
+    }
+)
+UVICORN_VALUES = frozenset(
+    {
+        "--host",
+        "--port",
+        "--uds",
+        "--fd",
+        "--reload-dir",
+        "--reload-include",
+        "--reload-exclude",
+        "--reload-delay",
+        "--workers",
+        "--loop",
+        "--http",
+        "--ws",
+        "--ws-max-size",
+        "--ws-max-queue",
+        "--ws-ping-interval",
+        "--ws-ping-timeout",
+        "--ws-per-message-deflate",
+        "--lifespan",
+        "--interface",
+        "--env-file",
+        "--log-config",
+        "--log-level",
+        "--root-path",
+        "--limit-concurrency",
+        "--backlog",
+        "--limit-max-requests",
+        "--timeout-keep-alive",
+        "--timeout-graceful-shutdown",
+        "--ssl-keyfile",
+        "--ssl-certfile",
+        "--ssl-keyfile-password",
+        "--ssl-version",
+        "--ssl-cert-reqs",
+        "--ssl-ca-certs",
+        "--ssl-ciphers",
+        "--header",
+        "--forwarded-allow-ips",
+        "--app-dir",
+        "--h11-max-incomplete-event-size",
+    }
+)
+UVICORN_FLAGS = frozenset(
+    {
+        "--reload",
+        "--access-log",
+        "--no-access-log",
+        "--use-colors",
+        "--no-use-colors",
+        "--proxy-headers",
+        "--no-proxy-headers",
+        "--server-header",
+        "--no-server-header",
+        "--date-header",
+        "--no-date-header",
+        "--factory",
+    }
+)
+DAPHNE_VALUES = frozenset(
+    {
+        "-p",
+        "--port",
+        "-b",
+        "--bind",
+        "--websocket_timeout",
+        "--websocket_connect_timeout",
+        "-u",
+        "--unix-socket",
+        "--fd",
+        "-e",
+        "--endpoint",
+        "-v",
+        "--verbosity",
+        "-t",
+        "--http-timeout",
+        "--access-log",
+        "--log-fmt",
+        "--ping-interval",
+        "--ping-timeout",
+        "--application-close-timeout",
+        "--root-path",
+        "--proxy-headers-host",
+        "--proxy-headers-port",
+        "--server-name",
+    }
+)
 DAPHNE_FLAGS = frozenset({"--proxy-headers", "--no-server-name"})
-HYPERCORN_VALUES = frozenset({
-    "-b", "--bind", "--insecure-bind", "--quic-bind", "-c", "--config", "-k", "--worker-class",
-    "-w", "--workers", "--access-logfile", "--error-logfile", "--log-file", "--access-logformat",
-    "--log-config", "--log-level", "--backlog", "--ca-certs", "--certfile", "--keyfile",
-    "--keyfile-password", "--ciphers", "--graceful-timeout", "--read-timeout", "--max-requests",
-    "--max-requests-jitter", "-g", "--group", "-u", "--user", "-m", "--umask", "-p", "--pid",
-    "--root-path", "--server-name", "--statsd-host", "--statsd-prefix",
-    "--websocket-ping-interval"})
+HYPERCORN_VALUES = frozenset(
+    {
+        "-b",
+        "--bind",
+        "--insecure-bind",
+        "--quic-bind",
+        "-c",
+        "--config",
+        "-k",
+        "--worker-class",
+        "-w",
+        "--workers",
+        "--access-logfile",
+        "--error-logfile",
+        "--log-file",
+        "--access-logformat",
+        "--log-config",
+        "--log-level",
+        "--backlog",
+        "--ca-certs",
+        "--certfile",
+        "--keyfile",
+        "--keyfile-password",
+        "--ciphers",
+        "--graceful-timeout",
+        "--read-timeout",
+        "--max-requests",
+        "--max-requests-jitter",
+        "-g",
+        "--group",
+        "-u",
+        "--user",
+        "-m",
+        "--umask",
+        "-p",
+        "--pid",
+        "--root-path",
+        "--server-name",
+        "--statsd-host",
+        "--statsd-prefix",
+        "--websocket-ping-interval",
+    }
+)
 HYPERCORN_FLAGS = frozenset({"--debug", "--reload", "--verify-mode"})
-CELERY_VALUES = frozenset({
-    "-A", "--app", "-b", "--broker", "--result-backend", "--loader", "--config", "--workdir",
-    "-l", "--loglevel", "-c", "--concurrency", "-P", "--pool", "-Q", "--queues", "-n",
-    "--hostname", "-s", "--schedule", "-S", "--scheduler", "-f", "--logfile", "--pidfile",
-    "--max-tasks-per-child", "--max-memory-per-child", "-X", "--exclude-queues",
-    "--autoscale", "--prefetch-multiplier", "-O", "--uid", "--gid", "--umask"})
-ASGI_OPTIONS = {"uvicorn": (UVICORN_VALUES, UVICORN_FLAGS),
-                "daphne": (DAPHNE_VALUES, DAPHNE_FLAGS),
-                "hypercorn": (HYPERCORN_VALUES, HYPERCORN_FLAGS)}
+CELERY_VALUES = frozenset(
+    {
+        "-A",
+        "--app",
+        "-b",
+        "--broker",
+        "--result-backend",
+        "--loader",
+        "--config",
+        "--workdir",
+        "-l",
+        "--loglevel",
+        "-c",
+        "--concurrency",
+        "-P",
+        "--pool",
+        "-Q",
+        "--queues",
+        "-n",
+        "--hostname",
+        "-s",
+        "--schedule",
+        "-S",
+        "--scheduler",
+        "-f",
+        "--logfile",
+        "--pidfile",
+        "--max-tasks-per-child",
+        "--max-memory-per-child",
+        "-X",
+        "--exclude-queues",
+        "--autoscale",
+        "--prefetch-multiplier",
+        "-O",
+        "--uid",
+        "--gid",
+        "--umask",
+    }
+)
+ASGI_OPTIONS = {
+    "uvicorn": (UVICORN_VALUES, UVICORN_FLAGS),
+    "daphne": (DAPHNE_VALUES, DAPHNE_FLAGS),
+    "hypercorn": (HYPERCORN_VALUES, HYPERCORN_FLAGS),
+}
 ADDRESS_OPTIONS = ("--host", "-b", "--bind", "--port", "-p")
 """uvicorn's and daphne's options for the address and the port."""
 UWSGI_HTTP = frozenset({"--http", "--http-socket", "--http11-socket"})
 UWSGI_CONFIGS = ("--ini", "--yaml", "--yml", "--json", "--xml", "--include")
-UWSGI_TARGETS = frozenset({"--module", "-w", "--wsgi", "--wsgi-file", "--file", "--chdir",
-                           "--pythonpath", "--pp"})
-RUNSERVER_FLAGS = frozenset({"--noreload", "--nothreading", "--ipv6", "-6", "--insecure",
-                             "--nostatic", "--skip-checks"})
+UWSGI_TARGETS = frozenset(
+    {"--module", "-w", "--wsgi", "--wsgi-file", "--file", "--chdir", "--pythonpath", "--pp"}
+)
+RUNSERVER_FLAGS = frozenset(
+    {"--noreload", "--nothreading", "--ipv6", "-6", "--insecure", "--nostatic", "--skip-checks"}
+)
 _MODULE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 _EXTRAS_RE = re.compile(r"^[A-Za-z0-9._-]+\s*\[([^\]]*)\]")
 
@@ -146,12 +390,16 @@ def needed_packages(program: str, args: Sequence[str]) -> list[Need]:
     if program == "gunicorn":
         options = parse_options(args, GUNICORN_VALUES, GUNICORN_FLAGS)
         for worker in options.get("-k", "--worker-class"):
-            extra += [package for prefix, package in GUNICORN_WORKERS.items()
-                      if worker == prefix or worker.startswith(prefix + ".")][:1]
+            extra += [
+                package
+                for prefix, package in GUNICORN_WORKERS.items()
+                if worker == prefix or worker.startswith(prefix + ".")
+            ][:1]
     elif program == "celery":
         options = parse_options(args, CELERY_VALUES)
-        extra += [CELERY_POOLS[pool] for pool in options.get("-P", "--pool")
-                  if pool in CELERY_POOLS]
+        extra += [
+            CELERY_POOLS[pool] for pool in options.get("-P", "--pool") if pool in CELERY_POOLS
+        ]
     elif program == "uvicorn":
         options = parse_options(args, UVICORN_VALUES, UVICORN_FLAGS)
         if any(value in options.get(option) for option, value in UVICORN_STANDARD):
@@ -172,9 +420,11 @@ def provided_by(package: str, requirement: Callable[[str], Sequence[str]]) -> bo
     name = package.split("[")[0]
     if requirement(name):
         return True
-    return any(extra is None or extra in requirement_extras(line)
-               for other, extra in PROVIDERS.get(canonical(name), ())
-               for line in requirement(other))
+    return any(
+        extra is None or extra in requirement_extras(line)
+        for other, extra in PROVIDERS.get(canonical(name), ())
+        for line in requirement(other)
+    )
 
 
 # -- daemons ---------------------------------------------------------------------------------
@@ -252,8 +502,9 @@ def _last(values: list[str]) -> str | None:
     return values[-1] if values else None
 
 
-def _module_target(spec: str | None, cwd: str, chdir: str | None,
-                   extra: Sequence[str] = ()) -> Target | None:
+def _module_target(
+    spec: str | None, cwd: str, chdir: str | None, extra: Sequence[str] = ()
+) -> Target | None:
     module = _module_part(spec) if spec else None
     base = relative_dir(cwd, chdir)
     if module is None or base is None:
@@ -262,8 +513,9 @@ def _module_target(spec: str | None, cwd: str, chdir: str | None,
     return Target("module", module, list(dict.fromkeys(dirs)))
 
 
-def target(program: str, args: Sequence[str], argv: Sequence[str], cwd: str | None
-           ) -> Target | None:
+def target(
+    program: str, args: Sequence[str], argv: Sequence[str], cwd: str | None
+) -> Target | None:
     """The application module or file ``program args`` loads (``argv`` as written, run in
     ``cwd``), when the command says it plainly."""
     if cwd is None:
@@ -273,15 +525,17 @@ def target(program: str, args: Sequence[str], argv: Sequence[str], cwd: str | No
         if options.has("--paste", "--paster"):
             return None
         paths = [p for value in options.get("--pythonpath") for p in value.split(",") if p]
-        return _module_target(_single_positional(options), cwd, _last(options.get("--chdir")),
-                              paths)
+        return _module_target(
+            _single_positional(options), cwd, _last(options.get("--chdir")), paths
+        )
     if program in ASGI_OPTIONS:
         options = parse_options(args, *ASGI_OPTIONS[program])
         return _module_target(_single_positional(options), cwd, _last(options.get("--app-dir")))
     if program == "celery":
         options = parse_options(args, CELERY_VALUES)
-        return _module_target(_last(options.get("-A", "--app")), cwd,
-                              _last(options.get("--workdir")))
+        return _module_target(
+            _last(options.get("-A", "--app")), cwd, _last(options.get("--workdir"))
+        )
     if program == "uwsgi":
         return _uwsgi_target(args, cwd)
     if program.endswith(".py"):
@@ -292,8 +546,12 @@ def target(program: str, args: Sequence[str], argv: Sequence[str], cwd: str | No
 
 
 def _uwsgi_target(args: Sequence[str], cwd: str) -> Target | None:
-    if any(arg.split("=")[0] in UWSGI_CONFIGS or not arg.startswith("-") and
-           arg.endswith((".ini", ".yaml", ".yml", ".json", ".xml")) for arg in args):
+    if any(
+        arg.split("=")[0] in UWSGI_CONFIGS
+        or not arg.startswith("-")
+        and arg.endswith((".ini", ".yaml", ".yml", ".json", ".xml"))
+        for arg in args
+    ):
         return None
     options = parse_options(args, UWSGI_TARGETS)
     chdir = _last(options.get("--chdir"))
@@ -304,8 +562,12 @@ def _uwsgi_target(args: Sequence[str], cwd: str) -> Target | None:
         if base is None or path.startswith(("/", "~")) or "$" in path:
             return None
         return Target("file", path, [base])
-    return _module_target(_last(options.get("--module", "-w", "--wsgi")), cwd, chdir,
-                          options.get("--pythonpath", "--pp"))
+    return _module_target(
+        _last(options.get("--module", "-w", "--wsgi")),
+        cwd,
+        chdir,
+        options.get("--pythonpath", "--pp"),
+    )
 
 
 # -- addresses -------------------------------------------------------------------------------
@@ -347,8 +609,9 @@ def _default(name: str) -> list[Address]:
     return [Address("127.0.0.1", "8000", f"{name} without an address")]
 
 
-def addresses(program: str, args: Sequence[str], env_set: Callable[[str], bool]
-              ) -> list[Address] | None:
+def addresses(
+    program: str, args: Sequence[str], env_set: Callable[[str], bool]
+) -> list[Address] | None:
     """Every address ``program args`` listens on; None when the command does not say (a config
     file, a socket, settings from an environment variable ``env_set`` says is set, a program
     that is not a known server)."""
@@ -359,22 +622,25 @@ def addresses(program: str, args: Sequence[str], env_set: Callable[[str], bool]
         return _binds(options, "-b", "--bind")
     if program in ("uvicorn", "daphne"):
         options = parse_options(args, *ASGI_OPTIONS[program])
-        if options.has("--uds", "--fd", "-u", "--unix-socket", "-e", "--endpoint") or \
-                env_set("UVICORN_HOST") or env_set("UVICORN_PORT"):
+        if (
+            options.has("--uds", "--fd", "-u", "--unix-socket", "-e", "--endpoint")
+            or env_set("UVICORN_HOST")
+            or env_set("UVICORN_PORT")
+        ):
             return None
         hosts = options.get("--host", "-b", "--bind")
         ports = options.get("--port", "-p")
         if not hosts and not ports:
             return _default(program)
-        written = " ".join(f"{option} {value}" for option in ADDRESS_OPTIONS
-                           for value in options.get(option))
+        written = " ".join(
+            f"{option} {value}" for option in ADDRESS_OPTIONS for value in options.get(option)
+        )
         return [Address((hosts or ["127.0.0.1"])[-1], (ports or ["8000"])[-1], f"`{written}`")]
     if program == "hypercorn":
         options = parse_options(args, HYPERCORN_VALUES, HYPERCORN_FLAGS)
         if options.has("-c", "--config"):
             return None
-        return _binds(options, "-b", "--bind") if options.has("-b", "--bind") else \
-            _default(program)
+        return _binds(options, "-b", "--bind") if options.has("-b", "--bind") else _default(program)
     if program == "uwsgi":
         return _binds(parse_options(args, UWSGI_HTTP), *UWSGI_HTTP)
     if program.endswith("manage.py") and list(args[:1]) == ["runserver"]:

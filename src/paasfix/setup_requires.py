@@ -46,10 +46,15 @@ SCM_PY3_ONLY = ("6.0.0", "6.4.2", "7.1.0", "8.0.0", "8.1.0", "8.3.1")
 Requires-Python >=3.6 and Requires-Dist setuptools>=45 (5.0.2 is the last for Python 2.7).
 An unpinned ``setuptools_scm`` gets one of these, and so does any specifier that admits one."""
 
-PY27_ENVIRONMENT = {"python_version": "2.7", "python_full_version": "2.7.18",
-                    "implementation_name": "cpython",
-                    "platform_python_implementation": "CPython", "sys_platform": "linux2",
-                    "platform_system": "Linux", "os_name": "posix"}
+PY27_ENVIRONMENT = {
+    "python_version": "2.7",
+    "python_full_version": "2.7.18",
+    "implementation_name": "cpython",
+    "platform_python_implementation": "CPython",
+    "sys_platform": "linux2",
+    "platform_system": "Linux",
+    "os_name": "posix",
+}
 """The marker environment of the platform's Python 2.7 runtime."""
 
 
@@ -75,8 +80,10 @@ def python2_blocker(item: str) -> str | None:
     name = canonical(requirement.name)
     if name == "setuptools-scm":
         if any(requirement.specifier.contains(v, prereleases=True) for v in SCM_PY3_ONLY):
-            return (f"'{item}' gets setuptools_scm 6 or later, which needs Python 3 and "
-                    "setuptools 45 or later")
+            return (
+                f"'{item}' gets setuptools_scm 6 or later, which needs Python 3 and "
+                "setuptools 45 or later"
+            )
         return None
     if name == "setuptools":
         last = Version(PY2_LAST_SETUPTOOLS)
@@ -85,8 +92,11 @@ def python2_blocker(item: str) -> str | None:
                 bound = Version(spec.version.rstrip(".*"))
             except InvalidVersion:
                 continue
-            if (spec.operator in (">=", "==", "~=", "===") and bound > last) \
-                    or (spec.operator == ">" and bound >= last):
-                return (f"'{item}' needs a setuptools newer than {PY2_LAST_SETUPTOOLS}, the "
-                        "last release for Python 2")
+            if (spec.operator in (">=", "==", "~=", "===") and bound > last) or (
+                spec.operator == ">" and bound >= last
+            ):
+                return (
+                    f"'{item}' needs a setuptools newer than {PY2_LAST_SETUPTOOLS}, the "
+                    "last release for Python 2"
+                )
     return None

@@ -120,11 +120,17 @@ def _mentions_keyword(source: str) -> bool:
             if token.type in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT):
                 continue
             if previous is not None and token.type == tokenize.OP:
-                if previous.type == tokenize.NAME and previous.string == _KEYWORD \
-                        and token.string == "=":
+                if (
+                    previous.type == tokenize.NAME
+                    and previous.string == _KEYWORD
+                    and token.string == "="
+                ):
                     return True
-                if previous.type == tokenize.STRING and token.string == ":" \
-                        and _literal(previous.string) == _KEYWORD:
+                if (
+                    previous.type == tokenize.STRING
+                    and token.string == ":"
+                    and _literal(previous.string) == _KEYWORD
+                ):
                     return True
             previous = token
     except (tokenize.TokenError, SyntaxError):
@@ -179,8 +185,9 @@ class _Collector:
                     self._bind(target, node.value)
             elif isinstance(node, ast.AnnAssign):
                 self._bind(node.target, node.value)
-            elif isinstance(node, (ast.AugAssign, ast.NamedExpr, ast.For, ast.AsyncFor,
-                                   ast.comprehension)):
+            elif isinstance(
+                node, (ast.AugAssign, ast.NamedExpr, ast.For, ast.AsyncFor, ast.comprehension)
+            ):
                 self._bind(node.target, None)
             elif isinstance(node, ast.withitem) and node.optional_vars is not None:
                 self._bind(node.optional_vars, None)
@@ -217,7 +224,8 @@ class _Collector:
             names = self._qualified(node.func)
             bare = isinstance(node.func, ast.Name) and node.func.id == "setup"
             if names & set(SETUP_FUNCTIONS) or (
-                    bare and not names and self.star_imports & set(_STAR_SOURCES)):
+                bare and not names and self.star_imports & set(_STAR_SOURCES)
+            ):
                 self.calls.append(node)
         self.calls.sort(key=lambda call: (call.lineno, call.col_offset))
 
@@ -288,8 +296,12 @@ class _Reader:
                     return value, True
                 known = known and text is not None
             return None, known
-        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) \
-                and expr.func.id == "dict" and "dict" not in self.collector.bindings:
+        if (
+            isinstance(expr, ast.Call)
+            and isinstance(expr.func, ast.Name)
+            and expr.func.id == "dict"
+            and "dict" not in self.collector.bindings
+        ):
             for keyword in expr.keywords:
                 if keyword.arg == _KEYWORD:
                     return keyword.value, True

@@ -25,23 +25,35 @@ STATICFILES_APP = "django.contrib.staticfiles"
 FOLDER = "staticfiles"
 DEFAULT_STATIC_URL = "/static/"
 
-FILESYSTEM_STORAGES = frozenset({
-    "django.contrib.staticfiles.storage.StaticFilesStorage",
-    "django.contrib.staticfiles.storage.ManifestStaticFilesStorage",
-    "django.contrib.staticfiles.storage.CachedStaticFilesStorage",
-    "whitenoise.storage.CompressedStaticFilesStorage",
-    "whitenoise.storage.CompressedManifestStaticFilesStorage",
-    "whitenoise.django.GzipManifestStaticFilesStorage",
-})
+FILESYSTEM_STORAGES = frozenset(
+    {
+        "django.contrib.staticfiles.storage.StaticFilesStorage",
+        "django.contrib.staticfiles.storage.ManifestStaticFilesStorage",
+        "django.contrib.staticfiles.storage.CachedStaticFilesStorage",
+        "whitenoise.storage.CompressedStaticFilesStorage",
+        "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        "whitenoise.django.GzipManifestStaticFilesStorage",
+    }
+)
 """Static file storages that write into STATIC_ROOT (others, like S3, do not need it)."""
 
 PATH, TEXT, UNKNOWN = "Path", "str", "unknown"
 PATH_CLASSES = frozenset({"Path", "PurePath", "PosixPath"})
-PATH_METHODS = frozenset({"resolve", "absolute", "expanduser", "joinpath", "with_name",
-                          "with_suffix"})
-TEXT_FUNCTIONS = frozenset({"os.path.dirname", "os.path.abspath", "os.path.join",
-                            "os.path.realpath", "os.path.normpath", "os.path.expanduser",
-                            "os.getcwd", "str"})
+PATH_METHODS = frozenset(
+    {"resolve", "absolute", "expanduser", "joinpath", "with_name", "with_suffix"}
+)
+TEXT_FUNCTIONS = frozenset(
+    {
+        "os.path.dirname",
+        "os.path.abspath",
+        "os.path.join",
+        "os.path.realpath",
+        "os.path.normpath",
+        "os.path.expanduser",
+        "os.getcwd",
+        "str",
+    }
+)
 TEXT_METHODS = frozenset({"as_posix", "replace", "rstrip", "strip", "format"})
 _MAX_HOPS = 6
 
@@ -52,8 +64,11 @@ def collectstatic_disabled(data: Any) -> set[str]:
     if not isinstance(data, dict):
         return set()
     values: dict[str, Any] = next(iter(env_values(data, DISABLE_VARIABLE).values()), {})
-    return {environment for environment, value in values.items()
-            if value is not None and str(value).strip() not in ("", "0")}
+    return {
+        environment
+        for environment, value in values.items()
+        if value is not None and str(value).strip() not in ("", "0")
+    }
 
 
 # -- what the settings say ---------------------------------------------------------------------
@@ -62,8 +77,9 @@ def collectstatic_disabled(data: Any) -> set[str]:
 def _strings(node: ast.AST | None) -> list[str]:
     if node is None:
         return []
-    return [n.value for n in ast.walk(node) if isinstance(n, ast.Constant)
-            and isinstance(n.value, str)]
+    return [
+        n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+    ]
 
 
 def _is_empty(binding: Binding) -> bool:
@@ -94,16 +110,20 @@ def storage_needs_root(chain: SettingsChain) -> bool:
         if not isinstance(entry, ast.Dict):
             return False
         fields = dict(zip((string_value(k) for k in entry.keys), entry.values))
-        if string_value(fields.get("BACKEND")) not in FILESYSTEM_STORAGES \
-                or "location" in _strings(fields.get("OPTIONS")):
+        if string_value(fields.get("BACKEND")) not in FILESYSTEM_STORAGES or "location" in _strings(
+            fields.get("OPTIONS")
+        ):
             return False
     return True
 
 
 def staticfiles_may_be_installed(chain: SettingsChain) -> bool:
     """False only when every INSTALLED_APPS on the chain is a plain list without staticfiles."""
-    if any(text.startswith(STATICFILES_APP) for file in chain.files.values()
-           for text in _strings(file.tree)):
+    if any(
+        text.startswith(STATICFILES_APP)
+        for file in chain.files.values()
+        for text in _strings(file.tree)
+    ):
         return True
     bindings = chain.bindings("INSTALLED_APPS")
     return any(not isinstance(b.value, (ast.List, ast.Tuple, ast.BinOp)) for b in bindings)
@@ -112,8 +132,11 @@ def staticfiles_may_be_installed(chain: SettingsChain) -> bool:
 def static_root_missing(chain: SettingsChain) -> bool:
     """Whether collectstatic stops for want of STATIC_ROOT: nothing on the chain sets it, the
     staticfiles app may be installed and its storage writes into STATIC_ROOT."""
-    return not chain.bindings("STATIC_ROOT") and storage_needs_root(chain) \
+    return (
+        not chain.bindings("STATIC_ROOT")
+        and storage_needs_root(chain)
         and staticfiles_may_be_installed(chain)
+    )
 
 
 # -- pathlib.Path or str -------------------------------------------------------------------
@@ -130,9 +153,12 @@ def _dotted(node: ast.AST) -> str | None:
 
 
 def _imported_from(tree: ast.Module, name: str, modules: tuple[str, ...]) -> bool:
-    return any(isinstance(node, ast.ImportFrom) and node.module in modules
-               and any((alias.asname or alias.name) == name for alias in node.names)
-               for node in ast.walk(tree))
+    return any(
+        isinstance(node, ast.ImportFrom)
+        and node.module in modules
+        and any((alias.asname or alias.name) == name for alias in node.names)
+        for node in ast.walk(tree)
+    )
 
 
 class _Kinds:
@@ -144,28 +170,36 @@ class _Kinds:
     def of(self, bindings: list[Binding] | None, hops: int = 0) -> str:
         if not bindings:
             return UNKNOWN
-        kinds = {self.expression(b.path, b.value, b.line, hops) if b.value is not None else UNKNOWN
-                 for b in bindings}
+        kinds = {
+            self.expression(b.path, b.value, b.line, hops) if b.value is not None else UNKNOWN
+            for b in bindings
+        }
         return kinds.pop() if len(kinds) == 1 else UNKNOWN
 
     def expression(self, path: str, node: ast.AST, line: int, hops: int) -> str:
         if hops > _MAX_HOPS:
             return UNKNOWN
         if isinstance(node, (ast.Constant, ast.JoinedStr)):
-            return TEXT if isinstance(node, ast.JoinedStr) or isinstance(node.value, str) \
-                else UNKNOWN
+            return (
+                TEXT if isinstance(node, ast.JoinedStr) or isinstance(node.value, str) else UNKNOWN
+            )
         if isinstance(node, ast.Name):
             return self.of(self.chain.definitions(path, node.id, line), hops + 1)
         if isinstance(node, ast.BinOp):
             left = self.expression(path, node.left, line, hops + 1)
             if isinstance(node.op, ast.Div) and left == PATH:
                 return PATH
-            if isinstance(node.op, ast.Add) and TEXT in \
-                    (left, self.expression(path, node.right, line, hops + 1)):
+            if isinstance(node.op, ast.Add) and TEXT in (
+                left,
+                self.expression(path, node.right, line, hops + 1),
+            ):
                 return TEXT
             return UNKNOWN
-        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) \
-                and node.value.attr == "parents":
+        if (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.value, ast.Attribute)
+            and node.value.attr == "parents"
+        ):
             return self.expression(path, node.value.value, line, hops + 1)
         if isinstance(node, ast.Attribute) and node.attr == "parent":
             return self.expression(path, node.value, line, hops + 1)
@@ -183,11 +217,13 @@ class _Kinds:
             file = self.chain.file(path)
             if file is None:
                 return UNKNOWN
-            if node.func.id in PATH_CLASSES and _imported_from(file.tree, node.func.id,
-                                                               ("pathlib",)):
+            if node.func.id in PATH_CLASSES and _imported_from(
+                file.tree, node.func.id, ("pathlib",)
+            ):
                 return PATH
             if _imported_from(file.tree, node.func.id, ("os.path",)) or (
-                    node.func.id == "getcwd" and _imported_from(file.tree, "getcwd", ("os",))):
+                node.func.id == "getcwd" and _imported_from(file.tree, "getcwd", ("os",))
+            ):
                 return TEXT
             return UNKNOWN
         if isinstance(node.func, ast.Attribute):
@@ -234,12 +270,13 @@ def _quote(anchor: Binding | None, text_of: Callable[[str], str | None]) -> str:
         return '"'
     text = text_of(anchor.path)
     line = text.split("\n")[anchor.value.lineno - 1].encode("utf-8") if text else b""
-    start = line[anchor.value.col_offset:].decode("utf-8", "replace").lstrip("rRuU")
+    start = line[anchor.value.col_offset :].decode("utf-8", "replace").lstrip("rRuU")
     return "'" if start.startswith("'") else '"'
 
 
-def _value(chain: SettingsChain, path: str, before: int | None, quote: str, code_dir: str,
-           static_root: str) -> tuple[str, bool]:
+def _value(
+    chain: SettingsChain, path: str, before: int | None, quote: str, code_dir: str, static_root: str
+) -> tuple[str, bool]:
     """The STATIC_ROOT expression, and whether it needs ``os``."""
     if static_root:
         return string_literal(static_root, quote), False
@@ -255,9 +292,12 @@ def _value(chain: SettingsChain, path: str, before: int | None, quote: str, code
     return f"os.path.join({base}, {folder})", True
 
 
-def static_root_insertion(chain: SettingsChain, code_dir: str, static_root: str,
-                          text_of: Callable[[str], str | None],
-                          ) -> StaticRootInsertion | list[Binding]:
+def static_root_insertion(
+    chain: SettingsChain,
+    code_dir: str,
+    static_root: str,
+    text_of: Callable[[str], str | None],
+) -> StaticRootInsertion | list[Binding]:
     """Where STATIC_ROOT goes: after the last STATIC_URL of the shallowest module that every
     environment imports, or at the end of the settings module (with STATIC_URL) when no
     module sets STATIC_URL. The STATIC_URL bindings when only modules that some environments
@@ -289,5 +329,6 @@ def static_root_insertion(chain: SettingsChain, code_dir: str, static_root: str,
     file = chain.file(path)
     own_os = file is not None and any(
         b.name == "os" and b.module_level and (before is None or b.line < before)
-        for b in file.bindings)
+        for b in file.bindings
+    )
     return StaticRootInsertion(path, after, tuple(lines), needs_os and not own_os, chain.name)

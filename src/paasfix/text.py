@@ -86,22 +86,27 @@ def decode(path: str, raw: bytes, mode: int = 0o100644) -> TextFile:
         if raw.startswith(mark):
             bom, encoding = mark, name
             break
-    body = raw[len(bom):]
+    body = raw[len(bom) :]
     if encoding == "utf-8":
         nul = body.find(b"\x00")
         if nul >= 0:
-            raise _problem(path, f"it is a binary file (a NUL byte at byte {len(bom) + nul + 1}), "
-                                 "not text")
+            raise _problem(
+                path, f"it is a binary file (a NUL byte at byte {len(bom) + nul + 1}), not text"
+            )
     try:
         decoded = body.decode(encoding)
     except UnicodeDecodeError as exc:
-        before = body[:exc.start].decode(encoding, "replace")
+        before = body[: exc.start].decode(encoding, "replace")
         line = len(_ENDING_RE.findall(before)) + 1
-        raise _problem(path, f"it is not valid {encoding.upper()} text (line {line}, byte "
-                             f"{len(bom) + exc.start + 1} of the file); save it as UTF-8") from None
+        raise _problem(
+            path,
+            f"it is not valid {encoding.upper()} text (line {line}, byte "
+            f"{len(bom) + exc.start + 1} of the file); save it as UTF-8",
+        ) from None
     if encoding != "utf-8" and "\x00" in decoded:
-        raise _problem(path, f"it is a binary file (a NUL character in its {encoding.upper()} "
-                             "text), not text")
+        raise _problem(
+            path, f"it is a binary file (a NUL character in its {encoding.upper()} text), not text"
+        )
     counts = Counter(_ENDING_RE.findall(decoded))
     newline = max(("\n", "\r\n", "\r"), key=lambda ending: counts[ending])
     text = _ENDING_RE.sub("\n", decoded) if "\r" in decoded else decoded
@@ -123,7 +128,7 @@ def split_raw_lines(text: str) -> list[str]:
     out = []
     start = 0
     for match in _ENDING_RE.finditer(text):
-        out.append(text[start:match.end()])
+        out.append(text[start : match.end()])
         start = match.end()
     if start < len(text):
         out.append(text[start:])
@@ -135,15 +140,19 @@ def yaml_lines(text: str) -> list[str]:
     return _YAML_LINE_RE.split(text)
 
 
-def _unique_pairs(old: list[str], new: list[str], i1: int, i2: int, j1: int, j2: int
-                  ) -> list[tuple[int, int]]:
+def _unique_pairs(
+    old: list[str], new: list[str], i1: int, i2: int, j1: int, j2: int
+) -> list[tuple[int, int]]:
     """Lines that occur exactly once in ``old[i1:i2]`` and once in ``new[j1:j2]``, as (old,
     new) index pairs, keeping the longest run that is in the same order in both."""
     in_old = Counter(old[i1:i2])
     in_new = Counter(new[j1:j2])
     where = {line: index for index, line in enumerate(old[i1:i2], i1) if in_old[line] == 1}
-    pairs = [(where[line], j) for j, line in enumerate(new[j1:j2], j1)
-             if in_new[line] == 1 and line in where]
+    pairs = [
+        (where[line], j)
+        for j, line in enumerate(new[j1:j2], j1)
+        if in_new[line] == 1 and line in where
+    ]
     # Longest increasing subsequence of the old indexes (patience sorting).
     tails: list[int] = []
     tail_at: list[int] = []
@@ -202,7 +211,7 @@ def encode_like(original: TextFile, new_text: str) -> bytes:
     old = split_lines(original.text)
     new = split_lines(new_text)
     # Each line ending became one "\n", so the raw lines align one to one with ``old``.
-    raw = split_raw_lines(original.raw[len(original.bom):].decode(original.encoding))
+    raw = split_raw_lines(original.raw[len(original.bom) :].decode(original.encoding))
     out: list[str] = []
     for line, (source, same) in zip(new, align(old, new)):
         if same and source is not None:

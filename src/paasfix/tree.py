@@ -104,7 +104,8 @@ class Tree:
 def _check_size(path: str, size: int) -> None:
     if size > MAX_FILE_SIZE:
         raise FileProblem(
-            path, f"is {size / 1048576:.1f} MiB, larger than the {MAX_FILE_SIZE // 1048576} MiB paasfix reads"
+            path,
+            f"is {size / 1048576:.1f} MiB, larger than the {MAX_FILE_SIZE // 1048576} MiB paasfix reads",
         )
 
 
@@ -163,8 +164,9 @@ class DirTree(Tree):
             except UnsafePath:
                 resolved = None
             if resolved is None:
-                raise UnsafePath(rel, "cannot be read: it is a symbolic link that leaves the "
-                                      "repository")
+                raise UnsafePath(
+                    rel, "cannot be read: it is a symbolic link that leaves the repository"
+                )
             pending = (resolved.split("/") if resolved else []) + pending
             done = ""
         return self._full(done)
@@ -175,13 +177,14 @@ class DirTree(Tree):
         parts = rel.split("/") if rel else []
         for end in range(len(parts)):
             try:
-                os.stat(self._full("/".join(parts[:end + 1])))
+                os.stat(self._full("/".join(parts[: end + 1])))
             except _ABSENT:
                 break
             except OSError as inner:
                 if inner.errno == exc.errno:
-                    return FileProblem("/".join(parts[:end]) or ".",
-                                       f"cannot be read: {inner.strerror}")
+                    return FileProblem(
+                        "/".join(parts[:end]) or ".", f"cannot be read: {inner.strerror}"
+                    )
                 break
         return FileProblem(rel or ".", f"cannot be read: {exc.strerror}")
 
@@ -193,8 +196,10 @@ class DirTree(Tree):
         except _ABSENT:
             return None
         except OSError as exc:
-            raise self._unreadable(os.path.relpath(real, self.root).replace(os.sep, "/")
-                                   if real != self.root else "", exc) from None
+            raise self._unreadable(
+                os.path.relpath(real, self.root).replace(os.sep, "/") if real != self.root else "",
+                exc,
+            ) from None
 
     def kind(self, path: str) -> Optional[str]:
         st = self._stat(path)
@@ -281,9 +286,10 @@ class GitTree(Tree):
                 except UnsafePath:
                     resolved = None
                 if resolved is None:
-                    raise UnsafePath(rel, "cannot be read: it is a symbolic link that leaves "
-                                          "the repository")
-                rest = "/".join(parts[index + 1:])
+                    raise UnsafePath(
+                        rel, "cannot be read: it is a symbolic link that leaves the repository"
+                    )
+                rest = "/".join(parts[index + 1 :])
                 return self._lookup(join(resolved, rest), depth + 1)
         return obj
 
@@ -298,9 +304,11 @@ class GitTree(Tree):
         if obj is None:
             return None
         if obj.type != "blob":
-            raise FileProblem(normalize(path), "cannot be read: it is "
-                              + ("a directory, not a file" if obj.type == "tree" else
-                                 "a submodule, not a file"))
+            raise FileProblem(
+                normalize(path),
+                "cannot be read: it is "
+                + ("a directory, not a file" if obj.type == "tree" else "a submodule, not a file"),
+            )
         _check_size(normalize(path), obj.size)
         data: bytes = obj.data_stream.read()
         return data
@@ -367,9 +375,9 @@ class OverlayTree(Tree):
         prefix = rel + "/" if rel else ""
         for written, (content, _) in self.files.items():
             if written.startswith(prefix):
-                name = written[len(prefix):].split("/", 1)[0]
+                name = written[len(prefix) :].split("/", 1)[0]
                 if content is not None:
                     names.add(name)
-                elif "/" not in written[len(prefix):]:
+                elif "/" not in written[len(prefix) :]:
                     names.discard(name)
         return sorted(names)

@@ -59,8 +59,7 @@ def _bounded_loader() -> type[yaml.SafeLoader]:
         _depth = 0
         anchors_seen = False
 
-        def compose_node(self, parent: Optional[yaml.Node], index: int
-                         ) -> Optional[yaml.Node]:
+        def compose_node(self, parent: Optional[yaml.Node], index: int) -> Optional[yaml.Node]:
             if self.check_event(yaml.AliasEvent):
                 self.anchors_seen = True
             self._depth += 1
@@ -69,8 +68,9 @@ def _bounded_loader() -> type[yaml.SafeLoader]:
                     # types-PyYAML leaves Parser.peek_event unannotated.
                     event = self.peek_event()  # type: ignore[no-untyped-call]
                     mark = event.start_mark
-                    raise YamlProblem(f"values are nested more than {MAX_DEPTH} levels deep",
-                                      mark.line + 1)
+                    raise YamlProblem(
+                        f"values are nested more than {MAX_DEPTH} levels deep", mark.line + 1
+                    )
                 return super().compose_node(parent, index)
             finally:
                 self._depth -= 1
@@ -86,8 +86,10 @@ def _bounded_loader() -> type[yaml.SafeLoader]:
                 return super().construct_object(node, deep)
             except (ValueError, OverflowError) as exc:
                 reason = str(exc).split(";")[0].split(": value has")[0]
-                raise YamlProblem(f"the value {_excerpt(node)} cannot be constructed "
-                                  f"({reason})", node.start_mark.line + 1) from None
+                raise YamlProblem(
+                    f"the value {_excerpt(node)} cannot be constructed ({reason})",
+                    node.start_mark.line + 1,
+                ) from None
 
     _LOADER = BoundedLoader
     return _LOADER
@@ -132,20 +134,26 @@ def _check_expansion(root: Any) -> None:
             written += own
             open_nodes.discard(key)
             if depth[key] > MAX_DEPTH:
-                raise YamlProblem(f"its aliases nest values more than {MAX_DEPTH} levels deep",
-                                  node.start_mark.line + 1)
+                raise YamlProblem(
+                    f"its aliases nest values more than {MAX_DEPTH} levels deep",
+                    node.start_mark.line + 1,
+                )
             continue
         if key in weight:
             continue
         if key in open_nodes:
-            raise YamlProblem("an alias refers to the value that contains it, so the value "
-                              "never ends", node.start_mark.line + 1)
+            raise YamlProblem(
+                "an alias refers to the value that contains it, so the value never ends",
+                node.start_mark.line + 1,
+            )
         open_nodes.add(key)
         stack.append((node, True))
         stack.extend((child, False) for child in _children(node) if id(child) not in weight)
     if weight[id(root)] - written > MAX_ALIAS_GROWTH:
-        raise YamlProblem(f"its aliases expand it by more than {MAX_ALIAS_GROWTH:,} values and "
-                          "characters (nested aliases, a \"billion laughs\")")
+        raise YamlProblem(
+            f"its aliases expand it by more than {MAX_ALIAS_GROWTH:,} values and "
+            'characters (nested aliases, a "billion laughs")'
+        )
 
 
 def _load_problem(exc: BaseException) -> YamlProblem:
@@ -163,8 +171,9 @@ def _load_problem(exc: BaseException) -> YamlProblem:
     return YamlProblem(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
 
 
-_BRACKETS_RE = re.compile(r"""[\[\]{}]|(?:(?<=^)|(?<=[\s\[{,:]))(?:'(?:[^']|'')*'|"(?:[^"\\]|\\.)*")""",
-                          re.DOTALL)
+_BRACKETS_RE = re.compile(
+    r"""[\[\]{}]|(?:(?<=^)|(?<=[\s\[{,:]))(?:'(?:[^']|'')*'|"(?:[^"\\]|\\.)*")""", re.DOTALL
+)
 """A bracket, or a quoted scalar (skipped whole) where one can begin."""
 
 
@@ -198,7 +207,8 @@ _SIMPLE_LINE_RE = re.compile(
     r"(?P<plain>(?:[A-Za-z0-9_./$]|:(?=[^ ]))(?:[A-Za-z0-9_./$=,@%+~^() -]|:(?=[^ ]))*?)"
     r"|'(?P<single>(?:[ -&(-~]|'')*)'"
     r"|\"(?P<double>[ !#-\[\]-~]*)\""
-    r") *")
+    r") *"
+)
 """A line ``name: command`` whose name is a plain scalar of letters, digits, ``_`` and ``-``,
 and whose command is a plain scalar of characters that mean nothing special to YAML (no quote,
 indicator, ``#``, ``: `` or tab), or a single-quoted or double-quoted scalar of printable ASCII
@@ -231,10 +241,12 @@ def _resolver() -> Callable[[str], str]:
         import yaml
 
         resolver = yaml.resolver.Resolver()
+
         def _resolve(value: str) -> str:
             # types-PyYAML leaves BaseResolver.resolve unannotated; it returns a tag.
             tag: str = resolver.resolve(  # type: ignore[no-untyped-call]
-                yaml.ScalarNode, value, (True, False))
+                yaml.ScalarNode, value, (True, False)
+            )
             return tag
 
         _RESOLVE = _resolve
@@ -264,8 +276,9 @@ def _compose(text: str) -> tuple[Optional[yaml.Node], Any]:
     import yaml
 
     if len(text) > MAX_DOCUMENT_SIZE:
-        raise YamlProblem(f"it is longer than the {MAX_DOCUMENT_SIZE // 1024} KiB paasfix loads "
-                          "as YAML")
+        raise YamlProblem(
+            f"it is longer than the {MAX_DOCUMENT_SIZE // 1024} KiB paasfix loads as YAML"
+        )
     _check_flow_depth(text)
     loader = _bounded_loader()(text)
     try:
@@ -327,8 +340,7 @@ def loads_as(text: str, expected: Any) -> bool:
     return not isinstance(found, YamlProblem) and found == expected
 
 
-def _round_trip(indent: int = 2, block_seq_indent: int = 0, sequence: Optional[int] = None
-                ) -> YAML:
+def _round_trip(indent: int = 2, block_seq_indent: int = 0, sequence: Optional[int] = None) -> YAML:
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="rt")
@@ -414,7 +426,7 @@ def _keep_untouched(source: str, unchanged: str, edited: str) -> str:
     tail = 0
     while tail < min(len(base), len(new)) - head and base[-1 - tail] == new[-1 - tail]:
         tail += 1
-    kept = old[:head] + new[head:len(new) - tail] + old[len(old) - tail:]
+    kept = old[:head] + new[head : len(new) - tail] + old[len(old) - tail :]
     result = "\n".join(kept)
     try:
         same = platform_load(result) == platform_load(edited)
@@ -570,4 +582,3 @@ _READINGS_SIZE = [0]
 MAX_READINGS_SIZE = 4 * 1024 * 1024
 """How many characters of short texts :func:`reading` remembers before it starts again."""
 _COMPOSED_LOCK = threading.Lock()
-

@@ -51,8 +51,10 @@ def basic_header(user: str, token: str = TOKEN) -> str:
 
 def token_forms(token: str = TOKEN) -> list[str]:
     """The token and every encoding of it a careless program might print."""
-    return [token] + [basic_header(user, token).split(" ", 1)[1]
-                      for user in ("oauth2", "x-access-token", "paasfix-bot")]
+    return [token] + [
+        basic_header(user, token).split(" ", 1)[1]
+        for user in ("oauth2", "x-access-token", "paasfix-bot")
+    ]
 
 
 class Scene:
@@ -71,8 +73,13 @@ class Scene:
     def bare(self, path: str) -> Path:
         return self.server.git_root / f"{path}.git"
 
-    def add_repo(self, path: str, sample: str = "django-celery-procfile",
-                 extra: Optional[Mapping[str, str]] = None, **project):
+    def add_repo(
+        self,
+        path: str,
+        sample: str = "django-celery-procfile",
+        extra: Optional[Mapping[str, str]] = None,
+        **project,
+    ):
         """A project whose default branch ``main`` holds the sample (plus ``extra`` files)."""
         work = self.tmp / "seed" / path
         init_repo(work, SAMPLES / sample)
@@ -91,8 +98,9 @@ class Scene:
         return [mr for mr in self.api.merge_requests(path) if state in (None, mr["state"])]
 
     def tip(self, path: str, branch: str = DEFAULT_BRANCH) -> Optional[str]:
-        found = git(self.bare(path), "rev-parse", "--verify", "-q", f"refs/heads/{branch}",
-                    check=False)
+        found = git(
+            self.bare(path), "rev-parse", "--verify", "-q", f"refs/heads/{branch}", check=False
+        )
         return found.strip() or None
 
     def show(self, path: str, rev: str, fmt: str = "%B") -> str:
@@ -105,8 +113,13 @@ class Scene:
         git(self.tmp, "clone", "-q", "--branch", branch, str(self.bare(path)), str(work))
         return work
 
-    def human_push(self, path: str, branch: str, files: Mapping[str, str],
-                   message: str = "A change by a person") -> str:
+    def human_push(
+        self,
+        path: str,
+        branch: str,
+        files: Mapping[str, str],
+        message: str = "A change by a person",
+    ) -> str:
         """Commit ``files`` on ``branch`` as a person and push it."""
         work = self.clone(path, branch)
         make_tree(work, files)
@@ -129,9 +142,11 @@ class Scene:
         """The real ``paasfix`` command, with the token and URL in its environment only (and
         none of the developer's own forge variables)."""
         cls = self.forge_class
-        env = {name: None for name in cls.token_variables + cls.url_variables}
-        env.update(PAASFIX_FORGE=self.kind,
-                   **{cls.token_variables[0]: token, cls.url_variables[0]: self.server.url})
+        env = dict.fromkeys(cls.token_variables + cls.url_variables)
+        env.update(
+            PAASFIX_FORGE=self.kind,
+            **{cls.token_variables[0]: token, cls.url_variables[0]: self.server.url},
+        )
         result = paasfix(*args, env=env)
         self.outputs += [result.stdout, result.stderr]
         return result

@@ -93,11 +93,22 @@ class FakeForge:
 
     # What tests use to set the scene
 
-    def add_project(self, path: str, default_branch: Optional[str] = "main",
-                    archived: bool = False, labels: Sequence[str] = (),
-                    clone_url: Optional[str] = None) -> Project:
-        project = Project(id=len(self.projects) + 1, path=path, default_branch=default_branch,
-                          archived=archived, labels=list(labels), clone_url=clone_url)
+    def add_project(
+        self,
+        path: str,
+        default_branch: Optional[str] = "main",
+        archived: bool = False,
+        labels: Sequence[str] = (),
+        clone_url: Optional[str] = None,
+    ) -> Project:
+        project = Project(
+            id=len(self.projects) + 1,
+            path=path,
+            default_branch=default_branch,
+            archived=archived,
+            labels=list(labels),
+            clone_url=clone_url,
+        )
         self.projects[project.id] = project
         return project
 
@@ -108,13 +119,27 @@ class FakeForge:
         """The clone URL the forge answers for ``project``."""
         return project.clone_url or f"{self.url}/git/{project.path}.git"
 
-    def fail(self, endpoint: str, status: int, times: int = 1,
-             headers: Optional[dict[str, str]] = None, message: Optional[str] = None) -> None:
+    def fail(
+        self,
+        endpoint: str,
+        status: int,
+        times: int = 1,
+        headers: Optional[dict[str, str]] = None,
+        message: Optional[str] = None,
+    ) -> None:
         """Answer the next ``times`` requests to ``endpoint`` (a name in :attr:`ENDPOINTS`)
         with ``status``."""
         method, pattern = self.ENDPOINTS[endpoint]
-        self.faults.append(Fault(method, re.compile(pattern), status, headers or {}, times,
-                                 message or f"{status} injected"))
+        self.faults.append(
+            Fault(
+                method,
+                re.compile(pattern),
+                status,
+                headers or {},
+                times,
+                message or f"{status} injected",
+            )
+        )
 
     def merge_requests(self, path: str) -> list[dict]:
         """The project's merge requests, oldest first, in the contract's terms."""
@@ -147,15 +172,15 @@ class FakeForge:
 
     # The HTTP side
 
-    def handle(self, method: str, path: str, query: str, headers: dict[str, str],
-               body: bytes) -> tuple[int, dict[str, str], bytes]:
+    def handle(
+        self, method: str, path: str, query: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
         with self._lock:
             self.calls.append((method, path))
             for fault in self.faults:
                 if fault.times > 0 and fault.method == method and fault.path.search(path):
                     fault.times -= 1
-                    return self._answer_error(HttpError(fault.status, fault.message,
-                                                        fault.headers))
+                    return self._answer_error(HttpError(fault.status, fault.message, fault.headers))
             lowered = {k.lower(): v for k, v in headers.items()}
             if not self.authorized(lowered):
                 return self._answer_error(self.unauthorized())
@@ -191,9 +216,20 @@ class FakeForge:
 
     def branch_exists(self, project: Project, branch: str) -> Optional[str]:
         """The branch's commit in the project's bare repository, None if there is none."""
-        result = subprocess.run(["git", "--git-dir", str(self.git_root / f"{project.path}.git"),
-                                 "rev-parse", "--verify", "-q", f"refs/heads/{branch}"],
-                                capture_output=True, text=True, check=False)
+        result = subprocess.run(
+            [
+                "git",
+                "--git-dir",
+                str(self.git_root / f"{project.path}.git"),
+                "rev-parse",
+                "--verify",
+                "-q",
+                f"refs/heads/{branch}",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         return result.stdout.strip() or None
 
     def by_path(self, path: str, missing: str = "Not Found") -> Project:
@@ -235,7 +271,7 @@ class FakeForge:
         per_page = max(1, min(largest, int(params.get(name) or default)))
         page = max(1, int(params.get("page") or 1))
         pages = max(1, -(-len(items) // per_page))
-        chunk = items[(page - 1) * per_page: page * per_page]
+        chunk = items[(page - 1) * per_page : page * per_page]
 
         def link(number: int) -> str:
             return f"{self.url}{path}?{urlencode({**params, 'page': number, name: per_page})}"
@@ -244,8 +280,7 @@ class FakeForge:
         if page < pages:
             links.append(f'<{link(page + 1)}>; rel="next"')
         links += [f'<{link(1)}>; rel="first"', f'<{link(pages)}>; rel="last"']
-        headers = {"Link": ", ".join(links), **self.page_headers(page, per_page, pages,
-                                                                  len(items))}
+        headers = {"Link": ", ".join(links), **self.page_headers(page, per_page, pages, len(items))}
         return 200, chunk, headers
 
 

@@ -48,10 +48,17 @@ class FakeGitea(FakeForge):
 
     def contract(self, mr: dict) -> dict:
         state = "merged" if mr["merged"] else mr["state"]
-        return {"number": mr["number"], "state": state, "title": mr["title"],
-                "description": mr["body"], "source_branch": mr["head"]["ref"],
-                "target_branch": mr["base"]["ref"], "labels": [label["name"] for label in mr["labels"]],
-                "web_url": mr["html_url"], "updated_at": mr["updated_at"]}
+        return {
+            "number": mr["number"],
+            "state": state,
+            "title": mr["title"],
+            "description": mr["body"],
+            "source_branch": mr["head"]["ref"],
+            "target_branch": mr["base"]["ref"],
+            "labels": [label["name"] for label in mr["labels"]],
+            "web_url": mr["html_url"],
+            "updated_at": mr["updated_at"],
+        }
 
     def authorized(self, headers: dict[str, str]) -> bool:
         return bearer(headers, "token", "bearer") == self.token
@@ -69,22 +76,38 @@ class FakeGitea(FakeForge):
 
     def _repo_json(self, project: Project) -> dict:
         return {
-            "id": project.id, "name": project.name, "full_name": project.path,
-            "owner": {"login": project.namespace}, "private": False, "fork": False,
-            "mirror": False, "empty": project.default_branch is None,
-            "archived": project.archived, "default_branch": project.default_branch or "main",
+            "id": project.id,
+            "name": project.name,
+            "full_name": project.path,
+            "owner": {"login": project.namespace},
+            "private": False,
+            "fork": False,
+            "mirror": False,
+            "empty": project.default_branch is None,
+            "archived": project.archived,
+            "default_branch": project.default_branch or "main",
             "html_url": f"{self.url}/{project.path}",
             "clone_url": self.clone_url(project),
         }
 
     @staticmethod
     def _label_json(project: Project, name: str) -> dict:
-        return {"id": project.labels.index(name) + 1, "name": name, "color": "ededed",
-                "description": "", "exclusive": False}
+        return {
+            "id": project.labels.index(name) + 1,
+            "name": name,
+            "color": "ededed",
+            "description": "",
+            "exclusive": False,
+        }
 
     def _part(self, project: Project, branch: str) -> dict:
-        return {"label": branch, "ref": branch, "sha": self.branch_exists(project, branch),
-                "repo_id": project.id, "repo": self._repo_json(project)}
+        return {
+            "label": branch,
+            "ref": branch,
+            "sha": self.branch_exists(project, branch),
+            "repo_id": project.id,
+            "repo": self._repo_json(project),
+        }
 
     # Endpoints
 
@@ -93,13 +116,17 @@ class FakeGitea(FakeForge):
 
     def _owner_repos(self, where: str, owner: str, params: dict, data: Any):
         projects = sorted(self.owned(owner, where == "orgs"), key=lambda p: p.id)
-        return self.page(f"{API}/{where}/{owner}/repos", params,
-                         [self._repo_json(p) for p in projects])
+        return self.page(
+            f"{API}/{where}/{owner}/repos", params, [self._repo_json(p) for p in projects]
+        )
 
     def _list_labels(self, path: str, params: dict, data: Any):
         project = self.by_path(path)
-        return self.page(f"{API}/repos/{project.path}/labels", params,
-                         [self._label_json(project, name) for name in project.labels])
+        return self.page(
+            f"{API}/repos/{project.path}/labels",
+            params,
+            [self._label_json(project, name) for name in project.labels],
+        )
 
     def _create_label(self, path: str, params: dict, data: Any):
         project = self.by_path(path)
@@ -121,29 +148,46 @@ class FakeGitea(FakeForge):
         if not data.get("title"):
             raise HttpError(422, "[Title]: Required")
         if data.get("head") == data.get("base"):
-            raise HttpError(422, "Invalid PullRequest: There are no changes between the head "
-                                 "and the base")
+            raise HttpError(
+                422, "Invalid PullRequest: There are no changes between the head and the base"
+            )
         for branch in (data.get("head") or "", data.get("base") or ""):
             if not branch or not self.branch_exists(project, branch):
                 raise HttpError(404, "The target couldn't be found.")
         for mr in project.merge_requests:
-            if not mr["merged"] and mr["state"] == "open" and mr["head"]["ref"] == data["head"] \
-                    and mr["base"]["ref"] == data["base"]:
-                raise HttpError(409, "pull request already exists for these targets "
-                                     f"[id: {mr['id']}, issue_id: {mr['number']}]")
+            if (
+                not mr["merged"]
+                and mr["state"] == "open"
+                and mr["head"]["ref"] == data["head"]
+                and mr["base"]["ref"] == data["base"]
+            ):
+                raise HttpError(
+                    409,
+                    "pull request already exists for these targets "
+                    f"[id: {mr['id']}, issue_id: {mr['number']}]",
+                )
         by_id = {index + 1: name for index, name in enumerate(project.labels)}
         number = len(project.merge_requests) + 1
         now = self.now()
         mr = {
-            "id": 1000 * project.id + number, "number": number, "state": "open",
-            "title": data["title"], "body": data.get("body") or "",
+            "id": 1000 * project.id + number,
+            "number": number,
+            "state": "open",
+            "title": data["title"],
+            "body": data.get("body") or "",
             "url": f"{self.url}/{project.path}/pulls/{number}",
             "html_url": f"{self.url}/{project.path}/pulls/{number}",
-            "head": self._part(project, data["head"]), "base": self._part(project, data["base"]),
-            "labels": [self._label_json(project, by_id[i]) for i in data.get("labels") or []
-                       if i in by_id],
-            "user": {"login": "paasfix-bot"}, "merged": False, "merged_at": None,
-            "created_at": now, "updated_at": now, "closed_at": None,
+            "head": self._part(project, data["head"]),
+            "base": self._part(project, data["base"]),
+            "labels": [
+                self._label_json(project, by_id[i]) for i in data.get("labels") or [] if i in by_id
+            ],
+            "user": {"login": "paasfix-bot"},
+            "merged": False,
+            "merged_at": None,
+            "created_at": now,
+            "updated_at": now,
+            "closed_at": None,
         }
         project.merge_requests.append(mr)
         return 201, mr, {}
@@ -174,7 +218,14 @@ class FakeGitea(FakeForge):
         self.mr_by_number(project, number)
         if not data.get("body"):
             raise HttpError(422, "[Body]: Required")
-        note = self.add_note(project, int(number), {
-            "body": data["body"], "user": {"login": "paasfix-bot"}, "created_at": self.now(),
-            "issue_url": f"{self.url}/{project.path}/issues/{number}"})
+        note = self.add_note(
+            project,
+            int(number),
+            {
+                "body": data["body"],
+                "user": {"login": "paasfix-bot"},
+                "created_at": self.now(),
+                "issue_url": f"{self.url}/{project.path}/issues/{number}",
+            },
+        )
         return 201, note, {}

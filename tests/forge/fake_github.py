@@ -52,10 +52,17 @@ class FakeGitHub(FakeForge):
 
     def contract(self, mr: dict) -> dict:
         state = "merged" if mr["merged_at"] else mr["state"]
-        return {"number": mr["number"], "state": state, "title": mr["title"],
-                "description": mr["body"] or "", "source_branch": mr["head"]["ref"],
-                "target_branch": mr["base"]["ref"], "labels": [label["name"] for label in mr["labels"]],
-                "web_url": mr["html_url"], "updated_at": mr["updated_at"]}
+        return {
+            "number": mr["number"],
+            "state": state,
+            "title": mr["title"],
+            "description": mr["body"] or "",
+            "source_branch": mr["head"]["ref"],
+            "target_branch": mr["base"]["ref"],
+            "labels": [label["name"] for label in mr["labels"]],
+            "web_url": mr["html_url"],
+            "updated_at": mr["updated_at"],
+        }
 
     def authorized(self, headers: dict[str, str]) -> bool:
         return bearer(headers, "token", "bearer") == self.token
@@ -76,25 +83,40 @@ class FakeGitHub(FakeForge):
     def _repo_json(self, project: Project) -> dict:
         owner_type = "User" if project.namespace in self.users else "Organization"
         return {
-            "id": project.id, "node_id": f"R_{project.id}", "name": project.name,
-            "full_name": project.path, "private": False,
+            "id": project.id,
+            "node_id": f"R_{project.id}",
+            "name": project.name,
+            "full_name": project.path,
+            "private": False,
             "owner": {"login": project.namespace, "type": owner_type},
             "html_url": f"{self.url}/{project.path}",
             "url": self._api(f"/repos/{project.path}"),
             "clone_url": self.clone_url(project),
-            "default_branch": project.default_branch or "main", "archived": project.archived,
-            "disabled": False, "fork": False, "size": 0 if project.default_branch is None else 1,
+            "default_branch": project.default_branch or "main",
+            "archived": project.archived,
+            "disabled": False,
+            "fork": False,
+            "size": 0 if project.default_branch is None else 1,
         }
 
     def _label_json(self, project: Project, name: str) -> dict:
-        return {"id": project.labels.index(name) + 1, "name": name, "color": "ededed",
-                "default": False, "description": None,
-                "url": self._api(f"/repos/{project.path}/labels/{name}")}
+        return {
+            "id": project.labels.index(name) + 1,
+            "name": name,
+            "color": "ededed",
+            "default": False,
+            "description": None,
+            "url": self._api(f"/repos/{project.path}/labels/{name}"),
+        }
 
     def _part(self, project: Project, branch: str) -> dict:
-        return {"label": f"{project.namespace}:{branch}", "ref": branch,
-                "sha": self.branch_exists(project, branch),
-                "repo": self._repo_json(project), "user": {"login": project.namespace}}
+        return {
+            "label": f"{project.namespace}:{branch}",
+            "ref": branch,
+            "sha": self.branch_exists(project, branch),
+            "repo": self._repo_json(project),
+            "user": {"login": project.namespace},
+        }
 
     # Endpoints
 
@@ -102,10 +124,14 @@ class FakeGitHub(FakeForge):
         return 200, self._repo_json(self.by_path(path)), {}
 
     def _owner_repos(self, where: str, owner: str, params: dict, data: Any):
-        projects = sorted(self.owned(owner, where == "orgs"), key=lambda p: p.path.lower(),
-                          reverse=params.get("direction") == "desc")
-        return self.page(f"{API}/{where}/{owner}/repos", params,
-                         [self._repo_json(p) for p in projects])
+        projects = sorted(
+            self.owned(owner, where == "orgs"),
+            key=lambda p: p.path.lower(),
+            reverse=params.get("direction") == "desc",
+        )
+        return self.page(
+            f"{API}/{where}/{owner}/repos", params, [self._repo_json(p) for p in projects]
+        )
 
     def _get_label(self, path: str, name: str, params: dict, data: Any):
         project = self.by_path(path)
@@ -122,39 +148,62 @@ class FakeGitHub(FakeForge):
         if "base" in params:
             found = [mr for mr in found if mr["base"]["ref"] == params["base"]]
         key = "updated_at" if params.get("sort") == "updated" else "created_at"
-        found.sort(key=lambda mr: (mr[key], mr["number"]),
-                   reverse=params.get("direction", "desc") == "desc")
+        found.sort(
+            key=lambda mr: (mr[key], mr["number"]),
+            reverse=params.get("direction", "desc") == "desc",
+        )
         return self.page(f"{API}/repos/{project.path}/pulls", params, found)
 
     def _create_pull(self, path: str, params: dict, data: Any):
         project = self.by_path(path)
         for key in ("head", "base", "title"):
             if not data.get(key):
-                raise HttpError(422, [{"resource": "PullRequest", "field": key,
-                                       "code": "missing_field"}])
+                raise HttpError(
+                    422, [{"resource": "PullRequest", "field": key, "code": "missing_field"}]
+                )
         head = data["head"].rpartition(":")[2]
         for key, branch in (("head", head), ("base", data["base"])):
             if not self.branch_exists(project, branch):
-                raise HttpError(422, [{"resource": "PullRequest", "field": key,
-                                       "code": "invalid"}])
+                raise HttpError(422, [{"resource": "PullRequest", "field": key, "code": "invalid"}])
         for mr in project.merge_requests:
-            if mr["state"] == "open" and mr["head"]["ref"] == head \
-                    and mr["base"]["ref"] == data["base"]:
-                raise HttpError(422, [{"resource": "PullRequest", "code": "custom",
-                                       "message": "A pull request already exists for "
-                                                  f"{project.namespace}:{head}."}])
+            if (
+                mr["state"] == "open"
+                and mr["head"]["ref"] == head
+                and mr["base"]["ref"] == data["base"]
+            ):
+                raise HttpError(
+                    422,
+                    [
+                        {
+                            "resource": "PullRequest",
+                            "code": "custom",
+                            "message": "A pull request already exists for "
+                            f"{project.namespace}:{head}.",
+                        }
+                    ],
+                )
         number = len(project.merge_requests) + 1
         now = self.now()
         url = self._api(f"/repos/{project.path}/pulls/{number}")
         mr = {
-            "id": 1000 * project.id + number, "number": number, "state": "open",
-            "title": data["title"], "body": data.get("body") or "", "url": url,
+            "id": 1000 * project.id + number,
+            "number": number,
+            "state": "open",
+            "title": data["title"],
+            "body": data.get("body") or "",
+            "url": url,
             "html_url": f"{self.url}/{project.path}/pull/{number}",
             "issue_url": self._api(f"/repos/{project.path}/issues/{number}"),
-            "head": self._part(project, head), "base": self._part(project, data["base"]),
-            "labels": [], "user": {"login": "paasfix-bot"}, "draft": bool(data.get("draft")),
+            "head": self._part(project, head),
+            "base": self._part(project, data["base"]),
+            "labels": [],
+            "user": {"login": "paasfix-bot"},
+            "draft": bool(data.get("draft")),
             "maintainer_can_modify": bool(data.get("maintainer_can_modify")),
-            "created_at": now, "updated_at": now, "closed_at": None, "merged_at": None,
+            "created_at": now,
+            "updated_at": now,
+            "closed_at": None,
+            "merged_at": None,
         }
         project.merge_requests.append(mr)
         return 201, mr, {}
@@ -199,9 +248,17 @@ class FakeGitHub(FakeForge):
         project = self.by_path(path)
         self.mr_by_number(project, number)
         if not data.get("body"):
-            raise HttpError(422, [{"resource": "IssueComment", "field": "body",
-                                   "code": "missing_field"}])
-        note = self.add_note(project, int(number), {
-            "body": data["body"], "user": {"login": "paasfix-bot"}, "created_at": self.now(),
-            "html_url": f"{self.url}/{project.path}/pull/{number}#issuecomment"})
+            raise HttpError(
+                422, [{"resource": "IssueComment", "field": "body", "code": "missing_field"}]
+            )
+        note = self.add_note(
+            project,
+            int(number),
+            {
+                "body": data["body"],
+                "user": {"login": "paasfix-bot"},
+                "created_at": self.now(),
+                "html_url": f"{self.url}/{project.path}/pull/{number}#issuecomment",
+            },
+        )
         return 201, note, {}

@@ -22,8 +22,9 @@ GIT_PREFIX = "/git"
 
 
 class Api(Protocol):
-    def handle(self, method: str, path: str, query: str, headers: dict[str, str],
-               body: bytes) -> tuple[int, dict[str, str], bytes]: ...
+    def handle(
+        self, method: str, path: str, query: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, dict[str, str], bytes]: ...
 
 
 def _read_body(handler: BaseHTTPRequestHandler) -> bytes:
@@ -76,11 +77,13 @@ class LocalForge:
                 headers = dict(self.headers.items())
                 parts = urlsplit(self.path)
                 if parts.path.startswith(GIT_PREFIX + "/"):
-                    status, out_headers, out = forge._git(self.command, parts.path, parts.query,
-                                                          headers, body)
+                    status, out_headers, out = forge._git(
+                        self.command, parts.path, parts.query, headers, body
+                    )
                 elif forge.api is not None:
-                    status, out_headers, out = forge.api.handle(self.command, parts.path,
-                                                                parts.query, headers, body)
+                    status, out_headers, out = forge.api.handle(
+                        self.command, parts.path, parts.query, headers, body
+                    )
                 else:
                     status, out_headers, out = 404, {}, b"not found\n"
                 self.send_response(status)
@@ -104,8 +107,9 @@ class LocalForge:
             self._server.server_close()
             self._server = None
 
-    def _git(self, method: str, path: str, query: str, headers: dict[str, str],
-             body: bytes) -> tuple[int, dict[str, str], bytes]:
+    def _git(
+        self, method: str, path: str, query: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
         lowered = {k.lower(): v for k, v in headers.items()}
         if lowered.get("authorization") != self.git_authorization:
             return 401, {"WWW-Authenticate": 'Basic realm="local forge"'}, b"unauthorized\n"
@@ -115,7 +119,7 @@ class LocalForge:
             "GIT_CONFIG_NOSYSTEM": "1",
             "GIT_PROJECT_ROOT": str(self.git_root),
             "GIT_HTTP_EXPORT_ALL": "1",
-            "PATH_INFO": unquote(path[len(GIT_PREFIX):]),
+            "PATH_INFO": unquote(path[len(GIT_PREFIX) :]),
             "QUERY_STRING": query,
             "REQUEST_METHOD": method,
             "CONTENT_TYPE": lowered.get("content-type", ""),
@@ -125,8 +129,9 @@ class LocalForge:
             "GIT_PROTOCOL": lowered.get("git-protocol", ""),
             "HTTP_CONTENT_ENCODING": lowered.get("content-encoding", ""),
         }
-        result = subprocess.run(["git", "http-backend"], input=body, env=env,
-                                capture_output=True, check=False)
+        result = subprocess.run(
+            ["git", "http-backend"], input=body, env=env, capture_output=True, check=False
+        )
         head, _, out = result.stdout.partition(b"\r\n\r\n")
         if not _:
             head, _, out = result.stdout.partition(b"\n\n")
@@ -141,8 +146,7 @@ class LocalForge:
         return status, out_headers, out
 
 
-def serve(git_root: Path, git_authorization: str,
-          api_factory: Callable[[str], Api]) -> LocalForge:
+def serve(git_root: Path, git_authorization: str, api_factory: Callable[[str], Api]) -> LocalForge:
     """A started LocalForge whose API object is made knowing the server's URL."""
     forge = LocalForge(git_root, git_authorization).start()
     forge.api = api_factory(forge.url)

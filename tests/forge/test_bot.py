@@ -18,12 +18,18 @@ from paasfix.bot.describe import read_marker
 from paasfix.bot.run import CLOSING_COMMENT, Outcome
 from paasfix.sinks.commit import TRAILER
 
-DEVELOPER = {"GIT_AUTHOR_NAME": "Dev", "GIT_AUTHOR_EMAIL": "dev@example.test",
-             "GIT_COMMITTER_NAME": "Dev", "GIT_COMMITTER_EMAIL": "dev@example.test"}
+DEVELOPER = {
+    "GIT_AUTHOR_NAME": "Dev",
+    "GIT_AUTHOR_EMAIL": "dev@example.test",
+    "GIT_COMMITTER_NAME": "Dev",
+    "GIT_COMMITTER_EMAIL": "dev@example.test",
+}
 REPO = "acme/orders"
 BRANCH = "paasfix/autofix"
-MYSQL = {"requirements.txt": "Django==3.2.25\ngunicorn==20.1.0\ncelery==5.2.7\nredis==4.5.5\n"
-                             "eventlet==0.31.0\nmysqlclient==2.1.1\n"}
+MYSQL = {
+    "requirements.txt": "Django==3.2.25\ngunicorn==20.1.0\ncelery==5.2.7\nredis==4.5.5\n"
+    "eventlet==0.31.0\nmysqlclient==2.1.1\n"
+}
 
 
 def writes(scene) -> list[tuple[str, str]]:
@@ -31,8 +37,10 @@ def writes(scene) -> list[tuple[str, str]]:
 
 
 def pushes(scene) -> int:
-    return sum(line.startswith("POST ") and "/git-receive-pack " in line
-               for line in scene.server.request_lines)
+    return sum(
+        line.startswith("POST ") and "/git-receive-pack " in line
+        for line in scene.server.request_lines
+    )
 
 
 def merge_requests(scene) -> list[dict]:
@@ -64,8 +72,9 @@ def test_first_run_pushes_a_branch_and_opens_a_merge_request(scene):
     expected = scene.clone(REPO, "main")
     paasfix("fix", str(expected))
     assert snapshot(scene.clone(REPO, BRANCH)) == snapshot(expected)
-    fetches = [line for line in (scene.tmp / "git-argv.log").read_text().splitlines()
-               if " fetch " in line]
+    fetches = [
+        line for line in (scene.tmp / "git-argv.log").read_text().splitlines() if " fetch " in line
+    ]
     assert fetches and all("--depth 1" in line for line in fetches)
 
 
@@ -282,15 +291,20 @@ def test_a_wrong_token_is_an_error_without_the_token(scene):
     assert result.outcome == Outcome.ERROR and "401" in result.error
     command = scene.cli("mr", REPO, token="")
     assert command.returncode == 2
-    assert f"no {scene.kind} token: set {' or '.join(scene.forge_class.token_variables)}" \
+    assert (
+        f"no {scene.kind} token: set {' or '.join(scene.forge_class.token_variables)}"
         in command.stderr
+    )
 
 
 def test_git_on_the_local_forge_needs_the_token(scene):
     scene.add_repo(REPO)
-    anonymous = subprocess.run(["git", "ls-remote", scene.server.clone_url(REPO)],
-                               capture_output=True, text=True,
-                               env={"GIT_TERMINAL_PROMPT": "0", "PATH": "/usr/bin:/bin"})
+    anonymous = subprocess.run(
+        ["git", "ls-remote", scene.server.clone_url(REPO)],
+        capture_output=True,
+        text=True,
+        env={"GIT_TERMINAL_PROMPT": "0", "PATH": "/usr/bin:/bin"},
+    )
     assert anonymous.returncode != 0
     assert scene.server.request_lines[-1].endswith(" 401")
 
@@ -319,5 +333,6 @@ def test_group_listing_follows_pagination_and_skips_archived_projects(scene):
 
     assert sorted(found) == sorted(expected)
     largest_page = scene.api.PER_PAGE[2]
-    assert sum(call[0] == "GET" for call in scene.api.calls) == -(-106 // largest_page), \
+    assert sum(call[0] == "GET" for call in scene.api.calls) == -(-106 // largest_page), (
         "106 projects in pages as large as the forge allows"
+    )

@@ -16,9 +16,19 @@ import yaml
 from bot_support import TOKEN
 from helpers import GIT_IDENTITY, SAMPLES, git, init_repo
 
-from paasfix.bot.fleet import (Progress, Target, _Connections, fleet_url, in_shard,
-                               parse_shard, read_list, read_results, run_one, still_to_do,
-                               targets)
+from paasfix.bot.fleet import (
+    Progress,
+    Target,
+    _Connections,
+    fleet_url,
+    in_shard,
+    parse_shard,
+    read_list,
+    read_results,
+    run_one,
+    still_to_do,
+    targets,
+)
 from paasfix.bot.run import BotOptions, Outcome, RepoResult
 from paasfix.errors import PaasfixError
 from paasfix.forge.base import Forge
@@ -26,8 +36,12 @@ from paasfix.forge.base import Forge
 gitlab_only = pytest.mark.parametrize("scene", ["gitlab"], indirect=True)
 CI_TEMPLATE = Path(__file__).resolve().parents[2] / "ci" / "paasfix-fleet.gitlab-ci.yml"
 
-SAMPLES_AND_OUTCOMES = {"django-celery-procfile": "created", "django-mysql": "created",
-                        "flask-app": "created", "clean-app": "clean"}
+SAMPLES_AND_OUTCOMES = {
+    "django-celery-procfile": "created",
+    "django-mysql": "created",
+    "flask-app": "created",
+    "clean-app": "clean",
+}
 MISSING = "fleet/gone"
 REJECTING = "fleet/frozen"
 EMPTY = "fleet/empty"
@@ -65,7 +79,7 @@ def fleet(scene, results: Path, *args: str) -> tuple[subprocess.CompletedProcess
     command = scene.cli("fleet", "--jobs", "8", "--results", str(results), *args)
     lines = results.read_text().splitlines()
     scene.outputs.append("\n".join(lines))
-    added = lines[len(before):] if args and args[0] in ("--resume", "--failed") else lines
+    added = lines[len(before) :] if args and args[0] in ("--resume", "--failed") else lines
     return command, [json.loads(line) for line in added]
 
 
@@ -93,8 +107,11 @@ def test_fifty_repositories_one_result_each_then_failed_then_resume(scene):
     entries = sorted(expected)
     url_entry = f"{scene.server.url}/{entries[0]}.git"
     listing = scene.tmp / "fleet.txt"
-    listing.write_text("# the fleet\n\n" + "\n".join([url_entry, *entries[1:]])
-                       + f"\n{entries[1]}  # listed twice\n")
+    listing.write_text(
+        "# the fleet\n\n"
+        + "\n".join([url_entry, *entries[1:]])
+        + f"\n{entries[1]}  # listed twice\n"
+    )
     results = scene.tmp / "results.jsonl"
     scene.api.fail("list merge requests", 429, times=3, headers={"Retry-After": "0"})
 
@@ -128,8 +145,7 @@ def test_fifty_repositories_one_result_each_then_failed_then_resume(scene):
     command, records = fleet(scene, results, "--failed", "--repos", str(listing))
 
     assert command.returncode == 2, command.stderr
-    assert {r["target"]: r["outcome"] for r in records} == {MISSING: "error",
-                                                           REJECTING: "created"}
+    assert {r["target"]: r["outcome"] for r in records} == {MISSING: "error", REJECTING: "created"}
     assert projects_asked_about(scene, calls) == {MISSING, REJECTING}
 
     # --resume: the new repository and the one still failing; nothing that is finished.
@@ -139,8 +155,10 @@ def test_fifty_repositories_one_result_each_then_failed_then_resume(scene):
     command, records = fleet(scene, results, "--resume", "--repos", str(listing))
 
     assert command.returncode == 0, command.stderr
-    assert {r["target"]: r["outcome"] for r in records} == {MISSING: "created",
-                                                           "fleet/late": "created"}
+    assert {r["target"]: r["outcome"] for r in records} == {
+        MISSING: "created",
+        "fleet/late": "created",
+    }
     assert projects_asked_about(scene, calls) == {MISSING, "fleet/late"}
     final = read_results(str(results))
     assert len(final) == 51 and not [k for k, r in final.items() if r["outcome"] == "error"]
@@ -183,18 +201,29 @@ def test_the_gitlab_ci_template_runs_its_shard_and_a_retry_resumes(scene):
     work = scene.tmp / "fleet-project"
     work.mkdir()
     (work / "fleet.txt").write_text("# our apps\n" + "\n".join(paths) + "\n")
-    env = {**os.environ, **GIT_IDENTITY, **config["variables"], "CI_NODE_INDEX": "2",
-           "CI_NODE_TOTAL": str(total), "CI_SERVER_URL": scene.server.url,
-           "PAASFIX_GITLAB_TOKEN": TOKEN,
-           "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"]}
-    env.update({name: value.replace("$CI_NODE_INDEX", env["CI_NODE_INDEX"])
-                for name, value in job["variables"].items()})
+    env = {
+        **os.environ,
+        **GIT_IDENTITY,
+        **config["variables"],
+        "CI_NODE_INDEX": "2",
+        "CI_NODE_TOTAL": str(total),
+        "CI_SERVER_URL": scene.server.url,
+        "PAASFIX_GITLAB_TOKEN": TOKEN,
+        "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"],
+    }
+    env.update(
+        {
+            name: value.replace("$CI_NODE_INDEX", env["CI_NODE_INDEX"])
+            for name, value in job["variables"].items()
+        }
+    )
     [script] = job["script"]
     results = work / "paasfix-results-2.jsonl"
 
     def run_job() -> list[dict]:
-        job_run = subprocess.run(["sh", "-ec", script], cwd=work, env=env, capture_output=True,
-                                 text=True, check=False)
+        job_run = subprocess.run(
+            ["sh", "-ec", script], cwd=work, env=env, capture_output=True, text=True, check=False
+        )
         scene.outputs += [job_run.stdout, job_run.stderr, results.read_text()]
         assert job_run.returncode == 0, job_run.stderr
         return [json.loads(line) for line in results.read_text().splitlines()]
@@ -217,33 +246,41 @@ def test_the_fleet_of_an_organisation_on_other_forges(scene):
     command, records = fleet(scene, scene.tmp / "org.jsonl", "--group", "acme")
 
     assert command.returncode == 0, command.stderr
-    assert {r["target"]: r["outcome"] for r in records} == {"acme/orders": "created",
-                                                           "acme/site": "clean"}
+    assert {r["target"]: r["outcome"] for r in records} == {
+        "acme/orders": "created",
+        "acme/site": "clean",
+    }
 
 
 def test_shards_partition_the_list_and_stay_put_as_it_grows():
     paths = [f"group/app-{index}" for index in range(500)]
 
     def shards(listed: list[str], total: int) -> list[list[str]]:
-        return [[p for p in listed if in_shard(Target(p, p), (i, total))]
-                for i in range(1, total + 1)]
+        return [
+            [p for p in listed if in_shard(Target(p, p), (i, total))] for i in range(1, total + 1)
+        ]
 
     for total in (1, 2, 3, 7):
         split = shards(paths, total)
         assert sorted(sum(split, [])) == sorted(paths)
         assert all(len(shard) > 500 / total / 2 for shard in split), "roughly even"
     grown = [f"other/new-{index}" for index in range(50)] + paths[::-1]
-    assert [sorted(set(shard) & set(paths)) for shard in shards(grown, 4)] == \
-        [sorted(shard) for shard in shards(paths, 4)]
-    assert [len(shard) for shard in shards(["Group/App-1"], 4)] == \
-        [len(shard) for shard in shards(["group/app-1"], 4)], "paths are case-insensitive"
+    assert [sorted(set(shard) & set(paths)) for shard in shards(grown, 4)] == [
+        sorted(shard) for shard in shards(paths, 4)
+    ]
+    assert [len(shard) for shard in shards(["Group/App-1"], 4)] == [
+        len(shard) for shard in shards(["group/app-1"], 4)
+    ], "paths are case-insensitive"
 
 
-@pytest.mark.parametrize("text, environ, expected", [
-    (None, {}, None),
-    ("2/5", {"CI_NODE_INDEX": "1", "CI_NODE_TOTAL": "3"}, (2, 5)),
-    (None, {"CI_NODE_INDEX": "3", "CI_NODE_TOTAL": "3"}, (3, 3)),
-])
+@pytest.mark.parametrize(
+    "text, environ, expected",
+    [
+        (None, {}, None),
+        ("2/5", {"CI_NODE_INDEX": "1", "CI_NODE_TOTAL": "3"}, (2, 5)),
+        (None, {"CI_NODE_INDEX": "3", "CI_NODE_TOTAL": "3"}, (3, 3)),
+    ],
+)
 def test_the_shard_is_given_or_comes_from_gitlab_ci(text, environ, expected):
     assert parse_shard(text, environ) == expected
 
@@ -270,21 +307,31 @@ def test_every_repository_is_on_one_forge():
 
 
 def test_one_repository_listed_several_ways_is_one_target():
-    entries = ["group/app", "https://git.test/group/app", "https://git.test/group/app.git",
-               "group/app/", "https://GIT.test/Group/App/", "group/app.git", "group//app",
-               "group/other"]
+    entries = [
+        "group/app",
+        "https://git.test/group/app",
+        "https://git.test/group/app.git",
+        "group/app/",
+        "https://GIT.test/Group/App/",
+        "group/app.git",
+        "group//app",
+        "group/other",
+    ]
     notes: list[str] = []
     listed = targets(entries, "https://git.test", notes)
     assert listed == [Target("group/app", "group/app"), Target("group/other", "group/other")]
-    assert notes == [f"'{entry}' names the same repository as 'group/app'; it runs once"
-                     for entry in entries[1:-1]]
+    assert notes == [
+        f"'{entry}' names the same repository as 'group/app'; it runs once"
+        for entry in entries[1:-1]
+    ]
     assert fleet_url(entries[1:3] + ["https://Git.Test/x/y"], None) == "https://git.test"
 
 
 def test_a_forge_under_a_path_keeps_its_prefix_out_of_the_repository_path():
     url = "https://h.test/gitlab"
     assert targets(["https://h.test/gitlab/group/app.git", "group/app"], url) == [
-        Target("https://h.test/gitlab/group/app.git", "group/app")]
+        Target("https://h.test/gitlab/group/app.git", "group/app")
+    ]
     with pytest.raises(PaasfixError, match="not on the forge"):
         targets(["https://h.test/other/app"], url)
 
@@ -294,8 +341,7 @@ def test_the_same_repository_listed_four_ways_runs_once_and_says_so(scene, tmp_p
     scene.add_repo("acme/orders")
     clone = f"{scene.server.url}/acme/orders.git"
     listing = tmp_path / "repos.txt"
-    listing.write_text(f"acme/orders\n{clone}\n{scene.server.url}/acme/orders/\n"
-                       "acme/orders/\n")
+    listing.write_text(f"acme/orders\n{clone}\n{scene.server.url}/acme/orders/\nacme/orders/\n")
     results = tmp_path / "results.jsonl"
 
     command = scene.cli("fleet", "--repos", str(listing), "--results", str(results))
@@ -307,19 +353,26 @@ def test_the_same_repository_listed_four_ways_runs_once_and_says_so(scene, tmp_p
     assert json.loads(lines[0])["outcome"] == "created"
     assert len(scene.merge_requests("acme/orders")) == 1
     for entry in (clone, f"{scene.server.url}/acme/orders/", "acme/orders/"):
-        assert (f"paasfix fleet: '{entry}' names the same repository as 'acme/orders'; it runs "
-                "once\n") in command.stderr
+        assert (
+            f"paasfix fleet: '{entry}' names the same repository as 'acme/orders'; it runs once\n"
+        ) in command.stderr
 
 
 def test_results_are_read_back_last_one_winning_and_a_cut_line_skipped(tmp_path):
     results = tmp_path / "r.jsonl"
-    lines = [{"target": "a/b", "outcome": "error"}, {"target": "c/d", "outcome": "created"},
-             {"target": "a/b", "outcome": "updated"}]
-    results.write_text("".join(json.dumps(line) + "\n" for line in lines)
-                       + '{"target": "e/f", "outc')
+    lines = [
+        {"target": "a/b", "outcome": "error"},
+        {"target": "c/d", "outcome": "created"},
+        {"target": "a/b", "outcome": "updated"},
+    ]
+    results.write_text(
+        "".join(json.dumps(line) + "\n" for line in lines) + '{"target": "e/f", "outc'
+    )
     previous = read_results(str(results))
-    assert {key: r["outcome"] for key, r in previous.items()} == {"a/b": "updated",
-                                                                 "c/d": "created"}
+    assert {key: r["outcome"] for key, r in previous.items()} == {
+        "a/b": "updated",
+        "c/d": "created",
+    }
     listed = [Target(key, key) for key in ("a/b", "c/d", "e/f")]
     assert [t.key for t in still_to_do(listed, previous, resume=True, failed=False)] == ["e/f"]
     previous["c/d"]["outcome"] = "error"
@@ -342,18 +395,22 @@ def test_an_unexpected_exception_is_that_repositorys_error_only(capsys):
     connections = _Connections("broken", None)
     connections.forge = _Broken("https://broken.test", TOKEN)
 
-    result = run_one(connections, Target("a/b", "a/b"), BotOptions(debug=True),
-                     connections.forge.secrets())
+    result = run_one(
+        connections, Target("a/b", "a/b"), BotOptions(debug=True), connections.forge.secrets()
+    )
 
     assert result.outcome == Outcome.ERROR
-    assert result.error == "internal error: RuntimeError: client bug while reading a/b with " \
-                           "[redacted]"
+    assert (
+        result.error == "internal error: RuntimeError: client bug while reading a/b with [redacted]"
+    )
     assert "Traceback" in capsys.readouterr().err
 
 
 def test_progress_is_one_line_on_a_terminal_and_a_line_each_otherwise():
-    results = [RepoResult("a/b", Outcome.CREATED, "opened", "https://x.test/a/b/1"),
-               RepoResult("c/d", Outcome.ERROR, f"failed with {TOKEN}")]
+    results = [
+        RepoResult("a/b", Outcome.CREATED, "opened", "https://x.test/a/b/1"),
+        RepoResult("c/d", Outcome.ERROR, f"failed with {TOKEN}"),
+    ]
     plain, live = io.StringIO(), io.StringIO()
     for stream, is_live in ((plain, False), (live, True)):
         progress = Progress(2, stream, [TOKEN], live=is_live)
@@ -370,8 +427,11 @@ def test_progress_is_one_line_on_a_terminal_and_a_line_each_otherwise():
 
 
 def test_the_command_is_registered_without_loading_the_bot():
-    code = ("import sys, paasfix.cli; print('fleet' in paasfix.cli.cli.commands, "
-            "any(m.startswith('paasfix.bot') for m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout
+    code = (
+        "import sys, paasfix.cli; print('fleet' in paasfix.cli.cli.commands, "
+        "any(m.startswith('paasfix.bot') for m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.split() == ["True", "False"]

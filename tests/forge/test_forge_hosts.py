@@ -21,38 +21,57 @@ gitea_only = pytest.mark.parametrize("scene", ["gitea"], indirect=True)
 github_and_gitea = pytest.mark.parametrize("scene", ["github", "gitea"], indirect=True)
 
 
-@pytest.mark.parametrize("url, api", [
-    ("https://github.com", "https://api.github.com"),
-    ("https://github.com/", "https://api.github.com"),
-    ("https://ghe.example.test", "https://ghe.example.test/api/v3"),
-    ("https://ghe.example.test/api/v3", "https://ghe.example.test/api/v3"),
-    ("https://api.github.com", "https://api.github.com"),
-])
+@pytest.mark.parametrize(
+    "url, api",
+    [
+        ("https://github.com", "https://api.github.com"),
+        ("https://github.com/", "https://api.github.com"),
+        ("https://ghe.example.test", "https://ghe.example.test/api/v3"),
+        ("https://ghe.example.test/api/v3", "https://ghe.example.test/api/v3"),
+        ("https://api.github.com", "https://api.github.com"),
+    ],
+)
 def test_the_github_api_address_follows_from_the_web_address(url, api):
     assert api_url(url) == api
 
 
-@pytest.mark.parametrize("kind, url, expected", [
-    (None, None, "gitlab"),
-    (None, "https://github.com", "github"),
-    (None, "https://www.github.com", "github"),
-    (None, "https://codeberg.org", "gitea"),
-    (None, "https://gitea.com", "gitea"),
-    (None, "https://git.example.test", "gitlab"),
-    ("gitea", "https://github.com", "gitea"),
-])
+@pytest.mark.parametrize(
+    "kind, url, expected",
+    [
+        (None, None, "gitlab"),
+        (None, "https://github.com", "github"),
+        (None, "https://www.github.com", "github"),
+        (None, "https://codeberg.org", "gitea"),
+        (None, "https://gitea.com", "gitea"),
+        (None, "https://git.example.test", "gitlab"),
+        ("gitea", "https://github.com", "gitea"),
+    ],
+)
 def test_the_forge_kind_is_given_or_told_by_a_public_host(kind, url, expected):
     assert forge_kind(kind, url) == expected
 
 
-@pytest.mark.parametrize("kind, environ, url", [
-    ("github", {"GITHUB_TOKEN": "second", "PAASFIX_GITHUB_TOKEN": SECRET}, "https://github.com"),
-    ("github", {"GITHUB_TOKEN": SECRET, "GITHUB_SERVER_URL": "https://ghe.example.test"},
-     "https://ghe.example.test"),
-    ("gitea", {"GITEA_TOKEN": "second", "PAASFIX_GITEA_TOKEN": SECRET}, "https://gitea.com"),
-    ("gitea", {"GITEA_TOKEN": SECRET, "GITEA_URL": "https://git.example.test/"},
-     "https://git.example.test"),
-])
+@pytest.mark.parametrize(
+    "kind, environ, url",
+    [
+        (
+            "github",
+            {"GITHUB_TOKEN": "second", "PAASFIX_GITHUB_TOKEN": SECRET},
+            "https://github.com",
+        ),
+        (
+            "github",
+            {"GITHUB_TOKEN": SECRET, "GITHUB_SERVER_URL": "https://ghe.example.test"},
+            "https://ghe.example.test",
+        ),
+        ("gitea", {"GITEA_TOKEN": "second", "PAASFIX_GITEA_TOKEN": SECRET}, "https://gitea.com"),
+        (
+            "gitea",
+            {"GITEA_TOKEN": SECRET, "GITEA_URL": "https://git.example.test/"},
+            "https://git.example.test",
+        ),
+    ],
+)
 def test_token_and_url_come_from_the_forges_variables(kind, environ, url):
     forge = connect(kind, environ=environ)
     assert forge.url == url and forge.secrets()[0] == SECRET
@@ -63,8 +82,12 @@ def test_token_and_url_come_from_the_forges_variables(kind, environ, url):
 def test_github_primary_rate_limit_waits_until_the_reset(scene):
     scene.add_repo(REPO)
     reset = str(int(time.time()) + 30)
-    scene.api.fail("list merge requests", 403, message="API rate limit exceeded for user.",
-                   headers={"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset})
+    scene.api.fail(
+        "list merge requests",
+        403,
+        message="API rate limit exceeded for user.",
+        headers={"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset},
+    )
 
     result = scene.run(REPO)
 
@@ -76,11 +99,18 @@ def test_github_primary_rate_limit_waits_until_the_reset(scene):
 @github_only
 def test_github_secondary_rate_limit_waits_as_asked_or_a_minute(scene):
     scene.add_repo(REPO)
-    scene.api.fail("repository", 403, headers={"Retry-After": "9"},
-                   message="You have exceeded a secondary rate limit.")
-    scene.api.fail("create merge request", 403,
-                   message="You have exceeded a secondary rate limit. Please wait a few minutes "
-                           "before you try again.")
+    scene.api.fail(
+        "repository",
+        403,
+        headers={"Retry-After": "9"},
+        message="You have exceeded a secondary rate limit.",
+    )
+    scene.api.fail(
+        "create merge request",
+        403,
+        message="You have exceeded a secondary rate limit. Please wait a few minutes "
+        "before you try again.",
+    )
 
     result = scene.run(REPO)
 
@@ -92,8 +122,9 @@ def test_github_secondary_rate_limit_waits_as_asked_or_a_minute(scene):
 @github_only
 def test_github_forbidden_without_a_rate_limit_fails_at_once(scene):
     scene.add_repo(REPO)
-    scene.api.fail("create merge request", 403, times=5,
-                   message="Resource not accessible by integration")
+    scene.api.fail(
+        "create merge request", 403, times=5, message="Resource not accessible by integration"
+    )
 
     result = scene.run(REPO)
 
@@ -156,8 +187,12 @@ def test_gitea_finds_the_bots_pull_request_among_many_others(scene):
     [mine] = project.merge_requests
     for number in range(2, 80):
         other = copy.deepcopy(mine)
-        other.update(number=number, id=mine["id"] + number, title=f"Feature {number}",
-                     body="A person's change")
+        other.update(
+            number=number,
+            id=mine["id"] + number,
+            title=f"Feature {number}",
+            body="A person's change",
+        )
         other["head"]["ref"] = f"feature-{number}"
         project.merge_requests.append(other)
 

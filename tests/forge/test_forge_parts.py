@@ -22,14 +22,23 @@ from paasfix.forge.retry import Backoff
 SECRET = "glpat-PartsTestSecret123"
 
 
-@pytest.mark.parametrize("argument, url, expected", [
-    ("acme/orders", None, (None, "acme/orders")),
-    ("/acme/orders/", "https://git.example.test", ("https://git.example.test", "acme/orders")),
-    ("https://git.example.test/acme/sub/orders.git", None,
-     ("https://git.example.test", "acme/sub/orders")),
-    ("https://git.example.test/gitlab/acme/orders", "https://git.example.test/gitlab",
-     ("https://git.example.test/gitlab", "acme/orders")),
-])
+@pytest.mark.parametrize(
+    "argument, url, expected",
+    [
+        ("acme/orders", None, (None, "acme/orders")),
+        ("/acme/orders/", "https://git.example.test", ("https://git.example.test", "acme/orders")),
+        (
+            "https://git.example.test/acme/sub/orders.git",
+            None,
+            ("https://git.example.test", "acme/sub/orders"),
+        ),
+        (
+            "https://git.example.test/gitlab/acme/orders",
+            "https://git.example.test/gitlab",
+            ("https://git.example.test/gitlab", "acme/orders"),
+        ),
+    ],
+)
 def test_the_repository_argument_is_a_path_or_a_url(argument, url, expected):
     assert split_repository(argument, url) == expected
 
@@ -41,20 +50,34 @@ def test_a_repository_url_with_credentials_is_refused_without_repeating_them():
 
 
 def test_the_token_and_url_come_from_the_environment_in_order():
-    forge = connect("gitlab", environ={"GITLAB_TOKEN": "second", "PAASFIX_GITLAB_TOKEN": SECRET,
-                                       "CI_SERVER_URL": "https://ci.example.test"})
+    forge = connect(
+        "gitlab",
+        environ={
+            "GITLAB_TOKEN": "second",
+            "PAASFIX_GITLAB_TOKEN": SECRET,
+            "CI_SERVER_URL": "https://ci.example.test",
+        },
+    )
     assert forge.url == "https://ci.example.test" and forge.secrets()[0] == SECRET
     assert connect("gitlab", environ={"GITLAB_TOKEN": SECRET}).url == "https://gitlab.com"
-    assert connect("gitlab", "http://127.0.0.1:9/", environ={"GITLAB_TOKEN": SECRET}).url \
+    assert (
+        connect("gitlab", "http://127.0.0.1:9/", environ={"GITLAB_TOKEN": SECRET}).url
         == "http://127.0.0.1:9"
+    )
 
 
-@pytest.mark.parametrize("environ, url, problem", [
-    ({}, None, "no gitlab token: set PAASFIX_GITLAB_TOKEN or GITLAB_TOKEN"),
-    ({"GITLAB_TOKEN": SECRET}, f"https://bot:{SECRET}@gitlab.example.test",
-     "must not hold credentials"),
-    ({"GITLAB_TOKEN": SECRET}, "ftp://gitlab.example.test", "must be an http(s) URL"),
-])
+@pytest.mark.parametrize(
+    "environ, url, problem",
+    [
+        ({}, None, "no gitlab token: set PAASFIX_GITLAB_TOKEN or GITLAB_TOKEN"),
+        (
+            {"GITLAB_TOKEN": SECRET},
+            f"https://bot:{SECRET}@gitlab.example.test",
+            "must not hold credentials",
+        ),
+        ({"GITLAB_TOKEN": SECRET}, "ftp://gitlab.example.test", "must be an http(s) URL"),
+    ],
+)
 def test_connect_explains_what_is_missing_without_the_token(environ, url, problem):
     with pytest.raises(PaasfixError) as caught:
         connect("gitlab", url, environ=environ)
@@ -62,8 +85,9 @@ def test_connect_explains_what_is_missing_without_the_token(environ, url, proble
 
 
 def test_an_unknown_forge_is_named():
-    with pytest.raises(PaasfixError,
-                       match="unknown forge 'svn' \\(known: gitea, github, gitlab\\)"):
+    with pytest.raises(
+        PaasfixError, match="unknown forge 'svn' \\(known: gitea, github, gitlab\\)"
+    ):
         connect("svn", environ={})
 
 
@@ -87,8 +111,9 @@ def test_redaction_leaves_no_part_of_a_longer_secret():
 def test_the_fingerprint_ignores_order_and_line_numbers():
     one = Finding("fix-a", "first", "requirements.txt", 3)
     two = Finding("fix-b", "second", "Procfile", None)
-    assert fingerprint([one, two]) == fingerprint([two, Finding("fix-a", "first",
-                                                                "requirements.txt", 9)])
+    assert fingerprint([one, two]) == fingerprint(
+        [two, Finding("fix-a", "first", "requirements.txt", 9)]
+    )
     assert fingerprint([one]) != fingerprint([one, two])
     assert fingerprint([one]) != fingerprint([Finding("fix-a", "other", "requirements.txt", 3)])
 
@@ -101,18 +126,31 @@ def test_only_the_bots_marker_is_read():
 
 
 def test_a_result_survives_its_json_form():
-    result = RepoResult("acme/orders", Outcome.BLOCKED, "left alone", "https://x.test/mr/1",
-                        "paasfix/autofix", "c0ffee", "0123456789abcdef",
-                        [{"fixer": "fix-a"}], None, True, "diff --git")
+    result = RepoResult(
+        "acme/orders",
+        Outcome.BLOCKED,
+        "left alone",
+        "https://x.test/mr/1",
+        "paasfix/autofix",
+        "c0ffee",
+        "0123456789abcdef",
+        [{"fixer": "fix-a"}],
+        None,
+        True,
+        "diff --git",
+    )
     data = json.loads(json.dumps(result.to_dict()))
     assert data["outcome"] == "blocked-by-human-commits"
     assert RepoResult.from_dict({**data, "added later": 1}) == result
 
 
 def test_the_other_commands_do_not_load_the_bot():
-    code = ("import sys, paasfix.cli; print(sorted(m for m in sys.modules if m.split('.')[0] in "
-            "('gitlab', 'github', 'requests', 'urllib3', 'git') or "
-            "m.startswith(('paasfix.bot', 'paasfix.forge'))))")
-    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True).stdout
+    code = (
+        "import sys, paasfix.cli; print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('gitlab', 'github', 'requests', 'urllib3', 'git') or "
+        "m.startswith(('paasfix.bot', 'paasfix.forge'))))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert loaded.strip() == "[]"

@@ -27,25 +27,52 @@ Command = TypeVar("Command", bound=Callable[..., Any])
 def bot_options(func: Command) -> Command:
     """Options shared by the bot's commands (``mr`` and ``fleet``)."""
     decorators = [
-        click.option("--forge", "kind", type=click.Choice(sorted(FORGES)),
-                     envvar="PAASFIX_FORGE",
-                     help="The forge's kind (or PAASFIX_FORGE; default: github or gitea for "
-                          "a URL on github.com, gitea.com or codeberg.org, else gitlab)."),
-        click.option("--url", metavar="URL",
-                     help="The forge's URL (default: its variable, such as PAASFIX_GITLAB_URL "
-                          "or CI_SERVER_URL, then its public site)."),
-        click.option("--branch", default=DEFAULT_BRANCH, show_default=True,
-                     help="The bot's branch in each repository."),
-        click.option("--opt-out-label", default=DEFAULT_OPT_OUT_LABEL, show_default=True,
-                     help="A project with this label is left alone ('' for none)."),
-        click.option("--label", "labels", multiple=True, metavar="NAME",
-                     help="Put this label on the merge requests the bot opens (repeatable)."),
+        click.option(
+            "--forge",
+            "kind",
+            type=click.Choice(sorted(FORGES)),
+            envvar="PAASFIX_FORGE",
+            help="The forge's kind (or PAASFIX_FORGE; default: github or gitea for "
+            "a URL on github.com, gitea.com or codeberg.org, else gitlab).",
+        ),
+        click.option(
+            "--url",
+            metavar="URL",
+            help="The forge's URL (default: its variable, such as PAASFIX_GITLAB_URL "
+            "or CI_SERVER_URL, then its public site).",
+        ),
+        click.option(
+            "--branch",
+            default=DEFAULT_BRANCH,
+            show_default=True,
+            help="The bot's branch in each repository.",
+        ),
+        click.option(
+            "--opt-out-label",
+            default=DEFAULT_OPT_OUT_LABEL,
+            show_default=True,
+            help="A project with this label is left alone ('' for none).",
+        ),
+        click.option(
+            "--label",
+            "labels",
+            multiple=True,
+            metavar="NAME",
+            help="Put this label on the merge requests the bot opens (repeatable).",
+        ),
         click.option("--select", multiple=True, metavar="IDS", help="Only these fixers."),
         click.option("--ignore", multiple=True, metavar="IDS", help="Skip these fixers."),
-        click.option("--unsafe-fixes", is_flag=True, default=None,
-                     help="Also apply fixes that may change behaviour."),
-        click.option("--dry-run", is_flag=True,
-                     help="Push nothing and write nothing to the forge; print the diff."),
+        click.option(
+            "--unsafe-fixes",
+            is_flag=True,
+            default=None,
+            help="Also apply fixes that may change behaviour.",
+        ),
+        click.option(
+            "--dry-run",
+            is_flag=True,
+            help="Push nothing and write nothing to the forge; print the diff.",
+        ),
         click.option("-v", "--verbose", is_flag=True, help="Log each step on standard error."),
         click.option("--debug", is_flag=True, help="Show tracebacks."),
     ]
@@ -59,13 +86,27 @@ def _ids(values: Sequence[str]) -> Optional[list[str]]:
     return found or None
 
 
-def make_options(branch: str, opt_out_label: str, labels: Sequence[str], select: Sequence[str],
-                 ignore: Sequence[str], unsafe_fixes: Optional[bool], dry_run: bool,
-                 debug: bool) -> BotOptions:
+def make_options(
+    branch: str,
+    opt_out_label: str,
+    labels: Sequence[str],
+    select: Sequence[str],
+    ignore: Sequence[str],
+    unsafe_fixes: Optional[bool],
+    dry_run: bool,
+    debug: bool,
+) -> BotOptions:
     check_branch(branch, "the bot's branch")
-    return BotOptions(branch=branch, dry_run=dry_run, opt_out_label=opt_out_label or None,
-                      labels=tuple(labels), select=_ids(select), ignore=_ids(ignore),
-                      unsafe_fixes=unsafe_fixes, debug=debug)
+    return BotOptions(
+        branch=branch,
+        dry_run=dry_run,
+        opt_out_label=opt_out_label or None,
+        labels=tuple(labels),
+        select=_ids(select),
+        ignore=_ids(ignore),
+        unsafe_fixes=unsafe_fixes,
+        debug=debug,
+    )
 
 
 class _Redacting(logging.Filter):
@@ -105,24 +146,43 @@ def result_line(result: RepoResult) -> str:
 @click.command(name="mr", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("repository")
 @bot_options
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Output format.")
-def mr(repository: str, kind: Optional[str], url: Optional[str], branch: str,
-       opt_out_label: str, labels: tuple[str, ...], select: tuple[str, ...],
-       ignore: tuple[str, ...], unsafe_fixes: Optional[bool], dry_run: bool, verbose: bool,
-       debug: bool, fmt: str) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+def mr(
+    repository: str,
+    kind: Optional[str],
+    url: Optional[str],
+    branch: str,
+    opt_out_label: str,
+    labels: tuple[str, ...],
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    unsafe_fixes: Optional[bool],
+    dry_run: bool,
+    verbose: bool,
+    debug: bool,
+    fmt: str,
+) -> None:
     """Open, update or close the bot's merge request for one REPOSITORY (a path such as
     group/app, or its URL). The token comes from PAASFIX_GITLAB_TOKEN or GITLAB_TOKEN
     (PAASFIX_GITHUB_TOKEN or GITHUB_TOKEN, PAASFIX_GITEA_TOKEN or GITEA_TOKEN)."""
     url, path = split_repository(repository, url)
     forge = connect(forge_kind(kind, url), url)
     setup_logging(forge, verbose)
-    options = make_options(branch, opt_out_label, labels, select, ignore, unsafe_fixes,
-                           dry_run, debug)
+    options = make_options(
+        branch, opt_out_label, labels, select, ignore, unsafe_fixes, dry_run, debug
+    )
     result = run_repository(forge, path, options)
     if fmt == "json":
-        click.echo(redact(json.dumps(result.to_dict(), indent=2, ensure_ascii=False),
-                          forge.secrets()))
+        click.echo(
+            redact(json.dumps(result.to_dict(), indent=2, ensure_ascii=False), forge.secrets())
+        )
     else:
         if result.diff:
             sys.stdout.buffer.write(forge.redact(result.diff).encode("utf-8", "surrogateescape"))

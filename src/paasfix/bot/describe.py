@@ -88,8 +88,14 @@ def _fixed_section(result: Result) -> list[str]:
         lines += [f"- {_where(f)}: {f.message}" for f in findings]
         explanation = _explanation(fixer_id)
         if explanation:
-            lines += ["", "<details><summary>Why, and how safe the fix is</summary>", "",
-                      explanation, "", "</details>"]
+            lines += [
+                "",
+                "<details><summary>Why, and how safe the fix is</summary>",
+                "",
+                explanation,
+                "",
+                "</details>",
+            ]
         lines.append("")
     return lines
 

@@ -66,12 +66,18 @@ def fleet_url(entries: Sequence[str], url: Optional[str]) -> Optional[str]:
     given as URLs (which must all share it), else None (the forge's variable or site)."""
     if url:
         return url
-    origins = sorted({origin for origin, _ in (split_repository(entry, None)
-                                               for entry in entries if "://" in entry)
-                      if origin is not None})
+    origins = sorted(
+        {
+            origin
+            for origin, _ in (split_repository(entry, None) for entry in entries if "://" in entry)
+            if origin is not None
+        }
+    )
     if len(origins) > 1:
-        raise PaasfixError("the list names repositories on more than one forge "
-                           f"({', '.join(origins)}); run one fleet per forge")
+        raise PaasfixError(
+            "the list names repositories on more than one forge "
+            f"({', '.join(origins)}); run one fleet per forge"
+        )
     return origins[0] if origins else None
 
 
@@ -81,8 +87,9 @@ def identity(path: str) -> str:
     return path.lower()
 
 
-def targets(entries: Sequence[str], url: Optional[str],
-            notes: Optional[list[str]] = None) -> list[Target]:
+def targets(
+    entries: Sequence[str], url: Optional[str], notes: Optional[list[str]] = None
+) -> list[Target]:
     """Each repository once, in order, as a path on the forge at ``url``: an entry that names
     a repository listed before (as a path, a URL, a ``.git`` URL, with a trailing slash or in
     another case) is left out, with a line in ``notes`` saying so. An entry on another forge is
@@ -100,8 +107,10 @@ def targets(entries: Sequence[str], url: Optional[str],
         elif path:
             found[identity(path)] = Target(entry, path)
     if foreign:
-        raise PaasfixError(f"not on the forge {url}: {', '.join(foreign[:5])}"
-                           + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""))
+        raise PaasfixError(
+            f"not on the forge {url}: {', '.join(foreign[:5])}"
+            + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+        )
     return list(found.values())
 
 
@@ -117,8 +126,9 @@ def with_groups(listed: list[Target], forge: Forge, groups: Sequence[str]) -> li
     return found
 
 
-def parse_shard(text: Optional[str], environ: Mapping[str, str] = os.environ
-                ) -> Optional[tuple[int, int]]:
+def parse_shard(
+    text: Optional[str], environ: Mapping[str, str] = os.environ
+) -> Optional[tuple[int, int]]:
     """``(I, N)`` from ``I/N``, or from GitLab CI's ``CI_NODE_INDEX``/``CI_NODE_TOTAL`` (set
     for ``parallel:`` jobs); None for the whole fleet."""
     if not text:
@@ -126,8 +136,9 @@ def parse_shard(text: Optional[str], environ: Mapping[str, str] = os.environ
             return None
         text = f"{environ.get('CI_NODE_INDEX', '')}/{environ['CI_NODE_TOTAL']}"
     index, _, total = text.partition("/")
-    if not (index.strip().isdigit() and total.strip().isdigit()) \
-            or not 1 <= int(index) <= int(total):
+    if not (index.strip().isdigit() and total.strip().isdigit()) or not 1 <= int(index) <= int(
+        total
+    ):
         raise PaasfixError(f"a shard is I/N with 1 <= I <= N, not '{text}'")
     return int(index), int(total)
 
@@ -164,10 +175,15 @@ def read_results(path: str) -> dict[str, dict[str, Any]]:
     return found
 
 
-def still_to_do(all_targets: Sequence[Target], previous: Mapping[str, dict[str, Any]], resume: bool,
-                failed: bool) -> list[Target]:
+def still_to_do(
+    all_targets: Sequence[Target],
+    previous: Mapping[str, dict[str, Any]],
+    resume: bool,
+    failed: bool,
+) -> list[Target]:
     """``--failed``: those whose last result is an error; ``--resume``: those without a
     result or whose last one is an error; otherwise all."""
+
     def outcome(target: Target) -> Optional[str]:
         return (previous.get(target.key) or {}).get("outcome")
 
@@ -201,8 +217,9 @@ class Progress:
     """What the fleet is doing, on standard error: one line rewritten in place on a terminal,
     a line per finished repository otherwise."""
 
-    def __init__(self, total: int, stream: IO[str], secrets: Sequence[str],
-                 live: Optional[bool] = None):
+    def __init__(
+        self, total: int, stream: IO[str], secrets: Sequence[str], live: Optional[bool] = None
+    ):
         self.total = total
         self.stream = stream
         self.secrets = list(secrets)
@@ -221,8 +238,9 @@ class Progress:
                 line = f"[{self.done}/{self.total}] {self.summary()} | {result.repository}"
                 self.stream.write("\r\x1b[K" + self._safe(line)[:width])
             else:
-                self.stream.write(self._safe(f"[{self.done}/{self.total}] "
-                                             f"{result_line(result)}") + "\n")
+                self.stream.write(
+                    self._safe(f"[{self.done}/{self.total}] {result_line(result)}") + "\n"
+                )
             self.stream.flush()
 
     def summary(self) -> str:
@@ -232,8 +250,11 @@ class Progress:
         with self._lock:
             if self.live and self.done:
                 self.stream.write("\n")
-            self.stream.write(f"paasfix fleet: {self.done} of {self.total} repositories"
-                              + (f": {self.summary()}" if self.counts else "") + "\n")
+            self.stream.write(
+                f"paasfix fleet: {self.done} of {self.total} repositories"
+                + (f": {self.summary()}" if self.counts else "")
+                + "\n"
+            )
             self.stream.flush()
 
     def _safe(self, text: str) -> str:
@@ -257,8 +278,9 @@ class _Connections(threading.local):
         return self.forge
 
 
-def run_one(connections: _Connections, target: Target, options: BotOptions,
-            secrets: Sequence[str]) -> RepoResult:
+def run_one(
+    connections: _Connections, target: Target, options: BotOptions, secrets: Sequence[str]
+) -> RepoResult:
     """The bot on one repository; whatever goes wrong becomes that repository's error."""
     try:
         return run_repository(connections.get(), target.path, options)
@@ -266,19 +288,32 @@ def run_one(connections: _Connections, target: Target, options: BotOptions,
         if options.debug:
             sys.stderr.write(redact(traceback.format_exc(), secrets))
         message = redact(f"internal error: {type(exc).__name__}: {exc}", secrets)
-        return RepoResult(repository=target.path, branch=options.branch,
-                          dry_run=options.dry_run, error=message, message=message)
+        return RepoResult(
+            repository=target.path,
+            branch=options.branch,
+            dry_run=options.dry_run,
+            error=message,
+            message=message,
+        )
 
 
-def run_fleet(connections: _Connections, todo: Sequence[Target], options: BotOptions,
-              jobs: int, writer: ResultWriter, progress: Progress) -> list[RepoResult]:
+def run_fleet(
+    connections: _Connections,
+    todo: Sequence[Target],
+    options: BotOptions,
+    jobs: int,
+    writer: ResultWriter,
+    progress: Progress,
+) -> list[RepoResult]:
     """Every target on ``jobs`` threads; each result is written as soon as it is known."""
     registry.all_fixers()
     results = []
     pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="paasfix-fleet")
     try:
-        futures = {pool.submit(run_one, connections, target, options, writer.secrets): target
-                   for target in todo}
+        futures = {
+            pool.submit(run_one, connections, target, options, writer.secrets): target
+            for target in todo
+        }
         for future in as_completed(futures):
             result = future.result()
             writer.write(futures[future], result)
@@ -293,28 +328,73 @@ def run_fleet(connections: _Connections, todo: Sequence[Target], options: BotOpt
 
 @click.command(name="fleet", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("repositories", nargs=-1)
-@click.option("--repos", "list_file", type=click.File("r", encoding="utf-8"), metavar="FILE",
-              help="Repositories, one path or URL a line ('#' comments; '-' for stdin).")
-@click.option("--group", "groups", multiple=True, metavar="NAME",
-              help="Every repository of this GitLab group (with subgroups), GitHub "
-                   "organisation or Gitea organisation or user (repeatable).")
+@click.option(
+    "--repos",
+    "list_file",
+    type=click.File("r", encoding="utf-8"),
+    metavar="FILE",
+    help="Repositories, one path or URL a line ('#' comments; '-' for stdin).",
+)
+@click.option(
+    "--group",
+    "groups",
+    multiple=True,
+    metavar="NAME",
+    help="Every repository of this GitLab group (with subgroups), GitHub "
+    "organisation or Gitea organisation or user (repeatable).",
+)
 @bot_options
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=DEFAULT_JOBS,
-              show_default=True, help="Repositories worked on at once.")
-@click.option("--results", "results_path", type=click.Path(dir_okay=False), metavar="FILE",
-              help="Write the JSON lines here (default: standard output).")
-@click.option("--resume", is_flag=True,
-              help="Skip the repositories whose last result in --results is not an error.")
-@click.option("--failed", is_flag=True,
-              help="Run only the repositories whose last result in --results is an error.")
-@click.option("--shard", metavar="I/N",
-              help="Only the I-th of N shards (default: CI_NODE_INDEX/CI_NODE_TOTAL).")
-def fleet(repositories: tuple[str, ...], list_file: Optional[IO[str]], groups: tuple[str, ...],
-          kind: Optional[str], url: Optional[str], branch: str, opt_out_label: str,
-          labels: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...],
-          unsafe_fixes: Optional[bool], dry_run: bool, verbose: bool, debug: bool, jobs: int,
-          results_path: Optional[str], resume: bool, failed: bool,
-          shard: Optional[str]) -> None:
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=DEFAULT_JOBS,
+    show_default=True,
+    help="Repositories worked on at once.",
+)
+@click.option(
+    "--results",
+    "results_path",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Write the JSON lines here (default: standard output).",
+)
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Skip the repositories whose last result in --results is not an error.",
+)
+@click.option(
+    "--failed",
+    is_flag=True,
+    help="Run only the repositories whose last result in --results is an error.",
+)
+@click.option(
+    "--shard",
+    metavar="I/N",
+    help="Only the I-th of N shards (default: CI_NODE_INDEX/CI_NODE_TOTAL).",
+)
+def fleet(
+    repositories: tuple[str, ...],
+    list_file: Optional[IO[str]],
+    groups: tuple[str, ...],
+    kind: Optional[str],
+    url: Optional[str],
+    branch: str,
+    opt_out_label: str,
+    labels: tuple[str, ...],
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    unsafe_fixes: Optional[bool],
+    dry_run: bool,
+    verbose: bool,
+    debug: bool,
+    jobs: int,
+    results_path: Optional[str],
+    resume: bool,
+    failed: bool,
+    shard: Optional[str],
+) -> None:
     """Run the bot over many repositories of one forge: REPOSITORIES, a --repos list and
     --group listings. One JSON result per repository is written as it is done."""
     if (resume or failed) and not results_path:
@@ -324,8 +404,9 @@ def fleet(repositories: tuple[str, ...], list_file: Optional[IO[str]], groups: t
     previous = read_results(results_path) if results_path and (resume or failed) else {}
     entries = list(repositories) + (read_list(list_file) if list_file else [])
     if failed and not entries and not groups:
-        entries = [key for key, record in previous.items()
-                   if record.get("outcome") == Outcome.ERROR.value]
+        entries = [
+            key for key, record in previous.items() if record.get("outcome") == Outcome.ERROR.value
+        ]
     elif not entries and not groups:
         raise click.UsageError("name repositories, a --repos FILE or a --group")
     url = fleet_url(entries, url)
@@ -338,16 +419,27 @@ def fleet(repositories: tuple[str, ...], list_file: Optional[IO[str]], groups: t
     listed = with_groups(targets(entries, url, notes), forge, groups)
     for note in notes:
         click.echo(f"paasfix fleet: {forge.redact(note)}", err=True)
-    todo = still_to_do([t for t in listed if in_shard(t, parse_shard(shard))], previous,
-                       resume, failed)
-    options = make_options(branch, opt_out_label, labels, select, ignore, unsafe_fixes,
-                           dry_run, debug)
-    stream = open(results_path, "a" if resume or failed else "w", encoding="utf-8") \
-        if results_path else sys.stdout
+    todo = still_to_do(
+        [t for t in listed if in_shard(t, parse_shard(shard))], previous, resume, failed
+    )
+    options = make_options(
+        branch, opt_out_label, labels, select, ignore, unsafe_fixes, dry_run, debug
+    )
+    stream = (
+        open(results_path, "a" if resume or failed else "w", encoding="utf-8")
+        if results_path
+        else sys.stdout
+    )
     progress = Progress(len(todo), sys.stderr, forge.secrets())
     try:
-        results = run_fleet(_Connections(kind, forge.url), todo, options, jobs,
-                            ResultWriter(stream, forge.secrets()), progress)
+        results = run_fleet(
+            _Connections(kind, forge.url),
+            todo,
+            options,
+            jobs,
+            ResultWriter(stream, forge.secrets()),
+            progress,
+        )
     finally:
         progress.close()
         if stream is not sys.stdout:

@@ -48,8 +48,10 @@ def check_url(url: str, what: str = "the clone URL") -> str:
     if not isinstance(url, str) or not url:
         raise UnsafeValue(f"{what} {shown} is not a URL")
     if url.startswith("-") or _CONTROL_RE.search(url):
-        raise UnsafeValue(f"{what} {shown} is not a URL git may fetch from: it starts with '-' "
-                          "or holds spaces or control characters")
+        raise UnsafeValue(
+            f"{what} {shown} is not a URL git may fetch from: it starts with '-' "
+            "or holds spaces or control characters"
+        )
     try:
         parts = urlsplit(url)
         host = parts.hostname
@@ -75,10 +77,12 @@ def check_forge_host(url: str, forge_url: str) -> str:
     host, forge_host = (parts.hostname or "").lower(), (forge.hostname or "").lower()
     allowed = {forge_host}
     if forge_host.startswith("api."):
-        allowed.add(forge_host[len("api."):])
+        allowed.add(forge_host[len("api.") :])
     if host not in allowed:
-        raise UnsafeValue(f"the clone URL {url!r} is on {host}, not on the forge's host "
-                          f"{forge_host}; the forge's token is only sent to the forge")
+        raise UnsafeValue(
+            f"the clone URL {url!r} is on {host}, not on the forge's host "
+            f"{forge_host}; the forge's token is only sent to the forge"
+        )
     return url
 
 
@@ -141,15 +145,24 @@ class Remote:
         if git_dir:
             command += ["--git-dir", git_dir]
         try:
-            result = subprocess.run(command + args, capture_output=True, env=self._env(),
-                                    check=False, stdin=subprocess.DEVNULL, timeout=TIMEOUT)
+            result = subprocess.run(
+                command + args,
+                capture_output=True,
+                env=self._env(),
+                check=False,
+                stdin=subprocess.DEVNULL,
+                timeout=TIMEOUT,
+            )
         except subprocess.TimeoutExpired:
             raise GitError(f"{doing} took longer than {TIMEOUT} seconds") from None
         if result.returncode != 0:
             lines = result.stderr.decode("utf-8", "replace").strip().splitlines()
             detail = "; ".join(line.strip() for line in lines[-_LAST_LINES:] if line.strip())
-            raise GitError(redact(f"{doing} failed: {detail or f'git exited {result.returncode}'}",
-                                  self._secrets))
+            raise GitError(
+                redact(
+                    f"{doing} failed: {detail or f'git exited {result.returncode}'}", self._secrets
+                )
+            )
         return result.stdout.decode("utf-8", "replace")
 
     def heads(self, branches: Iterable[str]) -> dict[str, str]:
@@ -168,8 +181,11 @@ class Remote:
         as the local branch of the same name."""
         subprocess.run(["git", "init", "-q", "--bare", git_dir], check=True, capture_output=True)
         refspecs = [f"+refs/heads/{b}:refs/heads/{b}" for b in map(check_branch, branches)]
-        self._git("git fetch", ["fetch", "-q", "--depth", "1", "--no-tags", "--", self.url,
-                                *refspecs], git_dir)
+        self._git(
+            "git fetch",
+            ["fetch", "-q", "--depth", "1", "--no-tags", "--", self.url, *refspecs],
+            git_dir,
+        )
 
     def push(self, git_dir: str, commit: str, branch: str, expected: Optional[str]) -> None:
         """Point the remote ``branch`` at ``commit``, only if it still is at ``expected``
@@ -178,5 +194,15 @@ class Remote:
         for sha in (commit, expected):
             if sha is not None and not _SHA_RE.match(sha):
                 raise UnsafeValue(f"{sha!r} is not a commit id")
-        self._git("git push", ["push", "-q", f"--force-with-lease={ref}:{expected or ''}", "--",
-                               self.url, f"{commit}:{ref}"], git_dir)
+        self._git(
+            "git push",
+            [
+                "push",
+                "-q",
+                f"--force-with-lease={ref}:{expected or ''}",
+                "--",
+                self.url,
+                f"{commit}:{ref}",
+            ],
+            git_dir,
+        )

@@ -29,8 +29,9 @@ log = logging.getLogger("paasfix.bot")
 
 DEFAULT_OPT_OUT_LABEL = "paasfix-ignore"
 
-CLOSING_COMMENT = ("The default branch no longer needs these fixes, so paasfix closes this "
-                   "merge request.")
+CLOSING_COMMENT = (
+    "The default branch no longer needs these fixes, so paasfix closes this merge request."
+)
 
 
 class Outcome(str, enum.Enum):
@@ -123,8 +124,13 @@ class _Job:
         self.options = options
         self.result = result
 
-    def _done(self, outcome: Outcome, message: str, mr: Optional[MergeRequest] = None,
-              would: Optional[str] = None) -> None:
+    def _done(
+        self,
+        outcome: Outcome,
+        message: str,
+        mr: Optional[MergeRequest] = None,
+        would: Optional[str] = None,
+    ) -> None:
         """Record the outcome; ``would`` is the message of a dry run that skipped a write."""
         self.result.outcome = outcome
         self.result.message = f"{would}; dry run" if would and self.options.dry_run else message
@@ -159,14 +165,18 @@ class _Job:
 
     def _fix(self, tree: Tree) -> Result:
         settings, source = read_settings(tree, None)
-        overrides = {"select": self.options.select, "ignore": self.options.ignore,
-                     "unsafe_fixes": self.options.unsafe_fixes}
+        overrides = {
+            "select": self.options.select,
+            "ignore": self.options.ignore,
+            "unsafe_fixes": self.options.unsafe_fixes,
+        }
         config = build_config(settings, source, registry.option_checks(), overrides)
         fixers = registry.selected(config.select, config.ignore)
         return Runner(fixers, config, self.options.debug).fix(tree, unsafe=config.unsafe_fixes)
 
-    def _on_clone(self, repo: Repository, remote: Remote, git_dir: str,
-                  heads: dict[str, str]) -> None:
+    def _on_clone(
+        self, repo: Repository, remote: Remote, git_dir: str, heads: dict[str, str]
+    ) -> None:
         import git
 
         from ..tree import GitTree
@@ -178,13 +188,19 @@ class _Job:
         local.git.symbolic_ref("HEAD", f"refs/heads/{default_branch}")
         tree = GitTree(local, f"refs/heads/{default_branch}")
         if tree.is_file(describe.IGNORE_FILE):
-            return self._done(Outcome.OPTED_OUT, f"the repository has a {describe.IGNORE_FILE} file")
+            return self._done(
+                Outcome.OPTED_OUT, f"the repository has a {describe.IGNORE_FILE} file"
+            )
         fixed = self._fix(tree)
         if fixed.errors:
-            raise PaasfixError("the fixers reported errors, so nothing is proposed: "
-                               + "; ".join(fixed.errors))
-        mine = [mr for mr in self.forge.merge_requests(repo, branch)
-                if describe.read_marker(mr.description) is not None]
+            raise PaasfixError(
+                "the fixers reported errors, so nothing is proposed: " + "; ".join(fixed.errors)
+            )
+        mine = [
+            mr
+            for mr in self.forge.merge_requests(repo, branch)
+            if describe.read_marker(mr.description) is not None
+        ]
         open_mr = next((mr for mr in mine if mr.state == State.OPEN), None)
         tip = heads.get(branch)
         foreign_tip = tip is not None and not is_ours(local.commit(tip))
@@ -196,17 +212,29 @@ class _Job:
         if self.options.dry_run:
             self.result.diff = unified_diff(fixed.changes)
         if open_mr is None:
-            refused = next((mr for mr in mine if mr.state == State.CLOSED
-                            and describe.read_marker(mr.description) == print_), None)
+            refused = next(
+                (
+                    mr
+                    for mr in mine
+                    if mr.state == State.CLOSED and describe.read_marker(mr.description) == print_
+                ),
+                None,
+            )
             if refused is not None:
-                return self._done(Outcome.SKIPPED_CLOSED,
-                                  "the owner closed a merge request with these same fixes",
-                                  refused)
+                return self._done(
+                    Outcome.SKIPPED_CLOSED,
+                    "the owner closed a merge request with these same fixes",
+                    refused,
+                )
         if foreign_tip:
-            return self._done(Outcome.BLOCKED, f"branch '{branch}' has commits paasfix did not "
-                              "make; it is left alone", open_mr)
-        commit = commit_changes(local, heads[default_branch], fixed.changes,
-                                commit_message(fixed), branch).commit
+            return self._done(
+                Outcome.BLOCKED,
+                f"branch '{branch}' has commits paasfix did not make; it is left alone",
+                open_mr,
+            )
+        commit = commit_changes(
+            local, heads[default_branch], fixed.changes, commit_message(fixed), branch
+        ).commit
         self.result.commit = commit
         pushed = commit != tip
         if pushed and not self.options.dry_run:
@@ -215,44 +243,60 @@ class _Job:
         text = describe.description(fixed, print_, self.options.opt_out_label)
         self._propose(repo, open_mr, text, pushed)
 
-    def _propose(self, repo: Repository, open_mr: Optional[MergeRequest], text: str,
-                 pushed: bool) -> None:
+    def _propose(
+        self, repo: Repository, open_mr: Optional[MergeRequest], text: str, pushed: bool
+    ) -> None:
         title = describe.TITLE
         if open_mr is None:
             mr = None
             if not self.options.dry_run:
                 assert repo.default_branch is not None, "a repository without one is not fixed"
-                mr = self.forge.create_merge_request(repo, self.options.branch,
-                                                     repo.default_branch, title, text,
-                                                     self.options.labels)
-            return self._done(Outcome.CREATED, "opened a merge request", mr,
-                              would="would open a merge request")
+                mr = self.forge.create_merge_request(
+                    repo, self.options.branch, repo.default_branch, title, text, self.options.labels
+                )
+            return self._done(
+                Outcome.CREATED, "opened a merge request", mr, would="would open a merge request"
+            )
         same_text = _same(open_mr.description, text) and open_mr.title == title
         if same_text and not pushed:
             return self._done(Outcome.UNCHANGED, "the merge request is up to date", open_mr)
         if not same_text and not self.options.dry_run:
             open_mr = self.forge.update_merge_request(repo, open_mr, title, text)
         what = "a new commit" if pushed else "a new description"
-        return self._done(Outcome.UPDATED, f"updated the merge request with {what}", open_mr,
-                          would=f"would update the merge request with {what}")
+        return self._done(
+            Outcome.UPDATED,
+            f"updated the merge request with {what}",
+            open_mr,
+            would=f"would update the merge request with {what}",
+        )
 
-    def _nothing_to_fix(self, repo: Repository, open_mr: Optional[MergeRequest],
-                        foreign_tip: bool) -> None:
+    def _nothing_to_fix(
+        self, repo: Repository, open_mr: Optional[MergeRequest], foreign_tip: bool
+    ) -> None:
         if open_mr is None:
             return self._done(Outcome.CLEAN, "nothing to fix")
         if foreign_tip:
-            return self._done(Outcome.BLOCKED, "nothing to fix any more, but the branch has "
-                              "commits paasfix did not make; the merge request stays open",
-                              open_mr)
+            return self._done(
+                Outcome.BLOCKED,
+                "nothing to fix any more, but the branch has "
+                "commits paasfix did not make; the merge request stays open",
+                open_mr,
+            )
         if not self.options.dry_run:
             self.forge.comment(repo, open_mr, CLOSING_COMMENT)
             open_mr = self.forge.close_merge_request(repo, open_mr)
-        return self._done(Outcome.CLOSED, "nothing to fix any more: closed the merge request",
-                          open_mr, would="nothing to fix any more: would close the merge request")
+        return self._done(
+            Outcome.CLOSED,
+            "nothing to fix any more: closed the merge request",
+            open_mr,
+            would="nothing to fix any more: would close the merge request",
+        )
 
 
 def _same(a: str, b: str) -> bool:
     """Equal up to line endings and trailing blanks, which forges normalise."""
+
     def norm(text: str) -> str:
         return "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").split("\n")).strip()
+
     return norm(a) == norm(b)

@@ -25,8 +25,12 @@ FORGES = {
 }
 """Forge kind -> ``module:class`` implementing :class:`paasfix.forge.base.Forge`."""
 
-PUBLIC_HOSTS = {"gitlab.com": "gitlab", "github.com": "github", "gitea.com": "gitea",
-                "codeberg.org": "gitea"}
+PUBLIC_HOSTS = {
+    "gitlab.com": "gitlab",
+    "github.com": "github",
+    "gitea.com": "gitea",
+    "codeberg.org": "gitea",
+}
 """Public forges whose kind the host name tells."""
 
 
@@ -48,21 +52,30 @@ def forge_class(kind: str) -> type[Forge]:
     return cls
 
 
-def connect(kind: str, url: Optional[str] = None, backoff: Optional[Backoff] = None,
-            environ: Mapping[str, str] = os.environ) -> Forge:
+def connect(
+    kind: str,
+    url: Optional[str] = None,
+    backoff: Optional[Backoff] = None,
+    environ: Mapping[str, str] = os.environ,
+) -> Forge:
     """A :class:`~paasfix.forge.base.Forge` of ``kind`` with the token from the environment."""
     cls = forge_class(kind)
     token = next((environ[name] for name in cls.token_variables if environ.get(name)), None)
     if not token:
         raise PaasfixError(f"no {kind} token: set {' or '.join(cls.token_variables)}")
-    url = url or next((environ[name] for name in cls.url_variables if environ.get(name)), None) \
+    url = (
+        url
+        or next((environ[name] for name in cls.url_variables if environ.get(name)), None)
         or cls.default_url
+    )
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise PaasfixError(f"the {kind} URL must be an http(s) URL, not '{url}'")
     if parts.username or parts.password:
-        raise PaasfixError(f"the {kind} URL must not hold credentials; the token comes from "
-                           f"{cls.token_variables[0]}")
+        raise PaasfixError(
+            f"the {kind} URL must not hold credentials; the token comes from "
+            f"{cls.token_variables[0]}"
+        )
     return cls(url, token, backoff)
 
 
@@ -79,7 +92,7 @@ def split_repository(argument: str, url: Optional[str]) -> tuple[Optional[str], 
         raise PaasfixError("the repository URL must not hold credentials")
     base = urlsplit(url).path.rstrip("/") if url else ""
     if url and same_origin(argument, url) and parts.path.startswith(base + "/"):
-        return url, _repository_path(parts.path[len(base):])
+        return url, _repository_path(parts.path[len(base) :])
     return f"{parts.scheme.lower()}://{parts.netloc.lower()}", _repository_path(parts.path)
 
 

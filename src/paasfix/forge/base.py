@@ -124,14 +124,21 @@ class Forge(ABC):
         """The merge requests from ``source_branch`` in every state, newest first."""
 
     @abstractmethod
-    def create_merge_request(self, repo: Repository, source_branch: str, target_branch: str,
-                             title: str, description: str,
-                             labels: Sequence[str] = ()) -> MergeRequest:
+    def create_merge_request(
+        self,
+        repo: Repository,
+        source_branch: str,
+        target_branch: str,
+        title: str,
+        description: str,
+        labels: Sequence[str] = (),
+    ) -> MergeRequest:
         """Open a merge request; the branch has been pushed already."""
 
     @abstractmethod
-    def update_merge_request(self, repo: Repository, mr: MergeRequest, title: str,
-                             description: str) -> MergeRequest:
+    def update_merge_request(
+        self, repo: Repository, mr: MergeRequest, title: str, description: str
+    ) -> MergeRequest:
         """Replace the title and the description of an open merge request."""
 
     @abstractmethod
@@ -178,7 +185,10 @@ def requests_failures(forge: Forge, doing: str, name: str) -> Iterator[None]:
         yield
     except requests.exceptions.RetryError as exc:
         reason = getattr(exc.args[0], "reason", None) if exc.args else None
-        raise ForgeError(forge.redact(f"{doing}: {name} still failed after "
-                                      f"{forge.backoff.attempts} attempts ({reason})")) from None
+        raise ForgeError(
+            forge.redact(
+                f"{doing}: {name} still failed after {forge.backoff.attempts} attempts ({reason})"
+            )
+        ) from None
     except requests.exceptions.RequestException as exc:
         raise ForgeError(forge.redact(f"{doing}: {type(exc).__name__}: {exc}")) from None

@@ -23,8 +23,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Callable, Iterator, Optional, Sequence
 from urllib.parse import urlsplit
 
-from .base import (Forge, ForgeError, MergeRequest, NotFound, Repository, State,
-                   requests_failures)
+from .base import Forge, ForgeError, MergeRequest, NotFound, Repository, State, requests_failures
 from .retry import RETRIED_STATUSES, Backoff
 
 if TYPE_CHECKING:
@@ -77,10 +76,15 @@ def _rate_limit_wait(response: BaseHTTPResponse) -> Optional[str]:
 class _GitHubRules(_Retry):
     """urllib3 retry rules for GitHub: a 403 is retried only when it is a rate limit."""
 
-    def increment(self, method: Optional[str] = None, url: Optional[str] = None,
-                  response: Optional[BaseHTTPResponse] = None, error: Optional[Exception] = None,
-                  _pool: Optional[ConnectionPool] = None,
-                  _stacktrace: Optional[TracebackType] = None) -> Self:
+    def increment(
+        self,
+        method: Optional[str] = None,
+        url: Optional[str] = None,
+        response: Optional[BaseHTTPResponse] = None,
+        error: Optional[Exception] = None,
+        _pool: Optional[ConnectionPool] = None,
+        _stacktrace: Optional[TracebackType] = None,
+    ) -> Self:
         if response is not None and response.status == 403 and _rate_limit_wait(response) is None:
             from github import GithubException
 
@@ -116,9 +120,16 @@ class GitHub(Forge):
         import github
 
         retry = self.backoff.urllib3_retry(RETRIED_STATUSES | {403}, _GitHubRules)
-        self._gh = github.Github(auth=github.Auth.Token(token), base_url=api_url(self.url),
-                                 timeout=60, per_page=100, retry=retry, lazy=True,
-                                 user_agent="paasfix", seconds_between_requests=None)
+        self._gh = github.Github(
+            auth=github.Auth.Token(token),
+            base_url=api_url(self.url),
+            timeout=60,
+            per_page=100,
+            retry=retry,
+            lazy=True,
+            user_agent="paasfix",
+            seconds_between_requests=None,
+        )
 
     @contextmanager
     def _errors(self, doing: str) -> Iterator[None]:
@@ -129,8 +140,7 @@ class GitHub(Forge):
             try:
                 yield
             except github.GithubException as exc:
-                text = self.redact(f"{doing}: GitHub answered {exc.status}: "
-                                   f"{_message(exc.data)}")
+                text = self.redact(f"{doing}: GitHub answered {exc.status}: {_message(exc.data)}")
                 raise (NotFound if exc.status == 404 else ForgeError)(text, exc.status) from None
 
     def _repo(self, repo: Repository) -> GitHubRepository:
@@ -141,15 +151,26 @@ class GitHub(Forge):
     def _repository(item: GitHubRepository) -> Repository:
         """From a PyGithub repository; reading its attributes sends at most the one request
         of a lazy object (items of a listing are complete already)."""
-        return Repository(path=item.full_name, id=item.full_name,
-                          default_branch=item.default_branch or None, clone_url=item.clone_url,
-                          web_url=item.html_url, archived=bool(item.archived))
+        return Repository(
+            path=item.full_name,
+            id=item.full_name,
+            default_branch=item.default_branch or None,
+            clone_url=item.clone_url,
+            web_url=item.html_url,
+            archived=bool(item.archived),
+        )
 
     @staticmethod
     def _merge_request(pull: PullRequest) -> MergeRequest:
-        return MergeRequest(number=pull.number, state=_state(pull), title=pull.title or "",
-                            description=pull.body or "", source_branch=pull.head.ref,
-                            target_branch=pull.base.ref, web_url=pull.html_url)
+        return MergeRequest(
+            number=pull.number,
+            state=_state(pull),
+            title=pull.title or "",
+            description=pull.body or "",
+            source_branch=pull.head.ref,
+            target_branch=pull.base.ref,
+            web_url=pull.html_url,
+        )
 
     def repository(self, path: str) -> Repository:
         with self._errors(f"reading the repository {path}"):
@@ -169,8 +190,7 @@ class GitHub(Forge):
         try:
             next(iter(listing), None)
         except _not_found():
-            listing = self._gh.get_user(group, lazy=True).get_repos(type="owner",
-                                                                   sort="full_name")
+            listing = self._gh.get_user(group, lazy=True).get_repos(type="owner", sort="full_name")
         return listing
 
     def has_label(self, repo: Repository, name: str) -> bool:
@@ -183,32 +203,42 @@ class GitHub(Forge):
     def merge_requests(self, repo: Repository, source_branch: str) -> list[MergeRequest]:
         owner = repo.path.split("/", 1)[0]
         with self._errors(f"listing the pull requests of {repo.path}"):
-            pulls = self._repo(repo).get_pulls(state="all", head=f"{owner}:{source_branch}",
-                                               sort="created", direction="desc")
-            return [self._merge_request(pull) for pull in pulls
-                    if pull.head.ref == source_branch]
+            pulls = self._repo(repo).get_pulls(
+                state="all", head=f"{owner}:{source_branch}", sort="created", direction="desc"
+            )
+            return [self._merge_request(pull) for pull in pulls if pull.head.ref == source_branch]
 
-    def create_merge_request(self, repo: Repository, source_branch: str, target_branch: str,
-                             title: str, description: str,
-                             labels: Sequence[str] = ()) -> MergeRequest:
+    def create_merge_request(
+        self,
+        repo: Repository,
+        source_branch: str,
+        target_branch: str,
+        title: str,
+        description: str,
+        labels: Sequence[str] = (),
+    ) -> MergeRequest:
         with self._errors(f"opening a pull request in {repo.path}"):
-            pull = self._repo(repo).create_pull(base=target_branch, head=source_branch,
-                                                title=title, body=description)
+            pull = self._repo(repo).create_pull(
+                base=target_branch, head=source_branch, title=title, body=description
+            )
             if labels:
                 pull.add_to_labels(*labels)
             return self._merge_request(pull)
 
-    def _edit(self, repo: Repository, mr: MergeRequest, doing: str,
-              edit: Callable[[PullRequest], None]) -> MergeRequest:
+    def _edit(
+        self, repo: Repository, mr: MergeRequest, doing: str, edit: Callable[[PullRequest], None]
+    ) -> MergeRequest:
         with self._errors(f"{doing} pull request #{mr.number} of {repo.path}"):
             pull = self._repo(repo).get_pull(mr.number)
             edit(pull)
             return self._merge_request(pull)
 
-    def update_merge_request(self, repo: Repository, mr: MergeRequest, title: str,
-                             description: str) -> MergeRequest:
-        return self._edit(repo, mr, "updating",
-                          lambda pull: pull.edit(title=title, body=description))
+    def update_merge_request(
+        self, repo: Repository, mr: MergeRequest, title: str, description: str
+    ) -> MergeRequest:
+        return self._edit(
+            repo, mr, "updating", lambda pull: pull.edit(title=title, body=description)
+        )
 
     def close_merge_request(self, repo: Repository, mr: MergeRequest) -> MergeRequest:
         return self._edit(repo, mr, "closing", lambda pull: pull.edit(state="closed"))
@@ -228,6 +258,9 @@ def _message(data: object) -> str:
     """GitHub's error text: the message and each validation error's."""
     if not isinstance(data, dict):
         return str(data)
-    details = [error.get("message") or error.get("code") or ""
-               for error in data.get("errors") or [] if isinstance(error, dict)]
+    details = [
+        error.get("message") or error.get("code") or ""
+        for error in data.get("errors") or []
+        if isinstance(error, dict)
+    ]
     return "; ".join(part for part in [data.get("message") or "", *details] if part)

@@ -39,8 +39,9 @@ class Backoff:
             wanted = self.base * 2 ** max(failures - 1, 0)
         return max(0.0, min(self.limit, wanted))
 
-    def urllib3_retry(self, statuses: Collection[int] = RETRIED_STATUSES,
-                      rules: Optional[type[Retry]] = None) -> Retry:
+    def urllib3_retry(
+        self, statuses: Collection[int] = RETRIED_STATUSES, rules: Optional[type[Retry]] = None
+    ) -> Retry:
         """A urllib3 ``Retry`` that retries every method on ``statuses`` and on connection
         failures, waits through :attr:`sleep`, and raises once the attempts are spent (requests
         turns that into ``requests.exceptions.RetryError``).
@@ -63,10 +64,16 @@ class Backoff:
                 backoff.sleep(backoff.delay(len(self.history), hint))
 
         retry_class = type("BackoffRetry", (rules, _Waits) if rules else (_Waits,), {})
-        retry: Retry = retry_class(total=self.attempts - 1, read=0, redirect=5,
-                                   allowed_methods=None, status_forcelist=frozenset(statuses),
-                                   respect_retry_after_header=True, raise_on_status=True,
-                                   backoff_factor=0)
+        retry: Retry = retry_class(
+            total=self.attempts - 1,
+            read=0,
+            redirect=5,
+            allowed_methods=None,
+            status_forcelist=frozenset(statuses),
+            respect_retry_after_header=True,
+            raise_on_status=True,
+            backoff_factor=0,
+        )
         return retry
 
     def session(self) -> requests.Session:

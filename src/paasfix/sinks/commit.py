@@ -36,8 +36,11 @@ def _identity(repo: Repo) -> dict[str, str]:
     of its sources) nor the environment gives."""
     env = {}
     for field in ("name", "email"):
-        found = subprocess.run(["git", "--git-dir", repo.git_dir, "config", "--get", f"user.{field}"],
-                               capture_output=True, check=False).stdout.strip()
+        found = subprocess.run(
+            ["git", "--git-dir", repo.git_dir, "config", "--get", f"user.{field}"],
+            capture_output=True,
+            check=False,
+        ).stdout.strip()
         if field == "email" and os.environ.get("EMAIL"):
             found = b"from the environment"
         for role in ("AUTHOR", "COMMITTER"):
@@ -53,19 +56,25 @@ def _worktree_branches(repo: Repo) -> dict[str, str]:
     worktree = ""
     for line in repo.git.worktree("list", "--porcelain").splitlines():
         if line.startswith("worktree "):
-            worktree = line[len("worktree "):]
+            worktree = line[len("worktree ") :]
         elif line.startswith("branch "):
-            found[line[len("branch "):]] = worktree
+            found[line[len("branch ") :]] = worktree
     return found
 
 
 def _git(repo: Repo, args: list[str], stdin: bytes, env: dict[str, str]) -> str:
     """Run git with bytes on standard input (GitPython needs a real file for that)."""
-    result = subprocess.run(["git", "--git-dir", repo.git_dir, *args], input=stdin,
-                            capture_output=True, env={**os.environ, **env}, check=False)
+    result = subprocess.run(
+        ["git", "--git-dir", repo.git_dir, *args],
+        input=stdin,
+        capture_output=True,
+        env={**os.environ, **env},
+        check=False,
+    )
     if result.returncode != 0:
-        raise PaasfixError(f"git {args[0]} failed: "
-                           f"{result.stderr.decode('utf-8', 'replace').strip()}")
+        raise PaasfixError(
+            f"git {args[0]} failed: {result.stderr.decode('utf-8', 'replace').strip()}"
+        )
     return result.stdout.decode().strip()
 
 
@@ -76,8 +85,11 @@ def is_ours(commit: Commit) -> bool:
 
 def _resolve(repo: Repo, rev: str) -> Optional[str]:
     """The object id ``rev`` names (of either hash length), or None."""
-    result = subprocess.run(["git", "--git-dir", repo.git_dir, "rev-parse", "--verify", "-q",
-                             "--end-of-options", rev], capture_output=True, check=False)
+    result = subprocess.run(
+        ["git", "--git-dir", repo.git_dir, "rev-parse", "--verify", "-q", "--end-of-options", rev],
+        capture_output=True,
+        check=False,
+    )
     if result.returncode != 0:
         return None
     return result.stdout.decode().strip() or None
@@ -86,8 +98,11 @@ def _resolve(repo: Repo, rev: str) -> Optional[str]:
 def _read_commit(repo: Repo, sha: str) -> tuple[str, list[str], bytes]:
     """A commit's tree, parents (as its object records them, even in a shallow clone) and
     message."""
-    result = subprocess.run(["git", "--git-dir", repo.git_dir, "cat-file", "commit", sha],
-                            capture_output=True, check=False)
+    result = subprocess.run(
+        ["git", "--git-dir", repo.git_dir, "cat-file", "commit", sha],
+        capture_output=True,
+        check=False,
+    )
     if result.returncode != 0:
         raise PaasfixError(f"git cannot read the commit {sha}")
     header, _, message = result.stdout.partition(b"\n\n")
@@ -123,8 +138,9 @@ def _build_tree(repo: Repo, base: str, changes: list[Change]) -> str:
             os.unlink(index_path)
 
 
-def commit_changes(repo: Repo, base_rev: str, changes: list[Change], message: str,
-                   branch: str = DEFAULT_BRANCH) -> CommitResult:
+def commit_changes(
+    repo: Repo, base_rev: str, changes: list[Change], message: str, branch: str = DEFAULT_BRANCH
+) -> CommitResult:
     """Commit ``changes`` on top of ``base_rev`` and point ``branch`` at the commit.
 
     Objects are read and written with git's own commands, so a repository of either object
@@ -142,16 +158,22 @@ def commit_changes(repo: Repo, base_rev: str, changes: list[Change], message: st
         except TypeError:
             current = None
         if current == ref:
-            raise PaasfixError(f"'{branch}' is the checked-out branch; paasfix commits to another "
-                               "branch so that your work tree is not touched (use --branch)")
+            raise PaasfixError(
+                f"'{branch}' is the checked-out branch; paasfix commits to another "
+                "branch so that your work tree is not touched (use --branch)"
+            )
     elsewhere = _worktree_branches(repo).get(ref)
     if elsewhere is not None:
-        raise PaasfixError(f"'{branch}' is checked out in the work tree {elsewhere}; paasfix "
-                           "does not move a branch under a work tree (use --branch)")
+        raise PaasfixError(
+            f"'{branch}' is checked out in the work tree {elsewhere}; paasfix "
+            "does not move a branch under a work tree (use --branch)"
+        )
     base = _resolve(repo, f"{base_rev}^{{commit}}")
     if base is None:
-        raise PaasfixError(f"'{base_rev}' is not a commit; if the repository has no commits yet, "
-                           "commit something first")
+        raise PaasfixError(
+            f"'{base_rev}' is not a commit; if the repository has no commits yet, "
+            "commit something first"
+        )
     if TRAILER not in message:
         message = message.rstrip("\n") + f"\n\n{TRAILER}\n"
     existing = _resolve(repo, f"{ref}^{{commit}}")
@@ -161,8 +183,10 @@ def commit_changes(repo: Repo, base_rev: str, changes: list[Change], message: st
         if existing_tree == tree and parents == [base]:
             return CommitResult(branch, existing, False)
         if TRAILER.encode() not in existing_message:
-            raise PaasfixError(f"branch '{branch}' already exists and its last commit was not made "
-                               "by paasfix; choose another name with --branch")
+            raise PaasfixError(
+                f"branch '{branch}' already exists and its last commit was not made "
+                "by paasfix; choose another name with --branch"
+            )
     sha = _git(repo, ["commit-tree", tree, "-p", base], message.encode("utf-8"), _identity(repo))
     old = existing if existing is not None else "0" * len(sha)
     repo.git.update_ref("-m", "paasfix: fix deployment problems", ref, sha, old)

@@ -37,17 +37,19 @@ def to_gitlab(result: Result, root: str, project_dir: Optional[str] = None) -> s
         project_dir = os.environ.get("CI_PROJECT_DIR")
     issues = []
     for finding, fingerprint in zip(result.findings, fingerprints(result.findings)):
-        issues.append({
-            "type": "issue",
-            "description": f"{finding.message} ({finding.fixer}"
-                           f"{', fix by hand' if not finding.fixable else ''})",
-            "check_name": finding.fixer,
-            "fingerprint": fingerprint,
-            "severity": SEVERITIES[finding.severity],
-            "categories": ["Bug Risk"],
-            "location": {
-                "path": report_path(root, finding.path, project_dir),
-                "lines": {"begin": finding.line or 1},
-            },
-        })
+        issues.append(
+            {
+                "type": "issue",
+                "description": f"{finding.message} ({finding.fixer}"
+                f"{', fix by hand' if not finding.fixable else ''})",
+                "check_name": finding.fixer,
+                "fingerprint": fingerprint,
+                "severity": SEVERITIES[finding.severity],
+                "categories": ["Bug Risk"],
+                "location": {
+                    "path": report_path(root, finding.path, project_dir),
+                    "lines": {"begin": finding.line or 1},
+                },
+            }
+        )
     return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"

@@ -77,8 +77,10 @@ def _location(finding: Finding[Any]) -> str:
 def format_finding(finding: Finding[Any], style: Callable[..., str]) -> str:
     tag = {SAFE: "", UNSAFE: " [unsafe fix]", MANUAL: " [manual]"}[finding.safety]
     severity = style(finding.severity, fg=_SEVERITY_COLOURS.get(finding.severity), bold=True)
-    return (f"{style(_location(finding), bold=True)}: {severity} "
-            f"{style(finding.fixer, fg='blue')}{tag} {finding.message}")
+    return (
+        f"{style(_location(finding), bold=True)}: {severity} "
+        f"{style(finding.fixer, fg='blue')}{tag} {finding.message}"
+    )
 
 
 def summary(result: Result, fixed: Optional[int] = None, preview: bool = False) -> str:
@@ -88,20 +90,30 @@ def summary(result: Result, fixed: Optional[int] = None, preview: bool = False) 
     if fixed is not None and result.errors:
         parts.append("No file was changed because of the errors reported.")
     elif fixed is not None:
-        parts.append(f"{'Would fix' if preview else 'Fixed'} {_plural(fixed, 'problem')}" + (
-            f" in {_plural(len(result.changes), 'file')}." if fixed else "."))
+        parts.append(
+            f"{'Would fix' if preview else 'Fixed'} {_plural(fixed, 'problem')}"
+            + (f" in {_plural(len(result.changes), 'file')}." if fixed else ".")
+        )
     if not findings and result.errors and fixed is None:
         parts.append("No other problem found, but the errors above stopped part of the check.")
         return " ".join(parts)
     if not findings:
-        parts.append("No problems found." if fixed is None else
-                     "Nothing would be left to fix." if preview else "Nothing left to fix.")
+        parts.append(
+            "No problems found."
+            if fixed is None
+            else "Nothing would be left to fix."
+            if preview
+            else "Nothing left to fix."
+        )
         return " ".join(parts)
     kinds = Counter(f.safety for f in findings)
     infos = sum(1 for f in findings if f.severity == INFO)
     remain = "would remain" if preview else "remain" if len(findings) > 1 else "remains"
-    head = f"Found {_plural(len(findings), 'problem')}" if fixed is None else \
-        f"{_plural(len(findings), 'problem')} {remain}"
+    head = (
+        f"Found {_plural(len(findings), 'problem')}"
+        if fixed is None
+        else f"{_plural(len(findings), 'problem')} {remain}"
+    )
     details = []
     if kinds[SAFE]:
         details.append(f"{kinds[SAFE]} fixable with `paasfix fix`")
@@ -115,8 +127,9 @@ def summary(result: Result, fixed: Optional[int] = None, preview: bool = False) 
     return " ".join(parts)
 
 
-def to_text(result: Result, style: Callable[..., str], fixed: Optional[int] = None,
-            preview: bool = False) -> str:
+def to_text(
+    result: Result, style: Callable[..., str], fixed: Optional[int] = None, preview: bool = False
+) -> str:
     lines = [format_finding(f, style) for f in result.findings]
     if fixed:
         verb = "would fix" if preview else "fixed"

@@ -19,8 +19,9 @@ from ..fixer import ERROR, INFO, MANUAL, UNSAFE, WARNING, Finding, Fixer
 from ..runner import Change, Result
 from .report import fingerprints
 
-SCHEMA = ("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
-          "sarif-schema-2.1.0.json")
+SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
 LEVELS = {ERROR: "error", WARNING: "warning", INFO: "note"}
 ROOT_ID = "SRCROOT"
 DOCS_BASE_VARIABLE = "PAASFIX_DOCS_URL"
@@ -88,8 +89,9 @@ def replacements(old: bytes, new: bytes) -> list[dict[str, Any]]:
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
-        replacement = {"deletedRegion": {"byteOffset": offsets[i1],
-                                         "byteLength": offsets[i2] - offsets[i1]}}
+        replacement = {
+            "deletedRegion": {"byteOffset": offsets[i1], "byteLength": offsets[i2] - offsets[i1]}
+        }
         inserted = b"".join(new_lines[j1:j2])
         if inserted:
             replacement["insertedContent"] = _content(inserted)
@@ -109,8 +111,9 @@ def _fix(finding: Finding[Any], changes: Sequence[Change]) -> Optional[dict[str,
             notes.append(f"make {change.path} executable")
         edits = replacements(change.old or b"", change.new or b"")
         if edits:
-            artifact_changes.append({"artifactLocation": _artifact(change.path),
-                                     "replacements": edits})
+            artifact_changes.append(
+                {"artifactLocation": _artifact(change.path), "replacements": edits}
+            )
     if not artifact_changes:
         return None
     how = "paasfix fix" + (" --unsafe-fixes" if finding.safety == UNSAFE else "")
@@ -118,14 +121,19 @@ def _fix(finding: Finding[Any], changes: Sequence[Change]) -> Optional[dict[str,
     return {"description": {"text": text}, "artifactChanges": artifact_changes}
 
 
-def to_sarif(result: Result, root: str, fixers: Sequence[type[Fixer[Any]]], proposals: Mapping[int, Sequence[Change]]
-             ) -> str:
+def to_sarif(
+    result: Result,
+    root: str,
+    fixers: Sequence[type[Fixer[Any]]],
+    proposals: Mapping[int, Sequence[Change]],
+) -> str:
     """``proposals`` maps the index of a finding in ``result.findings`` to its fix's changes."""
     rules = [rule(fixer) for fixer in fixers]
     index_of = {r["id"]: index for index, r in enumerate(rules)}
     results = []
-    for index, (finding, fingerprint) in enumerate(zip(result.findings,
-                                                       fingerprints(result.findings))):
+    for index, (finding, fingerprint) in enumerate(
+        zip(result.findings, fingerprints(result.findings))
+    ):
         item: dict[str, Any] = {
             "ruleId": finding.fixer,
             "level": LEVELS[finding.severity],
@@ -144,14 +152,23 @@ def to_sarif(result: Result, root: str, fixers: Sequence[type[Fixer[Any]]], prop
         results.append(item)
     root_uri = "file://" + _quote(os.path.abspath(root).replace(os.sep, "/").rstrip("/") + "/")
     run = {
-        "tool": {"driver": {"name": "paasfix", "version": __version__,
-                            "semanticVersion": __version__, "rules": rules}},
+        "tool": {
+            "driver": {
+                "name": "paasfix",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "rules": rules,
+            }
+        },
         "originalUriBaseIds": {ROOT_ID: {"uri": root_uri}},
-        "invocations": [{
-            "executionSuccessful": not result.errors,
-            "toolExecutionNotifications": [{"level": "error", "message": {"text": error}}
-                                           for error in result.errors],
-        }],
+        "invocations": [
+            {
+                "executionSuccessful": not result.errors,
+                "toolExecutionNotifications": [
+                    {"level": "error", "message": {"text": error}} for error in result.errors
+                ],
+            }
+        ],
         "columnKind": "unicodeCodePoints",
         "results": results,
     }

@@ -37,20 +37,32 @@ def dirty_paths(root: str, paths: Iterable[str]) -> list[str]:
         problem = inside.stderr.decode("utf-8", "replace").strip()
         if "not a git repository" in problem:
             return []
-        raise PaasfixError(f"cannot tell whether {root} has uncommitted changes: git says "
-                           f"'{problem.splitlines()[0] if problem else inside.returncode}'")
+        raise PaasfixError(
+            f"cannot tell whether {root} has uncommitted changes: git says "
+            f"'{problem.splitlines()[0] if problem else inside.returncode}'"
+        )
     answers = inside.stdout.decode("utf-8", "surrogateescape").split("\n")
     if answers[0] != "true":
         return []
     prefix = answers[1] if len(answers) > 1 else ""
-    status = _git(root, "--literal-pathspecs", "status", "--porcelain=v1", "-z",
-                  "--untracked-files=all", "--", *paths)
+    status = _git(
+        root,
+        "--literal-pathspecs",
+        "status",
+        "--porcelain=v1",
+        "-z",
+        "--untracked-files=all",
+        "--",
+        *paths,
+    )
     if status is None or status.returncode != 0:
-        raise PaasfixError(f"git status failed in {root}: "
-                           f"{status.stderr.decode(errors='replace').strip() if status else ''}")
+        raise PaasfixError(
+            f"git status failed in {root}: "
+            f"{status.stderr.decode(errors='replace').strip() if status else ''}"
+        )
     entries = [e for e in status.stdout.decode("utf-8", "surrogateescape").split("\0") if e]
     found = [entry[3:] for entry in entries if len(entry) > 3 and entry[2] == " "]
-    found = [path[len(prefix):] if path.startswith(prefix) else path for path in found]
+    found = [path[len(prefix) :] if path.startswith(prefix) else path for path in found]
     return found + [path for path in _hidden_changes(root, paths) if path not in found]
 
 
@@ -60,8 +72,11 @@ def _hidden_changes(root: str, paths: list[str]) -> list[str]:
     listing = _git(root, "--literal-pathspecs", "ls-files", "-v", "-z", "--", *paths)
     if listing is None or listing.returncode != 0:
         return []
-    marked = [entry[2:] for entry in listing.stdout.decode("utf-8", "surrogateescape").split("\0")
-              if len(entry) > 2 and (entry[0] == "S" or entry[0].islower())]
+    marked = [
+        entry[2:]
+        for entry in listing.stdout.decode("utf-8", "surrogateescape").split("\0")
+        if len(entry) > 2 and (entry[0] == "S" or entry[0].islower())
+    ]
     if not marked:
         return []
     staged = _git(root, "--literal-pathspecs", "ls-files", "-s", "-z", "--", *marked)
@@ -72,8 +87,11 @@ def _hidden_changes(root: str, paths: list[str]) -> list[str]:
         if "\t" in entry:
             meta, path = entry.split("\t", 1)
             indexed[path] = meta.split()[1]
-    present = [path for path in marked if os.path.isfile(os.path.join(root, path))
-               and not os.path.islink(os.path.join(root, path))]
+    present = [
+        path
+        for path in marked
+        if os.path.isfile(os.path.join(root, path)) and not os.path.islink(os.path.join(root, path))
+    ]
     hashes: list[str] = []
     if present:
         hashed = _git(root, "hash-object", "--", *present)
@@ -82,8 +100,6 @@ def _hidden_changes(root: str, paths: list[str]) -> list[str]:
         hashes = hashed.stdout.decode().split()
     same = {path for path, sha in zip(present, hashes) if indexed.get(path) == sha}
     return [path for path in marked if path not in same]
-
-
 
 
 class Interrupted(PaasfixError):
@@ -95,13 +111,17 @@ class Interrupted(PaasfixError):
         self.signum = signum
         self.written = written
         name = signal.Signals(signum).name
-        outcome = ("after the fix was written in full" if written
-                   else "before the write finished; nothing was changed")
+        outcome = (
+            "after the fix was written in full"
+            if written
+            else "before the write finished; nothing was changed"
+        )
         super().__init__(f"interrupted by {name} {outcome}")
 
 
-_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
-                 if hasattr(signal, name))
+_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
 
 
 class _DeferredSignals:
@@ -148,9 +168,13 @@ def _target(root: str, path: str) -> str:
 
 
 def _kind(mode: int) -> str:
-    for test, name in ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe"),
-                       (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
-                       (stat.S_ISBLK, "a block device")):
+    for test, name in (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    ):
         if test(mode):
             return name
     return "not a regular file"
@@ -173,15 +197,19 @@ def _check_parents(root: str, change: Change) -> None:
         except FileNotFoundError:
             break
         except OSError as exc:
-            raise _refuse(change, f"{'/'.join(parts[:end])} cannot be examined: "
-                                f"{exc.strerror}") from None
+            raise _refuse(
+                change, f"{'/'.join(parts[:end])} cannot be examined: {exc.strerror}"
+            ) from None
         if not stat.S_ISDIR(st.st_mode):
             raise _refuse(change, f"{'/'.join(parts[:end])} is a file, not a directory")
         deepest = current
     if not os.access(deepest, os.W_OK | os.X_OK):
         shown = os.path.relpath(deepest, root).replace(os.sep, "/")
-        raise _refuse(change, "no permission to write in " +
-                      ("the repository's directory" if shown == "." else shown))
+        raise _refuse(
+            change,
+            "no permission to write in "
+            + ("the repository's directory" if shown == "." else shown),
+        )
 
 
 def _check(root: str, change: Change) -> _Target:
@@ -243,8 +271,9 @@ def _keep_owner(fd: int, existing: Optional[os.stat_result]) -> None:
             continue
 
 
-def _replace(full: str, content: bytes, permissions: int,
-             existing: Optional[os.stat_result]) -> None:
+def _replace(
+    full: str, content: bytes, permissions: int, existing: Optional[os.stat_result]
+) -> None:
     """Write ``content`` to a temporary file beside ``full``, flush it to disk and rename it
     over ``full``: a reader sees the old file or the new one, never a part."""
     handle, temp = tempfile.mkstemp(dir=os.path.dirname(full), prefix=".paasfix-", suffix=".tmp")
@@ -273,7 +302,7 @@ def _rewrite(full: str, content: bytes, permissions: int) -> None:
         os.ftruncate(fd, 0)
         view = memoryview(content)
         while view:
-            view = view[os.write(fd, view):]
+            view = view[os.write(fd, view) :]
         if stat.S_IMODE(os.fstat(fd).st_mode) != permissions:
             os.fchmod(fd, permissions)
         os.fsync(fd)
@@ -345,8 +374,11 @@ class _Transaction:
             _rewrite(full, change.new, permissions)
             return
         _replace(full, change.new, permissions, existing)
-        self.undo.append(_Step("replaced", full, change.old, existing)
-                         if existing is not None else _Step("created", full))
+        self.undo.append(
+            _Step("replaced", full, change.old, existing)
+            if existing is not None
+            else _Step("created", full)
+        )
         self.directories.add(os.path.dirname(full))
 
     def delete(self, target: _Target) -> None:
@@ -418,8 +450,10 @@ def _unrestored(root: str, step: _Step, exc: OSError) -> str:
             out.write(content)
         return f"{path} ({exc.strerror}; its old content is in {copy})"
     except OSError:
-        return (f"{path} ({exc.strerror}; its old content was: "
-                f"{content.decode('utf-8', 'backslashreplace')!r})")
+        return (
+            f"{path} ({exc.strerror}; its old content was: "
+            f"{content.decode('utf-8', 'backslashreplace')!r})"
+        )
 
 
 def write_changes(root: str, changes: list[Change], allow_dirty: bool = False) -> None:
@@ -436,8 +470,10 @@ def write_changes(root: str, changes: list[Change], allow_dirty: bool = False) -
         dirty = dirty_paths(root, [c.path for c in changes])
         if dirty:
             shown = ", ".join(dirty[:3]) + (f" and {len(dirty) - 3} more" if len(dirty) > 3 else "")
-            raise PaasfixError(f"refusing to overwrite uncommitted changes in {shown}; commit or "
-                               "stash them first, or pass --allow-dirty")
+            raise PaasfixError(
+                f"refusing to overwrite uncommitted changes in {shown}; commit or "
+                "stash them first, or pass --allow-dirty"
+            )
     with _DeferredSignals() as signals:
         targets = [_check(root, change) for change in changes]
         if signals.pending is not None:
@@ -460,14 +496,18 @@ def write_changes(root: str, changes: list[Change], allow_dirty: bool = False) -
             if isinstance(exc, OSError) and current is not None:
                 raise _failure(current.change, exc, failed) from None
             if failed:
-                raise PaasfixError(f"writing the fix failed ({type(exc).__name__}) and could "
-                                   f"not all be undone: {'; '.join(failed)}") from exc
+                raise PaasfixError(
+                    f"writing the fix failed ({type(exc).__name__}) and could "
+                    f"not all be undone: {'; '.join(failed)}"
+                ) from exc
             raise
         if current is not None:
             failed = transaction.rollback()
             if failed:
-                raise PaasfixError(f"interrupted by {signal.Signals(signals.pending).name}; the "
-                                   f"writes could not all be undone: {'; '.join(failed)}")
+                raise PaasfixError(
+                    f"interrupted by {signal.Signals(signals.pending).name}; the "
+                    f"writes could not all be undone: {'; '.join(failed)}"
+                )
             raise Interrupted(signals.pending, False)
     if signals.pending is not None:
         raise Interrupted(signals.pending, True)
@@ -479,5 +519,7 @@ def _failure(change: Change, exc: OSError, failed: list[str]) -> PaasfixError:
     verb = "deleted" if change.new is None else "written"
     if not failed:
         return FileProblem(change.path, f"cannot be {verb}: {why}; nothing was changed")
-    return FileProblem(change.path, f"cannot be {verb}: {why}; undoing the other writes failed "
-                                    f"for {'; '.join(failed)}")
+    return FileProblem(
+        change.path,
+        f"cannot be {verb}: {why}; undoing the other writes failed for {'; '.join(failed)}",
+    )
