@@ -183,6 +183,11 @@ _REQ = "Flask==2.2.5\ngunicorn==20.1.0\ncelery==5.2.7\n"
 _DESC = ("spec_version: 2\nmodule:\n  language: Python\n  processes:\n    web:\n"
          "      command: gunicorn app:app -b :$PORT --log-file -\n")
 _SAME = "web: gunicorn app:app -b :$PORT --log-file -\n"
+_TABLE_PROCFILE = "web: gunicorn app:app -w 4\nbeat: celery -A app beat\nworker: celery worker\n"
+_TABLE_DESC = ("spec_version: 2\nmodule:\n  language: Python\n  processes:\n"
+               "    web:\n      command: gunicorn app:app\n"
+               "    worker:\n      command: celery worker\n"
+               "    admin:\n      command: python admin.py\n")
 _V3 = ("specVersion: 3\nmodule:\n  name: default\n  language: Python\n  spec:\n    processes:\n"
        "      - name: web\n        command: [gunicorn]\n        args: [app:app, -b, ':$PORT']\n")
 
@@ -193,7 +198,7 @@ FixProcessConflict.examples = (
         {"app.py": _APP, "requirements.txt": _REQ, "app_desc.yaml": _DESC,
          "Procfile": "web: gunicorn app:app -w 4 -b :$PORT --log-file -\n"},
         {"app.py": _APP, "requirements.txt": _REQ, "app_desc.yaml": _DESC},
-        unsafe=True,
+        unsafe=True, message="platform 1.7 and later refuse the deploy", line=1,
     ),
     Example.fixed(
         "a process only the Procfile defines",
@@ -232,9 +237,23 @@ FixProcessConflict.examples = (
         unsafe=True,
     ),
     Example.fixed(
+        "the finding shows both definitions side by side",
+        {"requirements.txt": "gunicorn\n", "Procfile": _TABLE_PROCFILE,
+         "app_desc.yaml": _TABLE_DESC},
+        {"requirements.txt": "gunicorn\n", "app_desc.yaml": _TABLE_DESC},
+        unsafe=True, path="Procfile", line=1,
+        message="processes:\n\n"
+                "       process  Procfile               app_desc.yaml\n"
+                "    *  web      gunicorn app:app -w 4  gunicorn app:app\n"
+                "    *  beat     celery -A app beat     -\n"
+                "       worker   celery worker          celery worker\n"
+                "    *  admin    -                      python admin.py\n\n"
+                "Keep the processes of app_desc.yaml and remove Procfile"),
+    Example.fixed(
         "an identical Procfile is removed as a recommendation",
         {"app.py": _APP, "requirements.txt": _REQ, "app_desc.yaml": _DESC, "Procfile": _SAME},
         {"app.py": _APP, "requirements.txt": _REQ, "app_desc.yaml": _DESC},
+        message="Procfile repeats the processes of app_desc.yaml exactly", path="Procfile",
     ),
     Example.fixed(
         "identical once the platform trims a specVersion 3 procCommand",
@@ -251,7 +270,9 @@ FixProcessConflict.examples = (
         "keep_procfile turns a conflict into a manual finding",
         {"app.py": _APP, "requirements.txt": _REQ, "app_desc.yaml": _DESC,
          "Procfile": "web: gunicorn app:app -w 4\n"},
-        options={"keep_procfile": True},
+        options={"keep_procfile": True}, line=1,
+        message="Make Procfile define exactly the processes of app_desc.yaml (keep_procfile "
+                "is set), or remove it",
     ),
     Example.clean(
         "keep_procfile keeps an identical Procfile",
