@@ -133,16 +133,23 @@ FixProcfileYaml.examples = (
                      "check: python -c \"import sys; print('status: ok')\"\n"},
         {"Procfile": "web: gunicorn wsgi -b :$PORT\n"
                      "check: 'python -c \"import sys; print(''status: ok'')\"'\n"},
+        message="line 2 cannot be read as YAML (mapping values are not allowed here)",
+        line=2,
     ),
     Example.fixed(
         "a URL option with ': ' in the command gets double quotes",
         {"Procfile": "worker: celery -A app worker --broker 'redis: //cache:6379/0'\n"},
         {"Procfile": "worker: \"celery -A app worker --broker 'redis: //cache:6379/0'\"\n"},
+        message="write it as `worker: \"celery -A app worker --broker 'redis: //cache:6379/0'\"`",
+        line=1,
     ),
     Example.fixed(
         "a tab after the colon becomes a space",
         {"Procfile": "web:\tgunicorn wsgi -b :$PORT\nworker:\tcelery -A app worker\n"},
         {"Procfile": "web: gunicorn wsgi -b :$PORT\nworker: celery -A app worker\n"},
+        message="(found character '\\t' that cannot start any token); write it as "
+                "`worker: celery -A app worker` (fixed together with the other 1 misread lines)",
+        line=2,
     ),
     Example.fixed(
         "a tab inside the command is kept, quoted",
@@ -153,12 +160,16 @@ FixProcfileYaml.examples = (
         "no blank after the colon",
         {"Procfile": "web:gunicorn wsgi -b :$PORT\n"},
         {"Procfile": "web: gunicorn wsgi -b :$PORT\n"},
+        message="reads as one string, not as a name and a command", line=1,
     ),
     Example.fixed(
         "' #' inside shell quotes no longer cuts the command; the shell comment stays",
         {"Procfile": "web: gunicorn wsgi -b :$PORT --access-logformat '%(h)s #%(r)s'  # front\n"},
         {"Procfile":
             "web: \"gunicorn wsgi -b :$PORT --access-logformat '%(h)s #%(r)s'\"  # front\n"},
+        message="has a command that YAML cuts to `gunicorn wsgi -b :$PORT --access-logformat "
+                "'%(h)s`: the rest, from ' #', is read as a YAML comment",
+        line=1,
     ),
     Example.fixed(
         "an escaped blank before '#' is not a comment to the shell",
@@ -169,6 +180,7 @@ FixProcfileYaml.examples = (
         "a command that goes on after a closing quote, and an unclosed quote",
         {"Procfile": "web: \"bin/start web\" --port $PORT\nbeat: 'celery beat -l info\n"},
         {"Procfile": "web: '\"bin/start web\" --port $PORT'\nbeat: \"'celery beat -l info\"\n"},
+        message="line 2 cannot be read as YAML (found unexpected end of stream)", line=2,
     ),
     Example.fixed(
         "commands starting with YAML indicators",
@@ -178,11 +190,13 @@ FixProcfileYaml.examples = (
         {"Procfile": "a: '*.sh'\nb: '&>/dev/null run'\nc: '{run}'\nd: '[ -f x ] && run'\n"
                      "e: '@run'\nf: '`which run`'\ng: '%run'\nh: '| tee'\ni: '> out.log run'\n"
                      "j: '!run'\nk: 'true'\nl: '~'\n"},
+        message="line 11 has a command that YAML reads as a boolean, not as text", line=11,
     ),
     Example.fixed(
         "a name YAML reads as a number or a boolean",
         {"Procfile": "2: python two.py\non: python on.py\n"},
         {"Procfile": "'2': python two.py\n'on': python on.py\n"},
+        message="has a name that YAML reads as a number, not as the text '2'", line=1,
     ),
     Example.fixed(
         "a command with both kinds of quotes",
@@ -195,6 +209,7 @@ FixProcfileYaml.examples = (
                      "check: python -c \"print('a: b')\"\r\n# end"},
         {"Procfile": "# processes\r\n\r\nweb: gunicorn wsgi -b :$PORT\r\n"
                      "check: 'python -c \"print(''a: b'')\"'\r\n# end"},
+        path="Procfile", line=4,
     ),
     Example.fixed(
         "the Procfile of the build directory",
@@ -203,14 +218,18 @@ FixProcfileYaml.examples = (
         {"src/Procfile": "web: gunicorn wsgi\n", "Procfile": "web:gunicorn other\n",
          "src/requirements.txt": "gunicorn\n"},
         build_dir="src",
+        message="write it as `web: gunicorn wsgi`", path="src/Procfile", line=1,
     ),
     Example.manual(
         "a command continued on the next line",
         {"Procfile": "web: gunicorn wsgi\n  --workers 4\ncheck: python -c \"print('a: b')\"\n"},
+        message="line 2 is not a `name: command` line", line=2,
     ),
     Example.manual(
         "a name defined twice",
         {"Procfile": "web: gunicorn wsgi\nweb: python -c \"print('a: b')\"\n"},
+        message="defines 'web' on lines 1, 2 and the platform keeps only the last one",
+        line=1,
     ),
     Example.clean(
         "a valid Procfile with a quoted option, as in bk-chatbot",
@@ -243,6 +262,7 @@ FixProcfileYaml.examples = (
         "old Mac line endings are line breaks to YAML, and stay",
         {"Procfile": "web: gunicorn wsgi\rcheck: python -c \"print('a: b')\"\r"},
         {"Procfile": "web: gunicorn wsgi\rcheck: 'python -c \"print(''a: b'')\"'\r"},
+        message="line 2 cannot be read as YAML", line=2,
     ),
     Example.clean("no Procfile", {"requirements.txt": "gunicorn\n"}),
 )
