@@ -379,6 +379,76 @@ def index():
 _FLASK = {"requirements.txt": "Flask==2.2.5\ngunicorn==20.1.0\n", "app.py": _FLASK_APP}
 
 
+def _desc(**processes: str) -> str:
+    """The app_desc.yaml written for these processes (commands that YAML reads plain)."""
+    return ("spec_version: 2\nmodule:\n  language: Python\n  processes:\n"
+            + "".join(f"    {name}:\n      command: {command}\n"
+                      for name, command in processes.items()))
+
+
+_WSGI = ("from django.core.wsgi import get_wsgi_application\n\n"
+         "application = get_wsgi_application()\n")
+
+
+def _django(settings: str = "mysite.settings", where: str = "") -> dict[str, str]:
+    """A minimal Django project with its manage.py in ``where``."""
+    package, prefix = settings.split(".")[0], f"{where}/" if where else ""
+    return {"requirements.txt": "Django==3.2.25\ngunicorn==20.1.0\n",
+            f"{prefix}manage.py": _MANAGE_PY.replace("mysite.settings", settings),
+            f"{prefix}{package}/__init__.py": "",
+            f"{prefix}{package}/settings.py": "DEBUG = False\n",
+            f"{prefix}{package}/wsgi.py": _WSGI}
+
+
+_WEB = "gunicorn mysite.wsgi -b :$PORT --log-file -"
+_SRC_WEB = "gunicorn --chdir src mysite.wsgi -b :$PORT --log-file -"
+_APP_WEB = "gunicorn app:app -b :$PORT --log-file -"
+_MINIMAL_FLASK = "from flask import Flask\n\napp = Flask(__name__)\n"
+_BELOW = {f"src/{path}": text for path, text in _django().items()}
+_BELOW_ADVICE = (
+    "the build directory has no requirements.txt, setup.py or Pipfile, so the build fails before "
+    "any process starts, and the application seems to live in src/ (src/manage.py). Set the "
+    "module's build directory to 'src' (see fix-unable-select-buildpack) and run paasfix with "
+    "`--build-dir src`; it then writes the process definition there")
+_BLUEAPPS_LAYOUT = {"manage.py": _MANAGE_PY.replace("mysite.settings", "settings"),
+                    "settings.py": "import os\n", "wsgi.py": _WSGI, "config/__init__.py": ""}
+_CRLF_DESC = "spec_version: 2\r\napp_version: \"1.0\"\r\nmodule:\r\n  language: python\r\n"
+_COMMENTED = ("# processes\nweb: gunicorn app:app  # serves HTTP\n\n  # indented note\n"
+              "job: |\n  # this line is part of the command\n  python job.py\n# the end\n")
+_WSGI_WEB = "gunicorn wsgi -b :$PORT --log-file -"
+_SETTINGS_PACKAGE = {
+    **{path: text for path, text in _django("config.settings.production").items()
+       if path != "config/settings.py"},
+    "config/settings/__init__.py": "",
+    "config/settings/base.py": 'WSGI_APPLICATION = "config.wsgi.application"\n',
+    "config/settings/production.py": "from .base import *  # noqa\n"}
+_OWN_NAME = {**_django(), "requirements.txt": "Django\ngunicorn\ncelery==5.3.6\n",
+             "mysite/celery.py": "from celery import Celery\n\ntasks = Celery('mysite')\n"
+                                 "tasks.conf.beat_schedule = {}\n"}
+_CELERY_IN_SRC = {**_django(where="src"), "requirements.txt": "Django\ngunicorn\ncelery\n",
+                  "src/mysite/celery.py": "import celery\n\napp = celery.Celery('mysite')\n"
+                                          "app.conf.update(beat_schedule={'a': {'task': 't'}})\n"}
+_BLUEAPPS_OFF = {**_BLUEAPPS_LAYOUT,
+                 "requirements.txt": "Django==1.11.29\ncelery==3.1.25\ndjango-celery==3.2.2\n"
+                                     "gunicorn\n",
+                 "config/default.py": "IS_USE_CELERY = False\nCELERYBEAT_SCHEDULE = {'a': {}}\n"}
+_BLUEAPPS_4 = {**_BLUEAPPS_LAYOUT,
+               "requirements.txt": "blueapps[opentelemetry]==4.4.5\ncelery==4.4.7\ngunicorn\n",
+               "config/default.py": "IS_USE_CELERY = True\nCELERY_IMPORTS = ('home.tasks',)\n"}
+_FACTORY = {"requirements.txt": "Flask\ngunicorn\n",
+            "wsgi.py": "from shop import create_app\n\napp = create_app()\n",
+            "shop/__init__.py": "from flask import Flask\n\n\ndef create_app():\n"
+                                "    return Flask('shop')\n"}
+_REEXPORT = {"requirements.txt": "Flask\ngunicorn\n", "app.py": _MINIMAL_FLASK,
+             "wsgi.py": "from app import app\n\napplication = app\n"}
+_FLASK_CELERY = {"requirements.txt": "Flask\ncelery\n", "app.py": _MINIMAL_FLASK
+                 + "from celery import Celery\n\ncelery = Celery(app.name)\n"
+                 + "celery.conf.CELERYBEAT_SCHEDULE = {'ping': {'task': 'ping', 'schedule': 60}}\n"}
+_FLASK_SCRIPT = {"requirements.txt": "Flask\nFlask-Script\ngunicorn\n", "app.py": _MINIMAL_FLASK,
+                 "manage.py": "from flask_script import Manager\nfrom app import app\n\n"
+                              "manager = Manager(app)\n"}
+
+
 FixProcfile.examples = (
     Example.fixed(
         "Django project as startproject makes it",
@@ -531,4 +601,195 @@ FixProcfile.examples = (
         {**_FLASK, "Procfile": "web: gunicorn app:app\n",
          "app_desc.yaml": "spec_version: 2\nmodule:\n  language: Python\n"},
     ),
+    Example.fixed(
+        "the WSGI module by convention when the settings do not name it",
+        _django(), {**_django(), "app_desc.yaml": _desc(web=_WEB)}, path="app_desc.yaml",
+        message="write app_desc.yaml with web: `gunicorn mysite.wsgi -b :$PORT --log-file -` "
+                "(inferred from manage.py and its settings module `mysite.settings`)"),
+    Example.fixed(
+        "a settings package whose base module names the WSGI application",
+        _SETTINGS_PACKAGE,
+        {**_SETTINGS_PACKAGE,
+         "app_desc.yaml": _desc(web="gunicorn config.wsgi -b :$PORT --log-file -")}),
+    Example.fixed(
+        "manage.py in a subdirectory of the build directory",
+        {f"app/{path}": text for path, text in _django(where="src").items()},
+        {**{f"app/{path}": text for path, text in _django(where="src").items()},
+         "app/app_desc.yaml": _desc(web=_SRC_WEB)},
+        build_dir="app", path="app/app_desc.yaml"),
+    Example.manual(
+        "an application below a build directory without a dependency file gets no guess",
+        _BELOW, path="app_desc.yaml",
+        message="the build directory has no process definition (no Procfile and no "
+                "app_desc.yaml), so the deploy fails with 'the procfile data is empty'; "
+                + _BELOW_ADVICE),
+    Example.manual(
+        "an application below a build directory without a dependency file, app_desc.yaml there",
+        {**_BELOW, "app_desc.yaml": "spec_version: 2\nmodule:\n  language: Python\n"},
+        path="app_desc.yaml",
+        message="app_desc.yaml defines no processes and there is no Procfile, so the platform "
+                "has nothing to run; " + _BELOW_ADVICE),
+    Example.fixed(
+        "the shallowest manage.py wins",
+        {**_django(where="src"),
+         "src/tools/other/manage.py": _MANAGE_PY.replace("mysite.settings", "other.settings")},
+        {**_django(where="src"),
+         "src/tools/other/manage.py": _MANAGE_PY.replace("mysite.settings", "other.settings"),
+         "app_desc.yaml": _desc(web=_SRC_WEB)}),
+    Example.manual(
+        "two manage.py at the same depth are not guessed",
+        {**_django(where="one"), **_django(where="two")},
+        message="(one/manage.py, two/manage.py), so paasfix cannot tell which is the application. "
+                "Create app_desc.yaml like this, with the command that starts your web server:\n\n"
+                "spec_version: 2\nmodule:\n  language: Python\n"),
+    Example.manual(
+        "manage.py deeper than the build looks is ignored",
+        {**{f"a/b/c/{path}": text for path, text in _django().items()},
+         "requirements.txt": "Django\n"},
+        message="found neither a Django project"),
+    Example.manual(
+        "settings chosen at run time are not guessed",
+        {**_django(), "manage.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", '
+                                   'os.environ.get("ENV_SETTINGS", "mysite.settings"))\n'},
+        message="computes DJANGO_SETTINGS_MODULE at run time"),
+    Example.manual(
+        "a WSGI module without an application is not guessed",
+        {**_django(), "mysite/wsgi.py": "import os\n"},
+        message="found no WSGI `application` for the settings mysite.settings (looked in "
+                "mysite/wsgi.py, wsgi.py)"),
+    Example.fixed(
+        "a Celery app with its own name and an empty beat schedule",
+        _OWN_NAME,
+        {**_OWN_NAME, "app_desc.yaml": _desc(
+            web=_WEB, worker="celery -A mysite.celery:tasks worker -l info")}),
+    Example.fixed(
+        "Celery in a subdirectory runs from there and finds the beat schedule",
+        _CELERY_IN_SRC,
+        {**_CELERY_IN_SRC, "app_desc.yaml": _desc(
+            web=_SRC_WEB, worker="celery --workdir src -A mysite worker -l info",
+            beat="celery --workdir src -A mysite beat -l info")}),
+    Example.fixed(
+        "celery without a Celery app gives only web, and says so",
+        {**_django(), "requirements.txt": "Django\ngunicorn\ncelery\n"},
+        {**_django(), "requirements.txt": "Django\ngunicorn\ncelery\n",
+         "app_desc.yaml": _desc(web=_WEB)},
+        message="Note: celery is a requirement but paasfix found no Celery app"),
+    Example.fixed(
+        "the BlueKing framework's switch turns celery off",
+        _BLUEAPPS_OFF, {**_BLUEAPPS_OFF, "app_desc.yaml": _desc(web=_WSGI_WEB)}),
+    Example.fixed(
+        "the BlueKing framework with Celery 4 uses the framework's app",
+        _BLUEAPPS_4,
+        {**_BLUEAPPS_4, "app_desc.yaml": _desc(
+            web=_WSGI_WEB, worker="celery -A blueapps.core.celery worker -l info")}),
+    Example.fixed(
+        "a Flask factory behind wsgi.py",
+        _FACTORY,
+        {**_FACTORY, "app_desc.yaml": _desc(web="gunicorn wsgi:app -b :$PORT --log-file -")}),
+    Example.fixed(
+        "a re-exported app is one candidate",
+        _REEXPORT, {**_REEXPORT, "app_desc.yaml": _desc(web=_APP_WEB)}),
+    Example.fixed(
+        "Flask with a Celery app, and a note about gunicorn",
+        _FLASK_CELERY,
+        {**_FLASK_CELERY, "app_desc.yaml": _desc(
+            web=_APP_WEB, worker="celery -A app:celery worker -l info",
+            beat="celery -A app:celery beat -l info")},
+        message="Note: gunicorn is not in requirements.txt"),
+    Example.manual(
+        "an app created only under the main guard is not served",
+        {"requirements.txt": "Flask\n", "app.py": "from flask import Flask\n\n"
+         "if __name__ == '__main__':\n    app = Flask(__name__)\n"},
+        message="found neither a Django project (manage.py) nor a WSGI `app`"),
+    Example.fixed(
+        "a Flask-Script manage.py is not Django",
+        _FLASK_SCRIPT, {**_FLASK_SCRIPT, "app_desc.yaml": _desc(web=_APP_WEB)}),
+    Example.manual(
+        "a candidate module that does not parse is not guessed",
+        {"requirements.txt": "Flask\n", "app.py": _MINIMAL_FLASK, "main.py": "def broken(:\n"},
+        message="main.py does not parse"),
+    Example.fixed(
+        "processes are added to a CRLF app_desc.yaml",
+        {"requirements.txt": "Flask\ngunicorn\n", "app.py": _MINIMAL_FLASK,
+         "app_desc.yaml": _CRLF_DESC},
+        {"requirements.txt": "Flask\ngunicorn\n", "app.py": _MINIMAL_FLASK,
+         "app_desc.yaml": _CRLF_DESC + "  processes:\r\n    web:\r\n"
+                          f"      command: {_APP_WEB}\r\n"}),
+    Example.manual(
+        "a description with several modules gets instructions",
+        {"requirements.txt": "Flask\ngunicorn\n", "app.py": _MINIMAL_FLASK,
+         "app_desc.yaml": "spec_version: 2\nmodules:\n  default:\n    language: Python\n"},
+        message=f"    web:\n      command: {_APP_WEB}"),
+    Example.manual(
+        "a specVersion 3 description gets instructions",
+        {"requirements.txt": "Flask\ngunicorn\n", "app.py": _MINIMAL_FLASK,
+         "app_desc.yaml": "specVersion: 3\nmodule:\n  name: default\n  language: Python\n"
+                          "  spec: {}\n"},
+        message=f"    web:\n      command: {_APP_WEB}"),
+    Example.clean(
+        "an app_desc.yaml that does not load is another fixer's",
+        {"requirements.txt": "Flask\n", "app.py": _MINIMAL_FLASK, "app_desc.yaml": "module: [\n"}),
+    Example.fixed(
+        "Procfile comments are carried over, but not the content of a block",
+        {"requirements.txt": "gunicorn\n", "Procfile": _COMMENTED},
+        {"requirements.txt": "gunicorn\n", "app_desc.yaml":
+            "spec_version: 2\nmodule:\n  language: Python\n  processes:\n    # processes\n"
+            "    web:\n      command: gunicorn app:app  # serves HTTP\n    # indented note\n"
+            "    job:\n      command: \"# this line is part of the command\\npython job.py\\n\"\n"
+            "    # the end\n"}),
+    Example.fixed(
+        "the build directory's Procfile stays when a root one would replace it",
+        {"src/requirements.txt": "gunicorn\n", "src/Procfile": "web: gunicorn app:app\n",
+         "Procfile": "web: python old.py\n"},
+        {"src/requirements.txt": "gunicorn\n", "src/Procfile": "web: gunicorn app:app\n",
+         "Procfile": "web: python old.py\n", "src/app_desc.yaml": _desc(web="gunicorn app:app")},
+        build_dir="src", path="src/Procfile",
+        message="keep src/Procfile, because removing it would bring Procfile into use"),
+    Example.fixed(
+        "a Node.js Procfile is converted with its language",
+        {"package.json": "{}\n", "Procfile": "web: npm start\n"},
+        {"package.json": "{}\n", "app_desc.yaml": _desc(web="npm start").replace(
+            "Python", "NodeJS")}),
+    Example.manual(
+        "too many processes",
+        {"requirements.txt": "gunicorn\n", "Procfile": "".join(f"p{n}: run {n}\n"
+                                                              for n in range(17))},
+        message="maximum 16 processes"),
+    Example.manual(
+        "a Procfile line without a blank after the colon",
+        {"requirements.txt": "gunicorn\n", "Procfile": "web:gunicorn app:app\n"},
+        message="is not a list of `name: command` lines", line=1),
+    Example.manual(
+        "a Procfile line without a colon",
+        {"requirements.txt": "gunicorn\n",
+         "Procfile": "web: gunicorn app:app\nworker celery worker\n"},
+        message="cannot be read as YAML", line=3),
+    Example.manual(
+        "a Procfile command continued with a key on the next line",
+        {"requirements.txt": "gunicorn\n",
+         "Procfile": "web: gunicorn app:app\n  --bind: 0.0.0.0\n"},
+        message="cannot be read as YAML", line=2),
+    Example.manual(
+        "a Procfile process without a command",
+        {"requirements.txt": "gunicorn\n", "Procfile": "web: gunicorn app:app\nworker:\n"},
+        message="must be a string, not null", line=2),
+    Example.manual(
+        "a Procfile of blanks",
+        {"requirements.txt": "gunicorn\n", "Procfile": "   \n"}, message="is empty", line=1),
+    Example.clean(
+        "a Procfile line without a blank after the colon among others is fix-procfile-yaml's",
+        {"requirements.txt": "gunicorn\n",
+         "Procfile": "web: gunicorn app:app\nworker:celery worker\n"}),
+    Example.clean(
+        "a Procfile command with ': ' is fix-procfile-yaml's",
+        {"requirements.txt": "gunicorn\n",
+         "Procfile": "web: gunicorn app:app\nworker: celery: worker\n"}),
+    Example.manual(
+        "a kept Procfile whose commands app_desc.yaml would trim is not converted",
+        {"requirements.txt": "gunicorn\n", "Procfile": "web: ' gunicorn app:app '\n"},
+        options={"keep_procfile": True}, path="Procfile", message="would find web different"),
+    Example.fixed(
+        "a Procfile whose commands app_desc.yaml would trim is converted and removed",
+        {"requirements.txt": "gunicorn\n", "Procfile": "web: ' gunicorn app:app '\n"},
+        {"requirements.txt": "gunicorn\n", "app_desc.yaml": _desc(web="' gunicorn app:app '")}),
 )
