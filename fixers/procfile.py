@@ -386,6 +386,21 @@ def _desc(**processes: str) -> str:
                       for name, command in processes.items()))
 
 
+def _writes(name: str, files: dict[str, str], processes: dict[str, str], *,
+            build_dir: str = "", message: str | None = None,
+            path: str | None = None) -> Example:
+    """An example where fix-procfile writes app_desc.yaml with ``processes`` next to ``files``."""
+    target = f"{build_dir}/app_desc.yaml" if build_dir else "app_desc.yaml"
+    return Example.fixed(name, files, {**files, target: _desc(**processes)},
+                         build_dir=build_dir, message=message, path=path)
+
+
+def _refused(name: str, procfile: str, message: str, line: int | None = None) -> Example:
+    """An example where the platform refuses the Procfile and paasfix says what to change."""
+    return Example.manual(name, {"requirements.txt": "gunicorn\n", "Procfile": procfile},
+                          message=message, path="Procfile", line=line)
+
+
 _WSGI = ("from django.core.wsgi import get_wsgi_application\n\n"
          "application = get_wsgi_application()\n")
 
@@ -412,6 +427,7 @@ _BELOW_ADVICE = (
     "`--build-dir src`; it then writes the process definition there")
 _BLUEAPPS_LAYOUT = {"manage.py": _MANAGE_PY.replace("mysite.settings", "settings"),
                     "settings.py": "import os\n", "wsgi.py": _WSGI, "config/__init__.py": ""}
+_MINIMAL_APP = {"requirements.txt": "Flask\ngunicorn\n", "app.py": _MINIMAL_FLASK}
 _CRLF_DESC = "spec_version: 2\r\napp_version: \"1.0\"\r\nmodule:\r\n  language: python\r\n"
 _COMMENTED = ("# processes\nweb: gunicorn app:app  # serves HTTP\n\n  # indented note\n"
               "job: |\n  # this line is part of the command\n  python job.py\n# the end\n")
@@ -601,22 +617,15 @@ FixProcfile.examples = (
         {**_FLASK, "Procfile": "web: gunicorn app:app\n",
          "app_desc.yaml": "spec_version: 2\nmodule:\n  language: Python\n"},
     ),
-    Example.fixed(
-        "the WSGI module by convention when the settings do not name it",
-        _django(), {**_django(), "app_desc.yaml": _desc(web=_WEB)}, path="app_desc.yaml",
-        message="write app_desc.yaml with web: `gunicorn mysite.wsgi -b :$PORT --log-file -` "
-                "(inferred from manage.py and its settings module `mysite.settings`)"),
-    Example.fixed(
-        "a settings package whose base module names the WSGI application",
-        _SETTINGS_PACKAGE,
-        {**_SETTINGS_PACKAGE,
-         "app_desc.yaml": _desc(web="gunicorn config.wsgi -b :$PORT --log-file -")}),
-    Example.fixed(
-        "manage.py in a subdirectory of the build directory",
-        {f"app/{path}": text for path, text in _django(where="src").items()},
-        {**{f"app/{path}": text for path, text in _django(where="src").items()},
-         "app/app_desc.yaml": _desc(web=_SRC_WEB)},
-        build_dir="app", path="app/app_desc.yaml"),
+    _writes("the WSGI module by convention when the settings do not name it", _django(),
+            {"web": _WEB}, message="write app_desc.yaml with web: `gunicorn mysite.wsgi -b "
+            ":$PORT --log-file -` (inferred from manage.py and its settings module "
+            "`mysite.settings`)", path="app_desc.yaml"),
+    _writes("a settings package whose base module names the WSGI application", _SETTINGS_PACKAGE,
+            {"web": "gunicorn config.wsgi -b :$PORT --log-file -"}),
+    _writes("manage.py in a subdirectory of the build directory",
+            {f"app/{path}": text for path, text in _django(where="src").items()},
+            {"web": _SRC_WEB}, build_dir="app", path="app/app_desc.yaml"),
     Example.manual(
         "an application below a build directory without a dependency file gets no guess",
         _BELOW, path="app_desc.yaml",
@@ -629,13 +638,10 @@ FixProcfile.examples = (
         path="app_desc.yaml",
         message="app_desc.yaml defines no processes and there is no Procfile, so the platform "
                 "has nothing to run; " + _BELOW_ADVICE),
-    Example.fixed(
-        "the shallowest manage.py wins",
-        {**_django(where="src"),
-         "src/tools/other/manage.py": _MANAGE_PY.replace("mysite.settings", "other.settings")},
-        {**_django(where="src"),
-         "src/tools/other/manage.py": _MANAGE_PY.replace("mysite.settings", "other.settings"),
-         "app_desc.yaml": _desc(web=_SRC_WEB)}),
+    _writes("the shallowest manage.py wins",
+            {**_django(where="src"),
+             "src/tools/other/manage.py": _MANAGE_PY.replace("mysite.settings", "other.settings")},
+            {"web": _SRC_WEB}),
     Example.manual(
         "two manage.py at the same depth are not guessed",
         {**_django(where="one"), **_django(where="two")},
@@ -657,78 +663,53 @@ FixProcfile.examples = (
         {**_django(), "mysite/wsgi.py": "import os\n"},
         message="found no WSGI `application` for the settings mysite.settings (looked in "
                 "mysite/wsgi.py, wsgi.py)"),
-    Example.fixed(
-        "a Celery app with its own name and an empty beat schedule",
-        _OWN_NAME,
-        {**_OWN_NAME, "app_desc.yaml": _desc(
-            web=_WEB, worker="celery -A mysite.celery:tasks worker -l info")}),
-    Example.fixed(
-        "Celery in a subdirectory runs from there and finds the beat schedule",
-        _CELERY_IN_SRC,
-        {**_CELERY_IN_SRC, "app_desc.yaml": _desc(
-            web=_SRC_WEB, worker="celery --workdir src -A mysite worker -l info",
-            beat="celery --workdir src -A mysite beat -l info")}),
-    Example.fixed(
-        "celery without a Celery app gives only web, and says so",
-        {**_django(), "requirements.txt": "Django\ngunicorn\ncelery\n"},
-        {**_django(), "requirements.txt": "Django\ngunicorn\ncelery\n",
-         "app_desc.yaml": _desc(web=_WEB)},
-        message="Note: celery is a requirement but paasfix found no Celery app"),
-    Example.fixed(
-        "the BlueKing framework's switch turns celery off",
-        _BLUEAPPS_OFF, {**_BLUEAPPS_OFF, "app_desc.yaml": _desc(web=_WSGI_WEB)}),
-    Example.fixed(
-        "the BlueKing framework with Celery 4 uses the framework's app",
-        _BLUEAPPS_4,
-        {**_BLUEAPPS_4, "app_desc.yaml": _desc(
-            web=_WSGI_WEB, worker="celery -A blueapps.core.celery worker -l info")}),
-    Example.fixed(
-        "a Flask factory behind wsgi.py",
-        _FACTORY,
-        {**_FACTORY, "app_desc.yaml": _desc(web="gunicorn wsgi:app -b :$PORT --log-file -")}),
-    Example.fixed(
-        "a re-exported app is one candidate",
-        _REEXPORT, {**_REEXPORT, "app_desc.yaml": _desc(web=_APP_WEB)}),
-    Example.fixed(
-        "Flask with a Celery app, and a note about gunicorn",
-        _FLASK_CELERY,
-        {**_FLASK_CELERY, "app_desc.yaml": _desc(
-            web=_APP_WEB, worker="celery -A app:celery worker -l info",
-            beat="celery -A app:celery beat -l info")},
-        message="Note: gunicorn is not in requirements.txt"),
+    _writes("a Celery app with its own name and an empty beat schedule", _OWN_NAME,
+            {"web": _WEB, "worker": "celery -A mysite.celery:tasks worker -l info"}),
+    _writes("Celery in a subdirectory runs from there and finds the beat schedule", _CELERY_IN_SRC,
+            {"web": _SRC_WEB, "worker": "celery --workdir src -A mysite worker -l info",
+             "beat": "celery --workdir src -A mysite beat -l info"}),
+    _writes("celery without a Celery app gives only web, and says so",
+            {**_django(), "requirements.txt": "Django\ngunicorn\ncelery\n"}, {"web": _WEB},
+            message="Note: celery is a requirement but paasfix found no Celery app"),
+    _writes("the BlueKing framework's switch turns celery off", _BLUEAPPS_OFF,
+            {"web": _WSGI_WEB}),
+    _writes("the BlueKing framework with Celery 4 uses the framework's app", _BLUEAPPS_4,
+            {"web": _WSGI_WEB, "worker": "celery -A blueapps.core.celery worker -l info"}),
+    _writes("a Flask factory behind wsgi.py", _FACTORY,
+            {"web": "gunicorn wsgi:app -b :$PORT --log-file -"}),
+    _writes("a re-exported app is one candidate", _REEXPORT, {"web": _APP_WEB}),
+    _writes("Flask with a Celery app, and a note about gunicorn", _FLASK_CELERY,
+            {"web": _APP_WEB, "worker": "celery -A app:celery worker -l info",
+             "beat": "celery -A app:celery beat -l info"},
+            message="Note: gunicorn is not in requirements.txt"),
     Example.manual(
         "an app created only under the main guard is not served",
         {"requirements.txt": "Flask\n", "app.py": "from flask import Flask\n\n"
          "if __name__ == '__main__':\n    app = Flask(__name__)\n"},
         message="found neither a Django project (manage.py) nor a WSGI `app`"),
-    Example.fixed(
-        "a Flask-Script manage.py is not Django",
-        _FLASK_SCRIPT, {**_FLASK_SCRIPT, "app_desc.yaml": _desc(web=_APP_WEB)}),
+    _writes("a Flask-Script manage.py is not Django", _FLASK_SCRIPT, {"web": _APP_WEB}),
     Example.manual(
         "a candidate module that does not parse is not guessed",
         {"requirements.txt": "Flask\n", "app.py": _MINIMAL_FLASK, "main.py": "def broken(:\n"},
         message="main.py does not parse"),
     Example.fixed(
         "processes are added to a CRLF app_desc.yaml",
-        {"requirements.txt": "Flask\ngunicorn\n", "app.py": _MINIMAL_FLASK,
-         "app_desc.yaml": _CRLF_DESC},
-        {"requirements.txt": "Flask\ngunicorn\n", "app.py": _MINIMAL_FLASK,
-         "app_desc.yaml": _CRLF_DESC + "  processes:\r\n    web:\r\n"
-                          f"      command: {_APP_WEB}\r\n"}),
+        {**_MINIMAL_APP, "app_desc.yaml": _CRLF_DESC},
+        {**_MINIMAL_APP, "app_desc.yaml": _CRLF_DESC + "  processes:\r\n    web:\r\n"
+                                          f"      command: {_APP_WEB}\r\n"}),
     Example.manual(
         "a description with several modules gets instructions",
-        {"requirements.txt": "Flask\ngunicorn\n", "app.py": _MINIMAL_FLASK,
+        {**_MINIMAL_APP,
          "app_desc.yaml": "spec_version: 2\nmodules:\n  default:\n    language: Python\n"},
         message=f"    web:\n      command: {_APP_WEB}"),
     Example.manual(
         "a specVersion 3 description gets instructions",
-        {"requirements.txt": "Flask\ngunicorn\n", "app.py": _MINIMAL_FLASK,
-         "app_desc.yaml": "specVersion: 3\nmodule:\n  name: default\n  language: Python\n"
-                          "  spec: {}\n"},
+        {**_MINIMAL_APP, "app_desc.yaml": "specVersion: 3\nmodule:\n  name: default\n"
+                                          "  language: Python\n  spec: {}\n"},
         message=f"    web:\n      command: {_APP_WEB}"),
     Example.clean(
         "an app_desc.yaml that does not load is another fixer's",
-        {"requirements.txt": "Flask\n", "app.py": _MINIMAL_FLASK, "app_desc.yaml": "module: [\n"}),
+        {**_MINIMAL_APP, "app_desc.yaml": "module: [\n"}),
     Example.fixed(
         "Procfile comments are carried over, but not the content of a block",
         {"requirements.txt": "gunicorn\n", "Procfile": _COMMENTED},
@@ -748,34 +729,19 @@ FixProcfile.examples = (
     Example.fixed(
         "a Node.js Procfile is converted with its language",
         {"package.json": "{}\n", "Procfile": "web: npm start\n"},
-        {"package.json": "{}\n", "app_desc.yaml": _desc(web="npm start").replace(
-            "Python", "NodeJS")}),
-    Example.manual(
-        "too many processes",
-        {"requirements.txt": "gunicorn\n", "Procfile": "".join(f"p{n}: run {n}\n"
-                                                              for n in range(17))},
-        message="maximum 16 processes"),
-    Example.manual(
-        "a Procfile line without a blank after the colon",
-        {"requirements.txt": "gunicorn\n", "Procfile": "web:gunicorn app:app\n"},
-        message="is not a list of `name: command` lines", line=1),
-    Example.manual(
-        "a Procfile line without a colon",
-        {"requirements.txt": "gunicorn\n",
-         "Procfile": "web: gunicorn app:app\nworker celery worker\n"},
-        message="cannot be read as YAML", line=3),
-    Example.manual(
-        "a Procfile command continued with a key on the next line",
-        {"requirements.txt": "gunicorn\n",
-         "Procfile": "web: gunicorn app:app\n  --bind: 0.0.0.0\n"},
-        message="cannot be read as YAML", line=2),
-    Example.manual(
-        "a Procfile process without a command",
-        {"requirements.txt": "gunicorn\n", "Procfile": "web: gunicorn app:app\nworker:\n"},
-        message="must be a string, not null", line=2),
-    Example.manual(
-        "a Procfile of blanks",
-        {"requirements.txt": "gunicorn\n", "Procfile": "   \n"}, message="is empty", line=1),
+        {"package.json": "{}\n",
+         "app_desc.yaml": _desc(web="npm start").replace("Python", "NodeJS")}),
+    _refused("too many processes", "".join(f"p{n}: run {n}\n" for n in range(17)),
+             "maximum 16 processes"),
+    _refused("a Procfile line without a blank after the colon", "web:gunicorn app:app\n",
+             "is not a list of `name: command` lines", line=1),
+    _refused("a Procfile line without a colon", "web: gunicorn app:app\nworker celery worker\n",
+             "cannot be read as YAML", line=3),
+    _refused("a Procfile command continued with a key on the next line",
+             "web: gunicorn app:app\n  --bind: 0.0.0.0\n", "cannot be read as YAML", line=2),
+    _refused("a Procfile process without a command", "web: gunicorn app:app\nworker:\n",
+             "must be a string, not null", line=2),
+    _refused("a Procfile of blanks", "   \n", "is empty", line=1),
     Example.clean(
         "a Procfile line without a blank after the colon among others is fix-procfile-yaml's",
         {"requirements.txt": "gunicorn\n",
