@@ -472,6 +472,9 @@ FixProcfile.examples = (
         {**_DJANGO, "app_desc.yaml":
             "spec_version: 2\nmodule:\n  language: Python\n  processes:\n    web:\n"
             "      command: gunicorn mysite.wsgi -b :$PORT --log-file -\n"},
+        message="so the deploy fails with 'the procfile data is empty': write app_desc.yaml with "
+                "web: `gunicorn mysite.wsgi -b :$PORT --log-file -`",
+        path="app_desc.yaml",
     ),
     Example.fixed(
         "Django project with manage.py in src/",
@@ -496,6 +499,7 @@ FixProcfile.examples = (
             "    web:\n      command: gunicorn mysite.wsgi -b :$PORT --log-file -\n"
             "    worker:\n      command: celery -A mysite worker -l info\n"
             "    beat:\n      command: celery -A mysite beat -l info\n"},
+        message="worker: `celery -A mysite worker -l info`; beat: `celery -A mysite beat -l info`",
     ),
     Example.fixed(
         "BlueKing framework (blueapps) layout with django-celery",
@@ -522,6 +526,9 @@ FixProcfile.examples = (
             "spec_version: 2\nmodule:\n  language: Python\n  # settings for every environment\n"
             "  env_variables:\n    - key: LOG_LEVEL\n      value: INFO\n"
             "  processes:\n    web:\n      command: gunicorn app:app -b :$PORT --log-file -\n"},
+        message="app_desc.yaml defines no processes and there is no Procfile, so the platform has "
+                "nothing to run: add web: `gunicorn app:app -b :$PORT --log-file -` (inferred from "
+                "the WSGI application `app` in app.py)",
     ),
     Example.fixed(
         "Procfile converted with its comments, quoted commands kept exactly",
@@ -537,6 +544,9 @@ FixProcfile.examples = (
             "--access-logformat '%(h)s \"%(r)s\" %(s)s'\n"
             "    worker:\n      command: 'python worker.py --tag #1'  # queue consumer\n"
             "    # beat: python manage.py celery beat -l info\n"},
+        message="Procfile defines the processes (web, worker); app_desc.yaml is the recommended "
+                "definition: write them to app_desc.yaml unchanged and remove the Procfile",
+        path="Procfile",
     ),
     Example.fixed(
         "CRLF Procfile gives a CRLF app_desc.yaml",
@@ -552,6 +562,7 @@ FixProcfile.examples = (
          "app_desc.yaml": "spec_version: 2\nmodule:\n  language: Python\n  processes:\n"
                           "    web:\n      command: gunicorn app:app -b :$PORT\n"},
         options={"keep_procfile": True},
+        message="and keep the Procfile (keep_procfile)",
     ),
     Example.fixed(
         "Procfile at the repository root, build directory src",
@@ -565,35 +576,43 @@ FixProcfile.examples = (
         "process names the platform refuses",
         {"requirements.txt": "gunicorn\n",
          "Procfile": "Web: gunicorn app:app -b :$PORT\ncelery_worker: celery -A app worker\n"},
+        message="the platform refuses the process name 'Web'", line=1,
     ),
     Example.manual(
         "Procfile that is not YAML",
         {"requirements.txt": "gunicorn\n",
          "Procfile": "web: gunicorn app:app -b :$PORT\n  --access-logformat '%(h)s: %(r)s'\n"},
+        message="Procfile cannot be read as YAML (mapping values are not allowed here)", line=2,
     ),
     Example.clean(
         "a Procfile line YAML cannot load is fix-procfile-yaml's concern",
         {"requirements.txt": "gunicorn\n",
          "Procfile": "web: gunicorn app:app -b :$PORT\nbackup: python -c \"print('a: b')\"\n"},
     ),
-    Example.manual("empty Procfile", {"requirements.txt": "gunicorn\n", "Procfile": "\n"}),
+    Example.manual("empty Procfile", {"requirements.txt": "gunicorn\n", "Procfile": "\n"},
+                   message="Procfile is empty", line=1),
     Example.manual(
         "Node.js application without a process definition",
         {"package.json": '{"name": "site", "scripts": {"start": "node index.js"}}\n',
          "index.js": "require('http').createServer().listen(process.env.PORT)\n"},
+        message="paasfix infers start commands only for Python applications and this looks like "
+                "NodeJS",
     ),
     Example.manual(
         "two modules that both serve a WSGI app",
         {**_FLASK, "main.py": _FLASK_APP},
+        message="both app.py and main.py define a WSGI application",
     ),
     Example.manual(
         "FastAPI is not a WSGI application",
         {"requirements.txt": "fastapi\ngunicorn\n",
          "main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n"},
+        message="main.py serves an ASGI application",
     ),
     Example.manual(
         "manage.py that does not parse",
         {**_DJANGO, "manage.py": "import os\nif True\n    pass\n"},
+        message="manage.py does not parse as Python",
     ),
     Example.manual(
         "Django project in src/ with its requirements.txt there, not in the build directory",
