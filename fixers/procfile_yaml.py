@@ -1,85 +1,19 @@
-"""fix-procfile-yaml: quote Procfile commands that YAML reads differently from the line."""
+"""fix-procfile-yaml: quote Procfile commands that YAML reads differently from the line (how
+a line is quoted is :mod:`paasfix.procfile_quoting`)."""
 
 from __future__ import annotations
 
-import json
-import re
-from functools import lru_cache
-from typing import Iterator, Optional
+from collections.abc import Iterator
 
 from paasfix.fixer import ERROR, SAFE, Edit, Example, Finding, Fixer
-from paasfix.procfile_lines import Entry, ProcfileLines
-from paasfix.project import Project, YamlFile
-from paasfix.yamlio import loads_as
+from paasfix.procfile_lines import ProcfileLines
+from paasfix.procfile_quoting import reads_as, repaired_line, with_lines
+from paasfix.project import Project
+
+Edits = tuple[Edit, ...]
 
 
-def repaired_line(entry: Entry) -> Optional[str]:
-    """The line with the name and command quoted as YAML needs; None when no style loads back
-    to exactly this name and command."""
-    key = entry.key if entry.key != entry.name else _styled(entry.name)
-    sep = entry.sep if entry.sep and not entry.sep.strip(" ") else " "
-    tail = ((entry.gap if not entry.gap.strip(" ") else "  ") + entry.comment) \
-        if entry.comment else ""
-    for value in _styles(entry.command):
-        line = f"{key}:{sep}{value}{tail}"
-        if line != entry.text and loads_as(line, {entry.name: entry.command}):
-            return line
-    return None
-
-
-def _styles(text: str) -> list[str]:
-    """``text`` as a plain, a single-quoted and a double-quoted YAML scalar, the most readable
-    first: double quotes before single ones when that avoids doubling a ``'``."""
-    single = "'" + text.replace("'", "''") + "'"
-    double = json.dumps(text, ensure_ascii=False)
-    if "'" in text and '"' not in text and "\\" not in text:
-        return [text, double, single]
-    return [text, single, double]
-
-
-_PLAIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
-_WORDS = {"yes", "no", "true", "false", "on", "off", "null"}
-"""The words PyYAML's resolver reads as a boolean or null (in any case, to be safe): of its
-implicit types, only those can begin with a letter."""
-
-
-@lru_cache(maxsize=256)
-def _styled(name: str) -> str:
-    """A process name in the plainest style YAML reads as this text."""
-    if _PLAIN_NAME.fullmatch(name) and name.lower() not in _WORDS:
-        return name
-    for style in _styles(name):
-        if loads_as(f"{style}: x", {name: "x"}):
-            return style
-    return json.dumps(name)
-
-
-def _with_lines(text: str, replaced: dict[int, str]) -> str:
-    """``text`` with the lines numbered in ``replaced`` (1-based) replaced."""
-    lines = text.split("\n")
-    for number, line in replaced.items():
-        lines[number - 1] = line
-    return "\n".join(lines)
-
-
-class _Repair:
-    """Every misread line of one Procfile repaired at once: the lines are checked together, so
-    the fix of any of them is the edit of all of them, built once, when it is asked for."""
-
-    def __init__(self, procfile: YamlFile, repaired: dict[int, str]):
-        self.procfile = procfile
-        self.repaired = repaired
-        self._edit: Optional[Edit] = None
-
-    def edit(self) -> Edit:
-        if self._edit is None:
-            file = self.procfile.file
-            self._edit = Edit(self.procfile.path,
-                              file.encode(_with_lines(file.text, self.repaired)))
-        return self._edit
-
-
-class FixProcfileYaml(Fixer):
+class FixProcfileYaml(Fixer[Edits]):
     """
     ## What goes wrong
 
@@ -140,7 +74,7 @@ class FixProcfileYaml(Fixer):
         r"found character '\\t' that cannot start any token",
     )
 
-    def detect(self, project: Project) -> Iterator[Finding]:
+    def detect(self, project: Project) -> Iterator[Finding[Edits]]:
         procfile = project.procfile
         if procfile is None:
             return
@@ -155,24 +89,27 @@ class FixProcfileYaml(Fixer):
             yield unclear
             return
         repaired = {entry.number: repaired_line(entry) for entry, _ in misread}
-        if None in repaired.values() or not _reads_as(_with_lines(text, repaired), lines.entries):
+        complete = {number: line for number, line in repaired.items() if line is not None}
+        new_text = with_lines(text, complete)
+        if len(complete) < len(repaired) or not reads_as(new_text, lines.entries):
             entry, why = misread[0]
             yield self.manual(f"{path} line {entry.number} {why}; paasfix found no "
                               "quoting that YAML reads back as exactly this command; quote it "
                               "by hand", path, entry.number)
             return
-        repair = _Repair(procfile, repaired)
+        # every misread line is checked and repaired together: one edit for all of them
+        plan = (Edit(path, procfile.file.encode(new_text)),)
         together = f" (fixed together with the other {len(misread) - 1} misread lines)" \
             if len(misread) > 1 else ""
         for entry, why in misread:
-            line = repaired[entry.number]
+            line = complete[entry.number]
             yield self.finding(f"{path} line {entry.number} {why}; write it as `{line}`"
-                               f"{together}", path, entry.number, plan=repair)
+                               f"{together}", path, entry.number, plan=plan)
 
-    def fix(self, project: Project, finding: Finding) -> list[Edit]:
-        return [finding.planned.edit()]
+    def fix(self, project: Project, finding: Finding[Edits]) -> list[Edit]:
+        return list(finding.planned)
 
-    def _unclear(self, path: str, lines: ProcfileLines) -> Optional[Finding]:
+    def _unclear(self, path: str, lines: ProcfileLines) -> Finding[Edits] | None:
         if lines.others:
             first = lines.others[0]
             return self.manual(
@@ -189,127 +126,143 @@ class FixProcfileYaml(Fixer):
         return None
 
 
-    examples = (
-        Example.fixed(
-            "': ' inside a command",
-            {"Procfile": "web: gunicorn wsgi -b :$PORT\n"
-                         "check: python -c \"import sys; print('status: ok')\"\n"},
-            {"Procfile": "web: gunicorn wsgi -b :$PORT\n"
-                         "check: 'python -c \"import sys; print(''status: ok'')\"'\n"},
-        ),
-        Example.fixed(
-            "a URL option with ': ' in the command gets double quotes",
-            {"Procfile": "worker: celery -A app worker --broker 'redis: //cache:6379/0'\n"},
-            {"Procfile": "worker: \"celery -A app worker --broker 'redis: //cache:6379/0'\"\n"},
-        ),
-        Example.fixed(
-            "a tab after the colon becomes a space",
-            {"Procfile": "web:\tgunicorn wsgi -b :$PORT\nworker:\tcelery -A app worker\n"},
-            {"Procfile": "web: gunicorn wsgi -b :$PORT\nworker: celery -A app worker\n"},
-        ),
-        Example.fixed(
-            "a tab inside the command is kept, quoted",
-            {"Procfile": "web: gunicorn wsgi\t-b :$PORT\n"},
-            {"Procfile": "web: 'gunicorn wsgi\t-b :$PORT'\n"},
-        ),
-        Example.fixed(
-            "no blank after the colon",
-            {"Procfile": "web:gunicorn wsgi -b :$PORT\n"},
-            {"Procfile": "web: gunicorn wsgi -b :$PORT\n"},
-        ),
-        Example.fixed(
-            "' #' inside shell quotes no longer cuts the command; the shell comment stays",
-            {"Procfile": "web: gunicorn wsgi -b :$PORT --access-logformat '%(h)s #%(r)s'  # front\n"},
-            {"Procfile":
-                "web: \"gunicorn wsgi -b :$PORT --access-logformat '%(h)s #%(r)s'\"  # front\n"},
-        ),
-        Example.fixed(
-            "an escaped blank before '#' is not a comment to the shell",
-            {"Procfile": "worker: python worker.py --tag \\ #1\n"},
-            {"Procfile": "worker: 'python worker.py --tag \\ #1'\n"},
-        ),
-        Example.fixed(
-            "a command that goes on after a closing quote, and an unclosed quote",
-            {"Procfile": "web: \"bin/start web\" --port $PORT\nbeat: 'celery beat -l info\n"},
-            {"Procfile": "web: '\"bin/start web\" --port $PORT'\nbeat: \"'celery beat -l info\"\n"},
-        ),
-        Example.fixed(
-            "commands starting with YAML indicators",
-            {"Procfile": "a: *.sh\nb: &>/dev/null run\nc: {run}\nd: [ -f x ] && run\ne: @run\n"
-                         "f: `which run`\ng: %run\nh: | tee\ni: > out.log run\nj: !run\n"
-                         "k: true\nl: ~\n"},
-            {"Procfile": "a: '*.sh'\nb: '&>/dev/null run'\nc: '{run}'\nd: '[ -f x ] && run'\n"
-                         "e: '@run'\nf: '`which run`'\ng: '%run'\nh: '| tee'\ni: '> out.log run'\n"
-                         "j: '!run'\nk: 'true'\nl: '~'\n"},
-        ),
-        Example.fixed(
-            "a name YAML reads as a number or a boolean",
-            {"Procfile": "2: python two.py\non: python on.py\n"},
-            {"Procfile": "'2': python two.py\n'on': python on.py\n"},
-        ),
-        Example.fixed(
-            "a command with both kinds of quotes",
-            {"Procfile": "web: sh -c \"echo 'a: b'\" # x\n"},
-            {"Procfile": "web: 'sh -c \"echo ''a: b''\"' # x\n"},
-        ),
-        Example.fixed(
-            "comments, blank lines and line endings kept",
-            {"Procfile": "# processes\r\n\r\nweb: gunicorn wsgi -b :$PORT\r\n"
-                         "check: python -c \"print('a: b')\"\r\n# end"},
-            {"Procfile": "# processes\r\n\r\nweb: gunicorn wsgi -b :$PORT\r\n"
-                         "check: 'python -c \"print(''a: b'')\"'\r\n# end"},
-        ),
-        Example.fixed(
-            "the Procfile of the build directory",
-            {"src/Procfile": "web:gunicorn wsgi\n", "Procfile": "web:gunicorn other\n",
-             "src/requirements.txt": "gunicorn\n"},
-            {"src/Procfile": "web: gunicorn wsgi\n", "Procfile": "web:gunicorn other\n",
-             "src/requirements.txt": "gunicorn\n"},
-            build_dir="src",
-        ),
-        Example.manual(
-            "a command continued on the next line",
-            {"Procfile": "web: gunicorn wsgi\n  --workers 4\ncheck: python -c \"print('a: b')\"\n"},
-        ),
-        Example.manual(
-            "a name defined twice",
-            {"Procfile": "web: gunicorn wsgi\nweb: python -c \"print('a: b')\"\n"},
-        ),
-        Example.clean(
-            "a valid Procfile with a quoted option, as in bk-chatbot",
-            {"Procfile": "web: gunicorn wsgi -w 4 -b :$PORT --access-logformat "
-                         "'%(h)s %(l)s %(u)s %(t)s \"%(r)s\" %(s)s'\n"
-                         "worker: python manage.py celery worker -l info\n"},
-        ),
-        Example.clean(
-            "commands quoted as a whole",
-            {"Procfile": "web: \"gunicorn wsgi -b :$PORT\"\ncheck: 'echo ''a: b'''  # probe\n"},
-        ),
-        Example.clean(
-            "a comment after the command, an apostrophe and '#' inside a word",
-            {"Procfile": "web: gunicorn wsgi -b :$PORT   # the site\nhi: echo it's\n"
-                         "tag: python run.py --tag=#1\n"},
-        ),
-        Example.clean(
-            "valid YAML that is not in line format",
-            {"Procfile": "web:\n  gunicorn wsgi\n  -b :$PORT\n"},
-        ),
-        Example.clean(
-            "a continued line YAML cannot read is fix-procfile's concern",
-            {"Procfile": "web: gunicorn wsgi\n  --access-logformat '%(h)s: %(r)s'\n"},
-        ),
-        Example.clean(
-            "a process without a command is fix-procfile's concern",
-            {"Procfile": "web: gunicorn wsgi\nworker:\n"},
-        ),
-        Example.fixed(
-            "old Mac line endings are line breaks to YAML, and stay",
-            {"Procfile": "web: gunicorn wsgi\rcheck: python -c \"print('a: b')\"\r"},
-            {"Procfile": "web: gunicorn wsgi\rcheck: 'python -c \"print(''a: b'')\"'\r"},
-        ),
-        Example.clean("no Procfile", {"requirements.txt": "gunicorn\n"}),
-    )
-
-
-def _reads_as(text: str, entries: list[Entry]) -> bool:
-    return loads_as(text, {entry.name: entry.meant() for entry in entries})
+FixProcfileYaml.examples = (
+    Example.fixed(
+        "': ' inside a command",
+        {"Procfile": "web: gunicorn wsgi -b :$PORT\n"
+                     "check: python -c \"import sys; print('status: ok')\"\n"},
+        {"Procfile": "web: gunicorn wsgi -b :$PORT\n"
+                     "check: 'python -c \"import sys; print(''status: ok'')\"'\n"},
+        message="line 2 cannot be read as YAML (mapping values are not allowed here)",
+        line=2,
+    ),
+    Example.fixed(
+        "a URL option with ': ' in the command gets double quotes",
+        {"Procfile": "worker: celery -A app worker --broker 'redis: //cache:6379/0'\n"},
+        {"Procfile": "worker: \"celery -A app worker --broker 'redis: //cache:6379/0'\"\n"},
+        message="write it as `worker: \"celery -A app worker --broker 'redis: //cache:6379/0'\"`",
+        line=1,
+    ),
+    Example.fixed(
+        "a tab after the colon becomes a space",
+        {"Procfile": "web:\tgunicorn wsgi -b :$PORT\nworker:\tcelery -A app worker\n"},
+        {"Procfile": "web: gunicorn wsgi -b :$PORT\nworker: celery -A app worker\n"},
+        message="(found character '\\t' that cannot start any token); write it as "
+                "`worker: celery -A app worker` (fixed together with the other 1 misread lines)",
+        line=2,
+    ),
+    Example.fixed(
+        "a tab inside the command is kept, quoted",
+        {"Procfile": "web: gunicorn wsgi\t-b :$PORT\n"},
+        {"Procfile": "web: 'gunicorn wsgi\t-b :$PORT'\n"},
+    ),
+    Example.fixed(
+        "no blank after the colon",
+        {"Procfile": "web:gunicorn wsgi -b :$PORT\n"},
+        {"Procfile": "web: gunicorn wsgi -b :$PORT\n"},
+        message="reads as one string, not as a name and a command", line=1,
+    ),
+    Example.fixed(
+        "' #' inside shell quotes no longer cuts the command; the shell comment stays",
+        {"Procfile": "web: gunicorn wsgi -b :$PORT --access-logformat '%(h)s #%(r)s'  # front\n"},
+        {"Procfile":
+            "web: \"gunicorn wsgi -b :$PORT --access-logformat '%(h)s #%(r)s'\"  # front\n"},
+        message="has a command that YAML cuts to `gunicorn wsgi -b :$PORT --access-logformat "
+                "'%(h)s`: the rest, from ' #', is read as a YAML comment",
+        line=1,
+    ),
+    Example.fixed(
+        "an escaped blank before '#' is not a comment to the shell",
+        {"Procfile": "worker: python worker.py --tag \\ #1\n"},
+        {"Procfile": "worker: 'python worker.py --tag \\ #1'\n"},
+    ),
+    Example.fixed(
+        "a command that goes on after a closing quote, and an unclosed quote",
+        {"Procfile": "web: \"bin/start web\" --port $PORT\nbeat: 'celery beat -l info\n"},
+        {"Procfile": "web: '\"bin/start web\" --port $PORT'\nbeat: \"'celery beat -l info\"\n"},
+        message="line 2 cannot be read as YAML (found unexpected end of stream)", line=2,
+    ),
+    Example.fixed(
+        "commands starting with YAML indicators",
+        {"Procfile": "a: *.sh\nb: &>/dev/null run\nc: {run}\nd: [ -f x ] && run\ne: @run\n"
+                     "f: `which run`\ng: %run\nh: | tee\ni: > out.log run\nj: !run\n"
+                     "k: true\nl: ~\n"},
+        {"Procfile": "a: '*.sh'\nb: '&>/dev/null run'\nc: '{run}'\nd: '[ -f x ] && run'\n"
+                     "e: '@run'\nf: '`which run`'\ng: '%run'\nh: '| tee'\ni: '> out.log run'\n"
+                     "j: '!run'\nk: 'true'\nl: '~'\n"},
+        message="line 11 has a command that YAML reads as a boolean, not as text", line=11,
+    ),
+    Example.fixed(
+        "a name YAML reads as a number or a boolean",
+        {"Procfile": "2: python two.py\non: python on.py\n"},
+        {"Procfile": "'2': python two.py\n'on': python on.py\n"},
+        message="has a name that YAML reads as a number, not as the text '2'", line=1,
+    ),
+    Example.fixed(
+        "a command with both kinds of quotes",
+        {"Procfile": "web: sh -c \"echo 'a: b'\" # x\n"},
+        {"Procfile": "web: 'sh -c \"echo ''a: b''\"' # x\n"},
+    ),
+    Example.fixed(
+        "comments, blank lines and line endings kept",
+        {"Procfile": "# processes\r\n\r\nweb: gunicorn wsgi -b :$PORT\r\n"
+                     "check: python -c \"print('a: b')\"\r\n# end"},
+        {"Procfile": "# processes\r\n\r\nweb: gunicorn wsgi -b :$PORT\r\n"
+                     "check: 'python -c \"print(''a: b'')\"'\r\n# end"},
+        path="Procfile", line=4,
+    ),
+    Example.fixed(
+        "the Procfile of the build directory",
+        {"src/Procfile": "web:gunicorn wsgi\n", "Procfile": "web:gunicorn other\n",
+         "src/requirements.txt": "gunicorn\n"},
+        {"src/Procfile": "web: gunicorn wsgi\n", "Procfile": "web:gunicorn other\n",
+         "src/requirements.txt": "gunicorn\n"},
+        build_dir="src",
+        message="write it as `web: gunicorn wsgi`", path="src/Procfile", line=1,
+    ),
+    Example.manual(
+        "a command continued on the next line",
+        {"Procfile": "web: gunicorn wsgi\n  --workers 4\ncheck: python -c \"print('a: b')\"\n"},
+        message="line 2 is not a `name: command` line", line=2,
+    ),
+    Example.manual(
+        "a name defined twice",
+        {"Procfile": "web: gunicorn wsgi\nweb: python -c \"print('a: b')\"\n"},
+        message="defines 'web' on lines 1, 2 and the platform keeps only the last one",
+        line=1,
+    ),
+    Example.clean(
+        "a valid Procfile with a quoted option, as in bk-chatbot",
+        {"Procfile": "web: gunicorn wsgi -w 4 -b :$PORT --access-logformat "
+                     "'%(h)s %(l)s %(u)s %(t)s \"%(r)s\" %(s)s'\n"
+                     "worker: python manage.py celery worker -l info\n"},
+    ),
+    Example.clean(
+        "commands quoted as a whole",
+        {"Procfile": "web: \"gunicorn wsgi -b :$PORT\"\ncheck: 'echo ''a: b'''  # probe\n"},
+    ),
+    Example.clean(
+        "a comment after the command, an apostrophe and '#' inside a word",
+        {"Procfile": "web: gunicorn wsgi -b :$PORT   # the site\nhi: echo it's\n"
+                     "tag: python run.py --tag=#1\n"},
+    ),
+    Example.clean(
+        "valid YAML that is not in line format",
+        {"Procfile": "web:\n  gunicorn wsgi\n  -b :$PORT\n"},
+    ),
+    Example.clean(
+        "a continued line YAML cannot read is fix-procfile's concern",
+        {"Procfile": "web: gunicorn wsgi\n  --access-logformat '%(h)s: %(r)s'\n"},
+    ),
+    Example.clean(
+        "a process without a command is fix-procfile's concern",
+        {"Procfile": "web: gunicorn wsgi\nworker:\n"},
+    ),
+    Example.fixed(
+        "old Mac line endings are line breaks to YAML, and stay",
+        {"Procfile": "web: gunicorn wsgi\rcheck: python -c \"print('a: b')\"\r"},
+        {"Procfile": "web: gunicorn wsgi\rcheck: 'python -c \"print(''a: b'')\"'\r"},
+        message="line 2 cannot be read as YAML", line=2,
+    ),
+    Example.clean("no Procfile", {"requirements.txt": "gunicorn\n"}),
+)

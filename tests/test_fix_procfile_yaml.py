@@ -7,11 +7,10 @@ import json
 
 import pytest
 import yaml
-
-from paasfix.fixers.procfile_yaml import FixProcfileYaml
-from paasfix.procfile_lines import shell_comment
-
 from helpers import git_repo, paasfix
+from paasfix.fixers.procfile_yaml import FixProcfileYaml
+
+from paasfix.procfile_lines import shell_comment
 
 MEANT: dict[str, dict[str, str]] = {
     "': ' inside a command": {
