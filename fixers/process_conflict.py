@@ -97,30 +97,45 @@ class FixProcessConflict(Fixer[Edits]):
         return list(finding.planned)
 
     def _conflict(self, project: Project, procfile: Definition, desc: Definition) -> Finding[Edits]:
-        problem = (f"{procfile.path} and {desc.path} both define processes, and not the same "
-                   "ones: platform 1.7 and later refuse the deploy (Process definitions conflict "
-                   "between Procfile and app description file), older ones run the Procfile's "
-                   f"processes:\n\n{side_by_side(procfile, desc)}{_notes(desc)}\n\n")
+        problem = (
+            f"{procfile.path} and {desc.path} both define processes, and not the same "
+            "ones: platform 1.7 and later refuse the deploy (Process definitions conflict "
+            "between Procfile and app description file), older ones run the Procfile's "
+            f"processes:\n\n{side_by_side(procfile, desc)}{_notes(desc)}\n\n"
+        )
         line = _first_difference(procfile, desc)
         if self.settings["keep_procfile"]:
-            return self.manual(problem + f"Make {procfile.path} define exactly the processes of "
-                               f"{desc.path} (keep_procfile is set), or remove it",
-                               procfile.path, line)
+            return self.manual(
+                problem + f"Make {procfile.path} define exactly the processes of "
+                f"{desc.path} (keep_procfile is set), or remove it",
+                procfile.path,
+                line,
+            )
         removed = procfile_chain(project)
-        return self.finding(problem + f"Keep the processes of {desc.path} and remove "
-                            + " and ".join(removed), procfile.path, line, plan=_removals(removed))
+        return self.finding(
+            problem + f"Keep the processes of {desc.path} and remove " + " and ".join(removed),
+            procfile.path,
+            line,
+            plan=_removals(removed),
+        )
 
-    def _identical(self, project: Project, procfile: Definition, desc: Definition
-                   ) -> Finding[Edits] | None:
+    def _identical(
+        self, project: Project, procfile: Definition, desc: Definition
+    ) -> Finding[Edits] | None:
         if self.settings["keep_procfile"]:
             return None
         removed = procfile_chain(project)
         if any(path != procfile.path and not _defines(project, path, desc) for path in removed):
             return None
-        return self.finding(f"{procfile.path} repeats the processes of {desc.path} exactly; the "
-                            "platform accepts that, but an edit to one file that forgets the "
-                            "other makes the deploy fail: remove " + " and ".join(removed),
-                            procfile.path, severity=INFO, safety=SAFE, plan=_removals(removed))
+        return self.finding(
+            f"{procfile.path} repeats the processes of {desc.path} exactly; the "
+            "platform accepts that, but an edit to one file that forgets the "
+            "other makes the deploy fail: remove " + " and ".join(removed),
+            procfile.path,
+            severity=INFO,
+            safety=SAFE,
+            plan=_removals(removed),
+        )
 
 
 ABSENT = "-"
@@ -139,21 +154,27 @@ def side_by_side(procfile: Definition, desc: Definition) -> str:
     for name in dict.fromkeys([*procfile.compared, *desc.compared]):
         left = procfile.compared.get(name, ABSENT)
         right = shown.get(name, desc.compared.get(name)) if name in desc.compared else ABSENT
-        same = name in procfile.compared and name in desc.compared \
+        same = (
+            name in procfile.compared
+            and name in desc.compared
             and procfile.compared[name] == desc.compared[name]
+        )
         rows.append(("" if same else DIFFERS, str(name), str(left), str(right)))
     widths = [max(len(row[column]) for row in rows) for column in range(3)]
     return "\n".join(
         "    " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[3]
-        for row in rows)
+        for row in rows
+    )
 
 
 def _notes(desc: Definition) -> str:
     listed = [str(process.name) for process in desc.processes if not process.shell]
     if not listed:
         return ""
-    return (f"\n\n{desc.path} gives {', '.join(listed)} as `command`/`args` lists; the platform "
-            "compares them as the `bash -c` line it generates, which no Procfile line equals")
+    return (
+        f"\n\n{desc.path} gives {', '.join(listed)} as `command`/`args` lists; the platform "
+        "compares them as the `bash -c` line it generates, which no Procfile line equals"
+    )
 
 
 def _first_difference(procfile: Definition, desc: Definition) -> int | None:
@@ -174,105 +195,162 @@ def _defines(project: Project, path: str, desc: Definition) -> bool:
         return False
     return isinstance(data, dict) and procfile_compared(data) == desc.compared
 
+
 def _removals(paths: list[str]) -> Edits:
     return tuple(Edit(path, None) for path in paths)
 
 
 _APP = "from flask import Flask\n\napp = Flask(__name__)\n"
 _REQ = "Flask==2.2.5\ngunicorn==20.1.0\ncelery==5.2.7\n"
-_DESC = ("spec_version: 2\nmodule:\n  language: Python\n  processes:\n    web:\n"
-         "      command: gunicorn app:app -b :$PORT --log-file -\n")
+_DESC = (
+    "spec_version: 2\nmodule:\n  language: Python\n  processes:\n    web:\n"
+    "      command: gunicorn app:app -b :$PORT --log-file -\n"
+)
 _SAME = "web: gunicorn app:app -b :$PORT --log-file -\n"
 _TABLE_PROCFILE = "web: gunicorn app:app -w 4\nbeat: celery -A app beat\nworker: celery worker\n"
-_TABLE_DESC = ("spec_version: 2\nmodule:\n  language: Python\n  processes:\n"
-               "    web:\n      command: gunicorn app:app\n"
-               "    worker:\n      command: celery worker\n"
-               "    admin:\n      command: python admin.py\n")
-_V3 = ("specVersion: 3\nmodule:\n  name: default\n  language: Python\n  spec:\n    processes:\n"
-       "      - name: web\n        command: [gunicorn]\n        args: [app:app, -b, ':$PORT']\n")
+_TABLE_DESC = (
+    "spec_version: 2\nmodule:\n  language: Python\n  processes:\n"
+    "    web:\n      command: gunicorn app:app\n"
+    "    worker:\n      command: celery worker\n"
+    "    admin:\n      command: python admin.py\n"
+)
+_V3 = (
+    "specVersion: 3\nmodule:\n  name: default\n  language: Python\n  spec:\n    processes:\n"
+    "      - name: web\n        command: [gunicorn]\n        args: [app:app, -b, ':$PORT']\n"
+)
 
 
 FixProcessConflict.examples = (
     Example.fixed(
         "different commands: keep app_desc.yaml, remove the Procfile",
-        {"app.py": _APP, "requirements.txt": _REQ, "app_desc.yaml": _DESC,
-         "Procfile": "web: gunicorn app:app -w 4 -b :$PORT --log-file -\n"},
+        {
+            "app.py": _APP,
+            "requirements.txt": _REQ,
+            "app_desc.yaml": _DESC,
+            "Procfile": "web: gunicorn app:app -w 4 -b :$PORT --log-file -\n",
+        },
         {"app.py": _APP, "requirements.txt": _REQ, "app_desc.yaml": _DESC},
-        unsafe=True, message="platform 1.7 and later refuse the deploy", line=1,
+        unsafe=True,
+        message="platform 1.7 and later refuse the deploy",
+        line=1,
     ),
     Example.fixed(
         "a process only the Procfile defines",
-        {"app.py": _APP, "requirements.txt": _REQ, "app_desc.yaml": _DESC,
-         "Procfile": _SAME + "worker: celery -A app worker -l info\n"},
+        {
+            "app.py": _APP,
+            "requirements.txt": _REQ,
+            "app_desc.yaml": _DESC,
+            "Procfile": _SAME + "worker: celery -A app worker -l info\n",
+        },
         {"app.py": _APP, "requirements.txt": _REQ, "app_desc.yaml": _DESC},
         unsafe=True,
     ),
     Example.fixed(
         "a process only app_desc.yaml defines",
-        {"app.py": _APP, "requirements.txt": _REQ, "Procfile": _SAME,
-         "app_desc.yaml": _DESC + "    worker:\n      command: celery -A app worker\n"},
-        {"app.py": _APP, "requirements.txt": _REQ,
-         "app_desc.yaml": _DESC + "    worker:\n      command: celery -A app worker\n"},
+        {
+            "app.py": _APP,
+            "requirements.txt": _REQ,
+            "Procfile": _SAME,
+            "app_desc.yaml": _DESC + "    worker:\n      command: celery -A app worker\n",
+        },
+        {
+            "app.py": _APP,
+            "requirements.txt": _REQ,
+            "app_desc.yaml": _DESC + "    worker:\n      command: celery -A app worker\n",
+        },
         unsafe=True,
     ),
     Example.fixed(
         "Procfile in the build directory and at the root: both go",
-        {"src/app.py": _APP, "src/requirements.txt": _REQ, "src/app_desc.yaml": _DESC,
-         "src/Procfile": "web: gunicorn app:app\n", "Procfile": "web: gunicorn app:app\n"},
+        {
+            "src/app.py": _APP,
+            "src/requirements.txt": _REQ,
+            "src/app_desc.yaml": _DESC,
+            "src/Procfile": "web: gunicorn app:app\n",
+            "Procfile": "web: gunicorn app:app\n",
+        },
         {"src/app.py": _APP, "src/requirements.txt": _REQ, "src/app_desc.yaml": _DESC},
-        unsafe=True, build_dir="src",
+        unsafe=True,
+        build_dir="src",
     ),
     Example.fixed(
         "specVersion 3 args never equal a Procfile line",
-        {"app.py": _APP, "requirements.txt": _REQ, "app_desc.yaml": _V3,
-         "Procfile": "web: gunicorn app:app -b :$PORT\n"},
+        {
+            "app.py": _APP,
+            "requirements.txt": _REQ,
+            "app_desc.yaml": _V3,
+            "Procfile": "web: gunicorn app:app -b :$PORT\n",
+        },
         {"app.py": _APP, "requirements.txt": _REQ, "app_desc.yaml": _V3},
         unsafe=True,
     ),
     Example.fixed(
         "a quoted command with a trailing space differs from the trimmed app_desc.yaml one",
-        {"app.py": _APP, "requirements.txt": _REQ, "app_desc.yaml": _DESC,
-         "Procfile": "web: 'gunicorn app:app -b :$PORT --log-file - '\n"},
+        {
+            "app.py": _APP,
+            "requirements.txt": _REQ,
+            "app_desc.yaml": _DESC,
+            "Procfile": "web: 'gunicorn app:app -b :$PORT --log-file - '\n",
+        },
         {"app.py": _APP, "requirements.txt": _REQ, "app_desc.yaml": _DESC},
         unsafe=True,
     ),
     Example.fixed(
         "the finding shows both definitions side by side",
-        {"requirements.txt": "gunicorn\n", "Procfile": _TABLE_PROCFILE,
-         "app_desc.yaml": _TABLE_DESC},
+        {
+            "requirements.txt": "gunicorn\n",
+            "Procfile": _TABLE_PROCFILE,
+            "app_desc.yaml": _TABLE_DESC,
+        },
         {"requirements.txt": "gunicorn\n", "app_desc.yaml": _TABLE_DESC},
-        unsafe=True, path="Procfile", line=1,
+        unsafe=True,
+        path="Procfile",
+        line=1,
         message="processes:\n\n"
-                "       process  Procfile               app_desc.yaml\n"
-                "    *  web      gunicorn app:app -w 4  gunicorn app:app\n"
-                "    *  beat     celery -A app beat     -\n"
-                "       worker   celery worker          celery worker\n"
-                "    *  admin    -                      python admin.py\n\n"
-                "Keep the processes of app_desc.yaml and remove Procfile"),
+        "       process  Procfile               app_desc.yaml\n"
+        "    *  web      gunicorn app:app -w 4  gunicorn app:app\n"
+        "    *  beat     celery -A app beat     -\n"
+        "       worker   celery worker          celery worker\n"
+        "    *  admin    -                      python admin.py\n\n"
+        "Keep the processes of app_desc.yaml and remove Procfile",
+    ),
     Example.fixed(
         "an identical Procfile is removed as a recommendation",
         {"app.py": _APP, "requirements.txt": _REQ, "app_desc.yaml": _DESC, "Procfile": _SAME},
         {"app.py": _APP, "requirements.txt": _REQ, "app_desc.yaml": _DESC},
-        message="Procfile repeats the processes of app_desc.yaml exactly", path="Procfile",
+        message="Procfile repeats the processes of app_desc.yaml exactly",
+        path="Procfile",
     ),
     Example.fixed(
         "identical once the platform trims a specVersion 3 procCommand",
-        {"app.py": _APP, "requirements.txt": _REQ, "Procfile": "web: gunicorn app:app\n",
-         "app_desc.yaml": "specVersion: 3\nmodule:\n  name: default\n  language: Python\n"
-                          "  spec:\n    processes:\n      - name: web\n"
-                          "        procCommand: ' gunicorn app:app'\n"},
-        {"app.py": _APP, "requirements.txt": _REQ,
-         "app_desc.yaml": "specVersion: 3\nmodule:\n  name: default\n  language: Python\n"
-                          "  spec:\n    processes:\n      - name: web\n"
-                          "        procCommand: ' gunicorn app:app'\n"},
+        {
+            "app.py": _APP,
+            "requirements.txt": _REQ,
+            "Procfile": "web: gunicorn app:app\n",
+            "app_desc.yaml": "specVersion: 3\nmodule:\n  name: default\n  language: Python\n"
+            "  spec:\n    processes:\n      - name: web\n"
+            "        procCommand: ' gunicorn app:app'\n",
+        },
+        {
+            "app.py": _APP,
+            "requirements.txt": _REQ,
+            "app_desc.yaml": "specVersion: 3\nmodule:\n  name: default\n  language: Python\n"
+            "  spec:\n    processes:\n      - name: web\n"
+            "        procCommand: ' gunicorn app:app'\n",
+        },
     ),
     Example.manual(
         "keep_procfile turns a conflict into a manual finding",
-        {"app.py": _APP, "requirements.txt": _REQ, "app_desc.yaml": _DESC,
-         "Procfile": "web: gunicorn app:app -w 4\n"},
-        options={"keep_procfile": True}, line=1,
+        {
+            "app.py": _APP,
+            "requirements.txt": _REQ,
+            "app_desc.yaml": _DESC,
+            "Procfile": "web: gunicorn app:app -w 4\n",
+        },
+        options={"keep_procfile": True},
+        line=1,
         message="Make Procfile define exactly the processes of app_desc.yaml (keep_procfile "
-                "is set), or remove it",
+        "is set), or remove it",
     ),
     Example.clean(
         "keep_procfile keeps an identical Procfile",
@@ -281,20 +359,33 @@ FixProcessConflict.examples = (
     ),
     Example.clean(
         "an identical Procfile whose removal would bring a different root Procfile into use",
-        {"src/app.py": _APP, "src/requirements.txt": _REQ, "src/app_desc.yaml": _DESC,
-         "src/Procfile": _SAME, "Procfile": "web: python app.py\n"},
+        {
+            "src/app.py": _APP,
+            "src/requirements.txt": _REQ,
+            "src/app_desc.yaml": _DESC,
+            "src/Procfile": _SAME,
+            "Procfile": "web: python app.py\n",
+        },
         build_dir="src",
     ),
     Example.clean(
         "app_desc.yaml without processes: the Procfile supplies them",
-        {"app.py": _APP, "requirements.txt": _REQ, "Procfile": _SAME,
-         "app_desc.yaml": "spec_version: 2\nmodule:\n  language: Python\n"},
+        {
+            "app.py": _APP,
+            "requirements.txt": _REQ,
+            "Procfile": _SAME,
+            "app_desc.yaml": "spec_version: 2\nmodule:\n  language: Python\n",
+        },
     ),
     Example.clean(
         "app_desc.yaml without a spec version is ignored next to a Procfile",
-        {"app.py": _APP, "requirements.txt": _REQ, "Procfile": "web: gunicorn app:app\n",
-         "app_desc.yaml": "module:\n  language: Python\n  processes:\n    web:\n"
-                          "      command: python app.py\n"},
+        {
+            "app.py": _APP,
+            "requirements.txt": _REQ,
+            "Procfile": "web: gunicorn app:app\n",
+            "app_desc.yaml": "module:\n  language: Python\n  processes:\n    web:\n"
+            "      command: python app.py\n",
+        },
     ),
     Example.clean(
         "only app_desc.yaml",
@@ -306,7 +397,11 @@ FixProcessConflict.examples = (
     ),
     Example.clean(
         "a Procfile that is not YAML is fix-procfile's",
-        {"app.py": _APP, "requirements.txt": _REQ, "app_desc.yaml": _DESC,
-         "Procfile": "web: python -c 'print(1)': x\n"},
+        {
+            "app.py": _APP,
+            "requirements.txt": _REQ,
+            "app_desc.yaml": _DESC,
+            "Procfile": "web: python -c 'print(1)': x\n",
+        },
     ),
 )

@@ -93,18 +93,29 @@ class FixProcfileYaml(Fixer[Edits]):
         new_text = with_lines(text, complete)
         if len(complete) < len(repaired) or not reads_as(new_text, lines.entries):
             entry, why = misread[0]
-            yield self.manual(f"{path} line {entry.number} {why}; paasfix found no "
-                              "quoting that YAML reads back as exactly this command; quote it "
-                              "by hand", path, entry.number)
+            yield self.manual(
+                f"{path} line {entry.number} {why}; paasfix found no "
+                "quoting that YAML reads back as exactly this command; quote it "
+                "by hand",
+                path,
+                entry.number,
+            )
             return
         # every misread line is checked and repaired together: one edit for all of them
         plan = (Edit(path, procfile.file.encode(new_text)),)
-        together = f" (fixed together with the other {len(misread) - 1} misread lines)" \
-            if len(misread) > 1 else ""
+        together = (
+            f" (fixed together with the other {len(misread) - 1} misread lines)"
+            if len(misread) > 1
+            else ""
+        )
         for entry, why in misread:
             line = complete[entry.number]
-            yield self.finding(f"{path} line {entry.number} {why}; write it as `{line}`"
-                               f"{together}", path, entry.number, plan=plan)
+            yield self.finding(
+                f"{path} line {entry.number} {why}; write it as `{line}`{together}",
+                path,
+                entry.number,
+                plan=plan,
+            )
 
     def fix(self, project: Project, finding: Finding[Edits]) -> list[Edit]:
         return list(finding.planned)
@@ -115,24 +126,34 @@ class FixProcfileYaml(Fixer[Edits]):
             return self.manual(
                 f"{path} line {first} is not a `name: command` line (a command continued on the "
                 "next line?), so paasfix cannot tell what the misread lines mean; write each "
-                "process on one line and quote its command as a whole", path, first)
+                "process on one line and quote its command as a whole",
+                path,
+                first,
+            )
         duplicates = lines.duplicates()
         if duplicates:
             name, numbers = next(iter(duplicates.items()))
             return self.manual(
                 f"{path} defines {name!r} on lines {', '.join(map(str, numbers))} and the "
                 "platform keeps only the last one; keep one of them (or rename the other), then "
-                "the misread lines can be repaired", path, numbers[0])
+                "the misread lines can be repaired",
+                path,
+                numbers[0],
+            )
         return None
 
 
 FixProcfileYaml.examples = (
     Example.fixed(
         "': ' inside a command",
-        {"Procfile": "web: gunicorn wsgi -b :$PORT\n"
-                     "check: python -c \"import sys; print('status: ok')\"\n"},
-        {"Procfile": "web: gunicorn wsgi -b :$PORT\n"
-                     "check: 'python -c \"import sys; print(''status: ok'')\"'\n"},
+        {
+            "Procfile": "web: gunicorn wsgi -b :$PORT\n"
+            "check: python -c \"import sys; print('status: ok')\"\n"
+        },
+        {
+            "Procfile": "web: gunicorn wsgi -b :$PORT\n"
+            "check: 'python -c \"import sys; print(''status: ok'')\"'\n"
+        },
         message="line 2 cannot be read as YAML (mapping values are not allowed here)",
         line=2,
     ),
@@ -148,7 +169,7 @@ FixProcfileYaml.examples = (
         {"Procfile": "web:\tgunicorn wsgi -b :$PORT\nworker:\tcelery -A app worker\n"},
         {"Procfile": "web: gunicorn wsgi -b :$PORT\nworker: celery -A app worker\n"},
         message="(found character '\\t' that cannot start any token); write it as "
-                "`worker: celery -A app worker` (fixed together with the other 1 misread lines)",
+        "`worker: celery -A app worker` (fixed together with the other 1 misread lines)",
         line=2,
     ),
     Example.fixed(
@@ -160,15 +181,17 @@ FixProcfileYaml.examples = (
         "no blank after the colon",
         {"Procfile": "web:gunicorn wsgi -b :$PORT\n"},
         {"Procfile": "web: gunicorn wsgi -b :$PORT\n"},
-        message="reads as one string, not as a name and a command", line=1,
+        message="reads as one string, not as a name and a command",
+        line=1,
     ),
     Example.fixed(
         "' #' inside shell quotes no longer cuts the command; the shell comment stays",
         {"Procfile": "web: gunicorn wsgi -b :$PORT --access-logformat '%(h)s #%(r)s'  # front\n"},
-        {"Procfile":
-            "web: \"gunicorn wsgi -b :$PORT --access-logformat '%(h)s #%(r)s'\"  # front\n"},
+        {
+            "Procfile": "web: \"gunicorn wsgi -b :$PORT --access-logformat '%(h)s #%(r)s'\"  # front\n"
+        },
         message="has a command that YAML cuts to `gunicorn wsgi -b :$PORT --access-logformat "
-                "'%(h)s`: the rest, from ' #', is read as a YAML comment",
+        "'%(h)s`: the rest, from ' #', is read as a YAML comment",
         line=1,
     ),
     Example.fixed(
@@ -178,25 +201,32 @@ FixProcfileYaml.examples = (
     ),
     Example.fixed(
         "a command that goes on after a closing quote, and an unclosed quote",
-        {"Procfile": "web: \"bin/start web\" --port $PORT\nbeat: 'celery beat -l info\n"},
-        {"Procfile": "web: '\"bin/start web\" --port $PORT'\nbeat: \"'celery beat -l info\"\n"},
-        message="line 2 cannot be read as YAML (found unexpected end of stream)", line=2,
+        {"Procfile": 'web: "bin/start web" --port $PORT\nbeat: \'celery beat -l info\n'},
+        {"Procfile": 'web: \'"bin/start web" --port $PORT\'\nbeat: "\'celery beat -l info"\n'},
+        message="line 2 cannot be read as YAML (found unexpected end of stream)",
+        line=2,
     ),
     Example.fixed(
         "commands starting with YAML indicators",
-        {"Procfile": "a: *.sh\nb: &>/dev/null run\nc: {run}\nd: [ -f x ] && run\ne: @run\n"
-                     "f: `which run`\ng: %run\nh: | tee\ni: > out.log run\nj: !run\n"
-                     "k: true\nl: ~\n"},
-        {"Procfile": "a: '*.sh'\nb: '&>/dev/null run'\nc: '{run}'\nd: '[ -f x ] && run'\n"
-                     "e: '@run'\nf: '`which run`'\ng: '%run'\nh: '| tee'\ni: '> out.log run'\n"
-                     "j: '!run'\nk: 'true'\nl: '~'\n"},
-        message="line 11 has a command that YAML reads as a boolean, not as text", line=11,
+        {
+            "Procfile": "a: *.sh\nb: &>/dev/null run\nc: {run}\nd: [ -f x ] && run\ne: @run\n"
+            "f: `which run`\ng: %run\nh: | tee\ni: > out.log run\nj: !run\n"
+            "k: true\nl: ~\n"
+        },
+        {
+            "Procfile": "a: '*.sh'\nb: '&>/dev/null run'\nc: '{run}'\nd: '[ -f x ] && run'\n"
+            "e: '@run'\nf: '`which run`'\ng: '%run'\nh: '| tee'\ni: '> out.log run'\n"
+            "j: '!run'\nk: 'true'\nl: '~'\n"
+        },
+        message="line 11 has a command that YAML reads as a boolean, not as text",
+        line=11,
     ),
     Example.fixed(
         "a name YAML reads as a number or a boolean",
         {"Procfile": "2: python two.py\non: python on.py\n"},
         {"Procfile": "'2': python two.py\n'on': python on.py\n"},
-        message="has a name that YAML reads as a number, not as the text '2'", line=1,
+        message="has a name that YAML reads as a number, not as the text '2'",
+        line=1,
     ),
     Example.fixed(
         "a command with both kinds of quotes",
@@ -205,25 +235,39 @@ FixProcfileYaml.examples = (
     ),
     Example.fixed(
         "comments, blank lines and line endings kept",
-        {"Procfile": "# processes\r\n\r\nweb: gunicorn wsgi -b :$PORT\r\n"
-                     "check: python -c \"print('a: b')\"\r\n# end"},
-        {"Procfile": "# processes\r\n\r\nweb: gunicorn wsgi -b :$PORT\r\n"
-                     "check: 'python -c \"print(''a: b'')\"'\r\n# end"},
-        path="Procfile", line=4,
+        {
+            "Procfile": "# processes\r\n\r\nweb: gunicorn wsgi -b :$PORT\r\n"
+            "check: python -c \"print('a: b')\"\r\n# end"
+        },
+        {
+            "Procfile": "# processes\r\n\r\nweb: gunicorn wsgi -b :$PORT\r\n"
+            "check: 'python -c \"print(''a: b'')\"'\r\n# end"
+        },
+        path="Procfile",
+        line=4,
     ),
     Example.fixed(
         "the Procfile of the build directory",
-        {"src/Procfile": "web:gunicorn wsgi\n", "Procfile": "web:gunicorn other\n",
-         "src/requirements.txt": "gunicorn\n"},
-        {"src/Procfile": "web: gunicorn wsgi\n", "Procfile": "web:gunicorn other\n",
-         "src/requirements.txt": "gunicorn\n"},
+        {
+            "src/Procfile": "web:gunicorn wsgi\n",
+            "Procfile": "web:gunicorn other\n",
+            "src/requirements.txt": "gunicorn\n",
+        },
+        {
+            "src/Procfile": "web: gunicorn wsgi\n",
+            "Procfile": "web:gunicorn other\n",
+            "src/requirements.txt": "gunicorn\n",
+        },
         build_dir="src",
-        message="write it as `web: gunicorn wsgi`", path="src/Procfile", line=1,
+        message="write it as `web: gunicorn wsgi`",
+        path="src/Procfile",
+        line=1,
     ),
     Example.manual(
         "a command continued on the next line",
         {"Procfile": "web: gunicorn wsgi\n  --workers 4\ncheck: python -c \"print('a: b')\"\n"},
-        message="line 2 is not a `name: command` line", line=2,
+        message="line 2 is not a `name: command` line",
+        line=2,
     ),
     Example.manual(
         "a name defined twice",
@@ -233,9 +277,11 @@ FixProcfileYaml.examples = (
     ),
     Example.clean(
         "a valid Procfile with a quoted option, as in bk-chatbot",
-        {"Procfile": "web: gunicorn wsgi -w 4 -b :$PORT --access-logformat "
-                     "'%(h)s %(l)s %(u)s %(t)s \"%(r)s\" %(s)s'\n"
-                     "worker: python manage.py celery worker -l info\n"},
+        {
+            "Procfile": "web: gunicorn wsgi -w 4 -b :$PORT --access-logformat "
+            "'%(h)s %(l)s %(u)s %(t)s \"%(r)s\" %(s)s'\n"
+            "worker: python manage.py celery worker -l info\n"
+        },
     ),
     Example.clean(
         "commands quoted as a whole",
@@ -243,8 +289,10 @@ FixProcfileYaml.examples = (
     ),
     Example.clean(
         "a comment after the command, an apostrophe and '#' inside a word",
-        {"Procfile": "web: gunicorn wsgi -b :$PORT   # the site\nhi: echo it's\n"
-                     "tag: python run.py --tag=#1\n"},
+        {
+            "Procfile": "web: gunicorn wsgi -b :$PORT   # the site\nhi: echo it's\n"
+            "tag: python run.py --tag=#1\n"
+        },
     ),
     Example.clean(
         "valid YAML that is not in line format",
@@ -262,7 +310,8 @@ FixProcfileYaml.examples = (
         "old Mac line endings are line breaks to YAML, and stay",
         {"Procfile": "web: gunicorn wsgi\rcheck: python -c \"print('a: b')\"\r"},
         {"Procfile": "web: gunicorn wsgi\rcheck: 'python -c \"print(''a: b'')\"'\r"},
-        message="line 2 cannot be read as YAML", line=2,
+        message="line 2 cannot be read as YAML",
+        line=2,
     ),
     Example.clean("no Procfile", {"requirements.txt": "gunicorn\n"}),
 )

@@ -7,16 +7,22 @@ import re
 
 import pytest
 from helpers import SAMPLES, init_repo, paasfix, snapshot
+
 from paasfix.fixers.process_conflict import FixProcessConflict
 
 SAMPLE = SAMPLES / "flask-procfile-conflict"
 
 
-@pytest.mark.parametrize("log", [
-    ("应用描述文件解析异常: Process definitions conflict between Procfile and app description "
-    "file. Please remove the Procfile to resolve this conflict."),
-    "Warning: Process definition conflict, will use the one defined in `Procfile`",
-])
+@pytest.mark.parametrize(
+    "log",
+    [
+        (
+            "应用描述文件解析异常: Process definitions conflict between Procfile and app description "
+            "file. Please remove the Procfile to resolve this conflict."
+        ),
+        "Warning: Process definition conflict, will use the one defined in `Procfile`",
+    ],
+)
 def test_log_patterns_match_the_platform_messages(log):
     assert any(re.search(p, log, re.IGNORECASE) for p in FixProcessConflict.log_patterns)
 

@@ -10,11 +10,11 @@ from typing import Union
 import pytest
 import yaml
 from helpers import make_tree
-from paasfix.fixers.procfile import FixProcfile
 
 from paasfix import platform, registry
 from paasfix.config import Config
 from paasfix.fixer import ERROR, INFO, MANUAL, SAFE, WARNING, check_fixer_class
+from paasfix.fixers.procfile import FixProcfile
 from paasfix.runner import Result, Runner
 from paasfix.tree import DirTree
 
@@ -29,8 +29,9 @@ if __name__ == "__main__":
 
     execute_from_command_line(sys.argv)
 """
-WSGI_PY = ("from django.core.wsgi import get_wsgi_application\n\n"
-           "application = get_wsgi_application()\n")
+WSGI_PY = (
+    "from django.core.wsgi import get_wsgi_application\n\napplication = get_wsgi_application()\n"
+)
 
 
 def write(root: Path, files: Files) -> DirTree:
@@ -91,16 +92,23 @@ def test_declaration():
     assert FixProcfile.options == {"keep_procfile": False}
 
 
-@pytest.mark.parametrize("log", [
-    "Procfile error: Can not read Procfile file from repository",
-    ("步骤 [解析应用进程信息] 出错了，原因：处理应用描述文件失败：[app_desc] Failed to read "
-    "the app description file in app directory, file not found, tried: ['app_desc.yaml']; "
-    "[Procfile] Failed to read the Procfile file in app directory, file not found, tried: ['Procfile']。"),
-    ("Error in step [Parse app process], reason: the procfile data is empty and the app desc data "
-    "is invalid, detail: no spec version is specified."),
-    'Failed to parse application process information, reason: the file "Procfile" does not exists',
-    "Invalid proc type: Web, must match pattern ^[a-z0-9]([-a-z0-9])*$",
-])
+@pytest.mark.parametrize(
+    "log",
+    [
+        "Procfile error: Can not read Procfile file from repository",
+        (
+            "步骤 [解析应用进程信息] 出错了，原因：处理应用描述文件失败：[app_desc] Failed to read "
+            "the app description file in app directory, file not found, tried: ['app_desc.yaml']; "
+            "[Procfile] Failed to read the Procfile file in app directory, file not found, tried: ['Procfile']。"
+        ),
+        (
+            "Error in step [Parse app process], reason: the procfile data is empty and the app desc data "
+            "is invalid, detail: no spec version is specified."
+        ),
+        'Failed to parse application process information, reason: the file "Procfile" does not exists',
+        "Invalid proc type: Web, must match pattern ^[a-z0-9]([-a-z0-9])*$",
+    ],
+)
 def test_log_patterns_match_the_platform_messages(log):
     assert any(re.search(p, log, re.IGNORECASE) for p in FixProcfile.log_patterns)
 
@@ -119,10 +127,14 @@ def test_examples_write_valid_app_desc_files():
 def test_repository_code_is_never_run(tmp_path):
     marker = tmp_path / "ran"
     side_effect = f"open({str(marker)!r}, 'w').close()\n"
-    files = django(**{"mysite/settings.py": side_effect, "mysite/celery.py": side_effect
-                      + "from celery import Celery\napp = Celery('mysite')\n",
-                      "mysite/wsgi.py": side_effect + WSGI_PY,
-                      "requirements.txt": "Django\ngunicorn\ncelery\n"})
+    files = django(
+        **{
+            "mysite/settings.py": side_effect,
+            "mysite/celery.py": side_effect + "from celery import Celery\napp = Celery('mysite')\n",
+            "mysite/wsgi.py": side_effect + WSGI_PY,
+            "requirements.txt": "Django\ngunicorn\ncelery\n",
+        }
+    )
     files["manage.py"] = side_effect + files["manage.py"]
     result = fix(tmp_path, files)
     assert set(processes(written(result, "app_desc.yaml"))) == {"web", "worker"}
@@ -150,7 +162,7 @@ TRICKY_COMMANDS = {
 
 
 def test_commands_survive_conversion_exactly(tmp_path):
-    procfile = yaml.safe_dump(TRICKY_COMMANDS, allow_unicode=True, sort_keys=False, width=10 ** 6)
+    procfile = yaml.safe_dump(TRICKY_COMMANDS, allow_unicode=True, sort_keys=False, width=10**6)
     assert yaml.safe_load(procfile) == TRICKY_COMMANDS
     result = fix(tmp_path, {"requirements.txt": "gunicorn\n", "Procfile": procfile})
     assert written(result, "Procfile") is None
@@ -178,8 +190,11 @@ def manual_findings(tmp_path: Path, procfile: str | bytes) -> list:
 
 
 def test_invalid_names_are_reported_on_their_lines_and_never_renamed(tmp_path):
-    found = manual_findings(tmp_path, "web: gunicorn app:app\nBeat_Worker: celery beat\n"
-                                      "a-very-long-process-name: celery worker\n")
+    found = manual_findings(
+        tmp_path,
+        "web: gunicorn app:app\nBeat_Worker: celery beat\n"
+        "a-very-long-process-name: celery worker\n",
+    )
     assert [(f.line, f.severity) for f in found] == [(2, "error"), (3, "error")]
     assert "'beat-worker'" in found[0].message
     assert "12 characters" in found[1].message
@@ -200,8 +215,9 @@ def test_duplicate_names_are_a_warning(tmp_path):
 def test_a_binary_procfile_is_an_error_naming_it(tmp_path):
     tree = write(tmp_path, {"requirements.txt": "gunicorn\n", "Procfile": b"web: gunicorn\x00\n"})
     for result in (runner().check(tree), runner().fix(tree)):
-        assert result.errors == [("Procfile: cannot be read: it is a binary file (a NUL byte at "
-                                 "byte 14), not text")]
+        assert result.errors == [
+            ("Procfile: cannot be read: it is a binary file (a NUL byte at byte 14), not text")
+        ]
         assert result.findings == [] and result.changes == []
 
 
@@ -215,7 +231,8 @@ def test_an_app_below_the_build_directory_gets_one_advice_from_both_fixers(tmp_p
     assert all(f.safety == MANUAL and "--build-dir src" in f.message for f in errors)
     fixed = Runner(fixers, Config(build_dir="src")).fix(tree)
     assert processes(written(fixed, "src/app_desc.yaml")) == {
-        "web": "gunicorn mysite.wsgi -b :$PORT --log-file -"}
+        "web": "gunicorn mysite.wsgi -b :$PORT --log-file -"
+    }
 
 
 # -- severities, which examples do not state --------------------------------------------------

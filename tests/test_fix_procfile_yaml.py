@@ -8,37 +8,59 @@ import json
 import pytest
 import yaml
 from helpers import git_repo, paasfix
-from paasfix.fixers.procfile_yaml import FixProcfileYaml
 
+from paasfix.fixers.procfile_yaml import FixProcfileYaml
 from paasfix.procfile_lines import shell_comment
 
 MEANT: dict[str, dict[str, str]] = {
     "': ' inside a command": {
         "web": "gunicorn wsgi -b :$PORT",
-        "check": "python -c \"import sys; print('status: ok')\""},
+        "check": "python -c \"import sys; print('status: ok')\"",
+    },
     "a URL option with ': ' in the command gets double quotes": {
-        "worker": "celery -A app worker --broker 'redis: //cache:6379/0'"},
+        "worker": "celery -A app worker --broker 'redis: //cache:6379/0'"
+    },
     "a tab after the colon becomes a space": {
-        "web": "gunicorn wsgi -b :$PORT", "worker": "celery -A app worker"},
+        "web": "gunicorn wsgi -b :$PORT",
+        "worker": "celery -A app worker",
+    },
     "a tab inside the command is kept, quoted": {"web": "gunicorn wsgi\t-b :$PORT"},
     "no blank after the colon": {"web": "gunicorn wsgi -b :$PORT"},
     "' #' inside shell quotes no longer cuts the command; the shell comment stays": {
-        "web": "gunicorn wsgi -b :$PORT --access-logformat '%(h)s #%(r)s'"},
+        "web": "gunicorn wsgi -b :$PORT --access-logformat '%(h)s #%(r)s'"
+    },
     "an escaped blank before '#' is not a comment to the shell": {
-        "worker": "python worker.py --tag \\ #1"},
+        "worker": "python worker.py --tag \\ #1"
+    },
     "a command that goes on after a closing quote, and an unclosed quote": {
-        "web": '"bin/start web" --port $PORT', "beat": "'celery beat -l info"},
+        "web": '"bin/start web" --port $PORT',
+        "beat": "'celery beat -l info",
+    },
     "commands starting with YAML indicators": {
-        "a": "*.sh", "b": "&>/dev/null run", "c": "{run}", "d": "[ -f x ] && run", "e": "@run",
-        "f": "`which run`", "g": "%run", "h": "| tee", "i": "> out.log run", "j": "!run",
-        "k": "true", "l": "~"},
+        "a": "*.sh",
+        "b": "&>/dev/null run",
+        "c": "{run}",
+        "d": "[ -f x ] && run",
+        "e": "@run",
+        "f": "`which run`",
+        "g": "%run",
+        "h": "| tee",
+        "i": "> out.log run",
+        "j": "!run",
+        "k": "true",
+        "l": "~",
+    },
     "a name YAML reads as a number or a boolean": {"2": "python two.py", "on": "python on.py"},
     "a command with both kinds of quotes": {"web": "sh -c \"echo 'a: b'\""},
     "comments, blank lines and line endings kept": {
-        "web": "gunicorn wsgi -b :$PORT", "check": "python -c \"print('a: b')\""},
+        "web": "gunicorn wsgi -b :$PORT",
+        "check": "python -c \"print('a: b')\"",
+    },
     "the Procfile of the build directory": {"web": "gunicorn wsgi"},
     "old Mac line endings are line breaks to YAML, and stay": {
-        "web": "gunicorn wsgi", "check": "python -c \"print('a: b')\""},
+        "web": "gunicorn wsgi",
+        "check": "python -c \"print('a: b')\"",
+    },
 }
 
 FIXED = [example for example in FixProcfileYaml.examples if example.kind == "fixed"]
@@ -57,15 +79,18 @@ def test_the_repaired_procfile_loads_to_exactly_the_commands(example):
     assert yaml.safe_load(example.after[_procfile(example)]) == MEANT[example.name]
 
 
-@pytest.mark.parametrize("command, cut", [
-    ("gunicorn app  # web", 14),
-    ("gunicorn app --fmt '%(h)s #%(r)s'", None),
-    ('echo "a #b"', None),
-    ("echo a\\ #b", None),
-    ("echo $'it\\'s #1' # note", 17),
-    ("python run.py --tag=#1", None),
-    ("# commented out", 0),
-])
+@pytest.mark.parametrize(
+    "command, cut",
+    [
+        ("gunicorn app  # web", 14),
+        ("gunicorn app --fmt '%(h)s #%(r)s'", None),
+        ('echo "a #b"', None),
+        ("echo a\\ #b", None),
+        ("echo $'it\\'s #1' # note", 17),
+        ("python run.py --tag=#1", None),
+        ("# commented out", 0),
+    ],
+)
 def test_where_the_shell_starts_a_comment(command, cut):
     assert shell_comment(command) == cut
 
@@ -83,11 +108,14 @@ TRAPS_MEANT = {
     "notifier": 'python notifier.py --greeting "bot: online"',
     "cleaner": '"bin/clean logs.sh" --days 7',
 }
-APP = {"requirements.txt": "Flask==2.2.5\ngunicorn==20.1.0\ncelery==5.2.7\n",
-       "app.py": "from flask import Flask\n\napp = Flask(__name__)\n",
-       "tasks.py": "from celery import Celery\n\napp = Celery('tasks')\n",
-       "notifier.py": "print('online')\n", "bin/clean logs.sh": "#!/bin/sh\n",
-       "Procfile": TRAPS}
+APP = {
+    "requirements.txt": "Flask==2.2.5\ngunicorn==20.1.0\ncelery==5.2.7\n",
+    "app.py": "from flask import Flask\n\napp = Flask(__name__)\n",
+    "tasks.py": "from celery import Celery\n\napp = Celery('tasks')\n",
+    "notifier.py": "print('online')\n",
+    "bin/clean logs.sh": "#!/bin/sh\n",
+    "Procfile": TRAPS,
+}
 
 
 def test_fix_procfile_converts_the_repaired_procfile_in_the_same_run(tmp_path):
@@ -97,8 +125,9 @@ def test_fix_procfile_converts_the_repaired_procfile_in_the_same_run(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert not (repo / "Procfile").exists()
     desc = yaml.safe_load((repo / "app_desc.yaml").read_text())
-    assert {name: proc["command"] for name, proc in desc["module"]["processes"].items()} \
-        == TRAPS_MEANT
+    assert {
+        name: proc["command"] for name, proc in desc["module"]["processes"].items()
+    } == TRAPS_MEANT
     fixed = [f["fixer"] for f in json.loads(result.stdout)["fixed"]]
     assert fixed[:2] == ["fix-procfile-yaml", "fix-procfile"]
 
@@ -112,37 +141,46 @@ def test_a_kept_procfile_is_repaired_and_agrees_with_app_desc(tmp_path):
     assert yaml.safe_load(procfile) == TRAPS_MEANT
     assert procfile.splitlines()[0] == "# the metrics API"
     desc = yaml.safe_load((repo / "app_desc.yaml").read_text())
-    assert {name: proc["command"] for name, proc in desc["module"]["processes"].items()} \
-        == TRAPS_MEANT
+    assert {
+        name: proc["command"] for name, proc in desc["module"]["processes"].items()
+    } == TRAPS_MEANT
     again = paasfix("check", str(repo), "--format", "json")
     assert json.loads(again.stdout)["findings"] == []
 
 
-
-@pytest.mark.parametrize("procfile, line", [
-    ("web: gunicorn app:app\nbackup: python -c \"print('a: b')\"\n", 2),
-    ("web: gunicorn app:app\nworker: celery: worker\n", 2),
-    ("web: gunicorn app:app\nworker:celery worker\n", 2),
-    ("web: gunicorn app:app\nweb: celery: worker\n", 1),
-    ("web: gunicorn wsgi\rcheck: python -c \"print('a: b')\"\r", 2),
-])
+@pytest.mark.parametrize(
+    "procfile, line",
+    [
+        ("web: gunicorn app:app\nbackup: python -c \"print('a: b')\"\n", 2),
+        ("web: gunicorn app:app\nworker: celery: worker\n", 2),
+        ("web: gunicorn app:app\nworker:celery worker\n", 2),
+        ("web: gunicorn app:app\nweb: celery: worker\n", 1),
+        ("web: gunicorn wsgi\rcheck: python -c \"print('a: b')\"\r", 2),
+    ],
+)
 def test_a_line_yaml_misreads_is_reported_once_by_this_fixer(tmp_path, procfile, line):
     repo = git_repo(tmp_path / "repo", {"requirements.txt": "gunicorn\n", "Procfile": procfile})
     result = paasfix("check", str(repo), "--format", "json")
     assert "Traceback" not in result.stderr
     findings = json.loads(result.stdout)["findings"]
-    assert [(f["fixer"], f["path"], f["line"]) for f in findings] \
-        == [("fix-procfile-yaml", "Procfile", line)]
+    assert [(f["fixer"], f["path"], f["line"]) for f in findings] == [
+        ("fix-procfile-yaml", "Procfile", line)
+    ]
 
 
-@pytest.mark.parametrize("procfile, line", [
-    ("web: gunicorn wsgi\n  --access-logformat '%(h)s: %(r)s'\n", 2),
-])
+@pytest.mark.parametrize(
+    "procfile, line",
+    [
+        ("web: gunicorn wsgi\n  --access-logformat '%(h)s: %(r)s'\n", 2),
+    ],
+)
 def test_a_procfile_that_does_not_load_without_a_misread_line_is_fix_procfiles(
-        tmp_path, procfile, line):
+    tmp_path, procfile, line
+):
     repo = git_repo(tmp_path / "repo", {"requirements.txt": "gunicorn\n", "Procfile": procfile})
     result = paasfix("check", str(repo), "--format", "json")
     findings = json.loads(result.stdout)["findings"]
-    assert [(f["fixer"], f["path"], f["line"], f["safety"]) for f in findings] \
-        == [("fix-procfile", "Procfile", line, "manual")]
+    assert [(f["fixer"], f["path"], f["line"], f["safety"]) for f in findings] == [
+        ("fix-procfile", "Procfile", line, "manual")
+    ]
     assert "cannot be read as YAML" in findings[0]["message"]

@@ -17,8 +17,9 @@ from .procfile_layout import Comments
 from .yamlio import YamlProblem, dump_new, loads_as, platform_load, round_trip_edit
 
 
-def render_app_desc(processes: dict[str, str], language: str = "Python",
-                    comments: Comments | None = None) -> str:
+def render_app_desc(
+    processes: dict[str, str], language: str = "Python", comments: Comments | None = None
+) -> str:
     """A new spec_version 2 app_desc.yaml defining ``processes`` with these exact commands
     (with ``comments`` where they keep it so)."""
     from ruamel.yaml.comments import CommentedMap
@@ -35,7 +36,7 @@ def render_app_desc(processes: dict[str, str], language: str = "Python",
 def processes_snippet(processes: dict[str, str]) -> str:
     """The ``processes:`` part of a description, indented to sit under ``module:``."""
     text = render_app_desc(processes)
-    return text[text.index("  processes:"):].rstrip()
+    return text[text.index("  processes:") :].rstrip()
 
 
 def describes(text: str, processes: dict[str, str]) -> bool:
@@ -51,8 +52,9 @@ def compared_apart(text: str, processes: dict[str, str]) -> list[str]:
     """The processes that the platform would find different between a Procfile defining
     ``processes`` and the app_desc.yaml ``text`` (§2.3)."""
     desc = app_desc_compared(platform_load(text))
-    return [name for name, command in procfile_compared(processes).items()
-            if desc.get(name) != command]
+    return [
+        name for name, command in procfile_compared(processes).items() if desc.get(name) != command
+    ]
 
 
 def simple_module(data: Any) -> dict[Any, Any] | None:
@@ -83,8 +85,10 @@ def with_processes(text: str, data: Any, processes: dict[str, str]) -> str | Non
     except YamlProblem:
         return None
     before = set(platform.app_desc_problems(data))
-    if platform.processes_of(new_data) != processes \
-            or set(platform.app_desc_problems(new_data)) - before:
+    if (
+        platform.processes_of(new_data) != processes
+        or set(platform.app_desc_problems(new_data)) - before
+    ):
         return None
     return new_text
 
@@ -94,7 +98,8 @@ def _processes_map(processes: dict[str, str]) -> Any:
 
     return CommentedMap(
         (_exact(name, as_key=True), CommentedMap([("command", _exact(command))]))
-        for name, command in processes.items())
+        for name, command in processes.items()
+    )
 
 
 def _exact(value: str, as_key: bool = False) -> str:

@@ -47,21 +47,38 @@ BIND = "-b :$PORT --log-file -"
 
 WSGI_MODULES = ("app.py", "wsgi.py", "main.py", "server.py", "application.py")
 WSGI_NAMES = ("app", "application")
-WSGI_FRAMEWORKS = frozenset({"flask", "bottle", "falcon", "pyramid", "werkzeug", "django",
-                             "cherrypy", "web"})
+WSGI_FRAMEWORKS = frozenset(
+    {"flask", "bottle", "falcon", "pyramid", "werkzeug", "django", "cherrypy", "web"}
+)
 ASGI_FRAMEWORKS = frozenset({"fastapi", "starlette", "quart", "sanic", "litestar"})
-WSGI_FACTORIES = frozenset({"Flask", "Bottle", "default_app", "get_wsgi_application",
-                            "make_wsgi_app", "WSGIHandler"})
-ASGI_FACTORIES = frozenset({"FastAPI", "Starlette", "Quart", "Sanic", "Litestar",
-                            "get_asgi_application"})
+WSGI_FACTORIES = frozenset(
+    {"Flask", "Bottle", "default_app", "get_wsgi_application", "make_wsgi_app", "WSGIHandler"}
+)
+ASGI_FACTORIES = frozenset(
+    {"FastAPI", "Starlette", "Quart", "Sanic", "Litestar", "get_asgi_application"}
+)
 
 CELERY_MODULES = ("celery_app.py", "tasks.py", "worker.py")
 """Where a non-Django application usually keeps its Celery app, besides its web module."""
-BEAT_SETTINGS = frozenset({"CELERY_BEAT_SCHEDULE", "CELERYBEAT_SCHEDULE", "beat_schedule",
-                           "CELERY_BEAT_SCHEDULER", "CELERYBEAT_SCHEDULER", "beat_scheduler"})
+BEAT_SETTINGS = frozenset(
+    {
+        "CELERY_BEAT_SCHEDULE",
+        "CELERYBEAT_SCHEDULE",
+        "beat_schedule",
+        "CELERY_BEAT_SCHEDULER",
+        "CELERYBEAT_SCHEDULER",
+        "beat_scheduler",
+    }
+)
 
-OTHER_LANGUAGES = (("package.json", "NodeJS"), ("go.mod", "Go"), ("composer.json", "PHP"),
-                   ("index.php", "PHP"), ("pom.xml", "Java"), ("build.gradle", "Java"))
+OTHER_LANGUAGES = (
+    ("package.json", "NodeJS"),
+    ("go.mod", "Go"),
+    ("composer.json", "PHP"),
+    ("index.php", "PHP"),
+    ("pom.xml", "Java"),
+    ("build.gradle", "Java"),
+)
 
 
 @dataclass
@@ -96,8 +113,9 @@ def infer(project: Project) -> Inference:
     else:
         inference = infer_wsgi_module(project)
     if project.requirements.files and not _requires(project, "gunicorn"):
-        inference.notes.append("gunicorn is not in requirements.txt: add it, or the web process "
-                               "cannot start")
+        inference.notes.append(
+            "gunicorn is not in requirements.txt: add it, or the web process cannot start"
+        )
     return inference
 
 
@@ -148,8 +166,9 @@ def _settings_trees(project: Project, code_dir: str, settings: str) -> list[ast.
     return [tree for tree in map(project.python_ast, paths) if tree is not None]
 
 
-def _wsgi_target(project: Project, code_dir: str, settings: str,
-                 settings_trees: list[ast.Module]) -> str:
+def _wsgi_target(
+    project: Project, code_dir: str, settings: str, settings_trees: list[ast.Module]
+) -> str:
     """The gunicorn target of the project's own WSGI application (``mysite.wsgi``)."""
     candidates: list[tuple[str, str]] = []
     declared = _literal_setting(settings_trees, "WSGI_APPLICATION")
@@ -157,8 +176,9 @@ def _wsgi_target(project: Project, code_dir: str, settings: str,
         module, _, attribute = declared.rpartition(".")
         candidates.append((module, attribute))
     parts = settings.split(".")
-    candidates += [(".".join(parts[:end] + ["wsgi"]), "application")
-                   for end in range(len(parts) - 1, -1, -1)]
+    candidates += [
+        (".".join(parts[:end] + ["wsgi"]), "application") for end in range(len(parts) - 1, -1, -1)
+    ]
     looked = []
     for module, attribute in dict.fromkeys(candidates):
         path = module_file(project, code_dir, module)
@@ -168,12 +188,20 @@ def _wsgi_target(project: Project, code_dir: str, settings: str,
         looked.append(path)
         if attribute in _bindings(parsed(project, path)):
             return module if attribute == "application" else f"{module}:{attribute}"
-    raise CannotInfer(f"found no WSGI `application` for the settings {settings} "
-                      f"(looked in {', '.join(dict.fromkeys(looked))})")
+    raise CannotInfer(
+        f"found no WSGI `application` for the settings {settings} "
+        f"(looked in {', '.join(dict.fromkeys(looked))})"
+    )
 
 
-def _django_celery(project: Project, code_dir: str, manage: str, packages: list[str],
-                   settings_trees: list[ast.Module], notes: list[str]) -> dict[str, str]:
+def _django_celery(
+    project: Project,
+    code_dir: str,
+    manage: str,
+    packages: list[str],
+    settings_trees: list[ast.Module],
+    notes: list[str],
+) -> dict[str, str]:
     if _literal_setting(settings_trees, "IS_USE_CELERY") is False:
         return {}
     if _requires(project, "django-celery") or mentions(settings_trees, "djcelery"):
@@ -183,9 +211,11 @@ def _django_celery(project: Project, code_dir: str, manage: str, packages: list[
         return {}
     found = _django_celery_app(project, code_dir, packages, settings_trees)
     if found is None:
-        notes.append("celery is a requirement but paasfix found no Celery app "
-                     f"({', '.join(p + '/celery.py' for p in dict.fromkeys(packages))}); "
-                     "add a worker process yourself if the application needs one")
+        notes.append(
+            "celery is a requirement but paasfix found no Celery app "
+            f"({', '.join(p + '/celery.py' for p in dict.fromkeys(packages))}); "
+            "add a worker process yourself if the application needs one"
+        )
         return {}
     target, app_trees = found
     workdir = relative(project, code_dir)
@@ -193,8 +223,9 @@ def _django_celery(project: Project, code_dir: str, manage: str, packages: list[
     return _celery_processes(prefix, _sets_any(settings_trees + app_trees, BEAT_SETTINGS))
 
 
-def _django_celery_app(project: Project, code_dir: str, packages: list[str],
-                       settings_trees: list[ast.Module]) -> tuple[str, list[ast.Module]] | None:
+def _django_celery_app(
+    project: Project, code_dir: str, packages: list[str], settings_trees: list[ast.Module]
+) -> tuple[str, list[ast.Module]] | None:
     """The ``-A`` argument of the project's Celery app and the module(s) that configure it."""
     for package in dict.fromkeys(packages):
         path = join(code_dir, package, "celery.py")
@@ -207,8 +238,9 @@ def _django_celery_app(project: Project, code_dir: str, packages: list[str],
         if name:
             return f"{package}.celery:{name}", [tree]
     vendored = project.is_dir(join(code_dir, "blueapps", "core", "celery"))
-    if _literal_setting(settings_trees, "IS_USE_CELERY") is True \
-            and (vendored or _requires(project, "blueapps")):
+    if _literal_setting(settings_trees, "IS_USE_CELERY") is True and (
+        vendored or _requires(project, "blueapps")
+    ):
         return "blueapps.core.celery", []
     return None
 
@@ -241,19 +273,27 @@ def infer_wsgi_module(project: Project) -> Inference:
                 continue
             kind = _framework(project, tree, _assigned_value(bound[name]))
             if kind == "asgi":
-                raise CannotInfer(f"{path} serves an ASGI application, which gunicorn can only run "
-                                  "with an ASGI worker (e.g. `-k uvicorn.workers.UvicornWorker`)")
+                raise CannotInfer(
+                    f"{path} serves an ASGI application, which gunicorn can only run "
+                    "with an ASGI worker (e.g. `-k uvicorn.workers.UvicornWorker`)"
+                )
             if kind == "wsgi" or isinstance(bound[name], ast.FunctionDef):
                 candidates.append((filename[:-3], name, path, tree))
                 break
     modules = {module for module, _, _, _ in candidates}
     candidates = [c for c in candidates if not _reexports(_bindings(c[3])[c[1]], modules - {c[0]})]
     if len(candidates) > 1:
-        raise CannotInfer("both " + " and ".join(path for _, _, path, _ in candidates)
-                          + " define a WSGI application, so paasfix cannot tell which one to serve")
+        raise CannotInfer(
+            "both "
+            + " and ".join(path for _, _, path, _ in candidates)
+            + " define a WSGI application, so paasfix cannot tell which one to serve"
+        )
     if not candidates:
-        raise CannotInfer("paasfix found neither a Django project (manage.py) nor a WSGI `app` in "
-                          + ", ".join(WSGI_MODULES) + " at the root of the build directory")
+        raise CannotInfer(
+            "paasfix found neither a Django project (manage.py) nor a WSGI `app` in "
+            + ", ".join(WSGI_MODULES)
+            + " at the root of the build directory"
+        )
     module, name, path, tree = candidates[0]
     notes: list[str] = []
     processes = {"web": gunicorn(f"{module}:{name}", "")}
@@ -287,8 +327,9 @@ def _reexports(node: ast.AST, modules: set[str]) -> bool:
     return isinstance(node, ast.ImportFrom) and node.level == 0 and node.module in modules
 
 
-def _module_celery(project: Project, web_module: str, web_tree: ast.Module,
-                   notes: list[str]) -> dict[str, str]:
+def _module_celery(
+    project: Project, web_module: str, web_tree: ast.Module, notes: list[str]
+) -> dict[str, str]:
     if not _requires(project, "celery"):
         return {}
     apps = []
@@ -302,8 +343,10 @@ def _module_celery(project: Project, web_module: str, web_tree: ast.Module,
             apps.append((f"{module}:{name}", tree))
     if len(apps) != 1:
         where = "several Celery apps" if apps else "no Celery app"
-        notes.append(f"celery is a requirement but paasfix found {where} at the root of the build "
-                     "directory; add a worker process yourself if the application needs one")
+        notes.append(
+            f"celery is a requirement but paasfix found {where} at the root of the build "
+            "directory; add a worker process yourself if the application needs one"
+        )
         return {}
     target, tree = apps[0]
     return _celery_processes(f"celery -A {target}", _sets_any([tree], BEAT_SETTINGS))

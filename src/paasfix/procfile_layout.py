@@ -53,7 +53,7 @@ def read_layout(text: str) -> ProcfileLayout | None:
             end -= 1
         covered.update(range(start, end + 1))
         starts.append(start)
-        rest = lines[end][value.end_mark.column:].strip() if end == value.end_mark.line else ""
+        rest = lines[end][value.end_mark.column :].strip() if end == value.end_mark.line else ""
         single_line = start == end and not node.flow_style
         inline.append(rest if single_line and rest.startswith("#") else None)
     before: list[list[str]] = [[] for _ in pairs]

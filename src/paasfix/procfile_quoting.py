@@ -21,8 +21,9 @@ def repaired_line(entry: Entry) -> str | None:
     to exactly this name and command."""
     key = entry.key if entry.key != entry.name else _styled(entry.name)
     sep = entry.sep if entry.sep and not entry.sep.strip(" ") else " "
-    tail = ((entry.gap if not entry.gap.strip(" ") else "  ") + entry.comment) \
-        if entry.comment else ""
+    tail = (
+        ((entry.gap if not entry.gap.strip(" ") else "  ") + entry.comment) if entry.comment else ""
+    )
     for value in _styles(entry.command):
         line = f"{key}:{sep}{value}{tail}"
         if line != entry.text and loads_as(line, {entry.name: entry.command}):
