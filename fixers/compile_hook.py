@@ -24,7 +24,6 @@ from paasfix.hooks import (
     STAGES,
     CompileHook,
     commands,
-    compile_hook,
     has_shebang,
 )
 from paasfix.project import Project
@@ -82,7 +81,7 @@ class FixCompileHook(Fixer["HookRepair"]):
 
     def detect(self, project: Project) -> Iterator[Finding[HookRepair]]:
         for stage in STAGES:
-            hook = compile_hook(project, stage)
+            hook = project.compile_hook(stage)
             if hook.ignored is not None:
                 yield from self._both_spellings(project, hook)
             if hook.active is not None:

@@ -94,7 +94,7 @@ class FixPipSetuptoolsRust(Fixer["PipVersion"]):
         needs = _needs(project)
         if not needs:
             return
-        python = runtimes.requested_version(project, site)
+        python = runtimes.requested_version(project.runtime(site.stack), site)
         first = needs[0].line
         names, verb = _names(needs)
         required = max(need.package.wheels_pip_version for need in needs)

@@ -85,7 +85,7 @@ class FixPyRuntimeError(Fixer["RuntimeRewrite"]):
 
     def detect(self, project: Project) -> Iterator[Finding[RuntimeRewrite]]:
         site = runtimes.site_of(self.settings)
-        runtime = runtimes.read_runtime(project, site.stack)
+        runtime = project.runtime(site.stack)
         if runtime is None:
             return
         if runtime.problems:

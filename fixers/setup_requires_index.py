@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from paasfix import config
 from paasfix.fixer import ERROR, INFO, SAFE, Edit, Example, Executable, Finding, Fixer
-from paasfix.hooks import PRE_COMPILE, compile_hook, plan_block
+from paasfix.hooks import PRE_COMPILE, plan_block
 from paasfix.project import Project
 from paasfix.setup_requires import DEFAULT_MIRROR, index_hook_body, plain_url
 
@@ -88,7 +88,7 @@ class FixSetupRequiresIndex(Fixer[tuple[Edit, ...]]):
                 setup.path,
             )
             return
-        target = compile_hook(project, PRE_COMPILE).target
+        target = project.compile_hook(PRE_COMPILE).target
         if target is None:
             yield self.manual(
                 f"{setup.path} has setup_requires, but {project.path('bin')} is not "
@@ -96,7 +96,7 @@ class FixSetupRequiresIndex(Fixer[tuple[Edit, ...]]):
                 setup.path,
             )
             return
-        plan = plan_block(project, target, PURPOSE, index_hook_body(mirror))
+        plan = plan_block(project.tree, target, PURPOSE, index_hook_body(mirror))
         if plan.problem is not None:
             yield self.manual(plan.problem, target)
             return
@@ -111,7 +111,7 @@ class FixSetupRequiresIndex(Fixer[tuple[Edit, ...]]):
                 "~/.pydistutils.cfg with the build's index",
                 setup.path,
                 first.line,
-                plan=(plan.edit,),
+                plan=(Edit(plan.edit.path, plan.edit.content, plan.edit.mode),),
             )
             return
         first = dynamic[0]
@@ -124,7 +124,7 @@ class FixSetupRequiresIndex(Fixer[tuple[Edit, ...]]):
         )
 
     def _instructions(self, project: Project) -> str:
-        target = compile_hook(project, PRE_COMPILE).target or "bin/pre-compile"
+        target = project.compile_hook(PRE_COMPILE).target or "bin/pre-compile"
         mirror = self.settings["mirror"]
         if not plain_url(mirror):
             mirror = DEFAULT_MIRROR

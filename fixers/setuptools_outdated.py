@@ -68,7 +68,7 @@ class FixSetuptoolsOutdated(Fixer["Python3Runtime"]):
             return
         reason, line = first
         site = runtimes.site_of(self.settings)
-        runtime = runtimes.read_runtime(project, site.stack)
+        runtime = project.runtime(site.stack)
         if runtime is None or runtime.version is None or runtime.version.major != 2:
             return
         target = runtimes.python3_runtime(site)

@@ -12,7 +12,6 @@ from paasfix.hooks import (
     begin_marker,
     block_text,
     commands,
-    compile_hook,
     end_marker,
     plan_block,
 )
@@ -34,7 +33,7 @@ def apply(project: Project, plan) -> Project:
 
 def test_underscore_wins_over_hyphen(tmp_path):
     project = make_project(tmp_path, {"bin/pre_compile": "a\n", "bin/pre-compile": "b\n"})
-    hook = compile_hook(project, PRE_COMPILE)
+    hook = project.compile_hook(PRE_COMPILE)
     assert hook.active == "bin/pre_compile"
     assert hook.ignored == "bin/pre-compile"
     assert hook.target == "bin/pre_compile"
@@ -42,7 +41,7 @@ def test_underscore_wins_over_hyphen(tmp_path):
 
 def test_hyphen_runs_alone(tmp_path):
     project = make_project(tmp_path, {"bin/post-compile": "a\n"})
-    hook = compile_hook(project, POST_COMPILE)
+    hook = project.compile_hook(POST_COMPILE)
     assert (hook.active, hook.ignored, hook.target) == (
         "bin/post-compile",
         None,
@@ -54,19 +53,19 @@ def test_no_hook_targets_a_new_hyphen_script_in_the_build_dir(tmp_path):
     project = make_project(
         tmp_path, {"src/setup.py": "", "bin/pre_compile": "x\n"}, build_dir="src"
     )
-    hook = compile_hook(project, PRE_COMPILE)
+    hook = project.compile_hook(PRE_COMPILE)
     assert hook.active is None
     assert hook.target == "src/bin/pre-compile"
 
 
 def test_bin_that_is_a_file_cannot_hold_hooks(tmp_path):
     project = make_project(tmp_path, {"bin": "not a directory\n"})
-    assert compile_hook(project, PRE_COMPILE).target is None
+    assert project.compile_hook(PRE_COMPILE).target is None
 
 
 def test_unknown_stage_is_a_programming_error(tmp_path):
     with pytest.raises(ValueError):
-        compile_hook(make_project(tmp_path, {}), "pre-compile")
+        make_project(tmp_path, {}).compile_hook("pre-compile")
 
 
 # -- blocks ------------------------------------------------------------------------------------
@@ -74,7 +73,7 @@ def test_unknown_stage_is_a_programming_error(tmp_path):
 
 def test_new_hook_is_bash_with_set_e_and_executable(tmp_path):
     project = make_project(tmp_path, {})
-    plan = plan_block(project, "bin/pre-compile", PURPOSE, BODY)
+    plan = plan_block(project.tree, "bin/pre-compile", PURPOSE, BODY)
     assert plan.creates and plan.problem is None
     assert plan.edit.mode == EXEC_MODE
     assert plan.edit.content.decode() == NEW_HOOK_HEADER + "\n" + block_text(PURPOSE, BODY)
@@ -84,7 +83,7 @@ def test_new_hook_is_bash_with_set_e_and_executable(tmp_path):
 def test_block_goes_after_shebang_and_set_lines_and_keeps_the_rest(tmp_path):
     original = "#!/bin/bash\nset -eu\n\n# migrate\npython manage.py migrate\nexit 0\n"
     project = make_project(tmp_path, {"bin/pre_compile": original})
-    plan = plan_block(project, "bin/pre_compile", PURPOSE, BODY)
+    plan = plan_block(project.tree, "bin/pre_compile", PURPOSE, BODY)
     assert plan.edit.content.decode() == (
         "#!/bin/bash\nset -eu\n\n"
         + block_text(PURPOSE, BODY)
@@ -98,15 +97,15 @@ def test_second_plan_changes_nothing(tmp_path):
     project = make_project(
         tmp_path, {"bin/pre_compile": "#!/bin/sh\necho hi\n"}, executable=["bin/pre_compile"]
     )
-    once = apply(project, plan_block(project, "bin/pre_compile", PURPOSE, BODY))
-    again = plan_block(once, "bin/pre_compile", PURPOSE, BODY)
+    once = apply(project, plan_block(project.tree, "bin/pre_compile", PURPOSE, BODY))
+    again = plan_block(once.tree, "bin/pre_compile", PURPOSE, BODY)
     assert again.edit is None and again.problem is None
 
 
 def test_block_is_updated_in_place(tmp_path):
     text = "#!/bin/bash\necho before\n" + block_text(PURPOSE, "old\n") + "echo after\n"
     project = make_project(tmp_path, {"bin/pre_compile": text}, executable=["bin/pre_compile"])
-    plan = plan_block(project, "bin/pre_compile", PURPOSE, BODY)
+    plan = plan_block(project.tree, "bin/pre_compile", PURPOSE, BODY)
     assert plan.edit.content.decode() == (
         "#!/bin/bash\necho before\n" + block_text(PURPOSE, BODY) + "echo after\n"
     )
@@ -115,26 +114,26 @@ def test_block_is_updated_in_place(tmp_path):
 def test_crlf_hook_keeps_its_bytes_and_line_endings(tmp_path):
     raw = b"#!/bin/bash\r\necho one\r\necho two\r\n"
     project = make_project(tmp_path, {"bin/pre_compile": raw})
-    edit = plan_block(project, "bin/pre_compile", PURPOSE, BODY).edit
+    edit = plan_block(project.tree, "bin/pre_compile", PURPOSE, BODY).edit
     expected = "#!/bin/bash\n\n" + block_text(PURPOSE, BODY) + "\necho one\necho two\n"
     assert edit.content == expected.replace("\n", "\r\n").encode()
 
 
 def test_script_without_shebang_gets_the_block_on_top(tmp_path):
     project = make_project(tmp_path, {"bin/pre-compile": "echo hi"})
-    edit = plan_block(project, "bin/pre-compile", PURPOSE, BODY).edit
+    edit = plan_block(project.tree, "bin/pre-compile", PURPOSE, BODY).edit
     assert edit.content.decode() == block_text(PURPOSE, BODY) + "\necho hi"
 
 
 def test_shebang_only_without_final_newline(tmp_path):
     project = make_project(tmp_path, {"bin/pre-compile": "#!/bin/bash"})
-    edit = plan_block(project, "bin/pre-compile", PURPOSE, BODY).edit
+    edit = plan_block(project.tree, "bin/pre-compile", PURPOSE, BODY).edit
     assert edit.content.decode() == "#!/bin/bash\n\n" + block_text(PURPOSE, BODY)
 
 
 def test_empty_existing_hook_is_written_as_a_new_one(tmp_path):
     project = make_project(tmp_path, {"bin/pre-compile": "\n\n"})
-    plan = plan_block(project, "bin/pre-compile", PURPOSE, BODY)
+    plan = plan_block(project.tree, "bin/pre-compile", PURPOSE, BODY)
     assert plan.edit.content.decode() == NEW_HOOK_HEADER + "\n" + block_text(PURPOSE, BODY)
     assert not plan.creates
 
@@ -142,7 +141,7 @@ def test_empty_existing_hook_is_written_as_a_new_one(tmp_path):
 def test_other_purposes_are_left_alone(tmp_path):
     other = block_text("something else", "echo other\n")
     project = make_project(tmp_path, {"bin/pre-compile": "#!/bin/bash\n" + other})
-    edit = plan_block(project, "bin/pre-compile", PURPOSE, BODY).edit
+    edit = plan_block(project.tree, "bin/pre-compile", PURPOSE, BODY).edit
     assert other in edit.content.decode()
     assert edit.content.decode().count(begin_marker(PURPOSE)) == 1
 
@@ -157,7 +156,7 @@ def test_other_purposes_are_left_alone(tmp_path):
 )
 def test_damaged_block_is_a_problem_not_an_edit(tmp_path, text):
     project = make_project(tmp_path, {"bin/pre-compile": text})
-    plan = plan_block(project, "bin/pre-compile", PURPOSE, BODY)
+    plan = plan_block(project.tree, "bin/pre-compile", PURPOSE, BODY)
     assert plan.edit is None
     assert "damaged" in plan.problem and "bin/pre-compile" in plan.problem
 
@@ -168,7 +167,7 @@ def test_symlinked_hook_is_a_problem(tmp_path):
         {"scripts/hook.sh": "#!/bin/bash\n"},
         symlinks={"bin/pre-compile": "../scripts/hook.sh"},
     )
-    plan = plan_block(project, "bin/pre-compile", PURPOSE, BODY)
+    plan = plan_block(project.tree, "bin/pre-compile", PURPOSE, BODY)
     assert plan.edit is None and "symbolic link" in plan.problem
 
 
@@ -176,7 +175,7 @@ def test_unchanged_block_in_non_executable_hook_needs_no_edit(tmp_path):
     text = "#!/bin/bash\n\n" + block_text(PURPOSE, BODY)
     project = make_project(tmp_path, {"bin/pre-compile": text})
     assert project.tree.mode("bin/pre-compile") == FILE_MODE
-    assert plan_block(project, "bin/pre-compile", PURPOSE, BODY).edit is None
+    assert plan_block(project.tree, "bin/pre-compile", PURPOSE, BODY).edit is None
 
 
 def test_commands_skip_comments_blank_and_set_lines():

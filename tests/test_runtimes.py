@@ -211,22 +211,22 @@ def test_heroku_24_reads_python_version_only_without_runtime_txt(tmp_path):
     both = make_project(
         tmp_path / "a", {"runtime.txt": "python-3.12\n", ".python-version": "3.13\n"}
     )
-    assert runtimes.read_runtime(both, HEROKU_24).kind == "runtime.txt"
+    assert both.runtime(HEROKU_24).kind == "runtime.txt"
     only = make_project(tmp_path / "b", {".python-version": "3.13\n"})
-    assert runtimes.read_runtime(only, HEROKU_24).version == v("3.13")
-    assert runtimes.read_runtime(only, HEROKU_18) is None
+    assert only.runtime(HEROKU_24).version == v("3.13")
+    assert only.runtime(HEROKU_18) is None
 
 
 def test_requested_version_is_the_default_without_a_file(tmp_path):
     site = runtimes.site_of({})
     empty = make_project(tmp_path / "a", {"requirements.txt": "flask\n"})
-    assert runtimes.requested_version(empty, site) == v("3.10.5")
+    assert runtimes.requested_version(empty.runtime(site.stack), site) == v("3.10.5")
     in_src = make_project(
         tmp_path / "b",
         {"src/runtime.txt": "python-2.7.18\n", "runtime.txt": "python-3.6.12\n"},
         build_dir="src",
     )
-    assert runtimes.requested_version(in_src, site) == v("2.7.18")
+    assert runtimes.requested_version(in_src.runtime(site.stack), site) == v("2.7.18")
 
 
 def test_servable_leaves_out_what_the_buildpack_refuses():

@@ -17,12 +17,12 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
-from .fixer import Edit
+from .errors import UnsafePath
 from .text import new_text_file
-from .tree import EXEC_MODE, LINK_MODE
+from .tree import EXEC_MODE, LINK_MODE, join
 
 if TYPE_CHECKING:
-    from .project import Project
+    from .tree import Tree
 
 PRE_COMPILE = "pre_compile"
 POST_COMPILE = "post_compile"
@@ -75,17 +75,24 @@ class CompileHook:
         return self.hyphen if self.bin_is_dir else None
 
 
-def compile_hook(project: "Project", stage: str) -> CompileHook:
-    """What the build directory holds for ``stage`` (``pre_compile`` or ``post_compile``)."""
+def compile_hook(tree: "Tree", build_dir: str, stage: str) -> CompileHook:
+    """What ``build_dir`` holds for ``stage`` (``pre_compile`` or ``post_compile``)."""
     if stage not in STAGES:
         raise ValueError(f"unknown hook stage {stage!r}")
-    directory = project.path(HOOK_DIR)
-    underscore = project.path(HOOK_DIR, stage)
-    hyphen = project.path(HOOK_DIR, hyphen_name(stage))
-    bin_is_dir = project.is_dir(directory) or not project.exists(directory)
+    directory = join(build_dir, HOOK_DIR)
+    underscore = join(build_dir, HOOK_DIR, stage)
+    hyphen = join(build_dir, HOOK_DIR, hyphen_name(stage))
+    bin_is_dir = tree.is_dir(directory) or not _exists(tree, directory)
     return CompileHook(
-        stage, underscore, hyphen, project.is_file(underscore), project.is_file(hyphen), bin_is_dir
+        stage, underscore, hyphen, tree.is_file(underscore), tree.is_file(hyphen), bin_is_dir
     )
+
+
+def _exists(tree: "Tree", path: str) -> bool:
+    try:
+        return tree.kind(path) is not None
+    except UnsafePath:
+        return True
 
 
 # -- marked blocks -----------------------------------------------------------------------------
@@ -176,35 +183,44 @@ def _with_block(text: str, purpose: str, body: str) -> tuple[Optional[str], Opti
 
 
 @dataclass(frozen=True)
+class HookWrite:
+    """The bytes to write to a hook script, and its mode (executable)."""
+
+    path: str
+    content: bytes
+    mode: int = EXEC_MODE
+
+
+@dataclass(frozen=True)
 class BlockPlan:
-    """What it takes to have a block in a hook: an edit, nothing (it is there), or a problem
+    """What it takes to have a block in a hook: a write, nothing (it is there), or a problem
     that a person has to solve."""
 
     path: str
-    edit: Optional[Edit] = None
+    edit: Optional[HookWrite] = None
     problem: Optional[str] = None
     creates: bool = False
 
 
-def plan_block(project: "Project", path: str, purpose: str, body: str) -> BlockPlan:
-    """The edit that inserts or updates the block ``purpose`` holding ``body`` in the hook script
+def plan_block(tree: "Tree", path: str, purpose: str, body: str) -> BlockPlan:
+    """The write that inserts or updates the block ``purpose`` holding ``body`` in the hook script
     at ``path``.
 
     A missing script is created as bash with ``set -e``; an existing one keeps every byte
     outside the block and its line endings. A script that changes becomes executable. A script
-    that already holds the block exactly gets no edit.
+    that already holds the block exactly gets no write.
     """
-    if project.tree.mode(path) == LINK_MODE:
+    if tree.mode(path) == LINK_MODE:
         return BlockPlan(
             path, problem=f"{path} is a symbolic link; paasfix does not edit through links"
         )
-    file = project.text(path)
+    file = tree.text(path)
     if file is None or not file.text.strip():
         text = NEW_HOOK_HEADER + "\n" + block_text(purpose, body)
-        return BlockPlan(path, Edit(path, new_text_file(text), EXEC_MODE), creates=file is None)
+        return BlockPlan(path, HookWrite(path, new_text_file(text)), creates=file is None)
     new_text, problem = _with_block(file.text, purpose, body)
     if problem is not None:
         return BlockPlan(path, problem=f"{path}: {problem}")
     if new_text is None:
         return BlockPlan(path)
-    return BlockPlan(path, Edit(path, file.encode(new_text), EXEC_MODE))
+    return BlockPlan(path, HookWrite(path, file.encode(new_text)))

@@ -17,7 +17,9 @@ from .aptfile import APTFILE_NAME, Aptfile
 from .aptfile import parse as parse_aptfile
 from .config import Config
 from .errors import FileProblem, PaasfixError, UnsafePath
+from .hooks import CompileHook, compile_hook
 from .requirements import RequirementFile, RequirementLine, canonical, parse_file
+from .runtimes import RuntimeFile, Stack, read_runtime
 from .text import TextFile
 from .tree import Tree, join, normalize
 from .yamlio import MAX_DOCUMENT_SIZE, RoundTrip, YamlProblem, platform_load
@@ -282,6 +284,24 @@ class Project:
     @cached_property
     def runtime_txt(self) -> Optional[TextFile]:
         return self.text(self.path("runtime.txt"))
+
+    def runtime(self, stack: Stack) -> Optional[RuntimeFile]:
+        """The file that chooses the app's Python on ``stack`` (runtime.txt, else where the
+        stack reads it .python-version), read once per stack; None when there is none."""
+        key = ("runtime", stack.name)
+        if key not in self.facts:
+            self.facts[key] = read_runtime(self.tree, self.build_dir, stack)
+        found: Optional[RuntimeFile] = self.facts[key]
+        return found
+
+    def compile_hook(self, stage: str) -> CompileHook:
+        """Which script the build runs for ``stage`` (``pre_compile`` or ``post_compile``),
+        looked up once per stage."""
+        key = ("compile_hook", stage)
+        if key not in self.facts:
+            self.facts[key] = compile_hook(self.tree, self.build_dir, stage)
+        hook: CompileHook = self.facts[key]
+        return hook
 
     def option(self, name: str, default: Any = None) -> Any:
         return self.config.options.get(name, default)

@@ -22,10 +22,11 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional
 
 from .config import string
 from .errors import PaasfixError
+from .tree import join
 
 if TYPE_CHECKING:
-    from .project import Project
     from .text import TextFile
+    from .tree import Tree
 
 STACK_KEY = "stack"
 RUNTIMES_KEY = "runtimes"
@@ -565,24 +566,24 @@ def _line_problems(
     return problems
 
 
-def read_runtime(project: "Project", stack: Stack) -> Optional[RuntimeFile]:
+def read_runtime(tree: "Tree", build_dir: str, stack: Stack) -> Optional[RuntimeFile]:
     """The file that chooses the app's Python on ``stack``, read as its buildpack reads it:
-    runtime.txt in the build directory, else (where the stack reads it) .python-version.
+    runtime.txt in ``build_dir``, else (where the stack reads it) .python-version.
     None when neither exists: the stack's default is used."""
-    file = project.text(project.path(RUNTIME_TXT))
+    file = tree.text(join(build_dir, RUNTIME_TXT))
     if file is not None:
         return read_runtime_file(file, RUNTIME_TXT, stack)
     if stack.reads_python_version_file:
-        file = project.text(project.path(PYTHON_VERSION_FILE))
+        file = tree.text(join(build_dir, PYTHON_VERSION_FILE))
         if file is not None:
             return read_runtime_file(file, PYTHON_VERSION_FILE, stack)
     return None
 
 
-def requested_version(project: "Project", site: Site) -> Optional[PythonVersion]:
-    """The Python version the build would try to use: the file's (read leniently), else the
-    stack's default. None when the file names no single version."""
-    runtime = read_runtime(project, site.stack)
+def requested_version(runtime: Optional[RuntimeFile], site: Site) -> Optional[PythonVersion]:
+    """The Python version the build would try to use: that of ``runtime`` (the file read by
+    :func:`read_runtime`, leniently), else the stack's default. None when the file names no
+    single version."""
     if runtime is None:
         return site.default
     return runtime.version
