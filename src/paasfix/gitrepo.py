@@ -7,7 +7,16 @@ import subprocess
 from typing import TYPE_CHECKING, Optional
 
 from .errors import FileProblem, PaasfixError, UnsafePath
-from .tree import _MAX_LINK_DEPTH, LINK_MODE, GitTree, Tree, _check_size, join, normalize
+from .tree import (
+    _MAX_LINK_DEPTH,
+    LINK_MODE,
+    GitTree,
+    Tree,
+    _check_size,
+    join,
+    normalize,
+    not_a_blob,
+)
 
 if TYPE_CHECKING:
     from git import Repo
@@ -140,11 +149,7 @@ class CommandTree(Tree):
         if key is None or kind is None:
             return None
         if kind != "blob":
-            raise FileProblem(
-                normalize(path),
-                "cannot be read: it is "
-                + ("a directory, not a file" if kind == "tree" else "a submodule, not a file"),
-            )
+            raise not_a_blob(path, kind)
         _check_size(normalize(path), self._entries[key][3])
         return self._blob(self._entries[key][2])
 

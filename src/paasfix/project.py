@@ -290,7 +290,7 @@ class Project:
         stack reads it .python-version), read once per stack; None when there is none."""
         key = ("runtime", stack.name)
         if key not in self.facts:
-            self.facts[key] = read_runtime(self.tree, self.build_dir, stack)
+            self.facts[key] = read_runtime(self.text, self.build_dir, stack)
         found: Optional[RuntimeFile] = self.facts[key]
         return found
 

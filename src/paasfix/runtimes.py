@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Optional
 
 from .config import string
 from .errors import PaasfixError
@@ -26,7 +26,6 @@ from .tree import join
 
 if TYPE_CHECKING:
     from .text import TextFile
-    from .tree import Tree
 
 STACK_KEY = "stack"
 RUNTIMES_KEY = "runtimes"
@@ -566,15 +565,18 @@ def _line_problems(
     return problems
 
 
-def read_runtime(tree: "Tree", build_dir: str, stack: Stack) -> Optional[RuntimeFile]:
+def read_runtime(
+    text: Callable[[str], Optional["TextFile"]], build_dir: str, stack: Stack
+) -> Optional[RuntimeFile]:
     """The file that chooses the app's Python on ``stack``, read as its buildpack reads it:
-    runtime.txt in ``build_dir``, else (where the stack reads it) .python-version.
-    None when neither exists: the stack's default is used."""
-    file = tree.text(join(build_dir, RUNTIME_TXT))
+    runtime.txt in ``build_dir``, else (where the stack reads it) .python-version; ``text``
+    gives a decoded file (a Tree's, or a cache of them). None when neither exists: the
+    stack's default is used."""
+    file = text(join(build_dir, RUNTIME_TXT))
     if file is not None:
         return read_runtime_file(file, RUNTIME_TXT, stack)
     if stack.reads_python_version_file:
-        file = tree.text(join(build_dir, PYTHON_VERSION_FILE))
+        file = text(join(build_dir, PYTHON_VERSION_FILE))
         if file is not None:
             return read_runtime_file(file, PYTHON_VERSION_FILE, stack)
     return None

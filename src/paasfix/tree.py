@@ -113,6 +113,12 @@ _ABSENT = (FileNotFoundError, NotADirectoryError)
 """What ``stat`` and ``listdir`` raise for a path that is not there."""
 
 
+def not_a_blob(path: str, git_type: str) -> FileProblem:
+    """The problem of reading a git tree entry that is a tree or a submodule as a file."""
+    what = "a directory" if git_type == "tree" else "a submodule"
+    return FileProblem(normalize(path), f"cannot be read: it is {what}, not a file")
+
+
 def _not_a_file(mode: int) -> str:
     """What a directory entry that is not a regular file is, for a message."""
     if stat.S_ISDIR(mode):
@@ -304,11 +310,7 @@ class GitTree(Tree):
         if obj is None:
             return None
         if obj.type != "blob":
-            raise FileProblem(
-                normalize(path),
-                "cannot be read: it is "
-                + ("a directory, not a file" if obj.type == "tree" else "a submodule, not a file"),
-            )
+            raise not_a_blob(path, obj.type)
         _check_size(normalize(path), obj.size)
         data: bytes = obj.data_stream.read()
         return data

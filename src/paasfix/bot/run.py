@@ -23,7 +23,7 @@ from ..sinks.diff import unified_diff
 from ..sinks.report import commit_message, finding_dict
 from ..tree import Tree
 from . import describe
-from .remote import Remote, check_branch, check_forge_host, check_url
+from .remote import Remote, check_branch, check_forge_host
 
 log = logging.getLogger("paasfix.bot")
 
@@ -152,8 +152,8 @@ class _Job:
         label = self.options.opt_out_label
         if label and self.forge.has_label(repo, label):
             return self._done(Outcome.OPTED_OUT, f"the project has the label '{label}'")
-        check_forge_host(check_url(repo.clone_url), self.forge.url)
         remote = Remote(repo.clone_url, self.forge.git_http_header(), self.forge.secrets())
+        check_forge_host(remote.url, self.forge.url)
         heads = remote.heads([repo.default_branch, branch])
         if repo.default_branch not in heads:
             return self._done(Outcome.CLEAN, "the default branch has no commits")
