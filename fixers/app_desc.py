@@ -1,12 +1,13 @@
 """fix-app-desc: repair app_desc.yaml where the platform rejects or misreads what the author
-clearly meant (the repairs themselves are :mod:`paasfix.appdesc_repairs`)."""
+clearly meant (the repairs themselves are :mod:`paasfix.platform.appdesc_repairs`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from paasfix import platform
-from paasfix.appdesc_repairs import (
+from paasfix.fixer import ERROR, SAFE, UNSAFE, WARNING, Edit, Example, Finding, Fixer
+from paasfix.platform import rules
+from paasfix.platform.appdesc_repairs import (
     ENV_VALUES,
     FULLWIDTH_COLON,
     Document,
@@ -17,7 +18,6 @@ from paasfix.appdesc_repairs import (
     parse_dotted,
     repairs_of,
 )
-from paasfix.fixer import ERROR, SAFE, UNSAFE, WARNING, Edit, Example, Finding, Fixer
 from paasfix.project import Project, YamlFile
 
 
@@ -190,7 +190,7 @@ class FixAppDesc(Fixer[tuple[Edit, ...]]):
         platform then accepts the whole file."""
         assert repairs.version is not None
         line = repairs.version.line
-        current = platform.spec_version(doc.data)
+        current = rules.spec_version(doc.data)
         state = (
             "has no spec version" if current is None else "has a spec version the platform refuses"
         )
@@ -230,7 +230,7 @@ class FixAppDesc(Fixer[tuple[Edit, ...]]):
         )
 
 
-def manual_message(path: str, problem: platform.Problem) -> str:
+def manual_message(path: str, problem: rules.Problem) -> str:
     text = f"{path}: {str(problem).rstrip('.')}"
     if problem.kind == "process-name":
         return (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from paasfix.aptfile import COMMENT, REPO, Aptfile, AptLine, lines_of
+from paasfix.buildpack.aptfile import COMMENT, REPO, Aptfile, AptLine, lines_of
 from paasfix.fixer import ERROR, SAFE, Edit, Example, Finding, Fixer
 from paasfix.project import Project
 

@@ -1,6 +1,6 @@
 """fix-py-collect-static: give the settings the build imports a STATIC_ROOT, so that the build's
 ``manage.py collectstatic`` step has somewhere to put the static files (how the static files
-settings behave is :mod:`paasfix.staticfiles`)."""
+settings behave is :mod:`paasfix.python_apps.staticfiles`)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Union
 
-from paasfix import django, pyast
-from paasfix.appdesc import ENVIRONMENTS
 from paasfix.fixer import ERROR, SAFE, WARNING, Edit, Example, Finding, Fixer
+from paasfix.formats import pyast
+from paasfix.formats.python_insert import insert_statements
+from paasfix.platform.appdesc import ENVIRONMENTS
 from paasfix.project import Project
-from paasfix.python_insert import insert_statements
-from paasfix.staticfiles import (
+from paasfix.python_apps import django
+from paasfix.python_apps.staticfiles import (
     DISABLED_MARKER,
     FOLDER,
     StaticRootInsertion,

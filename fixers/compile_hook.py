@@ -7,8 +7,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Union
 
-from paasfix import pyast
-from paasfix.errors import FixerBug
+from paasfix.buildpack.hooks import (
+    SHEBANG,
+    STAGES,
+    CompileHook,
+    commands,
+    has_shebang,
+)
+from paasfix.engine.errors import FixerBug
+from paasfix.engine.text import TextFile
+from paasfix.engine.tree import EXEC_MODE, LINK_MODE
 from paasfix.fixer import (
     ERROR,
     SAFE,
@@ -19,16 +27,8 @@ from paasfix.fixer import (
     Finding,
     Fixer,
 )
-from paasfix.hooks import (
-    SHEBANG,
-    STAGES,
-    CompileHook,
-    commands,
-    has_shebang,
-)
+from paasfix.formats import pyast
 from paasfix.project import Project
-from paasfix.text import TextFile
-from paasfix.tree import EXEC_MODE, LINK_MODE
 
 
 class FixCompileHook(Fixer["HookRepair"]):

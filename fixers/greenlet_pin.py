@@ -6,10 +6,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from paasfix.errors import FixerBug
+from paasfix.buildpack.requirements import RequirementLine
+from paasfix.engine.errors import FixerBug
 from paasfix.fixer import ERROR, SAFE, Edit, Example, Finding, Fixer
 from paasfix.project import Project
-from paasfix.requirements import RequirementLine
 
 
 class FixGreenletPin(Fixer["GreenletPin"]):

@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from paasfix.aptfile import APTFILE_NAME
-from paasfix.fixer import ERROR, INFO, MANUAL, SAFE, Edit, Example, Finding, Fixer
-from paasfix.mysql_client import (
+from paasfix.buildpack.aptfile import APTFILE_NAME
+from paasfix.buildpack.mysql_client import (
     BUILD_ERRORS,
     built_on_linux,
     compiled_name,
@@ -16,9 +15,10 @@ from paasfix.mysql_client import (
     missing_apt_packages,
     runtime_python,
 )
+from paasfix.buildpack.requirements import RequirementLine
+from paasfix.engine.text import new_text_file, split_lines
+from paasfix.fixer import ERROR, INFO, MANUAL, SAFE, Edit, Example, Finding, Fixer
 from paasfix.project import Project
-from paasfix.requirements import RequirementLine
-from paasfix.text import new_text_file, split_lines
 
 
 class FixPkgInstallMysqlPython(Fixer["AptPackages"]):

@@ -6,11 +6,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from paasfix.errors import FixerBug
+from paasfix.buildpack.requirements import RequirementLine, canonical
+from paasfix.engine.errors import FixerBug
+from paasfix.engine.text import TextFile
 from paasfix.fixer import SAFE, WARNING, Edit, Example, Finding, Fixer
 from paasfix.project import Project
-from paasfix.requirements import RequirementLine, canonical
-from paasfix.text import TextFile
 
 
 class FixPythonPackageWithDot(Fixer["DottedName"]):

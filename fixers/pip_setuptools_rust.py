@@ -6,12 +6,8 @@ import posixpath
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
-from paasfix import config, platform, runtimes
-from paasfix.appdesc import SCOPE_PYTHON, EnvEditError, env_values, set_env_text
-from paasfix.errors import FixerBug, UnsafePath
-from paasfix.fixer import SAFE, WARNING, Edit, Example, Finding, Fixer
-from paasfix.project import Project, YamlFile
-from paasfix.rust_wheels import (
+from paasfix.buildpack import runtimes
+from paasfix.buildpack.rust_wheels import (
     DEFAULT_PIP,
     PIP_VARIABLE,
     RUST_BUILT,
@@ -23,7 +19,13 @@ from paasfix.rust_wheels import (
     reaches,
     version,
 )
-from paasfix.tree import join
+from paasfix.engine import config
+from paasfix.engine.errors import FixerBug, UnsafePath
+from paasfix.engine.tree import join
+from paasfix.fixer import SAFE, WARNING, Edit, Example, Finding, Fixer
+from paasfix.platform import rules
+from paasfix.platform.appdesc import SCOPE_PYTHON, EnvEditError, env_values, set_env_text
+from paasfix.project import Project, YamlFile
 
 if TYPE_CHECKING:
     from packaging.version import Version
@@ -435,7 +437,7 @@ def _cannot_edit(desc: YamlFile, wanted: str, required: Version) -> str | None:
     """Why app_desc.yaml cannot take the variable (None when it can)."""
     if desc.problem is not None:
         return f"{desc.path} does not load as YAML ({desc.problem.message}); repair it first"
-    if platform.spec_version(desc.data) not in platform.SPEC_VERSIONS:
+    if rules.spec_version(desc.data) not in rules.SPEC_VERSIONS:
         return f"{desc.path} has no valid spec_version, so the platform does not read it"
     try:
         _with_pip(desc.file.text, wanted, required)

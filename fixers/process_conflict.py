@@ -6,7 +6,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
 from paasfix.fixer import ERROR, INFO, SAFE, UNSAFE, Edit, Example, Finding, Fixer
-from paasfix.processes import (
+from paasfix.formats.yamlio import YamlProblem, platform_load
+from paasfix.platform.processes import (
     Definition,
     app_desc_definition,
     procfile_chain,
@@ -14,7 +15,6 @@ from paasfix.processes import (
     procfile_definition,
 )
 from paasfix.project import Project
-from paasfix.yamlio import YamlProblem, platform_load
 
 Edits = tuple[Edit, ...]
 

@@ -1,6 +1,6 @@
 """fix-procfile: give the build directory a process definition that the platform accepts (how
-the processes are inferred is :mod:`paasfix.process_inference`, how app_desc.yaml is written
-:mod:`paasfix.appdesc_render`)."""
+the processes are inferred is :mod:`paasfix.python_apps.process_inference`, how app_desc.yaml is written
+:mod:`paasfix.platform.appdesc_render`)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,11 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
-from paasfix import platform
-from paasfix.appdesc_render import (
+from paasfix.engine.text import new_text_file
+from paasfix.engine.tree import join
+from paasfix.fixer import ERROR, INFO, SAFE, WARNING, Edit, Example, Finding, Fixer
+from paasfix.platform import rules
+from paasfix.platform.appdesc_render import (
     compared_apart,
     describes,
     processes_snippet,
@@ -18,14 +21,11 @@ from paasfix.appdesc_render import (
     simple_module,
     with_processes,
 )
-from paasfix.django import CannotInfer
-from paasfix.fixer import ERROR, INFO, SAFE, WARNING, Edit, Example, Finding, Fixer
-from paasfix.process_inference import BIND, AppBelow, Inference, guess_language, infer
-from paasfix.procfile_layout import read_layout
-from paasfix.procfile_lines import ProcfileLines
+from paasfix.platform.procfile_layout import read_layout
+from paasfix.platform.procfile_lines import ProcfileLines
 from paasfix.project import PYTHON_MARKERS, Project, YamlFile
-from paasfix.text import new_text_file
-from paasfix.tree import join
+from paasfix.python_apps.django import CannotInfer
+from paasfix.python_apps.process_inference import BIND, AppBelow, Inference, guess_language, infer
 
 Edits = tuple[Edit, ...]
 
@@ -176,7 +176,7 @@ class FixProcfile(Fixer[Edits]):
         for name, line in layout.keys if layout else []:
             lines.setdefault(repr(name), []).append(line)
         misread = {entry.name for entry, _ in ProcfileLines.of(procfile.file.text).misread()}
-        for problem in platform.procfile_problems(procfile.data):
+        for problem in rules.procfile_problems(procfile.data):
             if problem.kind == "command" and problem.where in misread:
                 continue  # fix-procfile-yaml repairs that command or says how to quote it
             yield self._name_problem(path, problem, procfile.data, lines)
@@ -194,7 +194,7 @@ class FixProcfile(Fixer[Edits]):
     def _name_problem(
         self,
         path: str,
-        problem: platform.Problem,
+        problem: rules.Problem,
         data: dict[Any, Any],
         lines: dict[str, list[int]],
     ) -> Finding[Edits]:
@@ -221,7 +221,7 @@ class FixProcfile(Fixer[Edits]):
         message = (
             f"{path}: the platform refuses the process name {name!r}: names use only "
             f"lower-case letters, digits and '-', start with a letter or digit, and have at "
-            f"most {platform.PROC_NAME_MAX} characters"
+            f"most {rules.PROC_NAME_MAX} characters"
         )
         suggestion = _suggested_name(name)
         if suggestion and suggestion not in data:
@@ -248,7 +248,7 @@ class FixProcfile(Fixer[Edits]):
             f"{procfile.path} defines the processes ({names}); app_desc.yaml is the "
             f"recommended definition: write them to {target} unchanged"
         )
-        fallback = platform.PROCFILE_NAME
+        fallback = rules.PROCFILE_NAME
         if self.settings["keep_procfile"]:
             kept = " and keep the Procfile (keep_procfile)"
         elif procfile.path != fallback and project.is_file(fallback):
@@ -371,7 +371,7 @@ def _app_below(why: AppBelow) -> str:
 def _suggested_name(name: str) -> str | None:
     """The name in the platform's alphabet, when that alone makes it valid."""
     text = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")
-    return text if text and not platform.proc_name_problems(text, "") else None
+    return text if text and not rules.proc_name_problems(text, "") else None
 
 
 # -- examples ------------------------------------------------------------------------------------

@@ -1,13 +1,13 @@
 """fix-procfile-yaml: quote Procfile commands that YAML reads differently from the line (how
-a line is quoted is :mod:`paasfix.procfile_quoting`)."""
+a line is quoted is :mod:`paasfix.platform.procfile_quoting`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from paasfix.fixer import ERROR, SAFE, Edit, Example, Finding, Fixer
-from paasfix.procfile_lines import ProcfileLines
-from paasfix.procfile_quoting import reads_as, repaired_line, with_lines
+from paasfix.platform.procfile_lines import ProcfileLines
+from paasfix.platform.procfile_quoting import reads_as, repaired_line, with_lines
 from paasfix.project import Project
 
 Edits = tuple[Edit, ...]

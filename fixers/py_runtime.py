@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import ClassVar, NamedTuple
 
-from paasfix import runtimes
+from paasfix.buildpack import runtimes
+from paasfix.buildpack.runtimes import PythonVersion, RuntimeFile, Site
 from paasfix.fixer import (
     ERROR,
     INFO,
@@ -19,7 +20,6 @@ from paasfix.fixer import (
     Fixer,
 )
 from paasfix.project import Project
-from paasfix.runtimes import PythonVersion, RuntimeFile, Site
 
 
 class FixPyRuntimeError(Fixer["RuntimeRewrite"]):

@@ -1,19 +1,20 @@
 """fix-release-polling-timeout: process commands that cannot become healthy (how the servers
-behave is :mod:`paasfix.servers`; what each process runs, :mod:`paasfix.process_runs`)."""
+behave is :mod:`paasfix.python_apps.servers`; what each process runs, :mod:`paasfix.python_apps.process_runs`)."""
 
 from __future__ import annotations
 
 import shlex
 from collections.abc import Iterator
 
-from paasfix import appdesc, platform, processes, servers
+from paasfix.buildpack.requirement_insert import place_after, with_requirement
 from paasfix.fixer import ERROR, INFO, SAFE, Edit, Example, Finding, Fixer
-from paasfix.option_removal import Removal
-from paasfix.process_runs import Group, Run, groups, runs, script_file
+from paasfix.formats.option_removal import Removal
+from paasfix.platform import appdesc, processes, rules
 from paasfix.project import Project
-from paasfix.python_modules import installed_by_build, missing_files
-from paasfix.requirement_insert import place_after, with_requirement
-from paasfix.servers import DEFAULT_PORT, Address
+from paasfix.python_apps import servers
+from paasfix.python_apps.process_runs import Group, Run, groups, runs, script_file
+from paasfix.python_apps.python_modules import installed_by_build, missing_files
+from paasfix.python_apps.servers import DEFAULT_PORT, Address
 
 
 class FixReleasePollingTimeout(Fixer[tuple[Edit, ...]]):
@@ -105,10 +106,10 @@ class FixReleasePollingTimeout(Fixer[tuple[Edit, ...]]):
 
     def _count(self, definition: processes.Definition) -> Iterator[Finding[tuple[Edit, ...]]]:
         count = len(definition.processes)
-        if count > platform.MAX_PROCESSES:
+        if count > rules.MAX_PROCESSES:
             yield self.manual(
                 f"{definition.path} defines {count} processes; the platform "
-                f"accepts at most {platform.MAX_PROCESSES} per module (The number "
+                f"accepts at most {rules.MAX_PROCESSES} per module (The number "
                 "of processes exceeded). Merge some of them or move them to "
                 "another module",
                 definition.path,

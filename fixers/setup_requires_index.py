@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, ClassVar
 
-from paasfix import config
+from paasfix.buildpack.hooks import PRE_COMPILE, plan_block
+from paasfix.buildpack.setup_requires import DEFAULT_MIRROR, index_hook_body, plain_url
+from paasfix.engine import config
 from paasfix.fixer import ERROR, INFO, SAFE, Edit, Example, Executable, Finding, Fixer
-from paasfix.hooks import PRE_COMPILE, plan_block
 from paasfix.project import Project
-from paasfix.setup_requires import DEFAULT_MIRROR, index_hook_body, plain_url
 
 
 class FixSetupRequiresIndex(Fixer[tuple[Edit, ...]]):

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import ClassVar, NamedTuple
 
-from paasfix import runtimes
+from paasfix.buildpack import runtimes
+from paasfix.buildpack.runtimes import PythonVersion, RuntimeFile
+from paasfix.buildpack.setup_requires import python2_blocker
+from paasfix.buildpack.setuppy import SetupPy
 from paasfix.fixer import ERROR, UNSAFE, Edit, Example, Finding, Fixer
 from paasfix.project import Project
-from paasfix.runtimes import PythonVersion, RuntimeFile
-from paasfix.setup_requires import python2_blocker
-from paasfix.setuppy import SetupPy
 
 
 class FixSetuptoolsOutdated(Fixer["Python3Runtime"]):

@@ -6,8 +6,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import ClassVar, Union
 
-from paasfix import platform, runtimes
-from paasfix.dependency_files import (
+from paasfix.buildpack import runtimes
+from paasfix.buildpack.dependency_files import (
     APP_FILES,
     DEV_NAMES,
     PROD_NAMES,
@@ -19,11 +19,12 @@ from paasfix.dependency_files import (
     near_miss,
     unusable,
 )
-from paasfix.errors import UnsafePath
+from paasfix.engine.errors import UnsafePath
+from paasfix.engine.text import new_text_file
+from paasfix.engine.tree import LINK_MODE, join, normalize
 from paasfix.fixer import ERROR, INFO, SAFE, Edit, Example, Executable, Finding, Fixer
+from paasfix.platform import rules
 from paasfix.project import Project
-from paasfix.text import new_text_file
-from paasfix.tree import LINK_MODE, join, normalize
 
 
 class FixUnableSelectBuildpack(Fixer["NewDependencyFile"]):
@@ -452,7 +453,7 @@ def _declared_source_dir(project: Project) -> str | None:
     desc = project.app_desc
     if desc is None or not desc.loaded:
         return None
-    _, module = platform.default_module(desc.data)
+    _, module = rules.default_module(desc.data)
     if not isinstance(module, dict):
         return None
     value = module.get("source_dir", module.get("sourceDir"))

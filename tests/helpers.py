@@ -15,10 +15,10 @@ import sys
 from pathlib import Path
 from typing import Iterable, Mapping, Optional, Sequence, Union
 
-from paasfix.config import Config
+from paasfix.engine.config import Config
+from paasfix.engine.tree import DirTree
 from paasfix.fixer import Executable
 from paasfix.project import Project
-from paasfix.tree import DirTree
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_repos"
 

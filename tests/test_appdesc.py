@@ -1,10 +1,11 @@
-"""Reading and setting environment variables in app_desc.yaml (paasfix.appdesc)."""
+"""Reading and setting environment variables in app_desc.yaml (paasfix.platform.appdesc)."""
 
 from __future__ import annotations
 
 import pytest
 
-from paasfix.appdesc import (
+from paasfix.formats.yamlio import RoundTrip, guess_indentation, platform_load
+from paasfix.platform.appdesc import (
     SCOPE_DEFAULT,
     SCOPE_PYTHON,
     EnvEditError,
@@ -12,8 +13,7 @@ from paasfix.appdesc import (
     env_values,
     set_env_text,
 )
-from paasfix.platform import app_desc_problems
-from paasfix.yamlio import RoundTrip, guess_indentation, platform_load
+from paasfix.platform.rules import app_desc_problems
 
 
 def _set(text: str, scope: str = SCOPE_DEFAULT, value: str = "21.0") -> str:

@@ -1,14 +1,14 @@
-"""The Aptfile read as the apt build tool reads it, and as its author meant it (paasfix.aptfile)."""
+"""The Aptfile read as the apt build tool reads it, and as its author meant it (paasfix.buildpack.aptfile)."""
 
 from __future__ import annotations
 
 from helpers import make_tree
 
-from paasfix.aptfile import is_url, package_name, parse
-from paasfix.config import Config
+from paasfix.buildpack.aptfile import is_url, package_name, parse
+from paasfix.engine.config import Config
+from paasfix.engine.text import decode
+from paasfix.engine.tree import DirTree
 from paasfix.project import Project
-from paasfix.text import decode
-from paasfix.tree import DirTree
 
 
 def aptfile(raw: bytes):

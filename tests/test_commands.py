@@ -1,10 +1,10 @@
-"""Reading process commands as a shell runs them (paasfix.commands)."""
+"""Reading process commands as a shell runs them (paasfix.formats.commands)."""
 
 from __future__ import annotations
 
 import pytest
 
-from paasfix.commands import (
+from paasfix.formats.commands import (
     flat_words,
     invocations,
     parse_options,

@@ -1,8 +1,8 @@
-"""paasfix.dependency_files: the names that stand in for the files a buildpack detects."""
+"""paasfix.buildpack.dependency_files: the names that stand in for the files a buildpack detects."""
 
 from __future__ import annotations
 
-from paasfix.dependency_files import near_miss
+from paasfix.buildpack.dependency_files import near_miss
 
 
 def test_near_misses():

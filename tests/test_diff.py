@@ -9,10 +9,10 @@ import git as gitpython
 import pytest
 from helpers import git, git_repo, snapshot
 
+from paasfix.engine.runner import Change, Changeset
+from paasfix.engine.tree import EXEC_MODE, FILE_MODE, GitTree
 from paasfix.fixer import Edit
-from paasfix.runner import Change, Changeset
 from paasfix.sinks.diff import file_diff, unified_diff
-from paasfix.tree import EXEC_MODE, FILE_MODE, GitTree
 
 pytestmark = pytest.mark.usefixtures("umask_022")
 """git apply creates files with the umask's modes, and the comparison includes every mode bit."""

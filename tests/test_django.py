@@ -1,4 +1,4 @@
-"""paasfix.django on real directories: which manage.py, which settings module, which modules the
+"""paasfix.python_apps.django on real directories: which manage.py, which settings module, which modules the
 settings take their values from, and what paasfix cannot see through."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from helpers import make_project
 
-from paasfix import django
+from paasfix.python_apps import django
 
 MANAGE = (
     'import os\n\nif __name__ == "__main__":\n'

@@ -11,12 +11,13 @@ import pytest
 import yaml
 from helpers import make_tree
 
-from paasfix import platform, registry
-from paasfix.config import Config
+from paasfix.engine import registry
+from paasfix.engine.config import Config
+from paasfix.engine.runner import Runner
+from paasfix.engine.tree import DirTree
 from paasfix.fixer import UNSAFE, Example
 from paasfix.fixers.app_desc import FixAppDesc
-from paasfix.runner import Runner
-from paasfix.tree import DirTree
+from paasfix.platform import rules
 
 REMOVE = object()
 
@@ -96,9 +97,7 @@ FIXED = [example for example in FixAppDesc.examples if example.kind == "fixed"]
 
 
 def _desc_path(example: Example) -> str:
-    return next(
-        path for path in example.before if path.rsplit("/", 1)[-1] in platform.APP_DESC_NAMES
-    )
+    return next(path for path in example.before if path.rsplit("/", 1)[-1] in rules.APP_DESC_NAMES)
 
 
 def test_every_fixed_example_says_what_its_author_meant():
@@ -111,7 +110,7 @@ def test_the_repaired_file_loads_to_what_the_author_meant(example):
     meant = MEANT[example.name](example.before[path])
     repaired = yaml.safe_load(example.after[path])
     assert repaired == meant
-    assert platform.app_desc_problems(repaired) == []
+    assert rules.app_desc_problems(repaired) == []
 
 
 def test_repaired_values_are_text_as_written():
@@ -166,8 +165,8 @@ def test_an_empty_processes_key_is_filled_by_fix_procfile_in_the_same_run(tmp_pa
     assert [a.finding.fixer for a in result.applied][:2] == ["fix-app-desc", "fix-procfile"]
     new = {c.path: c.new for c in result.changes}
     data = yaml.safe_load(new["app_desc.yaml"])
-    assert platform.app_desc_problems(data) == []
-    assert platform.processes_of(data) == {"web": "gunicorn app:app -b :$PORT --log-file -"}
+    assert rules.app_desc_problems(data) == []
+    assert rules.processes_of(data) == {"web": "gunicorn app:app -b :$PORT --log-file -"}
 
 
 def test_a_file_with_full_width_colons_is_readable_for_the_other_fixers(tmp_path):
@@ -184,4 +183,4 @@ def test_a_file_with_full_width_colons_is_readable_for_the_other_fixers(tmp_path
     assert result.errors == []
     assert {a.finding.fixer for a in result.applied} == {"fix-app-desc"}
     data = yaml.safe_load(result.changes[0].new)
-    assert platform.processes_of(data) == {"web": "gunicorn app:app"}
+    assert rules.processes_of(data) == {"web": "gunicorn app:app"}

@@ -9,11 +9,11 @@ import subprocess
 import pytest
 from helpers import git, git_repo, make_tree, paasfix
 
-from paasfix.config import Config
+from paasfix.engine.config import Config
+from paasfix.engine.runner import Runner
+from paasfix.engine.tree import DirTree
 from paasfix.fixer import MANUAL
 from paasfix.fixers.compile_hook import FixCompileHook
-from paasfix.runner import Runner
-from paasfix.tree import DirTree
 
 BASH = shutil.which("bash")
 

@@ -11,12 +11,13 @@ import pytest
 import yaml
 from helpers import make_tree
 
-from paasfix import platform, registry
-from paasfix.config import Config
+from paasfix.engine import registry
+from paasfix.engine.config import Config
+from paasfix.engine.runner import Result, Runner
+from paasfix.engine.tree import DirTree
 from paasfix.fixer import ERROR, INFO, MANUAL, SAFE, WARNING, check_fixer_class
 from paasfix.fixers.procfile import FixProcfile
-from paasfix.runner import Result, Runner
-from paasfix.tree import DirTree
+from paasfix.platform import rules
 
 Files = Mapping[str, Union[str, bytes]]
 
@@ -64,9 +65,9 @@ def written(result: Result, path: str) -> bytes | None:
 def processes(content: bytes) -> dict:
     """Load an app_desc.yaml as the platform does, check it is valid, return its processes."""
     data = yaml.safe_load(content.decode("utf-8"))
-    assert platform.app_desc_problems(data) == []
+    assert rules.app_desc_problems(data) == []
     assert data["spec_version"] == 2
-    return platform.processes_of(data)
+    return rules.processes_of(data)
 
 
 def django(settings: str = "mysite.settings", where: str = "", **extra: str) -> dict[str, str]:

@@ -10,7 +10,7 @@ import yaml
 from helpers import git_repo, paasfix
 
 from paasfix.fixers.procfile_yaml import FixProcfileYaml
-from paasfix.procfile_lines import shell_comment
+from paasfix.platform.procfile_lines import shell_comment
 
 MEANT: dict[str, dict[str, str]] = {
     "': ' inside a command": {

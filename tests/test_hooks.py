@@ -1,11 +1,11 @@
-"""Which compile hook the build runs, and paasfix's marked blocks in hook scripts (paasfix.hooks)."""
+"""Which compile hook the build runs, and paasfix's marked blocks in hook scripts (paasfix.buildpack.hooks)."""
 
 from __future__ import annotations
 
 import pytest
 from helpers import make_project
 
-from paasfix.hooks import (
+from paasfix.buildpack.hooks import (
     NEW_HOOK_HEADER,
     POST_COMPILE,
     PRE_COMPILE,
@@ -15,8 +15,8 @@ from paasfix.hooks import (
     end_marker,
     plan_block,
 )
+from paasfix.engine.tree import EXEC_MODE, FILE_MODE, OverlayTree
 from paasfix.project import Project
-from paasfix.tree import EXEC_MODE, FILE_MODE, OverlayTree
 
 PURPOSE = "test block"
 BODY = "echo from paasfix\n"

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from helpers import SAMPLES, init_repo, paasfix, snapshot
 
-from paasfix import registry
-from paasfix.config import Config
-from paasfix.runner import Runner, Stop
-from paasfix.tree import DirTree
+from paasfix.engine import registry
+from paasfix.engine.config import Config
+from paasfix.engine.runner import Runner, Stop
+from paasfix.engine.tree import DirTree
 
 APTFILE = "Aptfile"
 ORIGINAL = (

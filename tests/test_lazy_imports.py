@@ -13,8 +13,8 @@ HEAVY = (
     "multiprocessing",
     "concurrent.futures",
     "gzip",
-    "paasfix.diagnose",
-    "paasfix.logscan",
+    "paasfix.diagnosis.diagnose",
+    "paasfix.diagnosis.logscan",
     "paasfix.interactive",
     "paasfix.docs",
     "paasfix.sinks.sarif",
@@ -52,4 +52,7 @@ def test_a_gitlab_report_loads_only_its_sink():
 def test_diagnose_loads_its_scanner_but_no_sink_and_no_process_pool_for_a_small_log():
     log = SAMPLES.parent / "tests" / "data" / "logs" / "greenlet-gcc.log"
     loaded = _loaded("diagnose", str(log))
-    assert sorted(loaded & set(HEAVY)) == ["paasfix.diagnose", "paasfix.logscan"]
+    assert sorted(loaded & set(HEAVY)) == [
+        "paasfix.diagnosis.diagnose",
+        "paasfix.diagnosis.logscan",
+    ]

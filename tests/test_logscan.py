@@ -14,8 +14,8 @@ import re
 
 import pytest
 
-from paasfix import logscan
-from paasfix.logscan import Scanner, literals, plan_keys
+from paasfix.diagnosis import logscan
+from paasfix.diagnosis.logscan import Scanner, literals, plan_keys
 
 PATTERNS = [
     ("fix-one", [r"Procfile error: ", r"mysql_config:? not found"]),

@@ -1,4 +1,4 @@
-"""The platform's rules for app_desc.yaml and the Procfile (paasfix.platform, PLATFORM.md §1-2).
+"""The platform's rules for app_desc.yaml and the Procfile (paasfix.platform.rules, PLATFORM.md §1-2).
 
 Documents are written as YAML text and loaded the way the platform loads them, so that YAML
 typing (quoted numbers, booleans, null) is part of what is tested.
@@ -10,8 +10,8 @@ import textwrap
 
 import pytest
 
-from paasfix import platform
-from paasfix.yamlio import YamlProblem, platform_load
+from paasfix.formats.yamlio import YamlProblem, platform_load
+from paasfix.platform import rules
 
 V2_HEAD = "spec_version: 2\nmodule:\n  language: Python\n"
 
@@ -21,11 +21,11 @@ def load(text: str):
 
 
 def desc(text: str):
-    return platform.app_desc_problems(load(text))
+    return rules.app_desc_problems(load(text))
 
 
 def procfile(text: str):
-    return platform.procfile_problems(load(text))
+    return rules.procfile_problems(load(text))
 
 
 def messages(problems):
@@ -111,7 +111,7 @@ def test_legacy_description_with_app_code_is_version_one_and_unsupported():
     [("", "null"), ("- a\n- b\n", "a list"), ("just text\n", "str"), ("42\n", "a number")],
 )
 def test_app_desc_that_is_not_a_mapping(text, kind):
-    problems = platform.app_desc_problems(platform_load(text), "app_desc.yml")
+    problems = rules.app_desc_problems(platform_load(text), "app_desc.yml")
     assert [p.kind for p in problems] == ["not-mapping"]
     assert problems[0].message.startswith('file "app_desc.yml" must be dict type')
     assert kind in problems[0].message
@@ -403,7 +403,7 @@ def test_procfile_with_16_processes_is_fine_and_17_is_too_many():
     ],
 )
 def test_procfile_that_is_not_a_mapping(text, kind):
-    problems = platform.procfile_problems(platform_load(text))
+    problems = rules.procfile_problems(platform_load(text))
     assert [p.kind for p in problems] == ["not-mapping"]
     assert problems[0].message.startswith('file "Procfile" must be dict type')
     assert kind in problems[0].message
@@ -443,8 +443,8 @@ def test_duplicate_procfile_keys_keep_the_last():
 
 def test_processes_of_v2_module():
     data = load(V2_HEAD + "  processes:\n    web:\n      command: gunicorn app\n")
-    assert platform.processes_of(data) == {"web": "gunicorn app"}
-    assert platform.default_module(data)[0] == "module"
+    assert rules.processes_of(data) == {"web": "gunicorn app"}
+    assert rules.default_module(data)[0] == "module"
 
 
 def test_processes_of_v2_modules_picks_the_default_module():
@@ -459,9 +459,9 @@ def test_processes_of_v2_modules_picks_the_default_module():
             language: Python
             processes: {web: {command: front}}
     """)
-    assert platform.default_module(data)[0] == "modules.frontend"
-    assert platform.processes_of(data) == {"web": "front"}
-    assert platform.processes_of(data, "api") == {"web": "api"}
+    assert rules.default_module(data)[0] == "modules.frontend"
+    assert rules.processes_of(data) == {"web": "front"}
+    assert rules.processes_of(data, "api") == {"web": "api"}
 
 
 def test_processes_of_v3_uses_proc_command_then_command_and_args():
@@ -479,9 +479,9 @@ def test_processes_of_v3_uses_proc_command_then_command_and_args():
                   command: [celery]
                   args: [-A, app, worker]
     """)
-    assert platform.processes_of(data) == {
+    assert rules.processes_of(data) == {
         "web": "gunicorn app",
-        "worker": platform.bash_wrapper(["celery", "-A", "app", "worker"]),
+        "worker": rules.bash_wrapper(["celery", "-A", "app", "worker"]),
     }
 
 
@@ -498,16 +498,16 @@ def test_processes_of_v3_blank_proc_command_gives_the_wrapper_of_the_trimmed_ite
                 command: [' gunicorn ']
                 args: [app]
     """)
-    assert platform.processes_of(data) == {"web": platform.bash_wrapper(["gunicorn", "app"])}
+    assert rules.processes_of(data) == {"web": rules.bash_wrapper(["gunicorn", "app"])}
 
 
 def test_processes_of_without_processes_is_none():
-    assert platform.processes_of(load(V2_HEAD)) is None
-    assert platform.processes_of(load("[]")) is None
+    assert rules.processes_of(load(V2_HEAD)) is None
+    assert rules.processes_of(load("[]")) is None
 
 
 def test_spec_version_prefers_the_snake_case_key():
-    assert platform.spec_version({"spec_version": 2, "specVersion": 3}) == 2
-    assert platform.spec_version({"specVersion": 3}) == 3
-    assert platform.spec_version({}) is None
-    assert platform.spec_version("x") is None
+    assert rules.spec_version({"spec_version": 2, "specVersion": 3}) == 2
+    assert rules.spec_version({"specVersion": 3}) == 3
+    assert rules.spec_version({}) is None
+    assert rules.spec_version("x") is None

@@ -12,7 +12,7 @@ import json
 import pytest
 from helpers import git_repo, head, paasfix, snapshot
 
-from paasfix.yamlio import MAX_DOCUMENT_SIZE
+from paasfix.formats.yamlio import MAX_DOCUMENT_SIZE
 
 APP = {"requirements.txt": "gunicorn==22.0.0\n", "app.py": "app = object()\n"}
 DESC_HEAD = (

@@ -1,12 +1,11 @@
-"""The processes a repository defines (paasfix.processes), and exact edits of their commands."""
+"""The processes a repository defines (paasfix.platform.processes), and exact edits of their commands."""
 
 from __future__ import annotations
 
 import yaml
 from helpers import make_project
 
-from paasfix.platform import bash_wrapper
-from paasfix.processes import (
+from paasfix.platform.processes import (
     APP_DESC,
     PROCFILE,
     app_desc_definition,
@@ -14,6 +13,7 @@ from paasfix.processes import (
     edit_command,
     procfile_definition,
 )
+from paasfix.platform.rules import bash_wrapper
 
 
 def test_bash_wrapper_is_the_platforms():

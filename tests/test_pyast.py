@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from paasfix import pyast
+from paasfix.formats import pyast
 
 SOURCE = "\n".join(
     f"def f{index}(a, b=[1, 2], *c, **d):\n    return {{'x': [a, (b, c)]}}\n" for index in range(60)

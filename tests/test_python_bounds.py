@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from helpers import git_repo, make_tree, paasfix, snapshot
 
-from paasfix import pyast
+from paasfix.formats import pyast
 
 FORBIDDEN = ("Traceback", "internal error", "bug in the fixer", "Segmentation")
 

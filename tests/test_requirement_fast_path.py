@@ -15,8 +15,8 @@ import packaging
 import pytest
 from helpers import SAMPLES
 
-from paasfix import requirements
-from paasfix.requirements import _logical_lines, parse_line
+from paasfix.buildpack import requirements
+from paasfix.buildpack.requirements import _logical_lines, parse_line
 
 NAMES = (
     "Django",
@@ -204,5 +204,5 @@ def test_a_check_of_plain_pins_does_not_import_requirements_parser():
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     loaded = set(run.stderr.split())
-    assert "paasfix.requirements" in loaded
+    assert "paasfix.buildpack.requirements" in loaded
     assert not {"requirements", "packaging.requirements"} & loaded

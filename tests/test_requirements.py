@@ -1,4 +1,4 @@
-"""Requirement files read line by line as pip reads them (paasfix.requirements), and the set of
+"""Requirement files read line by line as pip reads them (paasfix.buildpack.requirements), and the set of
 files a build installs (Project.requirements)."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from helpers import make_project
 
-from paasfix.requirements import canonical, parse_file, parse_line
-from paasfix.text import decode
+from paasfix.buildpack.requirements import canonical, parse_file, parse_line
+from paasfix.engine.text import decode
 
 
 def parse(text: str, path: str = "requirements.txt"):

@@ -1,4 +1,4 @@
-"""paasfix.runtimes: stacks, the runtimes a site hosts, choosing a replacement, and reading
+"""paasfix.buildpack.runtimes: stacks, the runtimes a site hosts, choosing a replacement, and reading
 runtime.txt / .python-version the way each stack's buildpack reads them."""
 
 from __future__ import annotations
@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from helpers import make_project
 
-from paasfix import runtimes
-from paasfix.errors import PaasfixError
-from paasfix.runtimes import HEROKU_18, HEROKU_24, PythonVersion, Site
-from paasfix.text import decode
+from paasfix.buildpack import runtimes
+from paasfix.buildpack.runtimes import HEROKU_18, HEROKU_24, PythonVersion, Site
+from paasfix.engine.errors import PaasfixError
+from paasfix.engine.text import decode
 
 
 def v(text: str) -> PythonVersion:

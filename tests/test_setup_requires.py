@@ -1,11 +1,11 @@
-"""paasfix.setup_requires: which setup_requires entries Python 2.7 cannot satisfy, and which
+"""paasfix.buildpack.setup_requires: which setup_requires entries Python 2.7 cannot satisfy, and which
 mirror settings can be written into a hook."""
 
 from __future__ import annotations
 
 import pytest
 
-from paasfix.setup_requires import plain_url, python2_blocker
+from paasfix.buildpack.setup_requires import plain_url, python2_blocker
 
 
 @pytest.mark.parametrize(

@@ -1,14 +1,14 @@
-"""Reading setup.py's setup() calls and setup_requires without running it (paasfix.setuppy)."""
+"""Reading setup.py's setup() calls and setup_requires without running it (paasfix.buildpack.setuppy)."""
 
 from __future__ import annotations
 
 import pytest
 from helpers import make_tree
 
-from paasfix.config import Config
+from paasfix.buildpack.setuppy import DYNAMIC, LITERAL, analyse
+from paasfix.engine.config import Config
+from paasfix.engine.tree import DirTree
 from paasfix.project import Project
-from paasfix.setuppy import DYNAMIC, LITERAL, analyse
-from paasfix.tree import DirTree
 
 
 def requires(source: str):

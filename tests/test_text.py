@@ -1,4 +1,4 @@
-"""Decoding repository files and encoding edits back byte for byte (paasfix.text)."""
+"""Decoding repository files and encoding edits back byte for byte (paasfix.engine.text)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import codecs
 
 import pytest
 
-from paasfix.errors import FileProblem
-from paasfix.text import decode, new_text_file, split_lines, yaml_lines
+from paasfix.engine.errors import FileProblem
+from paasfix.engine.text import decode, new_text_file, split_lines, yaml_lines
 
 
 def roundtrip(raw: bytes, edit=lambda text: text) -> bytes:

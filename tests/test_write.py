@@ -9,10 +9,10 @@ import stat
 import pytest
 from helpers import commit_all, git, git_repo, make_tree, status
 
-from paasfix.errors import PaasfixError, UnsafePath
-from paasfix.runner import Change
+from paasfix.engine.errors import PaasfixError, UnsafePath
+from paasfix.engine.runner import Change
+from paasfix.engine.tree import EXEC_MODE, FILE_MODE
 from paasfix.sinks.write import dirty_paths, write_changes
-from paasfix.tree import EXEC_MODE, FILE_MODE
 
 
 def change(path, new, old=b"", new_mode=FILE_MODE, old_mode=FILE_MODE) -> Change:

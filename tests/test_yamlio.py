@@ -1,10 +1,10 @@
-"""paasfix.yamlio.Nodes: where a key path's value and a mapping's keys are written."""
+"""paasfix.formats.yamlio.Nodes: where a key path's value and a mapping's keys are written."""
 
 from __future__ import annotations
 
 import pytest
 
-from paasfix.yamlio import Nodes, YamlProblem, platform_load, round_trip_edit
+from paasfix.formats.yamlio import Nodes, YamlProblem, platform_load, round_trip_edit
 
 TEXT = (
     "web: gunicorn app:app\n"
@@ -152,7 +152,7 @@ def _generated_lines(count: int) -> list[str]:
 def test_procfile_lines_load_exactly_as_pyyaml_loads_them():
     import yaml
 
-    from paasfix.yamlio import _simple_line
+    from paasfix.formats.yamlio import _simple_line
 
     lines = _generated_lines(4000)
     quick = 0
@@ -181,7 +181,7 @@ def test_a_remembered_document_gives_new_data_each_time():
 
 
 def test_a_text_longer_than_paasfix_loads_is_refused():
-    from paasfix.yamlio import MAX_DOCUMENT_SIZE
+    from paasfix.formats.yamlio import MAX_DOCUMENT_SIZE
 
     text = "# " + "x" * MAX_DOCUMENT_SIZE + "\nweb: run\n"
     with pytest.raises(YamlProblem) as refused:

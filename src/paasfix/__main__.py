@@ -1,3 +1,3 @@
-from .cli import main
+from paasfix.cli import main
 
 main()

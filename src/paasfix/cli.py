@@ -14,12 +14,13 @@ from typing import Any, Callable, Optional, Sequence, TypeVar
 
 import click
 
-from . import __version__, registry
-from .config import Config, build_config, command_line_directory, read_settings
-from .errors import PaasfixError
-from .fixer import MANUAL, Fixer
-from .runner import Change, Result, Runner
-from .tree import DirTree, Tree
+from paasfix import __version__
+from paasfix.engine import registry
+from paasfix.engine.config import Config, build_config, command_line_directory, read_settings
+from paasfix.engine.errors import PaasfixError
+from paasfix.engine.runner import Change, Result, Runner
+from paasfix.engine.tree import DirTree, Tree
+from paasfix.fixer import MANUAL, Fixer
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -177,11 +178,11 @@ def _report(
 ) -> None:
     """Print ``result`` in ``fmt``; ``proposals`` gives each finding's own fix (sarif)."""
     if fmt == "gitlab":
-        from .sinks import gitlab
+        from paasfix.sinks import gitlab
 
         click.echo(gitlab.to_gitlab(result, root), nl=False, err=stream_err)
     elif fmt == "sarif":
-        from .sinks import sarif
+        from paasfix.sinks import sarif
 
         click.echo(
             sarif.to_sarif(result, root, fixers, proposals() if proposals else {}),
@@ -189,7 +190,7 @@ def _report(
             err=stream_err,
         )
     else:
-        from .sinks import report
+        from paasfix.sinks import report
 
         if fmt == "json":
             click.echo(report.to_json(result, root, fixed is not None), nl=False, err=stream_err)
@@ -317,7 +318,7 @@ def _run_fix(
     repo = None
     tree = None
     if commit:
-        from .gitrepo import head_tree, open_repository
+        from paasfix.engine.gitrepo import head_tree, open_repository
 
         repo = open_repository(path)
         tree = head_tree(repo)
@@ -326,7 +327,7 @@ def _run_fix(
     )
     decide = None
     if interactive:
-        from .interactive import Prompter
+        from paasfix.interactive import Prompter
 
         decide = Prompter(lambda diff: _colour_diff(ctx, diff))
     result = Runner(fixers, config, ctx.debug).fix(tree, unsafe=config.unsafe_fixes, decide=decide)
@@ -335,13 +336,13 @@ def _run_fix(
         result.applied.clear()
         result.changes.clear()
     if show_diff:
-        from .sinks.diff import unified_diff
+        from paasfix.sinks.diff import unified_diff
 
         sys.stdout.buffer.write(_colour_diff(ctx, unified_diff(result.changes)))
         sys.stdout.flush()
     elif result.changes and repo is not None:  # --commit
-        from .sinks.commit import DEFAULT_BRANCH, commit_changes
-        from .sinks.report import commit_message
+        from paasfix.sinks.commit import DEFAULT_BRANCH, commit_changes
+        from paasfix.sinks.report import commit_message
 
         outcome = commit_changes(
             repo, "HEAD", result.changes, commit_message(result), branch or DEFAULT_BRANCH
@@ -349,7 +350,7 @@ def _run_fix(
         verb = "committed" if outcome.created else "already up to date:"
         click.echo(f"{verb} {outcome.commit[:12]} on branch {outcome.branch}", err=True)
     elif result.changes:
-        from .sinks.write import Interrupted, write_changes
+        from paasfix.sinks.write import Interrupted, write_changes
 
         try:
             write_changes(path, result.changes, allow_dirty)
@@ -428,7 +429,7 @@ def diagnose(
     (--diff, --commit, --interactive as for `fix`), and the exit status is fix's; a log that no
     fixer recognises runs nothing and exits 1.
     """
-    from . import diagnose as diagnosis_module
+    from paasfix.diagnosis import diagnose as diagnosis_module
 
     ctx = Context(color, debug)
     if repo is None:
@@ -480,7 +481,7 @@ def diagnose(
             interactive,
         )
     if fmt == "json":
-        from .sinks import report
+        from paasfix.sinks import report
 
         data = diagnosis_module.to_dict(found)
         if repo is not None:

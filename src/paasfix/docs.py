@@ -15,11 +15,11 @@ import sys
 from pathlib import Path
 from typing import Any, Mapping, Optional, Sequence
 
-from . import registry
-from .config import Config
-from .fixer import MANUAL, Example, Executable, FileSpec, Fixer
-from .runner import Change, Runner
-from .tree import EXEC_MODE, FILE_MODE, OverlayTree, Tree
+from paasfix.engine import registry
+from paasfix.engine.config import Config
+from paasfix.engine.runner import Change, Runner
+from paasfix.engine.tree import EXEC_MODE, FILE_MODE, OverlayTree, Tree
+from paasfix.fixer import MANUAL, Example, Executable, FileSpec, Fixer
 
 DEFAULT_PATH = Path("docs") / "fixers.md"
 HEADER = """\
@@ -75,7 +75,7 @@ def _tree(files: Mapping[str, FileSpec]) -> Tree:
 
 
 def _example_diff(example: Example) -> str:
-    from .sinks.diff import unified_diff
+    from paasfix.sinks.diff import unified_diff
 
     before = {path: _spec(value) for path, value in example.before.items()}
     after = {path: _spec(value) for path, value in (example.after or {}).items()}

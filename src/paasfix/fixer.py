@@ -22,10 +22,10 @@ from typing import (
     Union,
 )
 
-from .errors import FixerBug
+from paasfix.engine.errors import FixerBug
 
 if TYPE_CHECKING:
-    from .project import Project
+    from paasfix.project import Project
 
 SAFE = "safe"
 UNSAFE = "unsafe"
@@ -208,7 +208,7 @@ class Fixer(Generic[PlanT]):
     options: ClassVar[Mapping[str, Any]] = {}
     """Configuration keys this fixer reads, with their defaults."""
     option_checks: ClassVar[Mapping[str, Any]] = {}
-    """Checks (:mod:`paasfix.config`) for some of :attr:`options`; the others are checked
+    """Checks (:mod:`paasfix.engine.config`) for some of :attr:`options`; the others are checked
     against the type of their default."""
     examples: ClassVar[tuple[Example, ...]] = ()
 

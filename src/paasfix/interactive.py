@@ -12,8 +12,8 @@ from typing import Any, Callable, Optional, TextIO
 
 import click
 
-from .fixer import Finding
-from .runner import Change, Stop
+from paasfix.engine.runner import Change, Stop
+from paasfix.fixer import Finding
 
 HELP = """y - apply this fix
 n - do not apply this fix
@@ -34,8 +34,8 @@ class Prompter:
     def __call__(self, finding: Finding[Any], changes: list[Change]) -> bool:
         if finding.fixer in self.always:
             return self.always[finding.fixer]
-        from .sinks.diff import unified_diff
-        from .sinks.report import format_finding
+        from paasfix.sinks.diff import unified_diff
+        from paasfix.sinks.report import format_finding
 
         click.echo("\n" + format_finding(finding, lambda text, **_: text), err=True)
         sys.stderr.flush()

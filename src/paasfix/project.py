@@ -12,20 +12,21 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Iterator, Optional
 
-from . import platform, pyast
-from .aptfile import APTFILE_NAME, Aptfile
-from .aptfile import parse as parse_aptfile
-from .config import Config
-from .errors import FileProblem, PaasfixError, UnsafePath
-from .hooks import CompileHook, compile_hook
-from .requirements import RequirementFile, RequirementLine, canonical, parse_file
-from .runtimes import RuntimeFile, Stack, read_runtime
-from .text import TextFile
-from .tree import Tree, join, normalize
-from .yamlio import MAX_DOCUMENT_SIZE, RoundTrip, YamlProblem, platform_load
+from paasfix.buildpack.aptfile import APTFILE_NAME, Aptfile
+from paasfix.buildpack.aptfile import parse as parse_aptfile
+from paasfix.buildpack.hooks import CompileHook, compile_hook
+from paasfix.buildpack.requirements import RequirementFile, RequirementLine, canonical, parse_file
+from paasfix.buildpack.runtimes import RuntimeFile, Stack, read_runtime
+from paasfix.engine.config import Config
+from paasfix.engine.errors import FileProblem, PaasfixError, UnsafePath
+from paasfix.engine.text import TextFile
+from paasfix.engine.tree import Tree, join, normalize
+from paasfix.formats import pyast
+from paasfix.formats.yamlio import MAX_DOCUMENT_SIZE, RoundTrip, YamlProblem, platform_load
+from paasfix.platform import rules
 
 if TYPE_CHECKING:
-    from .setuppy import SetupPy
+    from paasfix.buildpack.setuppy import SetupPy
 
 PYTHON_MARKERS = ("requirements.txt", "setup.py", "Pipfile")
 """Files that make the heroku-18 Python buildpack detect an app (PLATFORM.md §4.2)."""
@@ -130,7 +131,7 @@ class Project:
                 f"cannot be read: it is {len(file.raw) / 1024:,.0f} KiB, "
                 f"larger than the {MAX_DOCUMENT_SIZE // 1024} KiB paasfix "
                 "reads in a process definition (the platform takes at most "
-                f"{platform.MAX_PROCESSES} processes per module)",
+                f"{rules.MAX_PROCESSES} processes per module)",
             )
         try:
             return YamlFile(path, file, platform_load(file.text))
@@ -141,7 +142,7 @@ class Project:
     def app_desc(self) -> Optional[YamlFile]:
         """app_desc.yaml (or .yml) at the repository root, else in the build directory (§3)."""
         for directory in dict.fromkeys(["", self.build_dir]):
-            for name in platform.APP_DESC_NAMES:
+            for name in rules.APP_DESC_NAMES:
                 found = self._yaml(join(directory, name))
                 if found is not None:
                     return found
@@ -151,7 +152,7 @@ class Project:
     def procfile(self) -> Optional[YamlFile]:
         """The Procfile in the build directory, else at the repository root (§2.1)."""
         for directory in dict.fromkeys([self.build_dir, ""]):
-            found = self._yaml(join(directory, platform.PROCFILE_NAME))
+            found = self._yaml(join(directory, rules.PROCFILE_NAME))
             if found is not None:
                 return found
         return None
@@ -161,7 +162,7 @@ class Project:
         desc = self.app_desc
         if desc is None or not desc.loaded:
             return None
-        return platform.processes_of(desc.data)
+        return rules.processes_of(desc.data)
 
     # -- Python -----------------------------------------------------------------------------
 
@@ -276,7 +277,7 @@ class Project:
     @cached_property
     def setup_py(self) -> Optional["SetupPy"]:
         """setup.py in the build directory, analysed as source (never run); None if absent."""
-        from .setuppy import analyse
+        from paasfix.buildpack.setuppy import analyse
 
         file = self.text(self.path("setup.py"))
         return None if file is None else analyse(file.path, file.text)

@@ -14,11 +14,11 @@ from typing import Any, Callable, Optional, Sequence, TypeVar
 
 import click
 
-from ..forge import FORGES, connect, forge_kind, split_repository
-from ..forge.base import Forge, redact
-from ..sinks.commit import DEFAULT_BRANCH
-from .remote import check_branch
-from .run import DEFAULT_OPT_OUT_LABEL, BotOptions, Outcome, RepoResult, run_repository
+from paasfix.bot.remote import check_branch
+from paasfix.bot.run import DEFAULT_OPT_OUT_LABEL, BotOptions, Outcome, RepoResult, run_repository
+from paasfix.forge import FORGES, connect, forge_kind, split_repository
+from paasfix.forge.base import Forge, redact
+from paasfix.sinks.commit import DEFAULT_BRANCH
 
 Command = TypeVar("Command", bound=Callable[..., Any])
 """A command's function, as click's decorators take and return it."""

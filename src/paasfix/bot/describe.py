@@ -12,11 +12,11 @@ import json
 import re
 from typing import Any, Optional
 
-from .. import registry
-from ..errors import PaasfixError
-from ..fixer import MANUAL, Finding, Fixer
-from ..runner import Change, Result
-from ..sinks.diff import file_diff
+from paasfix.engine import registry
+from paasfix.engine.errors import PaasfixError
+from paasfix.engine.runner import Change, Result
+from paasfix.fixer import MANUAL, Finding, Fixer
+from paasfix.sinks.diff import file_diff
 
 TITLE = "Fix BlueKing PaaS deployment problems (paasfix)"
 MARKER_ID = "paasfix-bot"

@@ -28,12 +28,12 @@ from typing import IO, Any, Iterable, Mapping, Optional, Sequence
 
 import click
 
-from .. import registry
-from ..errors import PaasfixError
-from ..forge import connect, forge_kind, split_repository
-from ..forge.base import Forge, redact
-from .cli import bot_options, exit_code, make_options, result_line, setup_logging
-from .run import BotOptions, Outcome, RepoResult, run_repository
+from paasfix.bot.cli import bot_options, exit_code, make_options, result_line, setup_logging
+from paasfix.bot.run import BotOptions, Outcome, RepoResult, run_repository
+from paasfix.engine import registry
+from paasfix.engine.errors import PaasfixError
+from paasfix.forge import connect, forge_kind, split_repository
+from paasfix.forge.base import Forge, redact
 
 DEFAULT_JOBS = 4
 

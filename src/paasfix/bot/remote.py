@@ -17,8 +17,8 @@ import subprocess
 from typing import Iterable, Optional, Sequence
 from urllib.parse import urlsplit
 
-from ..errors import PaasfixError
-from ..forge.base import redact
+from paasfix.engine.errors import PaasfixError
+from paasfix.forge.base import redact
 
 _LAST_LINES = 6
 TIMEOUT = 600

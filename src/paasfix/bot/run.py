@@ -13,17 +13,17 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from typing import Any, Optional, Sequence
 
-from .. import registry
-from ..config import build_config, read_settings
-from ..errors import PaasfixError
-from ..forge.base import Forge, MergeRequest, Repository, State
-from ..runner import Result, Runner
-from ..sinks.commit import DEFAULT_BRANCH, commit_changes, is_ours
-from ..sinks.diff import unified_diff
-from ..sinks.report import commit_message, finding_dict
-from ..tree import Tree
-from . import describe
-from .remote import Remote, check_branch, check_forge_host
+from paasfix.bot import describe
+from paasfix.bot.remote import Remote, check_branch, check_forge_host
+from paasfix.engine import registry
+from paasfix.engine.config import build_config, read_settings
+from paasfix.engine.errors import PaasfixError
+from paasfix.engine.runner import Result, Runner
+from paasfix.engine.tree import Tree
+from paasfix.forge.base import Forge, MergeRequest, Repository, State
+from paasfix.sinks.commit import DEFAULT_BRANCH, commit_changes, is_ours
+from paasfix.sinks.diff import unified_diff
+from paasfix.sinks.report import commit_message, finding_dict
 
 log = logging.getLogger("paasfix.bot")
 
@@ -179,7 +179,7 @@ class _Job:
     ) -> None:
         import git
 
-        from ..tree import GitTree
+        from paasfix.engine.tree import GitTree
 
         branch = self.options.branch
         default_branch = repo.default_branch

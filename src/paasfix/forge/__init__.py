@@ -12,11 +12,11 @@ import os
 from typing import TYPE_CHECKING, Mapping, Optional
 from urllib.parse import urlsplit
 
-from ..errors import PaasfixError
+from paasfix.engine.errors import PaasfixError
 
 if TYPE_CHECKING:
-    from .base import Forge
-    from .retry import Backoff
+    from paasfix.forge.base import Forge
+    from paasfix.forge.retry import Backoff
 
 FORGES = {
     "gitlab": "paasfix.forge.gitlab:GitLab",

@@ -19,8 +19,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import ClassVar, Iterable, Iterator, Optional, Sequence
 
-from ..errors import PaasfixError
-from .retry import Backoff
+from paasfix.engine.errors import PaasfixError
+from paasfix.forge.retry import Backoff
 
 REDACTED = "[redacted]"
 

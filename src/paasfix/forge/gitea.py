@@ -17,8 +17,16 @@ from itertools import chain
 from typing import TYPE_CHECKING, Any, Iterator, Optional, Sequence
 from urllib.parse import quote
 
-from .base import Forge, ForgeError, MergeRequest, NotFound, Repository, State, requests_failures
-from .retry import Backoff
+from paasfix.forge.base import (
+    Forge,
+    ForgeError,
+    MergeRequest,
+    NotFound,
+    Repository,
+    State,
+    requests_failures,
+)
+from paasfix.forge.retry import Backoff
 
 if TYPE_CHECKING:
     import requests

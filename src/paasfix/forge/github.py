@@ -23,8 +23,16 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Callable, Iterator, Optional, Sequence
 from urllib.parse import urlsplit
 
-from .base import Forge, ForgeError, MergeRequest, NotFound, Repository, State, requests_failures
-from .retry import RETRIED_STATUSES, Backoff
+from paasfix.forge.base import (
+    Forge,
+    ForgeError,
+    MergeRequest,
+    NotFound,
+    Repository,
+    State,
+    requests_failures,
+)
+from paasfix.forge.retry import RETRIED_STATUSES, Backoff
 
 if TYPE_CHECKING:
     from types import TracebackType

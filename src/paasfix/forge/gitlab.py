@@ -10,8 +10,16 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Iterator, Optional, Sequence
 
-from .base import Forge, ForgeError, MergeRequest, NotFound, Repository, State, requests_failures
-from .retry import Backoff
+from paasfix.forge.base import (
+    Forge,
+    ForgeError,
+    MergeRequest,
+    NotFound,
+    Repository,
+    State,
+    requests_failures,
+)
+from paasfix.forge.retry import Backoff
 
 if TYPE_CHECKING:
     from gitlab.v4.objects import Project

@@ -12,8 +12,8 @@ import tempfile
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
-from ..errors import PaasfixError
-from ..runner import Change
+from paasfix.engine.errors import PaasfixError
+from paasfix.engine.runner import Change
 
 if TYPE_CHECKING:
     from git import Commit, Repo

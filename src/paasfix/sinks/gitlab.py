@@ -12,9 +12,9 @@ import json
 import os
 from typing import Optional
 
-from ..fixer import ERROR, INFO, WARNING
-from ..runner import Result
-from .report import fingerprints
+from paasfix.engine.runner import Result
+from paasfix.fixer import ERROR, INFO, WARNING
+from paasfix.sinks.report import fingerprints
 
 SEVERITIES = {ERROR: "critical", WARNING: "major", INFO: "info"}
 """A finding that fails the deploy is critical; a warning, major; a recommendation, info."""

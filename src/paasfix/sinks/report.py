@@ -8,8 +8,8 @@ import re
 from collections import Counter
 from typing import Any, Callable, Optional, Sequence
 
-from ..fixer import DOCS_URL, INFO, MANUAL, SAFE, UNSAFE, Finding
-from ..runner import Result
+from paasfix.engine.runner import Result
+from paasfix.fixer import DOCS_URL, INFO, MANUAL, SAFE, UNSAFE, Finding
 
 JSON_VERSION = 1
 
@@ -140,8 +140,8 @@ def to_text(
 
 def commit_message(result: Result) -> str:
     """The commit message: one line per fix applied, with why, and the paasfix trailer."""
-    from .. import __version__
-    from .commit import TRAILER
+    from paasfix import __version__
+    from paasfix.sinks.commit import TRAILER
 
     lines = ["Fix deployment problems found by paasfix", ""]
     for applied in result.applied:

@@ -14,10 +14,10 @@ import json
 import os
 from typing import Any, Mapping, Optional, Sequence
 
-from .. import __version__
-from ..fixer import ERROR, INFO, MANUAL, UNSAFE, WARNING, Finding, Fixer
-from ..runner import Change, Result
-from .report import fingerprints
+from paasfix import __version__
+from paasfix.engine.runner import Change, Result
+from paasfix.fixer import ERROR, INFO, MANUAL, UNSAFE, WARNING, Finding, Fixer
+from paasfix.sinks.report import fingerprints
 
 SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

@@ -1,0 +1,1 @@
+"""Reading build and deploy logs: which fixers a log points to."""

@@ -1,0 +1,1 @@
+"""The engine: repository trees, configuration, the fixer registry and the runner."""

@@ -1,0 +1,1 @@
+"""How BlueKing PaaS reads an application's process definitions: app_desc.yaml and the Procfile."""

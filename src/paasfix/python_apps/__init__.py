@@ -1,0 +1,1 @@
+"""How Python applications start and serve: Django settings, WSGI/ASGI servers, Celery, modules."""
