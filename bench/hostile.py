@@ -27,7 +27,7 @@ TARGET_SECONDS = 5.0
 TARGET_MB = 200.0
 TIMEOUT = 60.0
 READ_LIMIT = 2 * 1024 * 1024
-"""paasfix.engine.tree.MAX_FILE_SIZE: no file is read beyond it."""
+"""paasfix.core.tree.MAX_FILE_SIZE: no file is read beyond it."""
 PROCESS_FILE = 16 * 1024
 """A quarter of paasfix.formats.yamlio.MAX_DOCUMENT_SIZE: the Procfile cases reach it at 4x."""
 

@@ -51,10 +51,9 @@ def main(path: str) -> dict[str, float]:
     import click  # noqa: F401
 
     mark("import click")
-    from paasfix import cli
-    from paasfix.engine import registry
-    from paasfix.engine.runner import Runner
+    from paasfix import cli, registry
     from paasfix.project import Project
+    from paasfix.runner import Runner
 
     mark("import the engine (paasfix.cli and what it imports)")
     registry._builtin() + registry._plugins()

@@ -14,9 +14,9 @@ from paasfix.buildpack.hooks import (
     commands,
     has_shebang,
 )
-from paasfix.engine.errors import FixerBug
-from paasfix.engine.text import TextFile
-from paasfix.engine.tree import EXEC_MODE, LINK_MODE
+from paasfix.core.errors import FixerBug
+from paasfix.core.text import TextFile
+from paasfix.core.tree import EXEC_MODE, LINK_MODE
 from paasfix.fixer import (
     ERROR,
     SAFE,

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from paasfix.buildpack.requirements import RequirementLine
-from paasfix.engine.errors import FixerBug
+from paasfix.core.errors import FixerBug
 from paasfix.fixer import ERROR, SAFE, Edit, Example, Finding, Fixer
 from paasfix.project import Project
 

@@ -16,7 +16,7 @@ from paasfix.buildpack.mysql_client import (
     runtime_python,
 )
 from paasfix.buildpack.requirements import RequirementLine
-from paasfix.engine.text import new_text_file, split_lines
+from paasfix.core.text import new_text_file, split_lines
 from paasfix.fixer import ERROR, INFO, MANUAL, SAFE, Edit, Example, Finding, Fixer
 from paasfix.project import Project
 

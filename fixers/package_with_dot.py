@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from paasfix.buildpack.requirements import RequirementLine, canonical
-from paasfix.engine.errors import FixerBug
-from paasfix.engine.text import TextFile
+from paasfix.core.errors import FixerBug
+from paasfix.core.text import TextFile
 from paasfix.fixer import SAFE, WARNING, Edit, Example, Finding, Fixer
 from paasfix.project import Project
 

@@ -19,9 +19,9 @@ from paasfix.buildpack.rust_wheels import (
     reaches,
     version,
 )
-from paasfix.engine import config
-from paasfix.engine.errors import FixerBug, UnsafePath
-from paasfix.engine.tree import join
+from paasfix.core import config
+from paasfix.core.errors import FixerBug, UnsafePath
+from paasfix.core.tree import join
 from paasfix.fixer import SAFE, WARNING, Edit, Example, Finding, Fixer
 from paasfix.platform import rules
 from paasfix.platform.appdesc import SCOPE_PYTHON, EnvEditError, env_values, set_env_text

@@ -9,8 +9,8 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
-from paasfix.engine.text import new_text_file
-from paasfix.engine.tree import join
+from paasfix.core.text import new_text_file
+from paasfix.core.tree import join
 from paasfix.fixer import ERROR, INFO, SAFE, WARNING, Edit, Example, Finding, Fixer
 from paasfix.platform import rules
 from paasfix.platform.appdesc_render import (

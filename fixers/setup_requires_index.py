@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from paasfix.buildpack.hooks import PRE_COMPILE, plan_block
 from paasfix.buildpack.setup_requires import DEFAULT_MIRROR, index_hook_body, plain_url
-from paasfix.engine import config
+from paasfix.core import config
 from paasfix.fixer import ERROR, INFO, SAFE, Edit, Example, Executable, Finding, Fixer
 from paasfix.project import Project
 

@@ -19,9 +19,9 @@ from paasfix.buildpack.dependency_files import (
     near_miss,
     unusable,
 )
-from paasfix.engine.errors import UnsafePath
-from paasfix.engine.text import new_text_file
-from paasfix.engine.tree import LINK_MODE, join, normalize
+from paasfix.core.errors import UnsafePath
+from paasfix.core.text import new_text_file
+from paasfix.core.tree import LINK_MODE, join, normalize
 from paasfix.fixer import ERROR, INFO, SAFE, Edit, Example, Executable, Finding, Fixer
 from paasfix.platform import rules
 from paasfix.project import Project

@@ -15,8 +15,8 @@ import sys
 from pathlib import Path
 from typing import Iterable, Mapping, Optional, Sequence, Union
 
-from paasfix.engine.config import Config
-from paasfix.engine.tree import DirTree
+from paasfix.core.config import Config
+from paasfix.core.tree import DirTree
 from paasfix.fixer import Executable
 from paasfix.project import Project
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from helpers import make_tree
 
 from paasfix.buildpack.aptfile import is_url, package_name, parse
-from paasfix.engine.config import Config
-from paasfix.engine.text import decode
-from paasfix.engine.tree import DirTree
+from paasfix.core.config import Config
+from paasfix.core.text import decode
+from paasfix.core.tree import DirTree
 from paasfix.project import Project
 
 

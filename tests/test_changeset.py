@@ -8,12 +8,12 @@ from typing import Optional
 import pytest
 from helpers import make_tree
 
-from paasfix.engine import registry
-from paasfix.engine.config import Config
-from paasfix.engine.errors import FileProblem, FixerBug, PaasfixError, UnsafePath
-from paasfix.engine.runner import Changeset, Runner
-from paasfix.engine.tree import EXEC_MODE, FILE_MODE, DirTree
+from paasfix import registry
+from paasfix.core.config import Config
+from paasfix.core.errors import FileProblem, FixerBug, PaasfixError, UnsafePath
+from paasfix.core.tree import EXEC_MODE, FILE_MODE, DirTree
 from paasfix.fixer import MANUAL, UNSAFE, Edit, Fixer
+from paasfix.runner import Changeset, Runner
 
 
 def changeset(tmp_path, files, **kwargs) -> Changeset:

@@ -19,10 +19,10 @@ from helpers import (
     tree_files,
 )
 
-from paasfix.engine.errors import FileProblem, PaasfixError, UnsafePath
-from paasfix.engine.gitrepo import CommandTree, head_tree, open_repository
-from paasfix.engine.runner import Change
-from paasfix.engine.tree import EXEC_MODE, FILE_MODE, GitTree
+from paasfix.core.errors import FileProblem, PaasfixError, UnsafePath
+from paasfix.core.gitrepo import CommandTree, head_tree, open_repository
+from paasfix.core.tree import EXEC_MODE, FILE_MODE, GitTree
+from paasfix.runner import Change
 from paasfix.sinks.commit import DEFAULT_BRANCH, TRAILER, commit_changes
 
 MESSAGE = f"Fix deployment problems\n\n- fix-procfile: added a Procfile\n\n{TRAILER} 0.1.0\n"

@@ -1,4 +1,4 @@
-"""Configuration (paasfix.engine.config) and how the command line reads it: ``[tool.paasfix]`` in
+"""Configuration (paasfix.core.config) and how the command line reads it: ``[tool.paasfix]`` in
 pyproject.toml, ``paasfix.toml``, ``--config PATH``; the command line wins."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import pytest
 from helpers import git_repo, make_tree
 
 from paasfix.cli import main
-from paasfix.engine.config import (
+from paasfix.core.config import (
     MAX_SETTINGS_SIZE,
     Config,
     boolean,
@@ -17,8 +17,8 @@ from paasfix.engine.config import (
     read_settings,
     settings_from_text,
 )
-from paasfix.engine.errors import PaasfixError
-from paasfix.engine.tree import DirTree
+from paasfix.core.errors import PaasfixError
+from paasfix.core.tree import DirTree
 
 EVENTLET_APP = {"requirements.txt": "eventlet==0.31.0\n", "app/requirements.txt": "flask\n"}
 
@@ -351,7 +351,7 @@ def test_good_values_reach_the_fixers_as_written(tmp_path, capsys):
         "stack = 'heroku-18'\nbuild-dir = './app/'\nignore = 'fix-greenlet-pin'\n"
     )
     root = make_tree(tmp_path, {**EVENTLET_APP, "paasfix.toml": settings})
-    from paasfix.engine import registry
+    from paasfix import registry
 
     file_settings, source = read_settings(DirTree(str(root)), None)
     config = build_config(file_settings, source, registry.option_checks(), {})
@@ -382,9 +382,9 @@ def test_a_keep_procfile_of_false_removes_the_procfile_and_a_string_is_refused(t
 
 
 def test_a_fixer_may_only_check_options_it_declares():
-    from paasfix.engine.config import version
-    from paasfix.engine.registry import get
+    from paasfix.core.config import version
     from paasfix.fixer import check_fixer_class
+    from paasfix.registry import get
 
     declared = get("fix-pip-setuptools-rust")
     assert check_fixer_class(declared) == []

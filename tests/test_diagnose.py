@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from helpers import paasfix
 
+from paasfix import registry
 from paasfix.diagnosis.diagnose import diagnose
-from paasfix.engine import registry
 
 LOGS = Path(__file__).resolve().parent / "data" / "logs"
 EXPECTED = json.loads((LOGS / "expected.json").read_text())

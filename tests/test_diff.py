@@ -9,9 +9,9 @@ import git as gitpython
 import pytest
 from helpers import git, git_repo, snapshot
 
-from paasfix.engine.runner import Change, Changeset
-from paasfix.engine.tree import EXEC_MODE, FILE_MODE, GitTree
+from paasfix.core.tree import EXEC_MODE, FILE_MODE, GitTree
 from paasfix.fixer import Edit
+from paasfix.runner import Change, Changeset
 from paasfix.sinks.diff import file_diff, unified_diff
 
 pytestmark = pytest.mark.usefixtures("umask_022")

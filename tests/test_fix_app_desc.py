@@ -11,13 +11,13 @@ import pytest
 import yaml
 from helpers import make_tree
 
-from paasfix.engine import registry
-from paasfix.engine.config import Config
-from paasfix.engine.runner import Runner
-from paasfix.engine.tree import DirTree
+from paasfix import registry
+from paasfix.core.config import Config
+from paasfix.core.tree import DirTree
 from paasfix.fixer import UNSAFE, Example
 from paasfix.fixers.app_desc import FixAppDesc
 from paasfix.platform import rules
+from paasfix.runner import Runner
 
 REMOVE = object()
 

@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 from helpers import SAMPLES, init_repo, make_tree, paasfix
 
-from paasfix.engine.config import Config
-from paasfix.engine.runner import Runner
-from paasfix.engine.tree import DirTree
+from paasfix.core.config import Config
+from paasfix.core.tree import DirTree
 from paasfix.fixer import Example
 from paasfix.fixers.collect_static import FixPyCollectStatic
 from paasfix.project import Project
 from paasfix.python_apps import django
+from paasfix.runner import Runner
 
 FIXED = [
     pytest.param(example, id=example.name)

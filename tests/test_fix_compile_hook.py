@@ -9,11 +9,11 @@ import subprocess
 import pytest
 from helpers import git, git_repo, make_tree, paasfix
 
-from paasfix.engine.config import Config
-from paasfix.engine.runner import Runner
-from paasfix.engine.tree import DirTree
+from paasfix.core.config import Config
+from paasfix.core.tree import DirTree
 from paasfix.fixer import MANUAL
 from paasfix.fixers.compile_hook import FixCompileHook
+from paasfix.runner import Runner
 
 BASH = shutil.which("bash")
 

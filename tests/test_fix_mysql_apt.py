@@ -12,7 +12,7 @@ import subprocess
 
 from helpers import git, git_repo, paasfix, tree_files
 
-from paasfix.engine import registry
+from paasfix import registry
 
 AFTER = b"# TLS\nlibssl-dev\ndefault-libmysqlclient-dev\n"
 FILES = {

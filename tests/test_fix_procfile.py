@@ -11,13 +11,13 @@ import pytest
 import yaml
 from helpers import make_tree
 
-from paasfix.engine import registry
-from paasfix.engine.config import Config
-from paasfix.engine.runner import Result, Runner
-from paasfix.engine.tree import DirTree
+from paasfix import registry
+from paasfix.core.config import Config
+from paasfix.core.tree import DirTree
 from paasfix.fixer import ERROR, INFO, MANUAL, SAFE, WARNING, check_fixer_class
 from paasfix.fixers.procfile import FixProcfile
 from paasfix.platform import rules
+from paasfix.runner import Result, Runner
 
 Files = Mapping[str, Union[str, bytes]]
 

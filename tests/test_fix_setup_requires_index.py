@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from helpers import make_tree
 
-from paasfix.engine.config import Config
-from paasfix.engine.runner import Runner
-from paasfix.engine.tree import EXEC_MODE, DirTree
+from paasfix.core.config import Config
+from paasfix.core.tree import EXEC_MODE, DirTree
 from paasfix.fixer import MANUAL
 from paasfix.fixers.setup_requires_index import DEFAULT_MIRROR, FixSetupRequiresIndex
+from paasfix.runner import Runner
 
 SETUP_PY = "from setuptools import setup\nsetup(name='shop', setup_requires=['setuptools_scm'])\n"
 BASH = shutil.which("bash")

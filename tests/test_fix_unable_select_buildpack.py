@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from helpers import git, git_repo, make_tree, paasfix
 
-from paasfix.engine.config import Config
-from paasfix.engine.runner import Runner
-from paasfix.engine.tree import DirTree
+from paasfix.core.config import Config
+from paasfix.core.tree import DirTree
 from paasfix.fixer import MANUAL
 from paasfix.fixers.unable_select_buildpack import FixUnableSelectBuildpack
+from paasfix.runner import Runner
 
 
 def check(root, build_dir=""):

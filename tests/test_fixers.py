@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from helpers import make_tree
 
-from paasfix.engine import registry
-from paasfix.engine.config import Config
-from paasfix.engine.runner import Runner
-from paasfix.engine.tree import EXEC_MODE, FILE_MODE, DirTree
+from paasfix import registry
+from paasfix.core.config import Config
+from paasfix.core.tree import EXEC_MODE, FILE_MODE, DirTree
 from paasfix.fixer import MANUAL, Example, Executable, check_fixer_class
+from paasfix.runner import Runner
 
 FIXERS = registry.all_fixers()
 CASES = [

@@ -15,7 +15,7 @@ from paasfix.buildpack.hooks import (
     end_marker,
     plan_block,
 )
-from paasfix.engine.tree import EXEC_MODE, FILE_MODE, OverlayTree
+from paasfix.core.tree import EXEC_MODE, FILE_MODE, OverlayTree
 from paasfix.project import Project
 
 PURPOSE = "test block"

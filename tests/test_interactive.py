@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from helpers import SAMPLES, init_repo, paasfix, snapshot
 
-from paasfix.engine import registry
-from paasfix.engine.config import Config
-from paasfix.engine.runner import Runner, Stop
-from paasfix.engine.tree import DirTree
+from paasfix import registry
+from paasfix.core.config import Config
+from paasfix.core.tree import DirTree
+from paasfix.runner import Runner, Stop
 
 APTFILE = "Aptfile"
 ORIGINAL = (

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from helpers import SAMPLES, paasfix
 
-from paasfix.engine import registry
+from paasfix import registry
 
 PLUGIN = '''\
 from paasfix.fixer import MANUAL, WARNING, Example, Fixer
@@ -134,7 +134,7 @@ def _loaded_by_check(env_path: str) -> set[str]:
 
 def test_without_plugins_check_does_not_import_importlib_metadata(tmp_path):
     loaded = _loaded_by_check(str(tmp_path))
-    assert "paasfix.engine.runner" in loaded
+    assert "paasfix.runner" in loaded
     assert "importlib.metadata" not in loaded
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from helpers import make_project
 
-from paasfix.engine.errors import FileProblem, PaasfixError
+from paasfix.core.errors import FileProblem, PaasfixError
 
 V2 = "spec_version: 2\nmodule:\n  language: Python\n  processes:\n    web:\n      command: {}\n"
 

@@ -7,7 +7,7 @@ import pytest
 from helpers import make_project
 
 from paasfix.buildpack.requirements import canonical, parse_file, parse_line
-from paasfix.engine.text import decode
+from paasfix.core.text import decode
 
 
 def parse(text: str, path: str = "requirements.txt"):

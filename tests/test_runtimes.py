@@ -8,8 +8,8 @@ from helpers import make_project
 
 from paasfix.buildpack import runtimes
 from paasfix.buildpack.runtimes import HEROKU_18, HEROKU_24, PythonVersion, Site
-from paasfix.engine.errors import PaasfixError
-from paasfix.engine.text import decode
+from paasfix.core.errors import PaasfixError
+from paasfix.core.text import decode
 
 
 def v(text: str) -> PythonVersion:

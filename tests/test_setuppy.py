@@ -6,8 +6,8 @@ import pytest
 from helpers import make_tree
 
 from paasfix.buildpack.setuppy import DYNAMIC, LITERAL, analyse
-from paasfix.engine.config import Config
-from paasfix.engine.tree import DirTree
+from paasfix.core.config import Config
+from paasfix.core.tree import DirTree
 from paasfix.project import Project
 
 

@@ -1,4 +1,4 @@
-"""Decoding repository files and encoding edits back byte for byte (paasfix.engine.text)."""
+"""Decoding repository files and encoding edits back byte for byte (paasfix.core.text)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import codecs
 
 import pytest
 
-from paasfix.engine.errors import FileProblem
-from paasfix.engine.text import decode, new_text_file, split_lines, yaml_lines
+from paasfix.core.errors import FileProblem
+from paasfix.core.text import decode, new_text_file, split_lines, yaml_lines
 
 
 def roundtrip(raw: bytes, edit=lambda text: text) -> bytes:

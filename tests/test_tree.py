@@ -1,4 +1,4 @@
-"""The three trees (paasfix.engine.tree): a directory and a git commit give the same answers for the
+"""The three trees (paasfix.core.tree): a directory and a git commit give the same answers for the
 same content; the overlay shows edits on top of either."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ import git as gitpython
 import pytest
 from helpers import git_repo, make_tree
 
-from paasfix.engine.errors import FileProblem, UnsafePath
-from paasfix.engine.tree import (
+from paasfix.core.errors import FileProblem, UnsafePath
+from paasfix.core.tree import (
     EXEC_MODE,
     FILE_MODE,
     LINK_MODE,

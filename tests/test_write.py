@@ -9,9 +9,9 @@ import stat
 import pytest
 from helpers import commit_all, git, git_repo, make_tree, status
 
-from paasfix.engine.errors import PaasfixError, UnsafePath
-from paasfix.engine.runner import Change
-from paasfix.engine.tree import EXEC_MODE, FILE_MODE
+from paasfix.core.errors import PaasfixError, UnsafePath
+from paasfix.core.tree import EXEC_MODE, FILE_MODE
+from paasfix.runner import Change
 from paasfix.sinks.write import dirty_paths, write_changes
 
 

@@ -24,11 +24,11 @@ from pathlib import Path
 import pytest
 from helpers import SAMPLES, make_tree, paasfix, snapshot, start_paasfix
 
-from paasfix.engine import registry
-from paasfix.engine.config import Config
-from paasfix.engine.errors import FileProblem
-from paasfix.engine.runner import Change, Runner
-from paasfix.engine.tree import FILE_MODE, DirTree
+from paasfix import registry
+from paasfix.core.config import Config
+from paasfix.core.errors import FileProblem
+from paasfix.core.tree import FILE_MODE, DirTree
+from paasfix.runner import Change, Runner
 from paasfix.sinks.write import write_changes
 
 CHANGED = {"Procfile", "app_desc.yaml", "config/default.py"}
@@ -221,8 +221,8 @@ def test_a_file_changed_after_it_was_read_changes_nothing(tmp_path, path, edit, 
 WRITE_THREE = """
 import sys
 import time
-from paasfix.engine.errors import PaasfixError
-from paasfix.engine.runner import Change
+from paasfix.core.errors import PaasfixError
+from paasfix.runner import Change
 from paasfix.sinks.write import write_changes
 
 F = 0o100644

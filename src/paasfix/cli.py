@@ -14,13 +14,12 @@ from typing import Any, Callable, Optional, Sequence, TypeVar
 
 import click
 
-from paasfix import __version__
-from paasfix.engine import registry
-from paasfix.engine.config import Config, build_config, command_line_directory, read_settings
-from paasfix.engine.errors import PaasfixError
-from paasfix.engine.runner import Change, Result, Runner
-from paasfix.engine.tree import DirTree, Tree
+from paasfix import __version__, registry
+from paasfix.core.config import Config, build_config, command_line_directory, read_settings
+from paasfix.core.errors import PaasfixError
+from paasfix.core.tree import DirTree, Tree
 from paasfix.fixer import MANUAL, Fixer
+from paasfix.runner import Change, Result, Runner
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -318,7 +317,7 @@ def _run_fix(
     repo = None
     tree = None
     if commit:
-        from paasfix.engine.gitrepo import head_tree, open_repository
+        from paasfix.core.gitrepo import head_tree, open_repository
 
         repo = open_repository(path)
         tree = head_tree(repo)

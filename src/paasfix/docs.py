@@ -15,11 +15,11 @@ import sys
 from pathlib import Path
 from typing import Any, Mapping, Optional, Sequence
 
-from paasfix.engine import registry
-from paasfix.engine.config import Config
-from paasfix.engine.runner import Change, Runner
-from paasfix.engine.tree import EXEC_MODE, FILE_MODE, OverlayTree, Tree
+from paasfix import registry
+from paasfix.core.config import Config
+from paasfix.core.tree import EXEC_MODE, FILE_MODE, OverlayTree, Tree
 from paasfix.fixer import MANUAL, Example, Executable, FileSpec, Fixer
+from paasfix.runner import Change, Runner
 
 DEFAULT_PATH = Path("docs") / "fixers.md"
 HEADER = """\

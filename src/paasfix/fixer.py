@@ -22,7 +22,7 @@ from typing import (
     Union,
 )
 
-from paasfix.engine.errors import FixerBug
+from paasfix.core.errors import FixerBug
 
 if TYPE_CHECKING:
     from paasfix.project import Project
@@ -208,7 +208,7 @@ class Fixer(Generic[PlanT]):
     options: ClassVar[Mapping[str, Any]] = {}
     """Configuration keys this fixer reads, with their defaults."""
     option_checks: ClassVar[Mapping[str, Any]] = {}
-    """Checks (:mod:`paasfix.engine.config`) for some of :attr:`options`; the others are checked
+    """Checks (:mod:`paasfix.core.config`) for some of :attr:`options`; the others are checked
     against the type of their default."""
     examples: ClassVar[tuple[Example, ...]] = ()
 

@@ -12,8 +12,8 @@ from typing import Any, Callable, Optional, TextIO
 
 import click
 
-from paasfix.engine.runner import Change, Stop
 from paasfix.fixer import Finding
+from paasfix.runner import Change, Stop
 
 HELP = """y - apply this fix
 n - do not apply this fix

@@ -17,10 +17,10 @@ from paasfix.buildpack.aptfile import parse as parse_aptfile
 from paasfix.buildpack.hooks import CompileHook, compile_hook
 from paasfix.buildpack.requirements import RequirementFile, RequirementLine, canonical, parse_file
 from paasfix.buildpack.runtimes import RuntimeFile, Stack, read_runtime
-from paasfix.engine.config import Config
-from paasfix.engine.errors import FileProblem, PaasfixError, UnsafePath
-from paasfix.engine.text import TextFile
-from paasfix.engine.tree import Tree, join, normalize
+from paasfix.core.config import Config
+from paasfix.core.errors import FileProblem, PaasfixError, UnsafePath
+from paasfix.core.text import TextFile
+from paasfix.core.tree import Tree, join, normalize
 from paasfix.formats import pyast
 from paasfix.formats.yamlio import MAX_DOCUMENT_SIZE, RoundTrip, YamlProblem, platform_load
 from paasfix.platform import rules

@@ -30,7 +30,7 @@ from paasfix.bot.fleet import (
     targets,
 )
 from paasfix.bot.run import BotOptions, Outcome, RepoResult
-from paasfix.engine.errors import PaasfixError
+from paasfix.core.errors import PaasfixError
 from paasfix.forge.base import Forge
 
 gitlab_only = pytest.mark.parametrize("scene", ["gitlab"], indirect=True)

@@ -13,7 +13,7 @@ import pytest
 
 from paasfix.bot.describe import fingerprint, marker, read_marker
 from paasfix.bot.run import Outcome, RepoResult
-from paasfix.engine.errors import PaasfixError
+from paasfix.core.errors import PaasfixError
 from paasfix.fixer import Finding
 from paasfix.forge import connect, split_repository
 from paasfix.forge.base import REDACTED, redact

@@ -12,10 +12,10 @@ import json
 import re
 from typing import Any, Optional
 
-from paasfix.engine import registry
-from paasfix.engine.errors import PaasfixError
-from paasfix.engine.runner import Change, Result
+from paasfix import registry
+from paasfix.core.errors import PaasfixError
 from paasfix.fixer import MANUAL, Finding, Fixer
+from paasfix.runner import Change, Result
 from paasfix.sinks.diff import file_diff
 
 TITLE = "Fix BlueKing PaaS deployment problems (paasfix)"

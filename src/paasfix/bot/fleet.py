@@ -28,10 +28,10 @@ from typing import IO, Any, Iterable, Mapping, Optional, Sequence
 
 import click
 
+from paasfix import registry
 from paasfix.bot.cli import bot_options, exit_code, make_options, result_line, setup_logging
 from paasfix.bot.run import BotOptions, Outcome, RepoResult, run_repository
-from paasfix.engine import registry
-from paasfix.engine.errors import PaasfixError
+from paasfix.core.errors import PaasfixError
 from paasfix.forge import connect, forge_kind, split_repository
 from paasfix.forge.base import Forge, redact
 

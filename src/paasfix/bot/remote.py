@@ -17,7 +17,7 @@ import subprocess
 from typing import Iterable, Optional, Sequence
 from urllib.parse import urlsplit
 
-from paasfix.engine.errors import PaasfixError
+from paasfix.core.errors import PaasfixError
 from paasfix.forge.base import redact
 
 _LAST_LINES = 6

@@ -13,14 +13,14 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from typing import Any, Optional, Sequence
 
+from paasfix import registry
 from paasfix.bot import describe
 from paasfix.bot.remote import Remote, check_branch, check_forge_host
-from paasfix.engine import registry
-from paasfix.engine.config import build_config, read_settings
-from paasfix.engine.errors import PaasfixError
-from paasfix.engine.runner import Result, Runner
-from paasfix.engine.tree import Tree
+from paasfix.core.config import build_config, read_settings
+from paasfix.core.errors import PaasfixError
+from paasfix.core.tree import Tree
 from paasfix.forge.base import Forge, MergeRequest, Repository, State
+from paasfix.runner import Result, Runner
 from paasfix.sinks.commit import DEFAULT_BRANCH, commit_changes, is_ours
 from paasfix.sinks.diff import unified_diff
 from paasfix.sinks.report import commit_message, finding_dict
@@ -179,7 +179,7 @@ class _Job:
     ) -> None:
         import git
 
-        from paasfix.engine.tree import GitTree
+        from paasfix.core.tree import GitTree
 
         branch = self.options.branch
         default_branch = repo.default_branch

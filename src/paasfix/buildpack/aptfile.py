@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Optional
 
-from paasfix.engine.text import TextFile
+from paasfix.core.text import TextFile
 
 APTFILE_NAME = "Aptfile"
 COMMENT = "comment"

@@ -17,12 +17,12 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
-from paasfix.engine.errors import UnsafePath
-from paasfix.engine.text import new_text_file
-from paasfix.engine.tree import EXEC_MODE, LINK_MODE, join
+from paasfix.core.errors import UnsafePath
+from paasfix.core.text import new_text_file
+from paasfix.core.tree import EXEC_MODE, LINK_MODE, join
 
 if TYPE_CHECKING:
-    from paasfix.engine.tree import Tree
+    from paasfix.core.tree import Tree
 
 PRE_COMPILE = "pre_compile"
 POST_COMPILE = "post_compile"

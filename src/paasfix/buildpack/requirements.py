@@ -5,7 +5,7 @@ are parsed with requirements-parser. Names are compared in their PEP 503 normal 
 
 pip (``req_file.preprocess``) splits the decoded file with ``str.splitlines``: a line ends at
 ``\\r\\n``, ``\\n`` or a ``\\r`` alone, in any mix, and these arrive here as ``\\n``
-(:mod:`paasfix.engine.text`). ``str.splitlines`` also ends a line at ``\\v``, ``\\f``,
+(:mod:`paasfix.core.text`). ``str.splitlines`` also ends a line at ``\\v``, ``\\f``,
 ``\\x1c``-``\\x1e``, ``\\x85``, ``\\u2028`` and ``\\u2029``; no editor writes those as line
 endings, and here they stay inside their line.
 """
@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterator, Optional
 
-from paasfix.engine.text import TextFile
+from paasfix.core.text import TextFile
 
 _COMMENT_RE = re.compile(r"(^|\s+)#.*$")
 _OPTION_SPLIT_RE = re.compile(r"\s--?[a-zA-Z]")

@@ -20,12 +20,12 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Optional
 
-from paasfix.engine.config import string
-from paasfix.engine.errors import PaasfixError
-from paasfix.engine.tree import join
+from paasfix.core.config import string
+from paasfix.core.errors import PaasfixError
+from paasfix.core.tree import join
 
 if TYPE_CHECKING:
-    from paasfix.engine.text import TextFile
+    from paasfix.core.text import TextFile
 
 STACK_KEY = "stack"
 RUNTIMES_KEY = "runtimes"

@@ -12,7 +12,7 @@ import os
 from typing import TYPE_CHECKING, Mapping, Optional
 from urllib.parse import urlsplit
 
-from paasfix.engine.errors import PaasfixError
+from paasfix.core.errors import PaasfixError
 
 if TYPE_CHECKING:
     from paasfix.forge.base import Forge

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import ClassVar, Iterable, Iterator, Optional, Sequence
 
-from paasfix.engine.errors import PaasfixError
+from paasfix.core.errors import PaasfixError
 from paasfix.forge.retry import Backoff
 
 REDACTED = "[redacted]"

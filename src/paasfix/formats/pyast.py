@@ -43,7 +43,7 @@ from __future__ import annotations
 import ast
 import threading
 
-from paasfix.engine.errors import FileProblem
+from paasfix.core.errors import FileProblem
 
 MAX_BYTES = 256 * 1024
 """The largest Python source paasfix parses (UTF-8 bytes)."""

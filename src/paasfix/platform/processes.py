@@ -19,7 +19,7 @@ import shlex
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
-from paasfix.engine.tree import join
+from paasfix.core.tree import join
 from paasfix.fixer import Edit
 from paasfix.formats.yamlio import Nodes, loads_as, platform_load, round_trip_edit
 from paasfix.platform import rules

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from paasfix.engine.text import yaml_lines
+from paasfix.core.text import yaml_lines
 from paasfix.formats.yamlio import Nodes
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Optional
 
-from paasfix.engine.text import YAML_BREAKS
+from paasfix.core.text import YAML_BREAKS
 from paasfix.formats.yamlio import YamlProblem, reading
 from paasfix.platform import rules
 

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Iterator, Optional, Union
 
-from paasfix.engine.tree import join
+from paasfix.core.tree import join
 from paasfix.formats import pyast
 from paasfix.platform.appdesc import ENVIRONMENTS, GLOBAL, env_entries, env_values
 

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from paasfix.engine.tree import join
+from paasfix.core.tree import join
 from paasfix.python_apps.django import (
     CannotInfer,
     default_settings_module,

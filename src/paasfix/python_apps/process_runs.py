@@ -9,8 +9,8 @@ import posixpath
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from paasfix.engine.errors import UnsafePath
-from paasfix.engine.tree import join
+from paasfix.core.errors import UnsafePath
+from paasfix.core.tree import join
 from paasfix.formats.commands import (
     SHELLS,
     Invocation,

@@ -7,8 +7,8 @@ import sys
 from collections.abc import Callable, Sequence
 
 from paasfix.buildpack.requirements import RequirementLine, canonical
-from paasfix.engine.errors import UnsafePath
-from paasfix.engine.tree import Tree, join
+from paasfix.core.errors import UnsafePath
+from paasfix.core.tree import Tree, join
 from paasfix.python_apps.servers import Target
 
 PACKAGE_FILES = ("setup.py", "setup.cfg", "pyproject.toml")

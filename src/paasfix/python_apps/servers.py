@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from paasfix.buildpack.requirements import canonical
-from paasfix.engine.tree import join
+from paasfix.core.tree import join
 from paasfix.formats.commands import Options, parse_options, python_target
 
 SERVERS = {

@@ -12,8 +12,8 @@ import tempfile
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
-from paasfix.engine.errors import PaasfixError
-from paasfix.engine.runner import Change
+from paasfix.core.errors import PaasfixError
+from paasfix.runner import Change
 
 if TYPE_CHECKING:
     from git import Commit, Repo

@@ -5,8 +5,8 @@ from __future__ import annotations
 import difflib
 from typing import Iterable, Optional
 
-from paasfix.engine.runner import Change
-from paasfix.engine.text import split_lines
+from paasfix.core.text import split_lines
+from paasfix.runner import Change
 
 CONTEXT = 3
 

@@ -12,8 +12,8 @@ import json
 import os
 from typing import Optional
 
-from paasfix.engine.runner import Result
 from paasfix.fixer import ERROR, INFO, WARNING
+from paasfix.runner import Result
 from paasfix.sinks.report import fingerprints
 
 SEVERITIES = {ERROR: "critical", WARNING: "major", INFO: "info"}

@@ -8,8 +8,8 @@ import re
 from collections import Counter
 from typing import Any, Callable, Optional, Sequence
 
-from paasfix.engine.runner import Result
 from paasfix.fixer import DOCS_URL, INFO, MANUAL, SAFE, UNSAFE, Finding
+from paasfix.runner import Result
 
 JSON_VERSION = 1
 

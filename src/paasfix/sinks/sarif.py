@@ -15,8 +15,8 @@ import os
 from typing import Any, Mapping, Optional, Sequence
 
 from paasfix import __version__
-from paasfix.engine.runner import Change, Result
 from paasfix.fixer import ERROR, INFO, MANUAL, UNSAFE, WARNING, Finding, Fixer
+from paasfix.runner import Change, Result
 from paasfix.sinks.report import fingerprints
 
 SCHEMA = (

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from types import FrameType
 from typing import Iterable, Literal, Optional
 
-from paasfix.engine.errors import FileProblem, PaasfixError, UnsafePath
-from paasfix.engine.runner import Change
-from paasfix.engine.tree import EXEC_MODE, FILE_MODE
+from paasfix.core.errors import FileProblem, PaasfixError, UnsafePath
+from paasfix.core.tree import EXEC_MODE, FILE_MODE
+from paasfix.runner import Change
 
 
 def _git(root: str, *args: str) -> Optional[subprocess.CompletedProcess[bytes]]:

@@ -13,7 +13,7 @@ from functools import lru_cache
 from types import ModuleType
 from typing import Any, Callable, Iterable, Mapping, Optional
 
-from paasfix.engine.errors import PaasfixError
+from paasfix.core.errors import PaasfixError
 from paasfix.fixer import Fixer, check_fixer_class
 
 ENTRY_POINT_GROUP = "paasfix.fixers"
@@ -162,8 +162,8 @@ def option_names() -> set[str]:
 
 def option_checks() -> dict[str, Callable[[Any], Any]]:
     """Every fixer option -> its check: the one its fixer declares in ``option_checks``, else
-    one for the type of its default (:func:`paasfix.engine.config.check_for`)."""
-    from paasfix.engine.config import check_for
+    one for the type of its default (:func:`paasfix.core.config.check_for`)."""
+    from paasfix.core.config import check_for
 
     checks: dict[str, Callable[[Any], Any]] = {}
     for cls in all_fixers():

@@ -11,8 +11,8 @@ import posixpath
 import stat
 from typing import TYPE_CHECKING, Iterable, Optional
 
-from paasfix.engine.errors import FileProblem, UnsafePath
-from paasfix.engine.text import TextFile, decode
+from paasfix.core.errors import FileProblem, UnsafePath
+from paasfix.core.text import TextFile, decode
 
 if TYPE_CHECKING:
     from git import Repo

@@ -7,10 +7,10 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Optional, Sequence
 
-from paasfix.engine.config import Config
-from paasfix.engine.errors import FileProblem, FixerBug, PaasfixError
-from paasfix.engine.text import decode
-from paasfix.engine.tree import FILE_MODE, LINK_MODE, OverlayTree, Tree, normalize
+from paasfix.core.config import Config
+from paasfix.core.errors import FileProblem, FixerBug, PaasfixError
+from paasfix.core.text import decode
+from paasfix.core.tree import FILE_MODE, LINK_MODE, OverlayTree, Tree, normalize
 from paasfix.fixer import SAFE, UNSAFE, Edit, Finding, Fixer
 from paasfix.formats import pyast
 from paasfix.formats.yamlio import YamlProblem, platform_load

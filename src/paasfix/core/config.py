@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional
 from urllib.parse import urlsplit
 
-from paasfix.engine.errors import PaasfixError
+from paasfix.core.errors import PaasfixError
 
 if TYPE_CHECKING:
-    from paasfix.engine.tree import Tree
+    from paasfix.core.tree import Tree
 
 Check = Callable[[Any], Any]
 """A setting's check: the value (normalised) back, or ValueError saying what is wrong."""

@@ -6,8 +6,8 @@ import os
 import subprocess
 from typing import TYPE_CHECKING, Optional
 
-from paasfix.engine.errors import FileProblem, PaasfixError, UnsafePath
-from paasfix.engine.tree import (
+from paasfix.core.errors import FileProblem, PaasfixError, UnsafePath
+from paasfix.core.tree import (
     _MAX_LINK_DEPTH,
     LINK_MODE,
     GitTree,

@@ -30,7 +30,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Optional
 
-from paasfix.engine.errors import FileProblem
+from paasfix.core.errors import FileProblem
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),

@@ -1,0 +1,1 @@
+"""What everything else stands on: trees of repository files, text decoding, errors, configuration."""

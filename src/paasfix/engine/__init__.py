@@ -1,1 +1,0 @@
-"""The engine: repository trees, configuration, the fixer registry and the runner."""
