@@ -15,6 +15,11 @@
 Whatever the analysis cannot see through is recorded as *blind*: a star import from an installed
 package, ``globals().update(...)`` with values of unknown origin, ``exec``, django-split-settings'
 ``include``, ``django_heroku.settings(locals())``. Any setting may be set there.
+
+:func:`read_django` puts these together into a :class:`DjangoProject` (the Project keeps it as
+``project.django``). The module reads files through :class:`~paasfix.core.sources.Sources` and
+takes what app_desc.yaml says as values (:func:`settings_overrides`); it knows neither the
+Project nor fixers.
 """
 
 from __future__ import annotations
