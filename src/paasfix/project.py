@@ -27,6 +27,7 @@ from paasfix.platform import rules
 
 if TYPE_CHECKING:
     from paasfix.buildpack.setuppy import SetupPy
+    from paasfix.python_apps.django import DjangoProject
 
 PYTHON_MARKERS = ("requirements.txt", "setup.py", "Pipfile")
 """Files that make the heroku-18 Python buildpack detect an app (PLATFORM.md §4.2)."""
@@ -281,6 +282,23 @@ class Project:
 
         file = self.text(self.path("setup.py"))
         return None if file is None else analyse(file.path, file.text)
+
+    @cached_property
+    def django(self) -> Optional["DjangoProject"]:
+        """The manage.py files the build finds, the settings modules each gives Django per
+        environment (app_desc.yaml's ``DJANGO_SETTINGS_MODULE`` wins where manage.py lets it),
+        and each module's settings chain; None when there is no manage.py."""
+        from paasfix.python_apps import django
+
+        manage_files = django.manage_py_files(self)
+        if not manage_files:
+            return None
+        desc = self.app_desc
+        overrides = {}
+        if desc is not None and desc.loaded:
+            document = desc.roundtrip
+            overrides = django.settings_overrides(desc.path, desc.data, lambda: document().data)
+        return django.read_django(self, manage_files, overrides)
 
     @cached_property
     def runtime_txt(self) -> Optional[TextFile]:
