@@ -281,10 +281,12 @@ class Project:
     @cached_property
     def setup_py(self) -> Optional["SetupPy"]:
         """setup.py in the build directory, analysed as source (never run); None if absent."""
+        file = self.text(self.path("setup.py"))
+        if file is None:
+            return None
         from paasfix.buildpack.setuppy import analyse
 
-        file = self.text(self.path("setup.py"))
-        return None if file is None else analyse(file.path, file.text)
+        return analyse(file.path, file.text)
 
     @cached_property
     def runtime_txt(self) -> Optional[TextFile]:
