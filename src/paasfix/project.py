@@ -80,6 +80,10 @@ class Project:
         self.facts: dict[tuple[object, ...], Any] = {}
         """What engine modules derive from the files, kept for the life of the project (keys
         start with the name of what is kept)."""
+        self._runtimes: dict[str, Optional[RuntimeFile]] = {}
+        """runtime(stack), by the stack's name."""
+        self._compile_hooks: dict[str, CompileHook] = {}
+        """compile_hook(stage), by the stage."""
 
     # -- files ------------------------------------------------------------------------------
 
@@ -278,10 +282,12 @@ class Project:
     @cached_property
     def setup_py(self) -> Optional["SetupPy"]:
         """setup.py in the build directory, analysed as source (never run); None if absent."""
+        file = self.text(self.path("setup.py"))
+        if file is None:
+            return None
         from paasfix.buildpack.setuppy import analyse
 
-        file = self.text(self.path("setup.py"))
-        return None if file is None else analyse(file.path, file.text)
+        return analyse(file.path, file.text)
 
     @cached_property
     def django(self) -> Optional["DjangoProject"]:
@@ -307,20 +313,16 @@ class Project:
     def runtime(self, stack: Stack) -> Optional[RuntimeFile]:
         """The file that chooses the app's Python on ``stack`` (runtime.txt, else where the
         stack reads it .python-version), read once per stack; None when there is none."""
-        key = ("runtime", stack.name)
-        if key not in self.facts:
-            self.facts[key] = read_runtime(self.text, self.build_dir, stack)
-        found: Optional[RuntimeFile] = self.facts[key]
-        return found
+        if stack.name not in self._runtimes:
+            self._runtimes[stack.name] = read_runtime(self.text, self.build_dir, stack)
+        return self._runtimes[stack.name]
 
     def compile_hook(self, stage: str) -> CompileHook:
         """Which script the build runs for ``stage`` (``pre_compile`` or ``post_compile``),
         looked up once per stage."""
-        key = ("compile_hook", stage)
-        if key not in self.facts:
-            self.facts[key] = compile_hook(self.tree, self.build_dir, stage)
-        hook: CompileHook = self.facts[key]
-        return hook
+        if stage not in self._compile_hooks:
+            self._compile_hooks[stage] = compile_hook(self.tree, self.build_dir, stage)
+        return self._compile_hooks[stage]
 
     def option(self, name: str, default: Any = None) -> Any:
         return self.config.options.get(name, default)
