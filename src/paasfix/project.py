@@ -77,9 +77,6 @@ class Project:
         self._texts: dict[str, Optional[TextFile]] = {}
         self._asts: dict[str, Optional[ast.Module]] = {}
         self._ast_errors: dict[str, Exception] = {}
-        self.facts: dict[tuple[object, ...], Any] = {}
-        """What engine modules derive from the files, kept for the life of the project (keys
-        start with the name of what is kept)."""
         self._runtimes: dict[str, Optional[RuntimeFile]] = {}
         """runtime(stack), by the stack's name."""
         self._compile_hooks: dict[str, CompileHook] = {}
