@@ -85,8 +85,8 @@ class FixReleasePollingTimeout(Fixer[tuple[Edit, ...]]):
     )
 
     def detect(self, project: Project) -> Iterator[Finding[tuple[Edit, ...]]]:
-        desc = processes.app_desc_definition(project)
-        definitions = [d for d in (desc, processes.procfile_definition(project)) if d is not None]
+        desc = project.app_desc_definition
+        definitions = [d for d in (desc, project.procfile_definition) if d is not None]
         if desc is not None:
             # A Procfile's process count is one of the Procfile rules fix-procfile reports.
             yield from self._count(desc)
@@ -310,7 +310,7 @@ def _removal_edits(project: Project, group: Group, removal: Removal) -> tuple[Ed
             edit = processes.edit_argv(project, process, keep) if keep else None
         if edit is None:
             return None
-        edits.append(edit)
+        edits.append(Edit(edit.path, edit.content))
     return tuple(edits)
 
 

@@ -10,6 +10,7 @@ from typing import Union
 import pytest
 import yaml
 from helpers import make_tree
+from test_process_inference import CASES as INFERENCE_CASES
 
 from paasfix import registry
 from paasfix.core.config import Config
@@ -115,7 +116,7 @@ def test_log_patterns_match_the_platform_messages(log):
 
 
 def test_examples_write_valid_app_desc_files():
-    for example in FixProcfile.examples:
+    for example in [*FixProcfile.examples, *INFERENCE_CASES]:
         for path, content in (example.after or {}).items():
             if path.endswith("app_desc.yaml"):
                 raw = content.encode("utf-8") if isinstance(content, str) else content
@@ -248,6 +249,7 @@ SEVERITIES = {
 
 @pytest.mark.parametrize("name, expected", SEVERITIES.items())
 def test_severity_and_safety_of_examples(tmp_path, name, expected):
-    [example] = [example for example in FixProcfile.examples if example.name == name]
+    examples = [*FixProcfile.examples, *INFERENCE_CASES]
+    [example] = [example for example in examples if example.name == name]
     found = check(tmp_path, example.before, example.build_dir, **example.options).findings
     assert [(f.severity, f.safety) for f in found] == expected
