@@ -9,16 +9,8 @@ from typing import Any, ClassVar
 from paasfix.core.text import new_text_file
 from paasfix.core.tree import join
 from paasfix.fixer import ERROR, INFO, SAFE, WARNING, Edit, Example, Finding, Fixer
-from paasfix.platform.appdesc_render import (
-    compared_apart,
-    from_procfile,
-    processes_snippet,
-    render_app_desc,
-    simple_module,
-    with_processes,
-)
+from paasfix.platform import appdesc_render as render
 from paasfix.platform.processes import APP_DESC, PROCFILE
-from paasfix.platform.procfile_lines import ProcfileLines
 from paasfix.platform.procfile_refusals import refusals
 from paasfix.project import PYTHON_MARKERS, Project, YamlFile
 from paasfix.python_apps.django import CannotInfer
@@ -134,21 +126,20 @@ class FixProcfile(Fixer[Edits]):
     def _procfile(
         self, project: Project, procfile: YamlFile, converts: bool
     ) -> Iterator[Finding[Edits]]:
-        text = procfile.file.text
-        if not procfile.loaded and ProcfileLines.of(text).misread():
-            return  # fix-procfile-yaml repairs those lines or says which ones to quote
         example = f"web: gunicorn wsgi {BIND}"
-        found = refusals(procfile.path, text, procfile.data, procfile.problem, example)
+        text, data = procfile.file.text, procfile.data
+        found = refusals(procfile.path, text, data, procfile.problem, example)
         for refusal in found:
             severity = None if refusal.fatal else WARNING
             yield self.manual(refusal.message, procfile.path, refusal.line, severity=severity)
-        if not found and converts and all(isinstance(c, str) for c in procfile.data.values()):
-            yield self._conversion(project, procfile)
+        if procfile.loaded and not found and converts:
+            if all(isinstance(command, str) for command in data.values()):
+                yield self._conversion(project, procfile)
 
     def _conversion(self, project: Project, procfile: YamlFile) -> Finding[Edits]:
         processes: dict[str, str] = procfile.data
         path, target = procfile.path, join(posixpath.dirname(procfile.path), APP_DESC)
-        text = from_procfile(procfile.file.text, processes, project.language)
+        text = render.from_procfile(procfile.file.text, processes, project.language)
         if text is None:
             return self.manual(
                 f"{path} could not be written as an equivalent {APP_DESC}; move its processes "
@@ -171,7 +162,7 @@ class FixProcfile(Fixer[Edits]):
             return self.finding(
                 message + " and remove the Procfile", path, severity=INFO, plan=plan
             )
-        apart = compared_apart(text, processes)
+        apart = render.compared_apart(text, processes)
         if apart:
             return self.manual(
                 f"{defines}, but next to the kept Procfile the platform would find "
@@ -192,14 +183,14 @@ class FixProcfile(Fixer[Edits]):
         inference = project.process_inference
         if isinstance(inference, CannotInfer):
             if isinstance(inference, AppBelow):
-                return self.manual(f"{problem}; {_app_below(inference)}", desc.path)
-            snippet = processes_snippet(template(project.language))
+                return self.manual(f"{problem}; {inference.advice(PYTHON_MARKERS)}", desc.path)
+            snippet = render.processes_snippet(template(project.language))
             return self.manual(f"{problem}; {inference}. {add}{snippet}", desc.path)
         text = None
-        if simple_module(desc.data) is not None:
-            text = with_processes(desc.file.text, desc.data, inference.processes)
+        if render.simple_module(desc.data) is not None:
+            text = render.with_processes(desc.file.text, desc.data, inference.processes)
         if text is None:
-            snippet = processes_snippet(inference.processes)
+            snippet = render.processes_snippet(inference.processes)
             return self.manual(f"{problem}. {add}{snippet}", desc.path)
         plan = (Edit(desc.path, desc.file.encode(text)),)
         return self.finding(f"{problem}: add {inference.describe()}", desc.path, plan=plan)
@@ -216,43 +207,30 @@ class FixProcfile(Fixer[Edits]):
         else:
             inference = project.process_inference
             if isinstance(inference, AppBelow):
-                return self.manual(f"{problem}; {_app_below(inference)}", target)
+                return self.manual(f"{problem}; {inference.advice(PYTHON_MARKERS)}", target)
             if not isinstance(inference, CannotInfer):
-                text = render_app_desc(inference.processes)
+                text = render.render_app_desc(inference.processes)
                 plan = (Edit(target, new_text_file(text)),)
                 message = f"{problem}: write {target} with {inference.describe()}"
                 return self.finding(message, target, plan=plan)
             why, start = str(inference), "the command that starts your web server"
-        example = render_app_desc(template(language), language).rstrip()
+        example = render.render_app_desc(template(language), language).rstrip()
         return self.manual(
             f"{problem}; {why}. Create {target} like this, with {start}:\n\n{example}", target
         )
 
 
-def _app_below(why: AppBelow) -> str:
-    return (
-        f"the build directory has no {', '.join(PYTHON_MARKERS[:-1])} or "
-        f"{PYTHON_MARKERS[-1]}, so the build fails before any process starts, and {why}. Set "
-        f"the module's build directory to '{why.directory}' (see fix-unable-select-buildpack) "
-        f"and run paasfix with `--build-dir {why.directory}`; it then writes the process "
-        "definition there"
-    )
-
-
 # -- examples ------------------------------------------------------------------------------------
 
 
-def _desc(language: str = "Python", **processes: str) -> str:
+def _desc(**processes: str) -> str:
     """The app_desc.yaml written for these processes (commands that YAML reads plain)."""
-    lines = "".join(
-        f"    {name}:\n      command: {command}\n" for name, command in processes.items()
-    )
-    return _V2.replace("Python", language) + "  processes:\n" + lines
+    rows = (f"    {name}:\n      command: {command}\n" for name, command in processes.items())
+    return _V2 + "  processes:\n" + "".join(rows)
 
 
 def _writes(name: str, files: dict[str, str], build_dir: str = "", **kw: Any) -> Example:
-    """fix-procfile writes app_desc.yaml with the processes ``kw`` next to ``files``; the other
-    ``kw`` are :meth:`Example.fixed`'s ``message`` and ``path``."""
+    """fix-procfile writes app_desc.yaml with the processes ``kw`` (and message, path)."""
     shown = {key: kw.pop(key, None) for key in ("message", "path")}
     after = {**files, join(build_dir, APP_DESC): _desc(**kw)}
     return Example.fixed(name, files, after, build_dir=build_dir, **shown)
@@ -261,8 +239,7 @@ def _writes(name: str, files: dict[str, str], build_dir: str = "", **kw: Any) ->
 def _converts(
     name: str, procfile: str, after: dict[str, str], needs: str = "gunicorn\n", **kw: Any
 ) -> Example:
-    """fix-procfile writes the Procfile ``procfile`` as app_desc.yaml (``after``) next to a
-    requirements.txt of ``needs``."""
+    """fix-procfile writes the Procfile as app_desc.yaml (``after``) next to ``needs``."""
     files = {"requirements.txt": needs}
     return Example.fixed(name, {**files, "Procfile": procfile}, {**files, **after}, **kw)
 
@@ -272,62 +249,35 @@ def _procfile(name: str, procfile: str, **kw: Any) -> Example:
     return Example.manual(name, {**_GUNICORN, "Procfile": procfile}, **kw)
 
 
-def _under(directory: str, files: dict[str, str]) -> dict[str, str]:
-    return {f"{directory}/{path}": text for path, text in files.items()}
-
-
 _V2 = "spec_version: 2\nmodule:\n  language: Python\n"
 _GUNICORN = {"requirements.txt": "gunicorn\n"}
+_ENVIRON = 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")\n'
 _MANAGE_PY = (
-    '#!/usr/bin/env python\nimport os\nimport sys\n\nif __name__ == "__main__":\n'
-    '    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")\n'
-    "    from django.core.management import execute_from_command_line\n\n"
+    '#!/usr/bin/env python\nimport os\nimport sys\n\nif __name__ == "__main__":\n    '
+    + _ENVIRON
+    + "    from django.core.management import execute_from_command_line\n\n"
     "    execute_from_command_line(sys.argv)\n"
 )
-_WSGI = (
-    "from django.core.wsgi import get_wsgi_application\n\napplication = get_wsgi_application()\n"
-)
-_ENVIRON = 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")\n'
-_SETTINGS = 'ROOT_URLCONF = "mysite.urls"\nWSGI_APPLICATION = "mysite.wsgi.application"\n'
-_DJANGO_REQ = {"requirements.txt": "Django==3.2.25\ngunicorn==20.1.0\n"}
 _DJANGO = {
-    **_DJANGO_REQ,
+    "requirements.txt": "Django==3.2.25\ngunicorn==20.1.0\n",
     "manage.py": _MANAGE_PY,
     "mysite/__init__.py": "",
-    "mysite/settings.py": _SETTINGS,
-    "mysite/wsgi.py": "import os\n\n" + _WSGI.replace("\n\n", "\n\n" + _ENVIRON),
+    "mysite/settings.py": 'ROOT_URLCONF = "mysite.urls"\nWSGI_APPLICATION = "mysite.wsgi.application"\n',
+    "mysite/wsgi.py": "import os\n\nfrom django.core.wsgi import get_wsgi_application\n\n"
+    + _ENVIRON
+    + "application = get_wsgi_application()\n",
 }
-_SMALL_DJANGO = {
-    "manage.py": _MANAGE_PY,
-    "mysite/__init__.py": "",
-    "mysite/settings.py": "DEBUG = False\n",
-    "mysite/wsgi.py": _WSGI,
-}
-_SMALL_FLASK = {
-    "requirements.txt": "Flask\ngunicorn\n",
-    "app.py": "from flask import Flask\n\napp = Flask(__name__)\n",
-}
+_FLASK_APP = "from flask import Flask\n\napp = Flask(__name__)\n"
 _FLASK = {
     "requirements.txt": "Flask==2.2.5\ngunicorn==20.1.0\n",
-    "app.py": _SMALL_FLASK["app.py"] + '\n\n@app.route("/")\ndef index():\n    return "hello"\n',
+    "app.py": _FLASK_APP + '\n\n@app.route("/")\ndef index():\n    return "hello"\n',
 }
-_WEB, _APP = (
-    "gunicorn mysite.wsgi -b :$PORT --log-file -",
-    "gunicorn app:app -b :$PORT --log-file -",
-)
+_WEB = "gunicorn mysite.wsgi -b :$PORT --log-file -"
+_APP = "gunicorn app:app -b :$PORT --log-file -"
 _NO_PROCESSES = "app_desc.yaml defines no processes and there is no Procfile, so the platform has nothing to run"
-_BELOW = {
-    "src/requirements.txt": "Django==3.2.25\ngunicorn==20.1.0\n",
-    **_under("src", _SMALL_DJANGO),
-}
-_BELOW_ADVICE = (
-    "the build directory has no requirements.txt, setup.py or Pipfile, so the build fails before "
-    "any process starts, and the application seems to live in src/ (src/manage.py). Set the "
-    "module's build directory to 'src' (see fix-unable-select-buildpack) and run paasfix with "
-    "`--build-dir src`; it then writes the process definition there"
-)
-_CRLF_DESC = 'spec_version: 2\r\napp_version: "1.0"\r\nmodule:\r\n  language: python\r\n'
 _ENV = "  # settings for every environment\n  env_variables:\n    - key: LOG_LEVEL\n      value: INFO\n"
+_SERVED = _V2 + "  processes:\n    web:\n      command: gunicorn app:app\n"
+_PRINT = "backup: python -c \"print('a: b')\"\n"
 _KEPT = {
     "src/requirements.txt": "gunicorn\n",
     "src/Procfile": "web: gunicorn app:app\n",
@@ -370,14 +320,6 @@ FixProcfile.examples = (
         "definition: write them to app_desc.yaml unchanged and remove the Procfile",
         path="Procfile",
     ),
-    Example.fixed(
-        "CRLF Procfile gives a CRLF app_desc.yaml",
-        {"requirements.txt": "gunicorn\r\n", "Procfile": "web: gunicorn app:app -b :$PORT\r\n"},
-        {
-            "requirements.txt": "gunicorn\r\n",
-            "app_desc.yaml": _desc(web="gunicorn app:app -b :$PORT").replace("\n", "\r\n"),
-        },
-    ),
     _converts(
         "keep_procfile keeps the Procfile",
         "web: gunicorn app:app -b :$PORT\n",
@@ -387,15 +329,6 @@ FixProcfile.examples = (
         },
         options={"keep_procfile": True},
         message="and keep the Procfile (keep_procfile)",
-    ),
-    Example.fixed(
-        "Procfile at the repository root, build directory src",
-        {"src/requirements.txt": "gunicorn\n", "Procfile": "web: gunicorn app:app -b :$PORT\n"},
-        {
-            "src/requirements.txt": "gunicorn\n",
-            "app_desc.yaml": _desc(web="gunicorn app:app -b :$PORT"),
-        },
-        build_dir="src",
     ),
     _procfile(
         "process names the platform refuses",
@@ -418,65 +351,6 @@ FixProcfile.examples = (
         },
         message="paasfix infers start commands only for Python applications and this looks like NodeJS",
     ),
-    Example.manual(
-        "an application below a build directory without a dependency file gets no guess",
-        _BELOW,
-        path="app_desc.yaml",
-        message="the build directory has no process definition (no Procfile and no app_desc.yaml), "
-        f"so the deploy fails with 'the procfile data is empty'; {_BELOW_ADVICE}",
-    ),
-    Example.manual(
-        "an application below a build directory without a dependency file, app_desc.yaml there",
-        {**_BELOW, "app_desc.yaml": _V2},
-        path="app_desc.yaml",
-        message=f"{_NO_PROCESSES}; {_BELOW_ADVICE}",
-    ),
-    Example.manual(
-        "two manage.py at the same depth are not guessed",
-        {
-            "requirements.txt": _DJANGO["requirements.txt"],
-            **_under("one", _SMALL_DJANGO),
-            **_under("two", _SMALL_DJANGO),
-        },
-        message="(one/manage.py, two/manage.py), so paasfix cannot tell which is the application. "
-        "Create app_desc.yaml like this, with the command that starts your web server:\n\n" + _V2,
-    ),
-    Example.fixed(
-        "processes are added to a CRLF app_desc.yaml",
-        {**_SMALL_FLASK, "app_desc.yaml": _CRLF_DESC},
-        {
-            **_SMALL_FLASK,
-            "app_desc.yaml": _CRLF_DESC + f"  processes:\r\n    web:\r\n      command: {_APP}\r\n",
-        },
-    ),
-    *(
-        Example.manual(
-            f"a {what} gets instructions",
-            {**_SMALL_FLASK, "app_desc.yaml": text},
-            message=f"    web:\n      command: {_APP}",
-        )
-        for what, text in (
-            (
-                "description with several modules",
-                "spec_version: 2\nmodules:\n  default:\n    language: Python\n",
-            ),
-            (
-                "specVersion 3 description",
-                "specVersion: 3\nmodule:\n  name: default\n  language: Python\n  spec: {}\n",
-            ),
-        )
-    ),
-    _converts(
-        "Procfile comments are carried over, but not the content of a block",
-        "# processes\nweb: gunicorn app:app  # serves HTTP\n\n  # indented note\n"
-        "job: |\n  # this line is part of the command\n  python job.py\n# the end\n",
-        {
-            "app_desc.yaml": _V2 + "  processes:\n    # processes\n"
-            "    web:\n      command: gunicorn app:app  # serves HTTP\n    # indented note\n"
-            '    job:\n      command: "# this line is part of the command\\npython job.py\\n"\n'
-            "    # the end\n",
-        },
-    ),
     Example.fixed(
         "the build directory's Procfile stays when a root one would replace it",
         _KEPT,
@@ -485,11 +359,6 @@ FixProcfile.examples = (
         path="src/Procfile",
         message="keep src/Procfile, because removing it would bring Procfile into use",
     ),
-    Example.fixed(
-        "a Node.js Procfile is converted with its language",
-        {"package.json": "{}\n", "Procfile": "web: npm start\n"},
-        {"package.json": "{}\n", "app_desc.yaml": _desc("NodeJS", web="npm start")},
-    ),
     _procfile(
         "a kept Procfile whose commands app_desc.yaml would trim is not converted",
         "web: ' gunicorn app:app '\n",
@@ -497,44 +366,30 @@ FixProcfile.examples = (
         path="Procfile",
         message="would find web different",
     ),
-    _converts(
-        "a Procfile whose commands app_desc.yaml would trim is converted and removed",
-        "web: ' gunicorn app:app '\n",
-        {"app_desc.yaml": _desc(web="' gunicorn app:app '")},
-    ),
     *(
         Example.clean(name, files)
-        for name, files in {
-            "a Procfile line YAML cannot load is fix-procfile-yaml's concern": {
-                **_GUNICORN,
-                "Procfile": "web: gunicorn app:app -b :$PORT\nbackup: python -c \"print('a: b')\"\n",
-            },
-            "app_desc.yaml with processes": {
-                **_FLASK,
-                "app_desc.yaml": _V2 + "  processes:\n    web:\n      command: gunicorn app:app\n",
-            },
-            "app_desc.yaml and a Procfile (conflicts are for another fixer)": {
-                **_FLASK,
-                "Procfile": "web: gunicorn app:app -w 4\n",
-                "app_desc.yaml": _V2 + "  processes:\n    web:\n      command: gunicorn app:app\n",
-            },
-            "app_desc.yaml without processes next to a Procfile that supplies them": {
-                **_FLASK,
-                "Procfile": "web: gunicorn app:app\n",
-                "app_desc.yaml": _V2,
-            },
-            "an app_desc.yaml that does not load is another fixer's": {
-                **_SMALL_FLASK,
-                "app_desc.yaml": "module: [\n",
-            },
-            "a Procfile line without a blank after the colon among others is fix-procfile-yaml's": {
-                **_GUNICORN,
-                "Procfile": "web: gunicorn app:app\nworker:celery worker\n",
-            },
-            "a Procfile command with ': ' is fix-procfile-yaml's": {
-                **_GUNICORN,
-                "Procfile": "web: gunicorn app:app\nworker: celery: worker\n",
-            },
-        }.items()
+        for name, files in (
+            (
+                "a Procfile line YAML cannot load is fix-procfile-yaml's concern",
+                {**_GUNICORN, "Procfile": "web: gunicorn app:app -b :$PORT\n" + _PRINT},
+            ),
+            ("app_desc.yaml with processes", {**_FLASK, "app_desc.yaml": _SERVED}),
+            (
+                "app_desc.yaml and a Procfile (conflicts are for another fixer)",
+                {**_FLASK, "Procfile": "web: gunicorn app:app -w 4\n", "app_desc.yaml": _SERVED},
+            ),
+            (
+                "app_desc.yaml without processes next to a Procfile that supplies them",
+                {**_FLASK, "Procfile": "web: gunicorn app:app\n", "app_desc.yaml": _V2},
+            ),
+            (
+                "an app_desc.yaml that does not load is another fixer's",
+                {
+                    "requirements.txt": "Flask\ngunicorn\n",
+                    "app.py": _FLASK_APP,
+                    "app_desc.yaml": "module: [\n",
+                },
+            ),
+        )
     ),
 )

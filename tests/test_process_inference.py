@@ -14,7 +14,7 @@ from paasfix.core.tree import join
 from paasfix.fixer import Example
 from paasfix.fixers.procfile import FixProcfile
 from paasfix.python_apps.django import CannotInfer
-from paasfix.python_apps.process_inference import Inference, infer
+from paasfix.python_apps.process_inference import AppBelow, Inference, infer
 
 _MANAGE_PY = (
     '#!/usr/bin/env python\nimport os\nimport sys\n\nif __name__ == "__main__":\n'
@@ -353,12 +353,51 @@ def _example(name: str) -> Example:
     )
 
 
-CASES = [_example(name) for name in [*INFERRED, *NOT_INFERRED]]
+_BELOW = {f"src/{path}": text for path, text in _django().items()}
+_BELOW_ADVICE = (
+    "the build directory has no requirements.txt, setup.py or Pipfile, so the build fails before "
+    "any process starts, and the application seems to live in src/ (src/manage.py). Set the "
+    "module's build directory to 'src' (see fix-unable-select-buildpack) and run paasfix with "
+    "`--build-dir src`; it then writes the process definition there"
+)
+REPORTED = [
+    Example.manual(
+        "an application below a build directory without a dependency file gets no guess",
+        _BELOW,
+        path="app_desc.yaml",
+        message="the build directory has no process definition (no Procfile and no "
+        "app_desc.yaml), so the deploy fails with 'the procfile data is empty'; " + _BELOW_ADVICE,
+    ),
+    Example.manual(
+        "an application below a build directory without a dependency file, app_desc.yaml there",
+        {**_BELOW, "app_desc.yaml": "spec_version: 2\nmodule:\n  language: Python\n"},
+        path="app_desc.yaml",
+        message="app_desc.yaml defines no processes and there is no Procfile, so the platform "
+        "has nothing to run; " + _BELOW_ADVICE,
+    ),
+    Example.manual(
+        "two manage.py at the same depth are not guessed",
+        {**_django(where="one"), **_django(where="two")},
+        message="(one/manage.py, two/manage.py), so paasfix cannot tell which is the application. "
+        "Create app_desc.yaml like this, with the command that starts your web server:\n\n"
+        "spec_version: 2\nmodule:\n  language: Python\n",
+    ),
+]
+"""What fix-procfile says when nothing is inferred, with the advice that comes with the reason."""
+
+CASES = [_example(name) for name in [*INFERRED, *NOT_INFERRED]] + REPORTED
 
 
 @pytest.mark.parametrize("example", CASES, ids=[example.name for example in CASES])
 def test_fix_procfile_writes_what_is_inferred(example, tmp_path):
     keeps_the_example_contract(FixProcfile, example, tmp_path)
+
+
+def test_an_app_below_the_build_directory_says_where_to_build(tmp_path):
+    inference = make_project(tmp_path, _BELOW).process_inference
+    assert isinstance(inference, AppBelow)
+    assert inference.directory == "src"
+    assert inference.advice(("requirements.txt", "setup.py", "Pipfile")) == _BELOW_ADVICE
 
 
 def test_the_fact_is_the_function(tmp_path):

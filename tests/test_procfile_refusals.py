@@ -1,5 +1,6 @@
 """What the platform refuses in a Procfile (paasfix.platform.procfile_refusals), each case also
-checked as a fix-procfile example: reported on its line, never edited."""
+checked as a fix-procfile example: reported on its line, never edited; lines that YAML misreads
+are no refusal (fix-procfile-yaml quotes them)."""
 
 from __future__ import annotations
 
@@ -53,16 +54,40 @@ def test_refusals_name_the_line(tmp_path, name):
     assert [(message in refusal.message, refusal.line) for refusal in found] == [(True, line)]
 
 
+MISREAD = {
+    "a Procfile line without a blank after the colon among others is fix-procfile-yaml's": (
+        "web: gunicorn app:app\nworker:celery worker\n"
+    ),
+    "a Procfile command with ': ' is fix-procfile-yaml's": (
+        "web: gunicorn app:app\nworker: celery: worker\n"
+    ),
+}
+"""Procfiles whose lines YAML misreads: fix-procfile-yaml quotes them, this is no refusal."""
+
 CASES = [
-    Example.manual(
-        name,
-        {"requirements.txt": "gunicorn\n", "Procfile": text},
-        message=message,
-        path="Procfile",
-        line=line,
-    )
-    for name, (text, message, line) in REFUSED.items()
+    *(
+        Example.manual(
+            name,
+            {"requirements.txt": "gunicorn\n", "Procfile": text},
+            message=message,
+            path="Procfile",
+            line=line,
+        )
+        for name, (text, message, line) in REFUSED.items()
+    ),
+    *(
+        Example.clean(name, {"requirements.txt": "gunicorn\n", "Procfile": text})
+        for name, text in MISREAD.items()
+    ),
 ]
+
+
+@pytest.mark.parametrize("name", MISREAD)
+def test_misread_lines_are_no_refusal(tmp_path, name):
+    text = MISREAD[name]
+    procfile = make_project(tmp_path, {"Procfile": text}).procfile
+    assert procfile is not None
+    assert refusals("Procfile", text, procfile.data, procfile.problem, "web: gunicorn wsgi") == []
 
 
 @pytest.mark.parametrize("example", CASES, ids=[example.name for example in CASES])

@@ -36,6 +36,8 @@ def refusals(
     """What the platform refuses in the Procfile at ``path`` (``text``, loaded as ``data``, or
     not loaded because of ``problem``); ``example`` is a ``name: command`` line to show."""
     if problem is not None:
+        if ProcfileLines.of(text).misread():
+            return []
         return [
             Refusal(
                 f"{path} cannot be read as YAML ({problem.message}), and the platform reads the "

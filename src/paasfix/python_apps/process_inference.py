@@ -19,7 +19,7 @@ from __future__ import annotations
 import ast
 import posixpath
 import shlex
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -113,6 +113,16 @@ class AppBelow(CannotInfer):
         self.manage = manage
         self.directory = posixpath.dirname(manage)
         super().__init__(f"the application seems to live in {self.directory}/ ({manage})", manage)
+
+    def advice(self, markers: Sequence[str]) -> str:
+        """What to do, for a build directory without any of ``markers`` (the files that make
+        the build detect a Python app)."""
+        return (
+            f"the build directory has no {', '.join(markers[:-1])} or {markers[-1]}, so the "
+            f"build fails before any process starts, and {self}. Set the module's build "
+            f"directory to '{self.directory}' (see fix-unable-select-buildpack) and run paasfix "
+            f"with `--build-dir {self.directory}`; it then writes the process definition there"
+        )
 
 
 def infer(sources: Sources, required: Optional[frozenset[str]], is_python: bool) -> Inference:
