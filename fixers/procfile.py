@@ -202,7 +202,10 @@ class FixProcfile(Fixer[Edits]):
             "app_desc.yaml), so the deploy fails with 'the procfile data is empty'"
         )
         if language != "Python":
-            why = f"paasfix infers start commands only for Python applications and this looks like {language}"
+            why = (
+                "paasfix infers start commands only for Python applications and this looks "
+                f"like {language}"
+            )
             start = "your start command"
         else:
             inference = project.process_inference
