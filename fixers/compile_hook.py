@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Union
@@ -11,8 +10,11 @@ from paasfix.buildpack.hooks import (
     SHEBANG,
     STAGES,
     CompileHook,
+    clearly_shell,
     commands,
+    first_crlf_line,
     has_shebang,
+    same_script,
 )
 from paasfix.core.errors import FixerBug
 from paasfix.core.text import TextFile
@@ -27,7 +29,6 @@ from paasfix.fixer import (
     Finding,
     Fixer,
 )
-from paasfix.formats import pyast
 from paasfix.project import Project
 
 
@@ -97,7 +98,7 @@ class FixCompileHook(Fixer["HookRepair"]):
             )
             return
         kept_file, ignored_file = _script(project, kept), _script(project, ignored)
-        if not commands(ignored_file.text) or _same_script(kept_file, ignored_file):
+        if not commands(ignored_file.text) or same_script(kept_file.text, ignored_file.text):
             why = "has no commands" if not commands(ignored_file.text) else f"repeats {kept}"
             yield self.finding(
                 f"the build runs {kept} and never {ignored}, which {why}; delete {ignored}",
@@ -134,9 +135,9 @@ class FixCompileHook(Fixer["HookRepair"]):
                 f"{path} has Windows (CRLF) line endings; bash reads the \\r as part of "
                 "each command and the hook fails"
             )
-            problems.append((UnixLineEndings(path), _first_crlf_line(file), crlf))
+            problems.append((UnixLineEndings(path), first_crlf_line(file.raw), crlf))
         elif commands(file.text) and not has_shebang(file.text):
-            if _clearly_shell(file.text) and not file.bom:
+            if clearly_shell(file.text) and not file.bom:
                 problems.append((AddShebang(path), 1, f"{path} has no #! line; add {SHEBANG}"))
             elif not file.bom:
                 yield self.manual(
@@ -324,88 +325,3 @@ def _script(project: Project, path: str) -> TextFile:
     if file is None:
         raise FixerBug(f"the hook {path} is not a file paasfix can read")
     return file
-
-
-_SHELL_WORDS = frozenset(
-    (
-        ".",
-        "[",
-        "[[",
-        "apt-get",
-        "bash",
-        "case",
-        "cat",
-        "cd",
-        "celery",
-        "chmod",
-        "cp",
-        "curl",
-        "django-admin",
-        "echo",
-        "exit",
-        "export",
-        "false",
-        "find",
-        "for",
-        "git",
-        "grep",
-        "if",
-        "ln",
-        "ls",
-        "make",
-        "mkdir",
-        "mv",
-        "node",
-        "npm",
-        "pip",
-        "pip2",
-        "pip3",
-        "printf",
-        "python",
-        "python2",
-        "python3",
-        "rm",
-        "sed",
-        "sh",
-        "source",
-        "tar",
-        "test",
-        "touch",
-        "trap",
-        "true",
-        "unset",
-        "wget",
-        "while",
-        "yarn",
-    )
-)
-"""Words a shell script's first command typically starts with."""
-_ASSIGNMENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
-
-
-def _clearly_shell(text: str) -> bool:
-    """A script without ``#!`` whose commands are shell: it is not valid Python, and its first
-    command starts like a shell command (a known command, a variable assignment, a path)."""
-    found = commands(text)
-    if not found:
-        return False
-    try:
-        pyast.parse(text)
-        return False
-    except (SyntaxError, ValueError):
-        pass
-    first = found[0].strip()
-    word = re.split(r"[\s;|&()]", first, maxsplit=1)[0]
-    return (
-        word in _SHELL_WORDS
-        or bool(_ASSIGNMENT_RE.match(first))
-        or word.startswith(("./", "bin/", "$"))
-    )
-
-
-def _same_script(a: TextFile, b: TextFile) -> bool:
-    return a.text.strip() == b.text.strip()
-
-
-def _first_crlf_line(file: TextFile) -> int:
-    return file.raw[: file.raw.index(b"\r\n")].count(b"\n") + 1

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
@@ -10,21 +9,19 @@ from paasfix.buildpack import runtimes
 from paasfix.buildpack.rust_wheels import (
     DEFAULT_PIP,
     PIP_VARIABLE,
-    RUST_BUILT,
     RUST_MIN_PYTHON,
-    Need,
-    allowed_versions,
+    needs_phrase,
     new_enough,
     pip_for,
-    reaches,
+    pip_problem,
     version,
 )
+from paasfix.buildpack.rust_wheels import needs as rust_needs
 from paasfix.core import config
-from paasfix.core.errors import FixerBug, UnsafePath
-from paasfix.core.tree import join
+from paasfix.core.errors import FixerBug
 from paasfix.fixer import SAFE, WARNING, Edit, Example, Finding, Fixer
 from paasfix.platform import rules
-from paasfix.platform.appdesc import SCOPE_PYTHON, EnvEditError, env_values, set_env_text
+from paasfix.platform.appdesc import SCOPE_PYTHON, EnvEditError, set_env_text
 from paasfix.project import Project, YamlFile
 
 if TYPE_CHECKING:
@@ -93,12 +90,12 @@ class FixPipSetuptoolsRust(Fixer["PipVersion"]):
         site = runtimes.site_of(self.settings)
         if site.stack is runtimes.HEROKU_24:
             return
-        needs = _needs(project)
+        needs = rust_needs(project.requirements.lines())
         if not needs:
             return
         python = runtimes.requested_version(project.runtime(site.stack), site)
         first = needs[0].line
-        names, verb = _names(needs)
+        names, verb = needs_phrase(needs)
         required = max(need.package.wheels_pip_version for need in needs)
         why = f"{names} {verb} pip {required} or newer to install from wheels, not source"
         if python is not None and python.series < RUST_MIN_PYTHON:
@@ -373,64 +370,15 @@ class PipVersion(NamedTuple):
     required: Version
 
 
-def _constraint_files(project: Project) -> set[str]:
-    """Files included with ``-c``: they limit versions but install nothing."""
-    found = set()
-    for line in project.requirements.lines():
-        if line.kind == "constraint" and line.target and "://" not in line.target:
-            try:
-                found.add(join(posixpath.dirname(line.path), line.target))
-            except UnsafePath:
-                continue
-    return found
-
-
-def _needs(project: Project) -> list[Need]:
-    needs = []
-    constraints = _constraint_files(project)
-    for package in RUST_BUILT:
-        lines = [
-            line for line in project.requirements.named(package.name) if line.kind == "requirement"
-        ]
-        installed = [line for line in lines if line.path not in constraints]
-        if not installed:
-            continue
-        specifiers = allowed_versions(lines)
-        if specifiers is None:
-            continue
-        newer, older = reaches(specifiers, package.first)
-        if newer:
-            needs.append(Need(package, installed[0], older))
-    return needs
-
-
 def _with_pip(text: str, wanted: str, required: Version) -> str | None:
     return set_env_text(text, PIP_VARIABLE, wanted, SCOPE_PYTHON, keep=new_enough(required))
-
-
-def _names(needs: list[Need]) -> tuple[str, str]:
-    texts = [need.text for need in needs]
-    if len(texts) == 1:
-        return texts[0], "needs"
-    return ", ".join(texts[:-1]) + " and " + texts[-1], "need"
 
 
 def _pip_problem(desc: YamlFile | None, required: Version) -> str | None:
     """Why the pip app_desc.yaml asks for may be too old (None when it is new enough)."""
     if desc is None or not desc.loaded:
         return f"nothing sets {PIP_VARIABLE}"
-    values = env_values(desc.data, PIP_VARIABLE, SCOPE_PYTHON)
-    if not any(value is not None for by_env in values.values() for value in by_env.values()):
-        return f"{desc.path} sets no {PIP_VARIABLE}"
-    accepts = new_enough(required)
-    for module, by_environment in values.items():
-        for environment, value in by_environment.items():
-            if value is None:
-                return f"{desc.path} sets no {PIP_VARIABLE} for {environment} in {module}"
-            if not accepts(value):
-                shown = value if isinstance(value, str) else f"{value} (a number, not a string)"
-                return f"{desc.path} sets {PIP_VARIABLE} to {shown} for {environment} in {module}"
-    return None
+    return pip_problem(desc.path, desc.data, required)
 
 
 def _cannot_edit(desc: YamlFile, wanted: str, required: Version) -> str | None:

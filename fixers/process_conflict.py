@@ -204,6 +204,7 @@ _DESC = (
     "spec_version: 2\nmodule:\n  language: Python\n  processes:\n    web:\n"
     "      command: gunicorn app:app -b :$PORT --log-file -\n"
 )
+_WORKER = "    worker:\n      command: celery -A app worker\n"
 _SAME = "web: gunicorn app:app -b :$PORT --log-file -\n"
 _TABLE_PROCFILE = "web: gunicorn app:app -w 4\nbeat: celery -A app beat\nworker: celery worker\n"
 _TABLE_DESC = (
@@ -216,81 +217,59 @@ _V3 = (
     "specVersion: 3\nmodule:\n  name: default\n  language: Python\n  spec:\n    processes:\n"
     "      - name: web\n        command: [gunicorn]\n        args: [app:app, -b, ':$PORT']\n"
 )
+_V3_TRIMMED = (
+    "specVersion: 3\nmodule:\n  name: default\n  language: Python\n  spec:\n    processes:\n"
+    "      - name: web\n        procCommand: ' gunicorn app:app'\n"
+)
+
+
+def _app(desc: str | None = None, procfile: str | None = None, under: str = "") -> dict[str, str]:
+    """The Flask application (in the directory ``under``) with these process definitions."""
+    files = {"app.py": _APP, "requirements.txt": _REQ, "app_desc.yaml": desc, "Procfile": procfile}
+    return {under + path: text for path, text in files.items() if text is not None}
 
 
 FixProcessConflict.examples = (
     Example.fixed(
         "different commands: keep app_desc.yaml, remove the Procfile",
-        {
-            "app.py": _APP,
-            "requirements.txt": _REQ,
-            "app_desc.yaml": _DESC,
-            "Procfile": "web: gunicorn app:app -w 4 -b :$PORT --log-file -\n",
-        },
-        {"app.py": _APP, "requirements.txt": _REQ, "app_desc.yaml": _DESC},
+        _app(_DESC, "web: gunicorn app:app -w 4 -b :$PORT --log-file -\n"),
+        _app(_DESC),
         unsafe=True,
         message="platform 1.7 and later refuse the deploy",
         line=1,
     ),
     Example.fixed(
         "a process only the Procfile defines",
-        {
-            "app.py": _APP,
-            "requirements.txt": _REQ,
-            "app_desc.yaml": _DESC,
-            "Procfile": _SAME + "worker: celery -A app worker -l info\n",
-        },
-        {"app.py": _APP, "requirements.txt": _REQ, "app_desc.yaml": _DESC},
+        _app(_DESC, _SAME + "worker: celery -A app worker -l info\n"),
+        _app(_DESC),
         unsafe=True,
     ),
     Example.fixed(
         "a process only app_desc.yaml defines",
-        {
-            "app.py": _APP,
-            "requirements.txt": _REQ,
-            "Procfile": _SAME,
-            "app_desc.yaml": _DESC + "    worker:\n      command: celery -A app worker\n",
-        },
-        {
-            "app.py": _APP,
-            "requirements.txt": _REQ,
-            "app_desc.yaml": _DESC + "    worker:\n      command: celery -A app worker\n",
-        },
+        _app(_DESC + _WORKER, _SAME),
+        _app(_DESC + _WORKER),
         unsafe=True,
     ),
     Example.fixed(
         "Procfile in the build directory and at the root: both go",
         {
-            "src/app.py": _APP,
-            "src/requirements.txt": _REQ,
-            "src/app_desc.yaml": _DESC,
-            "src/Procfile": "web: gunicorn app:app\n",
+            **_app(_DESC, "web: gunicorn app:app\n", under="src/"),
             "Procfile": "web: gunicorn app:app\n",
         },
-        {"src/app.py": _APP, "src/requirements.txt": _REQ, "src/app_desc.yaml": _DESC},
+        _app(_DESC, under="src/"),
         unsafe=True,
         build_dir="src",
     ),
     Example.fixed(
         "specVersion 3 args never equal a Procfile line",
-        {
-            "app.py": _APP,
-            "requirements.txt": _REQ,
-            "app_desc.yaml": _V3,
-            "Procfile": "web: gunicorn app:app -b :$PORT\n",
-        },
-        {"app.py": _APP, "requirements.txt": _REQ, "app_desc.yaml": _V3},
+        _app(_V3, "web: gunicorn app:app -b :$PORT\n"),
+        _app(_V3),
         unsafe=True,
     ),
     Example.fixed(
         "a quoted command with a trailing space differs from the trimmed app_desc.yaml one",
-        {
-            "app.py": _APP,
-            "requirements.txt": _REQ,
-            "app_desc.yaml": _DESC,
-            "Procfile": "web: 'gunicorn app:app -b :$PORT --log-file - '\n",
-        },
-        {"app.py": _APP, "requirements.txt": _REQ, "app_desc.yaml": _DESC},
+        _app(_DESC, "web: 'gunicorn app:app -b :$PORT --log-file - '\n"),
+        _app(_DESC),
         unsafe=True,
     ),
     Example.fixed(
@@ -314,37 +293,19 @@ FixProcessConflict.examples = (
     ),
     Example.fixed(
         "an identical Procfile is removed as a recommendation",
-        {"app.py": _APP, "requirements.txt": _REQ, "app_desc.yaml": _DESC, "Procfile": _SAME},
-        {"app.py": _APP, "requirements.txt": _REQ, "app_desc.yaml": _DESC},
+        _app(_DESC, _SAME),
+        _app(_DESC),
         message="Procfile repeats the processes of app_desc.yaml exactly",
         path="Procfile",
     ),
     Example.fixed(
         "identical once the platform trims a specVersion 3 procCommand",
-        {
-            "app.py": _APP,
-            "requirements.txt": _REQ,
-            "Procfile": "web: gunicorn app:app\n",
-            "app_desc.yaml": "specVersion: 3\nmodule:\n  name: default\n  language: Python\n"
-            "  spec:\n    processes:\n      - name: web\n"
-            "        procCommand: ' gunicorn app:app'\n",
-        },
-        {
-            "app.py": _APP,
-            "requirements.txt": _REQ,
-            "app_desc.yaml": "specVersion: 3\nmodule:\n  name: default\n  language: Python\n"
-            "  spec:\n    processes:\n      - name: web\n"
-            "        procCommand: ' gunicorn app:app'\n",
-        },
+        _app(_V3_TRIMMED, "web: gunicorn app:app\n"),
+        _app(_V3_TRIMMED),
     ),
     Example.manual(
         "keep_procfile turns a conflict into a manual finding",
-        {
-            "app.py": _APP,
-            "requirements.txt": _REQ,
-            "app_desc.yaml": _DESC,
-            "Procfile": "web: gunicorn app:app -w 4\n",
-        },
+        _app(_DESC, "web: gunicorn app:app -w 4\n"),
         options={"keep_procfile": True},
         line=1,
         message="Make Procfile define exactly the processes of app_desc.yaml (keep_procfile "
@@ -352,54 +313,29 @@ FixProcessConflict.examples = (
     ),
     Example.clean(
         "keep_procfile keeps an identical Procfile",
-        {"app.py": _APP, "requirements.txt": _REQ, "app_desc.yaml": _DESC, "Procfile": _SAME},
+        _app(_DESC, _SAME),
         options={"keep_procfile": True},
     ),
     Example.clean(
         "an identical Procfile whose removal would bring a different root Procfile into use",
-        {
-            "src/app.py": _APP,
-            "src/requirements.txt": _REQ,
-            "src/app_desc.yaml": _DESC,
-            "src/Procfile": _SAME,
-            "Procfile": "web: python app.py\n",
-        },
+        {**_app(_DESC, _SAME, under="src/"), "Procfile": "web: python app.py\n"},
         build_dir="src",
     ),
     Example.clean(
         "app_desc.yaml without processes: the Procfile supplies them",
-        {
-            "app.py": _APP,
-            "requirements.txt": _REQ,
-            "Procfile": _SAME,
-            "app_desc.yaml": "spec_version: 2\nmodule:\n  language: Python\n",
-        },
+        _app("spec_version: 2\nmodule:\n  language: Python\n", _SAME),
     ),
     Example.clean(
         "app_desc.yaml without a spec version is ignored next to a Procfile",
-        {
-            "app.py": _APP,
-            "requirements.txt": _REQ,
-            "Procfile": "web: gunicorn app:app\n",
-            "app_desc.yaml": "module:\n  language: Python\n  processes:\n    web:\n"
-            "      command: python app.py\n",
-        },
+        _app(
+            "module:\n  language: Python\n  processes:\n    web:\n      command: python app.py\n",
+            "web: gunicorn app:app\n",
+        ),
     ),
-    Example.clean(
-        "only app_desc.yaml",
-        {"app.py": _APP, "requirements.txt": _REQ, "app_desc.yaml": _DESC},
-    ),
-    Example.clean(
-        "only a Procfile",
-        {"app.py": _APP, "requirements.txt": _REQ, "Procfile": _SAME},
-    ),
+    Example.clean("only app_desc.yaml", _app(_DESC)),
+    Example.clean("only a Procfile", _app(procfile=_SAME)),
     Example.clean(
         "a Procfile that is not YAML is fix-procfile's",
-        {
-            "app.py": _APP,
-            "requirements.txt": _REQ,
-            "app_desc.yaml": _DESC,
-            "Procfile": "web: python -c 'print(1)': x\n",
-        },
+        _app(_DESC, "web: python -c 'print(1)': x\n"),
     ),
 )

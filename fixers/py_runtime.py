@@ -10,7 +10,6 @@ from paasfix.buildpack.runtimes import PythonVersion, RuntimeFile, Site
 from paasfix.fixer import (
     ERROR,
     INFO,
-    MANUAL,
     SAFE,
     UNSAFE,
     WARNING,
@@ -100,13 +99,13 @@ class FixPyRuntimeError(Fixer["RuntimeRewrite"]):
             example = runtime.version or site.default
             return self.manual(
                 f"{site.stack.name} cannot read a Python version from {runtime.kind}: {problems}. "
-                f"Leave only the version you want, written like '{_form(runtime, example)}'",
+                f"Leave only the version you want, written like '{runtime.written(example)}'",
                 runtime.path,
                 first,
             )
         certain = any(p.certain for p in runtime.problems)
         return self.finding(
-            f"{runtime.kind}: {problems}; write it as '{_form(runtime, runtime.version)}'",
+            f"{runtime.kind}: {problems}; write it as '{runtime.written(runtime.version)}'",
             runtime.path,
             first,
             severity=ERROR if certain else WARNING,
@@ -116,26 +115,26 @@ class FixPyRuntimeError(Fixer["RuntimeRewrite"]):
     def _version_findings(
         self, runtime: RuntimeFile, version: PythonVersion, site: Site
     ) -> Iterator[Finding[RuntimeRewrite]]:
-        written = _form(runtime, version)
-        why = _why_not(version, site)
-        target, safety = _replacement(version, site)
+        written = runtime.written(version)
+        why = runtimes.why_not_served(version, site)
+        target = runtimes.replacement(version, site)
         if target is None:
             yield self.manual(
-                f"{written} cannot run: {why}. {_no_candidate(version, site)}",
+                f"{written} cannot run: {why}. {runtimes.no_candidate_advice(version, site)}",
                 runtime.path,
                 runtime.line,
             )
         elif not runtime.recoverable:
             yield self.manual(
                 f"{written} cannot run: {why}. Write only "
-                f"'{_form(runtime, target)}' in {runtime.kind}",
+                f"'{runtime.written(target)}' in {runtime.kind}",
                 runtime.path,
                 runtime.line,
             )
-        elif safety == SAFE:
+        elif target.series == version.series:
             which = "newest hosted" if version.patch is None else "nearest hosted"
             yield self.finding(
-                f"{written} cannot run: {why}. Use {_form(runtime, target)}, the "
+                f"{written} cannot run: {why}. Use {runtime.written(target)}, the "
                 f"{which} {version.major}.{version.minor} release",
                 runtime.path,
                 runtime.line,
@@ -144,7 +143,7 @@ class FixPyRuntimeError(Fixer["RuntimeRewrite"]):
         else:
             yield self.finding(
                 f"{written} cannot run: {why}. The nearest hosted version is "
-                f"{_form(runtime, target)}, a different minor version: check that the app and "
+                f"{runtime.written(target)}, a different minor version: check that the app and "
                 f"its pinned dependencies support it",
                 runtime.path,
                 runtime.line,
@@ -371,66 +370,3 @@ FixPyRuntimeError.examples = (
         options=HEROKU_24,
     ),
 )
-
-
-def _listed(site: Site) -> str:
-    return ", ".join(str(v) for v in site.servable)
-
-
-def _form(runtime: RuntimeFile, version: PythonVersion) -> str:
-    return version.runtime if runtime.kind == runtimes.RUNTIME_TXT else str(version)
-
-
-def _why_not(version: PythonVersion, site: Site) -> str:
-    """Why the stack cannot serve ``version``, in the words its build would use."""
-    stack = site.stack
-    if stack.minors is not None and version.series not in stack.minors:
-        newest = max(stack.minors)
-        if version.series < min(stack.minors):
-            return (
-                f"the {stack.buildpack} build stops with 'The requested Python version has "
-                f"reached end-of-life': it runs Python {min(stack.minors)[0]}."
-                f"{min(stack.minors)[1]} to {newest[0]}.{newest[1]} only"
-            )
-        return (
-            f"the {stack.buildpack} build does not know Python {version.major}."
-            f"{version.minor} ('The requested Python version isn't recognised')"
-        )
-    if version.patch is None and not stack.short_versions:
-        return (
-            f"{stack.name} needs the exact release: its build downloads "
-            f"{version.runtime}.tar.gz, which does not exist, and stops with "
-            f"'{stack.missing_message(version).rstrip('.')}'"
-        )
-    return (
-        f"this site hosts only {_listed(site)} for {stack.name}, so the build stops with "
-        f"'{stack.missing_message(version).rstrip('.')}'"
-    )
-
-
-def _no_candidate(version: PythonVersion, site: Site) -> str:
-    """What to do when the site hosts nothing of the same major version."""
-    advice = f"Choose one of {_listed(site)}"
-    if version.major < 3:
-        advice += ", which means porting the app to Python 3 first"
-    else:
-        advice += " (the app and its pinned dependencies must support it)"
-    if site.stack.plausible(version):
-        advice += (
-            f", or upload a Python {version.major}.{version.minor} runtime for "
-            f"{site.stack.name} and list it in the 'runtimes' setting"
-        )
-    return advice
-
-
-def _replacement(version: PythonVersion, site: Site) -> tuple[PythonVersion | None, str]:
-    """The version to move to and the safety of the move."""
-    same = runtimes.nearest_patch(version, site.servable)
-    if same is not None:
-        return same, SAFE
-    other = runtimes.nearest_other_minor(version, site.servable)
-    if other is None:
-        return None, MANUAL
-    if version.patch is None and site.stack.short_versions:
-        other = PythonVersion(other.major, other.minor)
-    return other, UNSAFE

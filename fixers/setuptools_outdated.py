@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import ClassVar, NamedTuple
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from paasfix.buildpack import runtimes
 from paasfix.buildpack.runtimes import PythonVersion, RuntimeFile
 from paasfix.buildpack.setup_requires import python2_blocker
-from paasfix.buildpack.setuppy import SetupPy
 from paasfix.fixer import ERROR, UNSAFE, Edit, Example, Finding, Fixer
 from paasfix.project import Project
+
+if TYPE_CHECKING:
+    from paasfix.buildpack.setuppy import SetupPy
 
 
 class FixSetuptoolsOutdated(Fixer["Python3Runtime"]):

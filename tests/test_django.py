@@ -31,8 +31,7 @@ def test_app_desc_variable_overrides_the_default_per_environment(tmp_path):
         "    - key: DJANGO_SETTINGS_MODULE\n      value: site.settings.prod\n"
         "      environment_name: prod\n",
     }
-    found = make_project(tmp_path, files)
-    choices = django.build_settings(found, "manage.py", found.python_ast("manage.py"))
+    choices = make_project(tmp_path, files).django.manage.choices
     assert [(c.modules, c.source, c.line, c.environments) for c in choices] == [
         (("site.settings.dev",), "manage.py", 4, ("stag",)),
         (("site.settings.prod",), "app_desc.yaml", 5, ("prod",)),
@@ -45,8 +44,7 @@ def test_an_assignment_in_manage_py_cannot_be_overridden(tmp_path):
         "app_desc.yaml": "spec_version: 2\nmodule:\n  language: Python\n  env_variables:\n"
         "    - key: DJANGO_SETTINGS_MODULE\n      value: other.settings\n",
     }
-    found = make_project(tmp_path, files)
-    choices = django.build_settings(found, "manage.py", found.python_ast("manage.py"))
+    choices = make_project(tmp_path, files).django.manage.choices
     assert [(c.modules, c.environments) for c in choices] == [
         (("site.settings",), ("stag", "prod"))
     ]
@@ -54,7 +52,7 @@ def test_an_assignment_in_manage_py_cannot_be_overridden(tmp_path):
 
 def test_a_computed_default_gives_no_settings_module(tmp_path):
     found = make_project(tmp_path, {"manage.py": MANAGE.replace('"{}"', 'os.environ["S"]')})
-    assert django.build_settings(found, "manage.py", found.python_ast("manage.py")) == []
+    assert found.django.manage.choices == ()
     with pytest.raises(django.CannotInfer, match="computes DJANGO_SETTINGS_MODULE at run time"):
         django.default_settings_module(found.python_ast("manage.py"), "manage.py")
 
@@ -144,3 +142,37 @@ def test_modules_come_from_the_manage_py_directory_then_the_build_directory(tmp_
     chain = django.settings_chain(make_project(tmp_path, files), "web", "settings")
     assert chain.paths == ["web/settings.py", "shared.py"]
     assert django.settings_chain(make_project(tmp_path / "x", files), "web", "absent") is None
+
+
+def test_the_project_reads_the_django_project_once_with_every_settings_chain(tmp_path):
+    files = {
+        "manage.py": MANAGE.format("site.settings.dev"),
+        "app_desc.yaml": "spec_version: 2\nmodule:\n  language: Python\n  env_variables:\n"
+        "    - key: DJANGO_SETTINGS_MODULE\n      value: site.settings.prod\n"
+        "      environment_name: prod\n",
+        "site/__init__.py": "",
+        "site/settings/__init__.py": "",
+        "site/settings/base.py": "STATIC_URL = '/s/'\n",
+        "site/settings/dev.py": "from .base import *\nDEBUG = True\n",
+    }
+    project = make_project(tmp_path, files)
+    found = project.django
+    assert found is project.django and found.manage is found.manage_files[0]
+    assert (found.manage.path, found.manage.code_dir, found.manage.error) == ("manage.py", "", None)
+    assert found.manage.chains["site.settings.dev"].paths == [
+        "site/settings/dev.py",
+        "site/settings/base.py",
+    ]
+    assert found.manage.chains["site.settings.prod"] is None
+    assert make_project(tmp_path / "none", {"app.py": ""}).django is None
+
+
+def test_a_manage_py_that_does_not_parse_says_where(tmp_path):
+    found = make_project(tmp_path, {"web/manage.py": "import os\nif True\n    pass\n"}).django
+    manage = found.manage
+    assert (manage.path, manage.error, manage.is_django, manage.choices) == (
+        "web/manage.py",
+        (2, "expected ':'"),
+        False,
+        (),
+    )

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import posixpath
 import re
 import subprocess
 import sys
@@ -20,7 +19,6 @@ from paasfix.core.tree import DirTree
 from paasfix.fixer import Example
 from paasfix.fixers.collect_static import FixPyCollectStatic
 from paasfix.project import Project
-from paasfix.python_apps import django
 from paasfix.runner import Runner
 
 FIXED = [
@@ -158,7 +156,7 @@ def test_django_reads_the_static_root_next_to_manage_py(example, tmp_path):
     for change in result.changes:
         (root / change.path).write_bytes(change.new)
     project = Project(DirTree(str(root)), Config(build_dir=example.build_dir))
-    code_dir = root / posixpath.dirname(django.find_manage_py(project))
+    code_dir = root / project.django.manage.code_dir
     settings = result.applied[0].finding.planned.settings
     expected = example.options.get("static_root") or os.path.realpath(code_dir / "staticfiles")
     assert os.path.realpath(_static_root(code_dir, settings)) == expected

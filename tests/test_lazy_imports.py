@@ -56,3 +56,12 @@ def test_diagnose_loads_its_scanner_but_no_sink_and_no_process_pool_for_a_small_
         "paasfix.diagnosis.diagnose",
         "paasfix.diagnosis.logscan",
     ]
+
+
+def test_check_of_a_small_app_loads_no_editing_or_setup_py_machinery():
+    """clean-app has no setup.py and nothing to fix: the setup.py analysis, LibCST, ruamel.yaml
+    (used to edit YAML), packaging and GitPython stay unloaded."""
+    loaded = _loaded("check", str(SAMPLES / "clean-app"))
+    assert "paasfix.sinks.report" in loaded
+    lazy = {"paasfix.buildpack.setuppy", "libcst", "ruamel.yaml", "packaging", "git"}
+    assert sorted(loaded & lazy) == []

@@ -27,7 +27,7 @@ from paasfix.platform import processes, rules
 
 if TYPE_CHECKING:
     from paasfix.buildpack.setuppy import SetupPy
-    from paasfix.python_apps.django import CannotInfer
+    from paasfix.python_apps.django import CannotInfer, DjangoProject
     from paasfix.python_apps.process_inference import Inference
 
 PYTHON_MARKERS = ("requirements.txt", "setup.py", "Pipfile")
@@ -78,9 +78,10 @@ class Project:
         self._texts: dict[str, Optional[TextFile]] = {}
         self._asts: dict[str, Optional[ast.Module]] = {}
         self._ast_errors: dict[str, Exception] = {}
-        self.facts: dict[tuple[object, ...], Any] = {}
-        """What engine modules derive from the files, kept for the life of the project (keys
-        start with the name of what is kept)."""
+        self._runtimes: dict[str, Optional[RuntimeFile]] = {}
+        """runtime(stack), by the stack's name."""
+        self._compile_hooks: dict[str, CompileHook] = {}
+        """compile_hook(stage), by the stage."""
 
     # -- files ------------------------------------------------------------------------------
 
@@ -319,10 +320,29 @@ class Project:
     @cached_property
     def setup_py(self) -> Optional["SetupPy"]:
         """setup.py in the build directory, analysed as source (never run); None if absent."""
+        file = self.text(self.path("setup.py"))
+        if file is None:
+            return None
         from paasfix.buildpack.setuppy import analyse
 
-        file = self.text(self.path("setup.py"))
-        return None if file is None else analyse(file.path, file.text)
+        return analyse(file.path, file.text)
+
+    @cached_property
+    def django(self) -> Optional["DjangoProject"]:
+        """The manage.py files the build finds, the settings modules each gives Django per
+        environment (app_desc.yaml's ``DJANGO_SETTINGS_MODULE`` wins where manage.py lets it),
+        and each module's settings chain; None when there is no manage.py."""
+        from paasfix.python_apps import django
+
+        manage_files = django.manage_py_files(self)
+        if not manage_files:
+            return None
+        desc = self.app_desc
+        overrides = {}
+        if desc is not None and desc.loaded:
+            document = desc.roundtrip
+            overrides = django.settings_overrides(desc.path, desc.data, lambda: document().data)
+        return django.read_django(self, manage_files, overrides)
 
     @cached_property
     def runtime_txt(self) -> Optional[TextFile]:
@@ -331,20 +351,16 @@ class Project:
     def runtime(self, stack: Stack) -> Optional[RuntimeFile]:
         """The file that chooses the app's Python on ``stack`` (runtime.txt, else where the
         stack reads it .python-version), read once per stack; None when there is none."""
-        key = ("runtime", stack.name)
-        if key not in self.facts:
-            self.facts[key] = read_runtime(self.text, self.build_dir, stack)
-        found: Optional[RuntimeFile] = self.facts[key]
-        return found
+        if stack.name not in self._runtimes:
+            self._runtimes[stack.name] = read_runtime(self.text, self.build_dir, stack)
+        return self._runtimes[stack.name]
 
     def compile_hook(self, stage: str) -> CompileHook:
         """Which script the build runs for ``stage`` (``pre_compile`` or ``post_compile``),
         looked up once per stage."""
-        key = ("compile_hook", stage)
-        if key not in self.facts:
-            self.facts[key] = compile_hook(self.tree, self.build_dir, stage)
-        hook: CompileHook = self.facts[key]
-        return hook
+        if stage not in self._compile_hooks:
+            self._compile_hooks[stage] = compile_hook(self.tree, self.build_dir, stage)
+        return self._compile_hooks[stage]
 
     def option(self, name: str, default: Any = None) -> Any:
         return self.config.options.get(name, default)

@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from paasfix.buildpack.runtimes import Stack
+from paasfix.core.errors import UnsafePath
+from paasfix.core.tree import Tree, join, normalize
+from paasfix.platform import rules
 
 PYTHON_FILES = ("requirements.txt", "setup.py", "Pipfile")
 """What the heroku-18 Python buildpack detects an app by (PLATFORM.md §4.2)."""
@@ -167,3 +171,141 @@ class Survey:
     """Entry points of a Python app in the build directory."""
     declared: str | None = None
     """The source directory app_desc.yaml names for the module, when it names one."""
+
+    def advice(self) -> list[str]:
+        """What to change by hand, most important first (empty when nothing points to an
+        app)."""
+        advice = [f"{path}: {what}" for path, what in self.unusable]
+        declared = [(d, found) for d, found in self.subapps if d == self.declared]
+        if (len(self.subapps) == 1 or declared) and not self.at_root:
+            directory, found = (declared or self.subapps)[0]
+            note = (
+                " (app_desc.yaml names it as the source directory, but for repository "
+                "deploys only the build directory of the module settings counts)"
+                if declared
+                else ""
+            )
+            advice.insert(
+                0,
+                f"the app seems to live in {directory}/ (it has {_and(found)}): "
+                f"set the module's build directory (构建目录, in the module "
+                f"settings) to '{directory}'{note}, and run paasfix with "
+                f"`--build-dir {directory}`",
+            )
+        elif self.subapps:
+            listed = "; ".join(f"{d}/ has {_and(found)}" for d, found in self.subapps)
+            advice.insert(
+                0,
+                f"{listed}: set the build directory (构建目录) of each module to "
+                "the directory of its app",
+            )
+        if self.at_root:
+            advice.insert(
+                0,
+                f"the repository root has {_and(self.at_root)}, but only the "
+                "build directory is uploaded: move the file into it, or set the "
+                "build directory back to the root",
+            )
+        if len(self.misspelled) > 1 or (self.misspelled and (self.env_files or advice)):
+            names = ", ".join(f"{path} (for {target})" for path, target in self.misspelled)
+            advice.append(
+                f"these names look misspelled: {names}; rename the one the build should use"
+            )
+        elif self.misspelled:
+            path, target = self.misspelled[0]
+            advice.append(
+                f"rename {path} to {target} by hand (paasfix does not rename a "
+                "symbolic link, nor change only the case of a name where a "
+                "case-insensitive file system could lose the file)"
+            )
+        if self.env_files and (advice or choose_env_file(self.env_files) is None):
+            advice.append(self.env_advice())
+        if not advice and self.app_files:
+            verb = "is" if len(self.app_files) == 1 else "are"
+            advice.append(
+                f"{_and(self.app_files)} {verb} part of a Python app: list its "
+                "dependencies in requirements.txt"
+            )
+        return advice
+
+    def relative(self, path: str) -> str:
+        """``path`` as seen from the build directory (as ``-r`` in its requirements.txt names
+        it)."""
+        return path[len(self.build_dir) + 1 :] if self.build_dir else path
+
+    def env_advice(self) -> str:
+        """What to do about the requirement sets when none of them is clearly the one."""
+        files = self.env_files
+        prod = [path for path, env in files if env in PROD_NAMES]
+        example = self.relative(prod[0] if prod else files[0][0])
+        if len(files) == 1 and files[0][1] in DEV_NAMES:
+            why = f"{files[0][0]} looks like a development set, which paasfix does not pick"
+        else:
+            why = f"{_and([path for path, _ in files])} are there and no single production set"
+        return (
+            f"{why}: create requirements.txt that includes the set production needs, such as "
+            f"`-r {example}`"
+        )
+
+
+def survey(tree: Tree, build_dir: str, stack: Stack, declared: str | None) -> Survey:
+    """Look where a missing dependency file may be: the top of the build directory, its
+    ``requirements/`` directory, the top of each direct subdirectory and the repository root.
+    ``declared`` is the source directory app_desc.yaml names, if any."""
+    markers = detected_by(stack)
+    names = tree.listdir(build_dir)
+    files = [n for n in names if tree.is_file(join(build_dir, n))]
+    found = Survey(build_dir, [], [], [], [], [], [n for n in APP_FILES if n in files])
+    for name in files:
+        path = join(build_dir, name)
+        target, env = near_miss(name), env_name(name)
+        advice = unusable(name, stack, set(files))
+        if target is not None:
+            found.misspelled.append((path, target))
+        if env is not None:
+            found.env_files.append((path, env))
+        if advice is not None:
+            found.unusable.append((path, advice))
+    requirements_dir = join(build_dir, "requirements")
+    for name in tree.listdir(requirements_dir):
+        path = join(requirements_dir, name)
+        if name.endswith(".txt") and tree.is_file(path):
+            found.env_files.append((path, name[: -len(".txt")].lower()))
+    for name in names:
+        directory = join(build_dir, name)
+        skipped = name.startswith(".") or name.lower() in SKIPPED_DIRS
+        if skipped or not tree.is_dir(directory):
+            continue
+        inside = [n for n in tree.listdir(directory) if tree.is_file(join(directory, n))]
+        has = [m for m in markers if m in inside] + [n for n in inside if near_miss(n)]
+        if has:
+            found.subapps.append((directory, has + [n for n in APP_FILES if n in inside]))
+    if build_dir:
+        found.at_root = [m for m in markers if tree.is_file(m)]
+    found.declared = declared
+    return found
+
+
+def declared_source_dir(app_desc: Any) -> str | None:
+    """``source_dir`` (v2) or ``sourceDir`` (v3) of the module a loaded app_desc.yaml
+    describes."""
+    _, module = rules.default_module(app_desc)
+    if not isinstance(module, dict):
+        return None
+    value = module.get("source_dir", module.get("sourceDir"))
+    if not isinstance(value, str) or not value.strip(" ./"):
+        return None
+    try:
+        return normalize(value.strip().lstrip("/"))
+    except UnsafePath:
+        return None
+
+
+def rename_order_safe(old: str, new: str) -> bool:
+    """A rename is written as a deletion and a creation in path order; when only the case
+    changes, the deletion has to come first or a case-insensitive file system loses the file."""
+    return old.lower() != new.lower() or old < new
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Optional
 from paasfix.core.errors import UnsafePath
 from paasfix.core.text import new_text_file
 from paasfix.core.tree import EXEC_MODE, LINK_MODE, join
+from paasfix.formats import pyast
 
 if TYPE_CHECKING:
     from paasfix.core.tree import Tree
@@ -143,6 +144,46 @@ def commands(text: str) -> list[str]:
         for line in text.split("\n")
         if line.strip() and not line.lstrip().startswith("#") and not _SET_LINE_RE.match(line)
     ]
+
+
+SHELL_WORDS = frozenset(
+    ". [ [[ apt-get bash case cat cd celery chmod cp curl django-admin echo exit export false "
+    "find for git grep if ln ls make mkdir mv node npm pip pip2 pip3 printf python python2 "
+    "python3 rm sed sh source tar test touch trap true unset wget while yarn".split()
+)
+"""Words a shell script's first command typically starts with."""
+_ASSIGNMENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+
+
+def clearly_shell(text: str) -> bool:
+    """A script without ``#!`` whose commands are shell: it is not valid Python, and its first
+    command starts like a shell command (a known command, a variable assignment, a path)."""
+    found = commands(text)
+    if not found:
+        return False
+    try:
+        pyast.parse(text)
+        return False
+    except (SyntaxError, ValueError):
+        pass
+    first = found[0].strip()
+    word = re.split(r"[\s;|&()]", first, maxsplit=1)[0]
+    return (
+        word in SHELL_WORDS
+        or bool(_ASSIGNMENT_RE.match(first))
+        or word.startswith(("./", "bin/", "$"))
+    )
+
+
+def same_script(a: str, b: str) -> bool:
+    """Whether two hook scripts run the same commands (they differ at most in surrounding
+    blank space)."""
+    return a.strip() == b.strip()
+
+
+def first_crlf_line(raw: bytes) -> int:
+    """The line number of the first CRLF line ending in ``raw`` (which has one)."""
+    return raw[: raw.index(b"\r\n")].count(b"\n") + 1
 
 
 def _insertion_point(lines: list[str]) -> int:

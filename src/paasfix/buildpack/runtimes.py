@@ -309,6 +309,65 @@ def upload_note(version: PythonVersion, site: Site) -> str:
     )
 
 
+def replacement(version: PythonVersion, site: Site) -> Optional[PythonVersion]:
+    """The hosted version to move ``version`` to: the nearest patch of its minor, else the
+    nearest other minor of its major (kept without a patch where the stack reads a minor alone);
+    None when the site hosts nothing of that major."""
+    same = nearest_patch(version, site.servable)
+    if same is not None:
+        return same
+    other = nearest_other_minor(version, site.servable)
+    if other is not None and version.patch is None and site.stack.short_versions:
+        other = PythonVersion(other.major, other.minor)
+    return other
+
+
+def listed(site: Site) -> str:
+    return ", ".join(str(v) for v in site.servable)
+
+
+def why_not_served(version: PythonVersion, site: Site) -> str:
+    """Why the stack cannot serve ``version``, in the words its build would use."""
+    stack = site.stack
+    if stack.minors is not None and version.series not in stack.minors:
+        newest = max(stack.minors)
+        if version.series < min(stack.minors):
+            return (
+                f"the {stack.buildpack} build stops with 'The requested Python version has "
+                f"reached end-of-life': it runs Python {min(stack.minors)[0]}."
+                f"{min(stack.minors)[1]} to {newest[0]}.{newest[1]} only"
+            )
+        return (
+            f"the {stack.buildpack} build does not know Python {version.major}."
+            f"{version.minor} ('The requested Python version isn't recognised')"
+        )
+    if version.patch is None and not stack.short_versions:
+        return (
+            f"{stack.name} needs the exact release: its build downloads "
+            f"{version.runtime}.tar.gz, which does not exist, and stops with "
+            f"'{stack.missing_message(version).rstrip('.')}'"
+        )
+    return (
+        f"this site hosts only {listed(site)} for {stack.name}, so the build stops with "
+        f"'{stack.missing_message(version).rstrip('.')}'"
+    )
+
+
+def no_candidate_advice(version: PythonVersion, site: Site) -> str:
+    """What to do when the site hosts nothing of the same major version."""
+    advice = f"Choose one of {listed(site)}"
+    if version.major < 3:
+        advice += ", which means porting the app to Python 3 first"
+    else:
+        advice += " (the app and its pinned dependencies must support it)"
+    if site.stack.plausible(version):
+        advice += (
+            f", or upload a Python {version.major}.{version.minor} runtime for "
+            f"{site.stack.name} and list it in the 'runtimes' setting"
+        )
+    return advice
+
+
 # -- reading runtime.txt and .python-version -------------------------------------------------
 
 
@@ -345,6 +404,10 @@ class RuntimeFile:
     def recoverable(self) -> bool:
         """Whether rewriting the file around :attr:`version` loses nothing but comments."""
         return self.version is not None and not self.unknown
+
+    def written(self, version: PythonVersion) -> str:
+        """``version`` as this kind of file writes it (``python-3.6.12`` or ``3.12``)."""
+        return version.runtime if self.kind == RUNTIME_TXT else str(version)
 
     def text_for(self, version: PythonVersion) -> str:
         """The file's text naming ``version`` in the form the stack reads, as little changed as

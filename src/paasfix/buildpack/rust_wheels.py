@@ -10,12 +10,16 @@ the project or its fixers.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from paasfix.buildpack.requirements import RequirementLine
 from paasfix.buildpack.runtimes import PythonVersion
+from paasfix.core.errors import UnsafePath
+from paasfix.core.tree import join
+from paasfix.platform.appdesc import SCOPE_PYTHON, env_values
 
 if TYPE_CHECKING:
     from packaging.specifiers import SpecifierSet
@@ -149,3 +153,59 @@ class Need:
     @property
     def text(self) -> str:
         return f"{self.line.name}" + ",".join(op + spec for op, spec in self.line.specs)
+
+
+def constraint_files(lines: Sequence[RequirementLine]) -> set[str]:
+    """Files included with ``-c``: they limit versions but install nothing."""
+    found = set()
+    for line in lines:
+        if line.kind == "constraint" and line.target and "://" not in line.target:
+            try:
+                found.add(join(posixpath.dirname(line.path), line.target))
+            except UnsafePath:
+                continue
+    return found
+
+
+def needs(lines: Sequence[RequirementLine]) -> list[Need]:
+    """The Rust-built projects that ``lines`` (every line the build reads, in order) install in
+    a release built with Rust."""
+    found = []
+    constraints = constraint_files(lines)
+    for package in RUST_BUILT:
+        named = [line for line in lines if line.key == package.name and line.kind == "requirement"]
+        installed = [line for line in named if line.path not in constraints]
+        if not installed:
+            continue
+        specifiers = allowed_versions(named)
+        if specifiers is None:
+            continue
+        newer, older = reaches(specifiers, package.first)
+        if newer:
+            found.append(Need(package, installed[0], older))
+    return found
+
+
+def pip_problem(path: str, data: Any, required: Version) -> str | None:
+    """Why the pip that app_desc.yaml at ``path`` (loaded as ``data``) asks for may be too old
+    for wheels that need pip ``required`` (None when it is new enough)."""
+    values = env_values(data, PIP_VARIABLE, SCOPE_PYTHON)
+    if not any(value is not None for by_env in values.values() for value in by_env.values()):
+        return f"{path} sets no {PIP_VARIABLE}"
+    accepts = new_enough(required)
+    for module, by_environment in values.items():
+        for environment, value in by_environment.items():
+            if value is None:
+                return f"{path} sets no {PIP_VARIABLE} for {environment} in {module}"
+            if not accepts(value):
+                shown = value if isinstance(value, str) else f"{value} (a number, not a string)"
+                return f"{path} sets {PIP_VARIABLE} to {shown} for {environment} in {module}"
+    return None
+
+
+def needs_phrase(found: Sequence[Need]) -> tuple[str, str]:
+    """The requirements of ``found`` as a sentence's subject, and its verb ("needs"/"need")."""
+    texts = [need.text for need in found]
+    if len(texts) == 1:
+        return texts[0], "needs"
+    return ", ".join(texts[:-1]) + " and " + texts[-1], "need"

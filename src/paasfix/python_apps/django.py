@@ -15,6 +15,11 @@
 Whatever the analysis cannot see through is recorded as *blind*: a star import from an installed
 package, ``globals().update(...)`` with values of unknown origin, ``exec``, django-split-settings'
 ``include``, ``django_heroku.settings(locals())``. Any setting may be set there.
+
+:func:`read_django` puts these together into a :class:`DjangoProject` (the Project keeps it as
+``project.django``). The module reads files through :class:`~paasfix.core.sources.Sources` and
+takes what app_desc.yaml says as values (:func:`settings_overrides`); it knows neither the
+Project nor fixers.
 """
 
 from __future__ import annotations
@@ -22,15 +27,13 @@ from __future__ import annotations
 import ast
 import posixpath
 import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable, Iterator, Optional, Union
+from typing import Any, Optional, Union
 
+from paasfix.core.sources import Sources
 from paasfix.core.tree import join
-from paasfix.formats import pyast
 from paasfix.platform.appdesc import ENVIRONMENTS, GLOBAL, env_entries, env_values
-
-if TYPE_CHECKING:
-    from paasfix.project import Project, YamlFile
 
 MANAGE_PY_LEVELS = 2
 """How many directory levels below the build directory hold a manage.py the build finds
@@ -115,11 +118,11 @@ def mentions(trees: Iterable[ast.Module], text: str) -> bool:
     return False
 
 
-def syntax_error(project: "Project", path: str) -> Optional[tuple[int, str]]:
+def syntax_error(sources: Sources, path: str) -> Optional[tuple[int, str]]:
     """(line, message) of why ``path`` does not parse; None when it parses or is absent."""
-    if project.python_ast(path) is not None:
+    if sources.python_ast(path) is not None:
         return None
-    exc = project.python_error(path)
+    exc = sources.python_error(path)
     if isinstance(exc, SyntaxError):
         return exc.lineno or 1, exc.msg or "invalid syntax"
     if exc is not None:
@@ -127,18 +130,10 @@ def syntax_error(project: "Project", path: str) -> Optional[tuple[int, str]]:
     return None
 
 
-def editable(project: "Project", path: str) -> str:
-    """The text of module ``path`` for LibCST to edit; FileProblem when it is too large to
-    edit (:data:`paasfix.formats.pyast.MAX_EDIT_BYTES`)."""
-    file = project.text(path)
-    assert file is not None, f"{path} was parsed before"
-    return pyast.editable(path, file.text)
-
-
-def parsed(project: "Project", path: str) -> ast.Module:
-    tree = project.python_ast(path)
+def parsed(sources: Sources, path: str) -> ast.Module:
+    tree = sources.python_ast(path)
     if tree is None:
-        error = syntax_error(project, path)
+        error = syntax_error(sources, path)
         raise CannotInfer(
             f"{path} does not parse as Python, so paasfix cannot tell what it runs",
             path,
@@ -150,44 +145,44 @@ def parsed(project: "Project", path: str) -> ast.Module:
 # -- where modules are ------------------------------------------------------------------------
 
 
-def relative(project: "Project", path: str) -> str:
+def relative(sources: Sources, path: str) -> str:
     """``path`` relative to the build directory (``""`` for the build directory itself)."""
-    base = project.build_dir
+    base = sources.build_dir
     if base and path == base:
         return ""
     return path[len(base) + 1 :] if base and path.startswith(base + "/") else path
 
 
-def module_file(project: "Project", base: str, dotted: str) -> Optional[str]:
+def module_file(sources: Sources, base: str, dotted: str) -> Optional[str]:
     """The file of module ``dotted`` when ``base`` is on the import path (module or package)."""
     parts = dotted.split(".")
     if not all(part.isidentifier() for part in parts):
         return None
     for path in (join(base, *parts[:-1], parts[-1] + ".py"), join(base, *parts, "__init__.py")):
-        if project.is_file(path):
+        if sources.is_file(path):
             return path
     return None
 
 
-def manage_py_files(project: "Project") -> list[str]:
+def manage_py_files(sources: Sources) -> list[str]:
     """The shallowest manage.py files up to three levels down (the build uses one of them)."""
     found: list[str] = []
     found_level: Optional[int] = None
-    for directory in project.tree.walk_dirs(project.build_dir, MANAGE_PY_LEVELS):
-        rel = relative(project, directory)
+    for directory in sources.tree.walk_dirs(sources.build_dir, MANAGE_PY_LEVELS):
+        rel = relative(sources, directory)
         level = rel.count("/") + 1 if rel else 0
         if found_level is not None and level > found_level:
             break
         path = join(directory, "manage.py")
-        if project.is_file(path):
+        if sources.is_file(path):
             found.append(path)
             found_level = level
     return found
 
 
-def find_manage_py(project: "Project") -> Optional[str]:
+def find_manage_py(sources: Sources) -> Optional[str]:
     """The manage.py the build would use: the shallowest one up to three levels down."""
-    found = manage_py_files(project)
+    found = manage_py_files(sources)
     if len(found) > 1:
         raise CannotInfer(
             f"there are several manage.py files at the same depth "
@@ -266,25 +261,62 @@ class SettingsChoice:
     environments: tuple[str, ...]
 
 
-def build_settings(project: "Project", manage: str, tree: ast.Module) -> list[SettingsChoice]:
-    """The settings modules the build imports, per environment (stag, prod).
+@dataclass(frozen=True)
+class SettingsOverride:
+    """The ``DJANGO_SETTINGS_MODULE`` app_desc.yaml sets for one environment."""
+
+    value: str
+    path: str
+    """app_desc.yaml (or .yml)."""
+    line: Optional[int]
+
+
+def settings_overrides(
+    path: str, data: Any, document: Callable[[], Any]
+) -> dict[str, SettingsOverride]:
+    """The ``DJANGO_SETTINGS_MODULE`` per environment that app_desc.yaml ``path`` sets, from its
+    loaded ``data``; ``document`` gives its round-trip data, read for the lines only when the
+    variable is set."""
+    if not isinstance(data, dict):
+        return {}
+    values = next(iter(env_values(data, SETTINGS_VARIABLE).values()), {})
+    given = {env: value for env, value in values.items() if value is not None}
+    if not given:
+        return {}
+    try:
+        entries = env_entries(document(), SETTINGS_VARIABLE)
+    except Exception:  # a file PyYAML reads but ruamel.yaml refuses: no line, nothing else lost
+        entries = None
+
+    def line(environment: str) -> Optional[int]:
+        if entries is None:
+            return None
+        lines = [entry.line for entry in entries if entry.environment in (GLOBAL, environment)]
+        return lines[-1] if lines else None
+
+    return {
+        env: SettingsOverride(str(value).strip(), path, line(env)) for env, value in given.items()
+    }
+
+
+def build_settings(
+    manage: str, tree: ast.Module, overrides: Mapping[str, SettingsOverride]
+) -> list[SettingsChoice]:
+    """The settings modules the build imports, per environment (stag, prod): what manage.py
+    sets, unless app_desc.yaml sets ``DJANGO_SETTINGS_MODULE`` (``overrides``) and manage.py
+    does not force its own.
 
     A module name computed at run time is left out: nothing certain can be said about it.
     """
     defaults = settings_defaults(tree)
     forced = [default for default in defaults if default.forced]
     fallback = forced or defaults
-    overrides: dict[str, object] = {}
-    desc = project.app_desc
-    if not forced and desc is not None and desc.loaded and isinstance(desc.data, dict):
-        values = next(iter(env_values(desc.data, SETTINGS_VARIABLE).values()), {})
-        overrides = {env: value for env, value in values.items() if value is not None}
     chosen: dict[tuple[tuple[str, ...], str, Optional[int]], list[str]] = {}
     for environment in ENVIRONMENTS:
         key: tuple[tuple[str, ...], str, Optional[int]]
-        if environment in overrides and desc is not None:
-            value = str(overrides[environment]).strip()
-            key = ((value,), desc.path, _env_line(desc, environment))
+        override = None if forced else overrides.get(environment)
+        if override is not None:
+            key = ((override.value,), override.path, override.line)
         elif fallback and all(default.value for default in fallback):
             names = tuple(dict.fromkeys(default.value for default in fallback if default.value))
             key = (names, manage, fallback[0].line)
@@ -295,15 +327,6 @@ def build_settings(project: "Project", manage: str, tree: ast.Module) -> list[Se
         SettingsChoice(names, source, line, tuple(envs))
         for (names, source, line), envs in chosen.items()
     ]
-
-
-def _env_line(desc: "YamlFile", environment: str) -> Optional[int]:
-    try:
-        entries = env_entries(desc.roundtrip().data, SETTINGS_VARIABLE)
-    except Exception:  # a file PyYAML reads but ruamel.yaml refuses: no line, nothing else lost
-        return None
-    lines = [entry.line for entry in entries if entry.environment in (GLOBAL, environment)]
-    return lines[-1] if lines else None
 
 
 # -- the settings chain -----------------------------------------------------------------------
@@ -396,7 +419,7 @@ class SettingsChain:
         if path not in self._others:
             found = None
             if self.reader is not None:
-                tree = self.reader.project.python_ast(path)
+                tree = self.reader.sources.python_ast(path)
                 found = self.reader.read(path, tree) if tree is not None else None
             self._others[path] = found
         return self._others[path]
@@ -498,15 +521,18 @@ class SettingsChain:
         return self.definitions(source, original, None, visiting) or None
 
 
-def settings_chain(project: "Project", code_dir: str, name: str) -> Optional[SettingsChain]:
+def settings_chain(sources: Sources, code_dir: str, name: str) -> Optional[SettingsChain]:
     """The chain of settings module ``name`` as the build imports it from ``code_dir`` (the
     directory of manage.py; the build directory is on the import path too). None when the
     module is not in the repository."""
-    roots = tuple(dict.fromkeys([code_dir, project.build_dir]))
-    root = _absolute_module(project, roots, name)
+    return _chain(_Reader(sources, code_dir), name)
+
+
+def _chain(reader: _Reader, name: str) -> Optional[SettingsChain]:
+    sources = reader.sources
+    root = _absolute_module(sources, reader.roots, name)
     if root in (_MISSING, _EXTERNAL):
         return None
-    reader = _Reader(project, roots)
     chain = SettingsChain(name, root, reader=reader)
     queue = [(root, 0)]
     seen = {root}
@@ -515,9 +541,9 @@ def settings_chain(project: "Project", code_dir: str, name: str) -> Optional[Set
         if len(chain.files) >= MAX_CHAIN_MODULES:
             chain.blind.append(Blind(path, 1, f"more than {MAX_CHAIN_MODULES} settings modules"))
             break
-        tree = project.python_ast(path)
+        tree = sources.python_ast(path)
         if tree is None:
-            error = syntax_error(project, path)
+            error = syntax_error(sources, path)
             line, message = error if error else (1, "cannot be read")
             chain.broken.append((path, line, message))
             continue
@@ -533,10 +559,9 @@ def settings_chain(project: "Project", code_dir: str, name: str) -> Optional[Set
     return chain
 
 
-def follow_star_imports(project: "Project", code_dir: str, starts: list[str]) -> list[str]:
+def follow_star_imports(sources: Sources, code_dir: str, starts: list[str]) -> list[str]:
     """``starts`` and every repository module they pull settings from, in the order found."""
-    roots = tuple(dict.fromkeys([code_dir, project.build_dir]))
-    reader = _Reader(project, roots)
+    reader = _Reader(sources, code_dir)
     found: list[str] = []
     queue = list(starts)
     while queue and len(found) < MAX_CHAIN_MODULES:
@@ -544,10 +569,67 @@ def follow_star_imports(project: "Project", code_dir: str, starts: list[str]) ->
         if path in found:
             continue
         found.append(path)
-        tree = project.python_ast(path)
+        tree = sources.python_ast(path)
         if tree is not None:
             queue += [target for pull in reader.read(path, tree).pulls for target in pull.targets]
     return found
+
+
+# -- the project the build runs -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ManagePy:
+    """A manage.py the build may run, and the settings modules it makes Django import."""
+
+    path: str
+    error: Optional[tuple[int, str]]
+    """(line, message) of why it does not parse; None when it parses (or cannot be read)."""
+    is_django: bool
+    """It parses and names Django or ``DJANGO_SETTINGS_MODULE``."""
+    choices: tuple[SettingsChoice, ...]
+    """The settings modules the build imports, per environment (none when not Django)."""
+    chains: Mapping[str, Optional[SettingsChain]]
+    """The chain of every settings module of ``choices`` (None: not in the repository)."""
+
+    @property
+    def code_dir(self) -> str:
+        """The directory of manage.py, first on the import path of the build's commands."""
+        return posixpath.dirname(self.path)
+
+
+@dataclass(frozen=True)
+class DjangoProject:
+    """The manage.py files the build finds, each with its settings modules and their chains."""
+
+    manage_files: tuple[ManagePy, ...]
+    """The shallowest manage.py files up to three levels down; the build runs one of them."""
+
+    @property
+    def manage(self) -> Optional[ManagePy]:
+        """The manage.py the build runs; None when several are at the same depth."""
+        return self.manage_files[0] if len(self.manage_files) == 1 else None
+
+
+def read_manage_py(
+    sources: Sources, path: str, overrides: Mapping[str, SettingsOverride]
+) -> ManagePy:
+    """manage.py ``path``, the settings modules it gives the build (app_desc.yaml's
+    ``overrides`` win where manage.py lets them) and each module's settings chain."""
+    tree = sources.python_ast(path)
+    if tree is None or not is_django_manage(tree):
+        return ManagePy(path, syntax_error(sources, path), False, (), {})
+    choices = tuple(build_settings(path, tree, overrides))
+    reader = _Reader(sources, posixpath.dirname(path))
+    names = dict.fromkeys(name for choice in choices for name in choice.modules)
+    return ManagePy(path, None, True, choices, {name: _chain(reader, name) for name in names})
+
+
+def read_django(
+    sources: Sources, manage_files: list[str], overrides: Mapping[str, SettingsOverride]
+) -> DjangoProject:
+    """The Django project of ``manage_files`` (:func:`manage_py_files`)."""
+    return DjangoProject(tuple(read_manage_py(sources, path, overrides) for path in manage_files))
 
 
 # -- how a module is read ---------------------------------------------------------------------
@@ -557,28 +639,31 @@ _EXTERNAL = "external"
 _BLIND = "blind"
 
 
-def _absolute_module(project: "Project", roots: tuple[str, ...], dotted: str) -> str:
+def _absolute_module(sources: Sources, roots: tuple[str, ...], dotted: str) -> str:
     """The file of ``dotted`` on the build's import path; ``_MISSING`` when its top package is
     in the repository but the module is not, ``_EXTERNAL`` when it is not in the repository."""
     for root in roots:
-        found = module_file(project, root, dotted)
+        found = module_file(sources, root, dotted)
         if found:
             return found
     top = dotted.split(".")[0]
-    if any(module_file(project, root, top) for root in roots):
+    if any(module_file(sources, root, top) for root in roots):
         return _MISSING
     return _EXTERNAL
 
 
 class _Reader:
-    def __init__(self, project: "Project", roots: tuple[str, ...]):
-        self.project = project
-        self.roots = roots
+    """Reads settings modules as the build imports them from ``code_dir`` (the directory of
+    manage.py; the build directory is on the import path too)."""
+
+    def __init__(self, sources: Sources, code_dir: str):
+        self.sources = sources
+        self.roots = tuple(dict.fromkeys([code_dir, sources.build_dir]))
+        self.known: dict[str, SettingsFile] = {}
 
     def read(self, path: str, tree: ast.Module) -> SettingsFile:
-        """What module ``path`` does; read once per project and import path."""
-        key = ("django.SettingsFile", self.roots, path)
-        known: Optional[SettingsFile] = self.project.facts.get(key)
+        """What module ``path`` does; read once per reader."""
+        known = self.known.get(path)
         if known is not None:
             return known
         file = SettingsFile(path, tree)
@@ -597,7 +682,7 @@ class _Reader:
         self._namespaces(tree)
         file.pulls.sort(key=lambda pull: pull.line)
         file.block = self._block(tree.body)
-        self.project.facts[key] = file
+        self.known[path] = file
         return file
 
     # -- helpers
@@ -607,14 +692,14 @@ class _Reader:
 
     def _resolve(self, module: Optional[str], level: int) -> str:
         if level == 0:
-            return _absolute_module(self.project, self.roots, module or "")
+            return _absolute_module(self.sources, self.roots, module or "")
         package = posixpath.dirname(self.file.path)
         for _ in range(level - 1):
             package = posixpath.dirname(package)
         if not module:
             init = join(package, "__init__.py")
-            return init if self.project.is_file(init) else _MISSING
-        return module_file(self.project, package, module) or _MISSING
+            return init if self.sources.is_file(init) else _MISSING
+        return module_file(self.sources, package, module) or _MISSING
 
     def _blind(self, node: ast.AST, what: str) -> None:
         self.file.blind.append(Blind(self.file.path, self._top(node).lineno, what))
@@ -834,7 +919,7 @@ class _Reader:
         if _UNKNOWN_PART in package or not last:
             return []
         if _UNKNOWN_PART not in last:
-            resolved = _absolute_module(self.project, self.roots, text)
+            resolved = _absolute_module(self.sources, self.roots, text)
             return [resolved] if resolved not in (_MISSING, _EXTERNAL) else []
         regex = re.compile(
             "".join("[A-Za-z0-9_]+" if c == _UNKNOWN_PART else re.escape(c) for c in last) + r"\Z"
@@ -842,13 +927,13 @@ class _Reader:
         found: list[str] = []
         for root in self.roots:
             directory = join(root, *package.split(".")) if package else root
-            if package and not self.project.is_file(join(directory, "__init__.py")):
+            if package and not self.sources.is_file(join(directory, "__init__.py")):
                 continue
-            for entry in sorted(self.project.listdir(directory)):
+            for entry in sorted(self.sources.listdir(directory)):
                 module = entry[:-3] if entry.endswith(".py") else entry
                 if module == "__init__" or not regex.match(module):
                     continue
-                path = module_file(self.project, root, f"{package}.{module}" if package else module)
+                path = module_file(self.sources, root, f"{package}.{module}" if package else module)
                 if path and path not in found:
                     found.append(path)
             if found:

@@ -6,10 +6,12 @@ in the repository.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable, Sequence
+import shlex
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from paasfix.core.errors import UnsafePath
+from paasfix.core.sources import Sources
 from paasfix.core.tree import join
 from paasfix.formats.commands import (
     SHELLS,
@@ -21,7 +23,7 @@ from paasfix.formats.commands import (
     script_path,
 )
 from paasfix.platform.processes import Definition, Process
-from paasfix.python_apps.servers import PYTHONPATH
+from paasfix.python_apps.server_targets import PYTHONPATH, Target, target
 
 
 @dataclass
@@ -72,6 +74,21 @@ class Run:
     def line(self) -> int | None:
         return self.invocation.line if self.script else self.group.first.line
 
+    @property
+    def target(self) -> Target | None:
+        """The application module or file the program loads, when the command says it."""
+        return target(self.program, self.args, self.invocation.argv, self.invocation.cwd)
+
+    @property
+    def said(self) -> str:
+        """What the process runs, in words: its command, and the line of the script that
+        starts this program."""
+        said = f"the process `{self.group.name}` runs `{self.group.first.text}`"
+        if self.script is None:
+            return said
+        line = f" line {self.invocation.line}" if self.invocation.line else ""
+        return f"{said}, and {self.script}{line} runs `{shlex.join(self.invocation.argv)}`"
+
 
 def groups(definitions: Sequence[Definition]) -> list[Group]:
     """The processes of the definitions, those with the same name and command together."""
@@ -96,9 +113,9 @@ def script_file(build_dir: str, invocation: Invocation) -> str | None:
         return None
 
 
-def runs(group: Group, build_dir: str, read: Callable[[str], str | None]) -> list[Run]:
-    """Every program the group's command starts, and those of the scripts it runs;
-    ``read(path)`` gives the text of a repository file (None when there is none)."""
+def runs(group: Group, sources: Sources) -> list[Run]:
+    """Every program the group's command starts, and those of the scripts it runs in the
+    repository."""
     process = group.first
     if process.shell:
         if not isinstance(process.command, str):
@@ -110,7 +127,7 @@ def runs(group: Group, build_dir: str, read: Callable[[str], str | None]) -> lis
     pythonpath = PYTHONPATH in process.text
     for invocation in found:
         result.append(Run(group, invocation, *program(invocation.argv), sets_pythonpath=pythonpath))
-        result += _script_runs(group, invocation, pythonpath, build_dir, read)
+        result += _script_runs(group, invocation, pythonpath, sources)
     return result
 
 
@@ -118,11 +135,11 @@ def _script_runs(
     group: Group,
     invocation: Invocation,
     pythonpath: bool,
-    build_dir: str,
-    read: Callable[[str], str | None],
+    sources: Sources,
 ) -> list[Run]:
-    path = script_file(build_dir, invocation)
-    text = read(path) if path is not None else None
+    path = script_file(sources.build_dir, invocation)
+    file = sources.text(path) if path is not None and sources.is_file(path) else None
+    text = file.text if file is not None else None
     script = read_script(text) if text is not None else None
     if text is None or script is None:
         return []

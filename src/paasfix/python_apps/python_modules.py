@@ -1,5 +1,6 @@
-"""Whether the application module or file a command names (:class:`~paasfix.python_apps.servers.Target`)
-is where Python will look for it, in a repository tree."""
+"""Whether the application module or file a command names
+(:class:`~paasfix.python_apps.server_targets.Target`) is where Python will look for it, in a
+repository tree."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from collections.abc import Callable, Sequence
 
 from paasfix.buildpack.requirements import RequirementLine, canonical
 from paasfix.core.errors import UnsafePath
+from paasfix.core.sources import Sources
 from paasfix.core.tree import Tree, join
-from paasfix.python_apps.servers import Target
+from paasfix.python_apps.process_runs import Run, script_file
+from paasfix.python_apps.server_targets import Target
 
 PACKAGE_FILES = ("setup.py", "setup.cfg", "pyproject.toml")
 """Files that make the build directory a package the build installs."""
@@ -64,3 +67,15 @@ def missing_files(
         ) and (standard_library(top) or elsewhere(top)):
             return None
     return [join(build_dir, path) for path in target.candidates(target.dirs[0])]
+
+
+def missing_for(run: Run, sources: Sources, elsewhere: Callable[[str], bool]) -> list[str] | None:
+    """The files the program of ``run`` needs that the build directory lacks: those of its
+    application module or file (see :func:`missing_files`), else the shell script the command
+    runs; None when nothing is missing, or it cannot be told."""
+    target = run.target
+    missing = missing_files(sources.tree, sources.build_dir, target, elsewhere) if target else None
+    script = script_file(sources.build_dir, run.invocation) if run.direct else None
+    if missing is None and script is not None and not sources.exists(script):
+        return [script]
+    return missing

@@ -2,21 +2,29 @@
 
 What counts as a STATIC_ROOT that is set, which storages write into it, whether the
 staticfiles app may be installed, whether ``BASE_DIR`` is a ``pathlib.Path`` or a string, and
-where a new STATIC_ROOT goes in a settings chain and what it says. The module reads a
-:class:`~paasfix.python_apps.django.SettingsChain` and app_desc.yaml data; it knows neither the Project nor
-fixers.
+where a new STATIC_ROOT goes in a settings chain and what it says; from these, what the
+settings a build imports need for its collectstatic step. The module reads the repository's
+files (:class:`~paasfix.core.sources.Sources`), the
+:class:`~paasfix.python_apps.django.ManagePy` the build runs with its settings chains, and
+app_desc.yaml data; it knows neither the Project nor fixers.
 """
 
 from __future__ import annotations
 
 import ast
 import posixpath
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Optional, Union
 
-from paasfix.platform.appdesc import env_values
-from paasfix.python_apps.django import Binding, SettingsChain, string_value
+from paasfix.core.sources import Sources
+from paasfix.platform.appdesc import ENVIRONMENTS, env_values
+from paasfix.python_apps.django import (
+    Binding,
+    DjangoProject,
+    ManagePy,
+    SettingsChain,
+    string_value,
+)
 
 DISABLE_VARIABLE = "DISABLE_COLLECTSTATIC"
 DISABLED_MARKER = (".heroku", "collectstatic_disabled")
@@ -264,11 +272,12 @@ def string_literal(text: str, quote: str) -> str:
     return f"{quote}{text}{quote}"
 
 
-def _quote(anchor: Binding | None, text_of: Callable[[str], str | None]) -> str:
+def _quote(anchor: Binding | None, sources: Sources) -> str:
     """The quote character of the STATIC_URL string next to which STATIC_ROOT goes."""
     if anchor is None or not isinstance(anchor.value, ast.Constant):
         return '"'
-    text = text_of(anchor.path)
+    file = sources.text(anchor.path)
+    text = file.text if file is not None else None
     line = text.split("\n")[anchor.value.lineno - 1].encode("utf-8") if text else b""
     start = line[anchor.value.col_offset :].decode("utf-8", "replace").lstrip("rRuU")
     return "'" if start.startswith("'") else '"'
@@ -296,7 +305,7 @@ def static_root_insertion(
     chain: SettingsChain,
     code_dir: str,
     static_root: str,
-    text_of: Callable[[str], str | None],
+    sources: Sources,
 ) -> StaticRootInsertion | list[Binding]:
     """Where STATIC_ROOT goes: after the last STATIC_URL of the shallowest module that every
     environment imports, or at the end of the settings module (with STATIC_URL) when no
@@ -304,7 +313,7 @@ def static_root_insertion(
     do not import set it.
 
     ``code_dir`` is the directory of manage.py (STATIC_ROOT goes next to it, unless
-    ``static_root`` is given), ``text_of`` gives a module's text."""
+    ``static_root`` is given)."""
     urls = [b for b in chain.bindings("STATIC_URL") if b.module_level]
     holders = list(dict.fromkeys(binding.path for binding in urls))
     always = chain.always()
@@ -321,7 +330,7 @@ def static_root_insertion(
         anchor = max((b for b in urls if b.path == path), key=lambda b: (b.top.lineno, b.line))
         after = anchor.top.lineno
         before = anchor.top.end_lineno + 1 if anchor.top.end_lineno else None
-    quote = _quote(anchor, text_of)
+    quote = _quote(anchor, sources)
     value, needs_os = _value(chain, path, before, quote, code_dir, static_root)
     lines = [f"STATIC_ROOT = {value}"]
     if anchor is None:
@@ -332,3 +341,188 @@ def static_root_insertion(
         for b in file.bindings
     )
     return StaticRootInsertion(path, after, tuple(lines), needs_os and not own_os, chain.name)
+
+
+# -- what the settings a build imports need -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Unsettled:
+    """Why a person has to look at the static files settings, and where."""
+
+    message: str
+    path: Optional[str]
+    line: Optional[int]
+    fails: bool = False
+    """Whether the build's collectstatic step certainly fails (else it may)."""
+
+
+Need = Union[StaticRootInsertion, Unsettled, None]
+"""What the settings a build imports need: STATIC_ROOT inserted, a person, or nothing (it is
+set, may be set somewhere paasfix cannot see, or is not needed)."""
+
+
+def settings_need(
+    chain: SettingsChain | None, code_dir: str, static_root: str, sources: Sources
+) -> Need:
+    """What settings ``chain`` needs for collectstatic, run with the manage.py of ``code_dir``;
+    ``static_root`` is the path to write instead of the folder next to manage.py."""
+    if chain is None:
+        return None
+    if chain.broken:
+        path, line, message = chain.broken[0]
+        return Unsettled(
+            f"{path} does not parse as Python ({message}, line {line}); the "
+            f"build imports it through the settings module `{chain.name}`, so paasfix "
+            "cannot tell whether STATIC_ROOT is set. If the build's collectstatic "
+            "step fails, make it importable and set STATIC_ROOT",
+            path,
+            line,
+        )
+    if chain.blind:
+        return None
+    empty = empty_static_root(chain)
+    if empty is not None:
+        return Unsettled(
+            f"{empty.path} sets STATIC_ROOT to an empty value, so the build's "
+            "collectstatic step fails; set it to the directory the static "
+            f'files are collected in, e.g. BASE_DIR / "{FOLDER}"',
+            empty.path,
+            empty.line,
+            fails=True,
+        )
+    if not static_root_missing(chain):
+        return None
+    insertion = static_root_insertion(chain, code_dir, static_root, sources)
+    if isinstance(insertion, StaticRootInsertion):
+        return insertion
+    where = ", ".join(f"{b.path} line {b.line}" for b in insertion)
+    return Unsettled(
+        f"STATIC_ROOT is set nowhere in the settings module `{chain.name}` and "
+        f"the modules it takes settings from, and STATIC_URL is set only in "
+        f"modules that some environments do not import ({where}); set "
+        "STATIC_ROOT in a module that every environment imports",
+        insertion[0].path,
+        insertion[0].line,
+    )
+
+
+def build_needs(
+    manage: ManagePy, skipped: set[str], static_root: str, sources: Sources, requires_django: bool
+) -> Unsettled | list[tuple[Need, tuple[str, ...]]]:
+    """What the settings need that the build imports through ``manage``, with the environments
+    that import them (leaving out the ``skipped`` ones); Unsettled when manage.py does not
+    parse (and the build installs Django), or when it chooses at run time between settings
+    modules whose needs differ."""
+    if manage.error is not None:
+        if not requires_django:
+            return []
+        line, message = manage.error
+        return Unsettled(
+            f"{manage.path} does not parse as Python ({message}, line {line}); the "
+            "build runs it for collectstatic, which then fails",
+            manage.path,
+            line,
+            fails=True,
+        )
+    results: list[tuple[Need, tuple[str, ...]]] = []
+    for choice in manage.choices:
+        environments = tuple(e for e in choice.environments if e not in skipped)
+        if not environments:
+            continue
+        needs = [
+            settings_need(manage.chains[name], manage.code_dir, static_root, sources)
+            for name in choice.modules
+        ]
+        if len(set(needs)) > 1:
+            missing = [name for name, need in zip(choice.modules, needs) if need]
+            return Unsettled(
+                f"{choice.source} chooses between the settings modules "
+                f"{', '.join(choice.modules)} at run time, and STATIC_ROOT is not certainly "
+                f"set in {', '.join(missing)}; paasfix cannot tell which one the build uses. "
+                "Set STATIC_ROOT in every one of them",
+                choice.source,
+                choice.line,
+            )
+        results.append((needs[0], environments))
+    return results
+
+
+@dataclass(frozen=True)
+class Missing:
+    """Settings the build imports that lack STATIC_ROOT, and the lines that give it to them."""
+
+    insertion: StaticRootInsertion
+    message: str
+
+
+def collectstatic_needs(
+    django: DjangoProject,
+    skipped: set[str],
+    static_root: str,
+    sources: Sources,
+    requires_django: bool,
+) -> list[Missing | Unsettled]:
+    """What the settings of ``django`` need so that the build's collectstatic step works in the
+    environments that are not ``skipped`` (:func:`collectstatic_skipped`), each need once.
+
+    ``static_root`` is the path to write instead of the folder next to manage.py;
+    ``requires_django`` says whether the build installs Django (a manage.py that does not
+    parse is then the build's failure)."""
+    if django.manage is None:
+        return _several(django.manage_files, skipped, static_root, sources, requires_django)
+    needs = build_needs(django.manage, skipped, static_root, sources, requires_django)
+    if isinstance(needs, Unsettled):
+        return [needs]
+    found: list[Missing | Unsettled] = []
+    seen: set[Need] = set()
+    for need, environments in needs:
+        if need is None or need in seen:
+            continue
+        seen.add(need)
+        found.append(need if isinstance(need, Unsettled) else _missing(need, environments))
+    return found
+
+
+def _missing(insertion: StaticRootInsertion, environments: tuple[str, ...]) -> Missing:
+    where = "at the end of" if insertion.after is None else "after STATIC_URL in"
+    scope = (
+        ""
+        if set(environments) == set(ENVIRONMENTS)
+        else f" for the {' and '.join(environments)} environment"
+    )
+    unset = "STATIC_URL and STATIC_ROOT are" if len(insertion.lines) > 1 else "STATIC_ROOT is"
+    description = " and ".join(f"`{line}`" for line in insertion.lines)
+    return Missing(
+        insertion,
+        f"{unset} set nowhere in the settings the build uses{scope} "
+        f"(`{insertion.settings}` and the modules it takes settings from), so the build's "
+        f"collectstatic step fails; add {description} {where} {insertion.path}",
+    )
+
+
+def _several(
+    files: tuple[ManagePy, ...],
+    skipped: set[str],
+    static_root: str,
+    sources: Sources,
+    requires_django: bool,
+) -> list[Missing | Unsettled]:
+    """Several manage.py files at the same depth: the build runs one of them."""
+    unsettled = []
+    for manage in files:
+        needs = build_needs(manage, skipped, static_root, sources, requires_django)
+        if isinstance(needs, Unsettled) or any(need for need, _ in needs):
+            unsettled.append(manage.path)
+    if not unsettled:
+        return []
+    paths = [manage.path for manage in files]
+    return [
+        Unsettled(
+            f"there are several manage.py files at the same depth ({', '.join(paths)}) and "
+            "the build runs collectstatic with one of them; STATIC_ROOT is not certainly set "
+            f"in the settings of {', '.join(unsettled)}. Set it there, or keep one manage.py",
+            paths[0],
+            None,
+        )
+    ]
