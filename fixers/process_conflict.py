@@ -9,10 +9,8 @@ from paasfix.fixer import ERROR, INFO, SAFE, UNSAFE, Edit, Example, Finding, Fix
 from paasfix.formats.yamlio import YamlProblem, platform_load
 from paasfix.platform.processes import (
     Definition,
-    app_desc_definition,
     procfile_chain,
     procfile_compared,
-    procfile_definition,
 )
 from paasfix.project import Project
 
@@ -82,8 +80,8 @@ class FixProcessConflict(Fixer[Edits]):
     options: ClassVar[Mapping[str, Any]] = {"keep_procfile": False}
 
     def detect(self, project: Project) -> Iterator[Finding[Edits]]:
-        desc = app_desc_definition(project)
-        procfile = procfile_definition(project)
+        desc = project.app_desc_definition
+        procfile = project.procfile_definition
         if desc is None or procfile is None:
             return
         if desc.compared != procfile.compared:

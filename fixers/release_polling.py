@@ -87,8 +87,8 @@ class FixReleasePollingTimeout(Fixer[Plan]):
     )
 
     def detect(self, project: Project) -> Iterator[Finding[Plan]]:
-        desc = processes.app_desc_definition(project)
-        definitions = [d for d in (desc, processes.procfile_definition(project)) if d is not None]
+        desc = project.app_desc_definition
+        definitions = [d for d in (desc, project.procfile_definition) if d is not None]
         if desc is not None and len(desc.processes) > rules.MAX_PROCESSES:
             # A Procfile's process count is one of the Procfile rules fix-procfile reports.
             count = f"{desc.path} defines {len(desc.processes)} processes; the platform accepts at most {rules.MAX_PROCESSES} per module (The number of processes exceeded). Merge some of them or move them to another module"
@@ -195,7 +195,7 @@ def _removal_edits(project: Project, group: Group, removal: Removal) -> Plan | N
             edit = processes.edit_argv(project, process, keep) if keep else None
         if edit is None:
             return None
-        edits.append(edit)
+        edits.append(Edit(edit.path, edit.content))
     return tuple(edits)
 
 

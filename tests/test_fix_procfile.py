@@ -10,6 +10,8 @@ from typing import Union
 import pytest
 import yaml
 from helpers import make_tree
+from test_appdesc_render import CASES as RENDER_CASES
+from test_process_inference import CASES as INFERENCE_CASES
 
 from paasfix import registry
 from paasfix.core.config import Config
@@ -33,6 +35,10 @@ if __name__ == "__main__":
 WSGI_PY = (
     "from django.core.wsgi import get_wsgi_application\n\napplication = get_wsgi_application()\n"
 )
+
+
+ALL_EXAMPLES = [*FixProcfile.examples, *INFERENCE_CASES, *RENDER_CASES]
+"""fix-procfile's examples, and the cases that specify the knowledge it relies on."""
 
 
 def write(root: Path, files: Files) -> DirTree:
@@ -115,7 +121,7 @@ def test_log_patterns_match_the_platform_messages(log):
 
 
 def test_examples_write_valid_app_desc_files():
-    for example in FixProcfile.examples:
+    for example in ALL_EXAMPLES:
         for path, content in (example.after or {}).items():
             if path.endswith("app_desc.yaml"):
                 raw = content.encode("utf-8") if isinstance(content, str) else content
@@ -248,6 +254,6 @@ SEVERITIES = {
 
 @pytest.mark.parametrize("name, expected", SEVERITIES.items())
 def test_severity_and_safety_of_examples(tmp_path, name, expected):
-    [example] = [example for example in FixProcfile.examples if example.name == name]
+    [example] = [example for example in ALL_EXAMPLES if example.name == name]
     found = check(tmp_path, example.before, example.build_dir, **example.options).findings
     assert [(f.severity, f.safety) for f in found] == expected

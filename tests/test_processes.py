@@ -1,19 +1,22 @@
-"""The processes a repository defines (paasfix.platform.processes), and exact edits of their commands."""
+"""The processes a repository defines (the Project's facts, read by paasfix.platform.processes),
+and exact edits of their commands."""
 
 from __future__ import annotations
 
 import yaml
 from helpers import make_project
 
-from paasfix.platform.processes import (
-    APP_DESC,
-    PROCFILE,
-    app_desc_definition,
-    edit_argv,
-    edit_command,
-    procfile_definition,
-)
+from paasfix.platform.processes import APP_DESC, PROCFILE, Definition, edit_argv, edit_command
 from paasfix.platform.rules import bash_wrapper
+from paasfix.project import Project
+
+
+def app_desc_definition(project: Project) -> Definition | None:
+    return project.app_desc_definition
+
+
+def procfile_definition(project: Project) -> Definition | None:
+    return project.procfile_definition
 
 
 def test_bash_wrapper_is_the_platforms():

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Iterator, Optional
+from typing import TYPE_CHECKING, Any, Iterator, Optional, Union
 
 from paasfix.buildpack.aptfile import APTFILE_NAME, Aptfile
 from paasfix.buildpack.aptfile import parse as parse_aptfile
@@ -23,11 +23,12 @@ from paasfix.core.text import TextFile
 from paasfix.core.tree import Tree, join, normalize
 from paasfix.formats import pyast
 from paasfix.formats.yamlio import MAX_DOCUMENT_SIZE, RoundTrip, YamlProblem, platform_load
-from paasfix.platform import rules
+from paasfix.platform import processes, rules
 
 if TYPE_CHECKING:
     from paasfix.buildpack.setuppy import SetupPy
-    from paasfix.python_apps.django import DjangoProject
+    from paasfix.python_apps.django import CannotInfer, DjangoProject
+    from paasfix.python_apps.process_inference import Inference
 
 PYTHON_MARKERS = ("requirements.txt", "setup.py", "Pipfile")
 """Files that make the heroku-18 Python buildpack detect an app (PLATFORM.md §4.2)."""
@@ -165,6 +166,46 @@ class Project:
         if desc is None or not desc.loaded:
             return None
         return rules.processes_of(desc.data)
+
+    @cached_property
+    def procfile_definition(self) -> Optional[processes.Definition]:
+        """The processes of the Procfile in use, when it loads as a mapping of processes."""
+        procfile = self.procfile
+        if procfile is None or not procfile.loaded:
+            return None
+        return processes.procfile_definition(procfile.path, procfile.file.text, procfile.data)
+
+    @cached_property
+    def app_desc_definition(self) -> Optional[processes.Definition]:
+        """The processes of app_desc.yaml's default module, when the platform uses them (the
+        file loads and has a supported spec version)."""
+        desc = self.app_desc
+        if desc is None or not desc.loaded:
+            return None
+        return processes.app_desc_definition(desc.path, desc.file.text, desc.data)
+
+    @cached_property
+    def process_inference(self) -> Union["Inference", "CannotInfer"]:
+        """How the application starts, read from its code (never run), or why that is not
+        certain."""
+        from paasfix.python_apps.django import CannotInfer
+        from paasfix.python_apps.process_inference import infer
+
+        required = None
+        if self.requirements.files:
+            required = frozenset(line.key for line in self.requirements.lines() if line.key)
+        try:
+            return infer(self, required, self.is_python)
+        except CannotInfer as why:
+            return why
+
+    @cached_property
+    def language(self) -> str:
+        """The language an app_desc.yaml written for the build directory names (Python when
+        unsure)."""
+        from paasfix.python_apps.process_inference import guess_language
+
+        return guess_language(self, self.is_python)
 
     # -- Python -----------------------------------------------------------------------------
 

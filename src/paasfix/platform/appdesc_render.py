@@ -14,7 +14,7 @@ from typing import Any
 from paasfix.formats.yamlio import YamlProblem, dump_new, loads_as, platform_load, round_trip_edit
 from paasfix.platform import rules
 from paasfix.platform.processes import app_desc_compared, procfile_compared
-from paasfix.platform.procfile_layout import Comments
+from paasfix.platform.procfile_layout import Comments, read_layout
 
 
 def render_app_desc(
@@ -31,6 +31,14 @@ def render_app_desc(
         if describes(commented, processes):
             return commented
     return text
+
+
+def from_procfile(text: str, processes: dict[str, str], language: str) -> str | None:
+    """An app_desc.yaml with exactly the processes of the Procfile ``text`` (loaded:
+    ``processes``), and its comments where they keep that so; None when none can be written."""
+    layout = read_layout(text)
+    desc = render_app_desc(processes, language, layout.comments if layout else None)
+    return desc if describes(desc, processes) else None
 
 
 def processes_snippet(processes: dict[str, str]) -> str:

@@ -10,6 +10,10 @@ command is written, so a fixer can change that one command and nothing else:
 
 Every edit is checked by loading the new text the way the platform does: the document must be
 exactly the old one with only that command changed, otherwise no edit is offered.
+
+The functions read the loaded files (path, text and data) and the repository's files through a
+:class:`~paasfix.core.sources.Sources`; :class:`paasfix.project.Project` keeps the two
+definitions as its facts ``procfile_definition`` and ``app_desc_definition``.
 """
 
 from __future__ import annotations
@@ -17,15 +21,12 @@ from __future__ import annotations
 import copy
 import shlex
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Optional
+from typing import Any, Callable, Optional
 
+from paasfix.core.sources import Sources
 from paasfix.core.tree import join
-from paasfix.fixer import Edit
 from paasfix.formats.yamlio import Nodes, loads_as, platform_load, round_trip_edit
 from paasfix.platform import rules
-
-if TYPE_CHECKING:
-    from paasfix.project import Project, YamlFile
 
 PROCFILE = "Procfile"
 APP_DESC = "app_desc.yaml"
@@ -67,6 +68,14 @@ class Process:
 
 
 @dataclass(frozen=True)
+class Rewrite:
+    """The new content of a definition file after one command changed (a fixer's edit)."""
+
+    path: str
+    content: bytes
+
+
+@dataclass(frozen=True)
 class Definition:
     """The processes of one file, and what the platform compares between files (§2.3)."""
 
@@ -87,29 +96,23 @@ def _line(nodes: Optional[Nodes], keys: Keys) -> Optional[int]:
 # -- reading the definitions -------------------------------------------------------------------
 
 
-def procfile_chain(project: Project) -> list[str]:
+def procfile_chain(sources: Sources) -> list[str]:
     """The Procfiles the platform would read, in the order it tries them (§2.1)."""
-    paths = dict.fromkeys([join(project.build_dir, PROCFILE), PROCFILE])
-    return [path for path in paths if project.is_file(path)]
+    paths = dict.fromkeys([join(sources.build_dir, PROCFILE), PROCFILE])
+    return [path for path in paths if sources.is_file(path)]
 
 
-def procfile_definition(project: Project) -> Optional[Definition]:
-    """The Procfile in use, when it loads as a mapping of processes."""
-    procfile = project.procfile
-    if (
-        procfile is None
-        or not procfile.loaded
-        or not isinstance(procfile.data, dict)
-        or not procfile.data
-    ):
+def procfile_definition(path: str, text: str, data: Any) -> Optional[Definition]:
+    """The processes of the Procfile at ``path`` (``text``, loaded as the platform loads it:
+    ``data``), when it is a mapping of processes."""
+    if not isinstance(data, dict) or not data:
         return None
-    data: dict[Any, Any] = procfile.data
-    nodes = Nodes.of(procfile.file.text)
+    nodes = Nodes.of(text)
     processes = tuple(
-        Process(name, command, None, procfile.path, _line(nodes, (name,)), (name,), PROCFILE)
+        Process(name, command, None, path, _line(nodes, (name,)), (name,), PROCFILE)
         for name, command in data.items()
     )
-    return Definition(procfile.path, PROCFILE, processes, procfile_compared(data))
+    return Definition(path, PROCFILE, processes, procfile_compared(data))
 
 
 def procfile_compared(data: dict[Any, Any]) -> dict[Any, Any]:
@@ -125,41 +128,41 @@ def module_keys(where: str) -> Keys:
     return (head, rest) if rest else (head,)
 
 
-def app_desc_definition(project: Project) -> Optional[Definition]:
-    """The processes of app_desc.yaml's default module, when the platform would use them: the
-    file loads and has a supported spec version (otherwise a Procfile replaces it, §1.2)."""
-    desc = project.app_desc
-    if desc is None or not desc.loaded:
-        return None
-    version = rules.spec_version(desc.data)
+def app_desc_definition(path: str, text: str, data: Any) -> Optional[Definition]:
+    """The processes of the default module of the app_desc.yaml at ``path`` (``text``, loaded as
+    the platform loads it: ``data``), when the platform would use them: it has a supported spec
+    version (otherwise a Procfile replaces it, §1.2)."""
+    version = rules.spec_version(data)
     if isinstance(version, bool) or version not in rules.SPEC_VERSIONS:
         return None
-    where, module = rules.default_module(desc.data)
+    where, module = rules.default_module(data)
     if where is None or not isinstance(module, dict):
         return None
     base = module_keys(where)
     if version == 3:
-        return _v3_definition(desc, base, module)
+        return _v3_definition(path, text, data, base, module)
     procs = module.get("processes")
     if not isinstance(procs, dict) or not procs:
         return None
     found = [(name, proc) for name, proc in procs.items() if isinstance(proc, dict)]
     keys = [base + ("processes", name, "command") for name, _ in found]
-    nodes = Nodes.of(desc.file.text)
+    nodes = Nodes.of(text)
     processes = tuple(
-        Process(name, proc.get("command"), None, desc.path, _line(nodes, key), key, APP_DESC)
+        Process(name, proc.get("command"), None, path, _line(nodes, key), key, APP_DESC)
         for (name, proc), key in zip(found, keys)
     )
-    return Definition(desc.path, APP_DESC, processes, app_desc_compared(desc.data))
+    return Definition(path, APP_DESC, processes, app_desc_compared(data))
 
 
-def _v3_definition(desc: YamlFile, base: Keys, module: dict[Any, Any]) -> Optional[Definition]:
+def _v3_definition(
+    path: str, text: str, data: Any, base: Keys, module: dict[Any, Any]
+) -> Optional[Definition]:
     spec = module.get("spec")
     procs = spec.get("processes") if isinstance(spec, dict) else None
     if not isinstance(procs, list) or not procs:
         return None
     processes: list[Process] = []
-    nodes = Nodes.of(desc.file.text)
+    nodes = Nodes.of(text)
     for index, proc in enumerate(procs):
         if not isinstance(proc, dict) or not isinstance(proc.get("name"), str):
             continue
@@ -170,9 +173,9 @@ def _v3_definition(desc: YamlFile, base: Keys, module: dict[Any, Any]) -> Option
         else:
             keys, command, argv = at, None, rules.v3_argv(proc)
         processes.append(
-            Process(proc["name"], command, argv, desc.path, _line(nodes, keys), keys, APP_DESC)
+            Process(proc["name"], command, argv, path, _line(nodes, keys), keys, APP_DESC)
         )
-    return Definition(desc.path, APP_DESC, tuple(processes), app_desc_compared(desc.data))
+    return Definition(path, APP_DESC, tuple(processes), app_desc_compared(data))
 
 
 def app_desc_compared(data: Any) -> dict[Any, Any]:
@@ -205,36 +208,36 @@ def _set_in(data: Any, keys: Keys, value: Any) -> Any:
 
 
 def edit_command(
-    project: Project, process: Process, change: Callable[[str], Optional[str]]
-) -> Optional[Edit]:
-    """An edit that replaces the shell command of ``process`` by ``change(command)``, keeping
-    the rest of the file; None when ``change`` declines or the edit cannot be made exactly."""
+    sources: Sources, process: Process, change: Callable[[str], Optional[str]]
+) -> Optional[Rewrite]:
+    """The file of ``process`` with its shell command replaced by ``change(command)``, the rest
+    kept; None when ``change`` declines or the edit cannot be made exactly."""
     if not process.shell or not isinstance(process.command, str):
         return None
     new_command = change(process.command)
     if new_command is None or new_command == process.command:
         return None
-    file = project.text(process.path)
+    file = sources.text(process.path)
     assert file is not None, f"{process.path} was read before"
     data = platform_load(file.text)
     expected = _set_in(data, process.keys, new_command)
     if process.source == PROCFILE:
         text = _procfile_line_edit(file.text, process, change)
     else:
-        text = _app_desc_edit(project, process.keys, _styled_like(new_command))
+        text = _app_desc_edit(file.text, process.keys, _styled_like(new_command))
     if text is None or not loads_as(text, expected):
         return None
-    return Edit(process.path, file.encode(text))
+    return Rewrite(process.path, file.encode(text))
 
 
 def edit_argv(
-    project: Project, process: Process, keep: Callable[[str, int], bool]
-) -> Optional[Edit]:
-    """An edit of a specVersion 3 process that drops the ``command``/``args`` items for which
+    sources: Sources, process: Process, keep: Callable[[str, int], bool]
+) -> Optional[Rewrite]:
+    """The file of a specVersion 3 process without the ``command``/``args`` items for which
     ``keep(item, position)`` is false (the position counts across both lists)."""
     if process.shell:
         return None
-    file = project.text(process.path)
+    file = sources.text(process.path)
     assert file is not None, f"{process.path} was read before"
     data = platform_load(file.text)
     proc = _at(data, process.keys)
@@ -262,7 +265,7 @@ def edit_argv(
     text = round_trip_edit(file.text, lambda document: drop(_at(document, process.keys)))
     if text is None or not loads_as(text, expected):
         return None
-    return Edit(process.path, file.encode(text))
+    return Rewrite(process.path, file.encode(text))
 
 
 def _at(data: Any, keys: Keys) -> Any:
@@ -286,7 +289,7 @@ def _styled_like(value: str) -> Callable[[Any], Any]:
     return styled
 
 
-def _app_desc_edit(project: Project, keys: Keys, style: Callable[[Any], Any]) -> Optional[str]:
+def _app_desc_edit(text: str, keys: Keys, style: Callable[[Any], Any]) -> Optional[str]:
     def replace(document: Any) -> None:
         target = _at(document, keys[:-1])
         old = target[keys[-1]]
@@ -294,9 +297,7 @@ def _app_desc_edit(project: Project, keys: Keys, style: Callable[[Any], Any]) ->
         if isinstance(old, str) and "\n" not in old:
             _shift_comment(target, keys[-1], len(target[keys[-1]]) - len(old))
 
-    desc = project.app_desc
-    assert desc is not None, "the process was read from app_desc.yaml"
-    return round_trip_edit(desc.file.text, replace)
+    return round_trip_edit(text, replace)
 
 
 def _shift_comment(container: Any, key: Any, delta: int) -> None:

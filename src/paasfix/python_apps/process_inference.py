@@ -19,10 +19,11 @@ from __future__ import annotations
 import ast
 import posixpath
 import shlex
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Optional
 
+from paasfix.core.sources import Sources
 from paasfix.core.tree import join
 from paasfix.python_apps.django import (
     CannotInfer,
@@ -38,9 +39,6 @@ from paasfix.python_apps.django import (
     string_value,
     top_level,
 )
-
-if TYPE_CHECKING:
-    from paasfix.project import Project
 
 BIND = "-b :$PORT --log-file -"
 """gunicorn listens on the port the platform gives every process (PLATFORM.md §1.6)."""
@@ -71,6 +69,15 @@ BEAT_SETTINGS = frozenset(
     }
 )
 
+PYTHON_TEMPLATE = {"web": f"gunicorn <module>:<app> {BIND}"}
+OTHER_TEMPLATE = {"web": "<the command that starts your web server on $PORT>"}
+
+
+def template(language: str) -> dict[str, str]:
+    """The processes to complete by hand for an application in ``language``."""
+    return PYTHON_TEMPLATE if language == "Python" else OTHER_TEMPLATE
+
+
 OTHER_LANGUAGES = (
     ("package.json", "NodeJS"),
     ("go.mod", "Go"),
@@ -91,6 +98,12 @@ class Inference:
     notes: list[str] = field(default_factory=list)
     """What the author should still check (a missing server, a Celery app not found)."""
 
+    def describe(self) -> str:
+        """The processes, what they were inferred from and the notes, for a message."""
+        processes = "; ".join(f"{name}: `{command}`" for name, command in self.processes.items())
+        notes = "".join(f". Note: {note}" for note in self.notes)
+        return f"{processes} (inferred from {self.basis}){notes}"
+
 
 class AppBelow(CannotInfer):
     """The Django project lives in ``directory`` below a build directory that has no
@@ -101,30 +114,46 @@ class AppBelow(CannotInfer):
         self.directory = posixpath.dirname(manage)
         super().__init__(f"the application seems to live in {self.directory}/ ({manage})", manage)
 
+    def advice(self, markers: Sequence[str]) -> str:
+        """What to do, for a build directory without any of ``markers`` (the files that make
+        the build detect a Python app)."""
+        return (
+            f"the build directory has no {', '.join(markers[:-1])} or {markers[-1]}, so the "
+            f"build fails before any process starts, and {self}. Set the module's build "
+            f"directory to '{self.directory}' (see fix-unable-select-buildpack) and run paasfix "
+            f"with `--build-dir {self.directory}`; it then writes the process definition there"
+        )
 
-def infer(project: Project) -> Inference:
-    """How the application starts, read from its code; CannotInfer when it is not certain."""
-    manage = find_manage_py(project)
-    tree = parsed(project, manage) if manage else None
+
+def infer(sources: Sources, required: Optional[frozenset[str]], is_python: bool) -> Inference:
+    """How the application starts, read from its code; CannotInfer when it is not certain.
+
+    ``required``: the canonical names of the requirements the build installs (None without a
+    requirements.txt); ``is_python``: whether the build directory has what makes the build
+    detect a Python app.
+    """
+    required_names = required or frozenset()
+    manage = find_manage_py(sources)
+    tree = parsed(sources, manage) if manage else None
     if manage and tree and is_django_manage(tree):
-        if posixpath.dirname(manage) != project.build_dir and not project.is_python:
+        if posixpath.dirname(manage) != sources.build_dir and not is_python:
             raise AppBelow(manage)
-        inference = infer_django(project, manage, tree)
+        inference = infer_django(sources, required_names, manage, tree)
     else:
-        inference = infer_wsgi_module(project)
-    if project.requirements.files and not _requires(project, "gunicorn"):
+        inference = infer_wsgi_module(sources, required_names)
+    if required is not None and not _requires(required, "gunicorn"):
         inference.notes.append(
             "gunicorn is not in requirements.txt: add it, or the web process cannot start"
         )
     return inference
 
 
-def guess_language(project: Project) -> str:
+def guess_language(sources: Sources, is_python: bool) -> str:
     """The language app_desc.yaml names for the build directory (Python when unsure)."""
-    if project.is_python or any(project.is_file(project.path(name)) for name in WSGI_MODULES):
+    if is_python or any(sources.is_file(sources.path(name)) for name in WSGI_MODULES):
         return "Python"
     for marker, language in OTHER_LANGUAGES:
-        if project.is_file(project.path(marker)):
+        if sources.is_file(sources.path(marker)):
             return language
     return "Python"
 
@@ -132,15 +161,19 @@ def guess_language(project: Project) -> str:
 # -- Django ------------------------------------------------------------------------------------
 
 
-def infer_django(project: Project, manage: str, tree: ast.Module) -> Inference:
+def infer_django(
+    sources: Sources, required: frozenset[str], manage: str, tree: ast.Module
+) -> Inference:
     code_dir = posixpath.dirname(manage)
     settings = default_settings_module(tree, manage)
-    settings_trees = _settings_trees(project, code_dir, settings)
-    target = _wsgi_target(project, code_dir, settings, settings_trees)
+    settings_trees = _settings_trees(sources, code_dir, settings)
+    target = _wsgi_target(sources, code_dir, settings, settings_trees)
     notes: list[str] = []
-    processes = {"web": gunicorn(target, relative(project, code_dir))}
+    processes = {"web": gunicorn(target, relative(sources, code_dir))}
     packages = [name.split(".")[0] for name in (settings, target) if "." in name] + ["config"]
-    processes.update(_django_celery(project, code_dir, manage, packages, settings_trees, notes))
+    processes.update(
+        _django_celery(sources, required, code_dir, manage, packages, settings_trees, notes)
+    )
     return Inference(processes, f"{manage} and its settings module `{settings}`", notes)
 
 
@@ -150,24 +183,24 @@ def gunicorn(target: str, chdir: str) -> str:
     return f"gunicorn{where} {target} {BIND}"
 
 
-def _settings_trees(project: Project, code_dir: str, settings: str) -> list[ast.Module]:
+def _settings_trees(sources: Sources, code_dir: str, settings: str) -> list[ast.Module]:
     """The settings module and the modules it takes settings from, the rest of a settings
     package, and the BlueKing framework's ``config/default.py``; files that do not parse are
     left out."""
-    start = module_file(project, code_dir, settings)
+    start = module_file(sources, code_dir, settings)
     starts = [start] if start else []
     if start and start.endswith("/__init__.py"):
         package = posixpath.dirname(start)
-        starts += [join(package, name) for name in project.listdir(package) if name.endswith(".py")]
+        starts += [join(package, name) for name in sources.listdir(package) if name.endswith(".py")]
     blueapps_defaults = join(code_dir, "config", "default.py")
-    if project.is_file(blueapps_defaults):
+    if sources.is_file(blueapps_defaults):
         starts.append(blueapps_defaults)
-    paths = follow_star_imports(project, code_dir, starts)
-    return [tree for tree in map(project.python_ast, paths) if tree is not None]
+    paths = follow_star_imports(sources, code_dir, starts)
+    return [tree for tree in map(sources.python_ast, paths) if tree is not None]
 
 
 def _wsgi_target(
-    project: Project, code_dir: str, settings: str, settings_trees: list[ast.Module]
+    sources: Sources, code_dir: str, settings: str, settings_trees: list[ast.Module]
 ) -> str:
     """The gunicorn target of the project's own WSGI application (``mysite.wsgi``)."""
     candidates: list[tuple[str, str]] = []
@@ -181,12 +214,12 @@ def _wsgi_target(
     ]
     looked = []
     for module, attribute in dict.fromkeys(candidates):
-        path = module_file(project, code_dir, module)
+        path = module_file(sources, code_dir, module)
         if path is None:
             looked.append(join(code_dir, *module.split(".")) + ".py")
             continue
         looked.append(path)
-        if attribute in _bindings(parsed(project, path)):
+        if attribute in _bindings(parsed(sources, path)):
             return module if attribute == "application" else f"{module}:{attribute}"
     raise CannotInfer(
         f"found no WSGI `application` for the settings {settings} "
@@ -195,7 +228,8 @@ def _wsgi_target(
 
 
 def _django_celery(
-    project: Project,
+    sources: Sources,
+    required: frozenset[str],
     code_dir: str,
     manage: str,
     packages: list[str],
@@ -204,12 +238,12 @@ def _django_celery(
 ) -> dict[str, str]:
     if _literal_setting(settings_trees, "IS_USE_CELERY") is False:
         return {}
-    if _requires(project, "django-celery") or mentions(settings_trees, "djcelery"):
-        command = f"python {shlex.quote(relative(project, manage))} celery"
+    if _requires(required, "django-celery") or mentions(settings_trees, "djcelery"):
+        command = f"python {shlex.quote(relative(sources, manage))} celery"
         return _celery_processes(command, _sets_any(settings_trees, BEAT_SETTINGS))
-    if not _requires(project, "celery"):
+    if not _requires(required, "celery"):
         return {}
-    found = _django_celery_app(project, code_dir, packages, settings_trees)
+    found = _django_celery_app(sources, required, code_dir, packages, settings_trees)
     if found is None:
         notes.append(
             "celery is a requirement but paasfix found no Celery app "
@@ -218,28 +252,32 @@ def _django_celery(
         )
         return {}
     target, app_trees = found
-    workdir = relative(project, code_dir)
+    workdir = relative(sources, code_dir)
     prefix = "celery" + (f" --workdir {shlex.quote(workdir)}" if workdir else "") + f" -A {target}"
     return _celery_processes(prefix, _sets_any(settings_trees + app_trees, BEAT_SETTINGS))
 
 
 def _django_celery_app(
-    project: Project, code_dir: str, packages: list[str], settings_trees: list[ast.Module]
+    sources: Sources,
+    required: frozenset[str],
+    code_dir: str,
+    packages: list[str],
+    settings_trees: list[ast.Module],
 ) -> tuple[str, list[ast.Module]] | None:
     """The ``-A`` argument of the project's Celery app and the module(s) that configure it."""
     for package in dict.fromkeys(packages):
         path = join(code_dir, package, "celery.py")
-        if not project.is_file(path):
+        if not sources.is_file(path):
             continue
-        tree = parsed(project, path)
+        tree = parsed(sources, path)
         name = _celery_instance(tree)
         if name in ("app", "celery"):
             return package, [tree]
         if name:
             return f"{package}.celery:{name}", [tree]
-    vendored = project.is_dir(join(code_dir, "blueapps", "core", "celery"))
+    vendored = sources.is_dir(join(code_dir, "blueapps", "core", "celery"))
     if _literal_setting(settings_trees, "IS_USE_CELERY") is True and (
-        vendored or _requires(project, "blueapps")
+        vendored or _requires(required, "blueapps")
     ):
         return "blueapps.core.celery", []
     return None
@@ -252,26 +290,26 @@ def _celery_processes(prefix: str, beat: bool) -> dict[str, str]:
     return processes
 
 
-def _requires(project: Project, *names: str) -> bool:
-    return any(project.requirements.named(name) for name in names)
+def _requires(required: frozenset[str], *names: str) -> bool:
+    return any(name in required for name in names)
 
 
 # -- a WSGI module ------------------------------------------------------------------------------
 
 
-def infer_wsgi_module(project: Project) -> Inference:
+def infer_wsgi_module(sources: Sources, required: frozenset[str]) -> Inference:
     """A module at the build directory's root that serves a WSGI ``app`` or ``application``."""
     candidates: list[tuple[str, str, str, ast.Module]] = []
     for filename in WSGI_MODULES:
-        path = project.path(filename)
-        if not project.is_file(path):
+        path = sources.path(filename)
+        if not sources.is_file(path):
             continue
-        tree = parsed(project, path)
+        tree = parsed(sources, path)
         bound = _bindings(tree)
         for name in WSGI_NAMES:
             if name not in bound:
                 continue
-            kind = _framework(project, tree, _assigned_value(bound[name]))
+            kind = _framework(sources, tree, _assigned_value(bound[name]))
             if kind == "asgi":
                 raise CannotInfer(
                     f"{path} serves an ASGI application, which gunicorn can only run "
@@ -297,11 +335,11 @@ def infer_wsgi_module(project: Project) -> Inference:
     module, name, path, tree = candidates[0]
     notes: list[str] = []
     processes = {"web": gunicorn(f"{module}:{name}", "")}
-    processes.update(_module_celery(project, module, tree, notes))
+    processes.update(_module_celery(sources, required, module, tree, notes))
     return Inference(processes, f"the WSGI application `{name}` in {path}", notes)
 
 
-def _framework(project: Project, tree: ast.Module, value: ast.AST | None) -> str | None:
+def _framework(sources: Sources, tree: ast.Module, value: ast.AST | None) -> str | None:
     """``wsgi``, ``asgi`` or None (unknown) for the object a module serves."""
     factory = _called_name(value)
     if factory in WSGI_FACTORIES:
@@ -310,8 +348,8 @@ def _framework(project: Project, tree: ast.Module, value: ast.AST | None) -> str
         return "asgi"
     modules = imported_modules(tree)
     for module in list(modules):
-        local = module_file(project, project.build_dir, module)
-        local_tree = project.python_ast(local) if local is not None else None
+        local = module_file(sources, sources.build_dir, module)
+        local_tree = sources.python_ast(local) if local is not None else None
         if local_tree is not None:
             modules += imported_modules(local_tree)
     roots = {module.split(".")[0] for module in modules}
@@ -328,16 +366,20 @@ def _reexports(node: ast.AST, modules: set[str]) -> bool:
 
 
 def _module_celery(
-    project: Project, web_module: str, web_tree: ast.Module, notes: list[str]
+    sources: Sources,
+    required: frozenset[str],
+    web_module: str,
+    web_tree: ast.Module,
+    notes: list[str],
 ) -> dict[str, str]:
-    if not _requires(project, "celery"):
+    if not _requires(required, "celery"):
         return {}
     apps = []
     for module in dict.fromkeys([web_module] + [name[:-3] for name in CELERY_MODULES]):
-        path = project.path(module + ".py")
-        if not project.is_file(path):
+        path = sources.path(module + ".py")
+        if not sources.is_file(path):
             continue
-        tree = web_tree if module == web_module else parsed(project, path)
+        tree = web_tree if module == web_module else parsed(sources, path)
         name = _celery_instance(tree)
         if name:
             apps.append((f"{module}:{name}", tree))
