@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
+from paasfix.core.errors import FileProblem
 from paasfix.fixer import ERROR, INFO, SAFE, UNSAFE, Edit, Example, Finding, Fixer
-from paasfix.formats.yamlio import YamlProblem, platform_load
 from paasfix.platform.processes import (
     Definition,
     procfile_chain,
@@ -184,14 +184,13 @@ def _first_difference(procfile: Definition, desc: Definition) -> int | None:
 
 def _defines(project: Project, path: str, desc: Definition) -> bool:
     """Whether the Procfile at ``path`` defines exactly app_desc.yaml's processes."""
-    file = project.text(path)
-    if file is None:
-        return False
     try:
-        data = platform_load(file.text)
-    except YamlProblem:
+        found = project.process_file(path)
+    except FileProblem:
         return False
-    return isinstance(data, dict) and procfile_compared(data) == desc.compared
+    if found is None or not found.loaded:
+        return False
+    return isinstance(found.data, dict) and procfile_compared(found.data) == desc.compared
 
 
 def _removals(paths: list[str]) -> Edits:

@@ -78,6 +78,7 @@ class Project:
         self._texts: dict[str, Optional[TextFile]] = {}
         self._asts: dict[str, Optional[ast.Module]] = {}
         self._ast_errors: dict[str, Exception] = {}
+        self._process_files: dict[str, Optional[YamlFile]] = {}
         self._runtimes: dict[str, Optional[RuntimeFile]] = {}
         """runtime(stack), by the stack's name."""
         self._compile_hooks: dict[str, CompileHook] = {}
@@ -124,7 +125,15 @@ class Project:
 
     # -- process definitions ----------------------------------------------------------------
 
-    def _yaml(self, path: str) -> Optional[YamlFile]:
+    def process_file(self, path: str) -> Optional[YamlFile]:
+        """A Procfile or app_desc.yaml at ``path``, loaded as the platform loads it (None if
+        absent); raises FileProblem for a file too large to be one."""
+        path = normalize(path)
+        if path not in self._process_files:
+            self._process_files[path] = self._load_process_file(path)
+        return self._process_files[path]
+
+    def _load_process_file(self, path: str) -> Optional[YamlFile]:
         file = self.text(path)
         if file is None:
             return None
@@ -146,7 +155,7 @@ class Project:
         """app_desc.yaml (or .yml) at the repository root, else in the build directory (§3)."""
         for directory in dict.fromkeys(["", self.build_dir]):
             for name in rules.APP_DESC_NAMES:
-                found = self._yaml(join(directory, name))
+                found = self.process_file(join(directory, name))
                 if found is not None:
                     return found
         return None
@@ -155,7 +164,7 @@ class Project:
     def procfile(self) -> Optional[YamlFile]:
         """The Procfile in the build directory, else at the repository root (§2.1)."""
         for directory in dict.fromkeys([self.build_dir, ""]):
-            found = self._yaml(join(directory, rules.PROCFILE_NAME))
+            found = self.process_file(join(directory, rules.PROCFILE_NAME))
             if found is not None:
                 return found
         return None
