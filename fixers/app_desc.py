@@ -4,21 +4,14 @@ clearly meant (the repairs themselves are :mod:`paasfix.platform.appdesc_repairs
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from paasfix.fixer import ERROR, SAFE, UNSAFE, WARNING, Edit, Example, Finding, Fixer
 from paasfix.platform import rules
-from paasfix.platform.appdesc_repairs import (
-    ENV_VALUES,
-    FULLWIDTH_COLON,
-    Document,
-    Repairs,
-    apply,
-    colon_repairs,
-    fullwidth_lines,
-    parse_dotted,
-    repairs_of,
-)
 from paasfix.project import Project, YamlFile
+
+if TYPE_CHECKING:
+    from paasfix.platform.appdesc_repairs import Document, Repairs
 
 
 class FixAppDesc(Fixer[tuple[Edit, ...]]):
@@ -105,6 +98,8 @@ class FixAppDesc(Fixer[tuple[Edit, ...]]):
         desc = project.app_desc
         if desc is None:
             return
+        from paasfix.platform.appdesc_repairs import ENV_VALUES, Document, parse_dotted, repairs_of
+
         if not desc.loaded:
             yield self._unloadable(desc)
             return
@@ -150,6 +145,13 @@ class FixAppDesc(Fixer[tuple[Edit, ...]]):
         return list(finding.planned)
 
     def _unloadable(self, desc: YamlFile) -> Finding[tuple[Edit, ...]]:
+        from paasfix.platform.appdesc_repairs import (
+            FULLWIDTH_COLON,
+            apply,
+            colon_repairs,
+            fullwidth_lines,
+        )
+
         text = desc.file.text
         repairs = colon_repairs(text) if FULLWIDTH_COLON in text else None
         problem = desc.problem
