@@ -366,10 +366,19 @@ def case_startup(
         json.loads(measure.output([tools.python, str(BENCH / "phases.py"), str(small)]))
         for _ in range(config.runs)
     ]
-    phase_rows = [
-        [name, f"{sorted(run[name] for run in phase_runs)[len(phase_runs) // 2]:.1f} ms"]
-        for name in phase_runs[0]
-    ]
+
+    def median(name: str) -> float:
+        return sorted(run.get(name, 0.0) for run in phase_runs)[len(phase_runs) // 2]
+
+    detects = [name for name in phase_runs[0] if name.startswith("detect of ")]
+    slowest = sorted(detects, key=median, reverse=True)[:3]
+    shown: list[str] = []
+    for name in phase_runs[0]:
+        if name not in detects:
+            shown.append(name)
+        if name == "detect (all fixers)":
+            shown += slowest
+    phase_rows = [[name, f"{median(name):.1f} ms"] for name in shown]
     text += (
         "\n\nWhere the time of `check` on the small repository goes, inside one process "
         f"(`bench/phases.py`, median of {config.runs}; the interpreter's own start is "

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 
 from paasfix.fixer import ERROR, SAFE, Edit, Example, Finding, Fixer
 from paasfix.platform.procfile_lines import ProcfileLines
-from paasfix.platform.procfile_quoting import reads_as, repaired_line, with_lines
 from paasfix.project import Project
 
 Edits = tuple[Edit, ...]
@@ -83,6 +82,8 @@ class FixProcfileYaml(Fixer[Edits]):
         misread = lines.misread()
         if not misread:
             return
+        from paasfix.platform.procfile_quoting import reads_as, repaired_line, with_lines
+
         path = procfile.path
         unclear = self._unclear(path, lines)
         if unclear is not None:

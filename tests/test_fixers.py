@@ -16,7 +16,7 @@ from helpers import make_tree
 from paasfix import registry
 from paasfix.core.config import Config
 from paasfix.core.tree import EXEC_MODE, FILE_MODE, DirTree
-from paasfix.fixer import MANUAL, Example, Executable, check_fixer_class
+from paasfix.fixer import MANUAL, Example, Executable, check_fixer_class, check_log_patterns
 from paasfix.runner import Runner
 
 FIXERS = registry.all_fixers()
@@ -65,6 +65,7 @@ def _show(tree: dict[str, tuple[bytes, int]]) -> dict[str, tuple[str, str]]:
 @pytest.mark.parametrize("cls", FIXERS, ids=[cls.id for cls in FIXERS])
 def test_declaration_is_complete(cls):
     assert check_fixer_class(cls) == []
+    assert check_log_patterns(cls) == []
     kinds = {example.kind for example in cls.examples}
     assert kinds & {"fixed", "manual"}, f"{cls.id} has no example that it detects"
     assert "clean" in kinds, f"{cls.id} has no example that it must not detect"

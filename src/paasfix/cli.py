@@ -454,7 +454,7 @@ def diagnose(
         raise click.UsageError(
             "--interactive reads its answers from standard input; give the log as a file"
         )
-    found = diagnosis_module.diagnose(log, registry.all_fixers(), limit)
+    found = diagnosis_module.diagnose(log, registry.log_readers(), limit)
     if fmt == "text":
         click.echo(
             diagnosis_module.to_text(found, ctx.style, fixing=repo is not None),

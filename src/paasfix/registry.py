@@ -14,7 +14,7 @@ from types import ModuleType
 from typing import Any, Callable, Iterable, Mapping, Optional
 
 from paasfix.core.errors import PaasfixError
-from paasfix.fixer import Fixer, check_fixer_class
+from paasfix.fixer import Fixer, check_fixer_class, check_log_patterns
 
 ENTRY_POINT_GROUP = "paasfix.fixers"
 
@@ -120,6 +120,18 @@ def all_fixers() -> tuple[type[Fixer[Any]], ...]:
             )
         by_id[cls.id] = cls
     return run_order(by_id)
+
+
+@lru_cache(maxsize=None)
+def log_readers() -> tuple[type[Fixer[Any]], ...]:
+    """Every fixer, as :func:`all_fixers` gives them, once their log patterns are known to
+    compile (checked only by the commands that read a log)."""
+    fixers = all_fixers()
+    for cls in fixers:
+        problems = check_log_patterns(cls)
+        if problems:
+            raise PaasfixError(f"fixer {cls.__module__}.{cls.__name__} is invalid: {problems[0]}")
+    return fixers
 
 
 def run_order(by_id: Mapping[str, type[Fixer[Any]]]) -> tuple[type[Fixer[Any]], ...]:
