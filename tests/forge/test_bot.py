@@ -12,7 +12,7 @@ import json
 import subprocess
 
 from bot_support import TOKEN
-from helpers import git, paasfix, snapshot
+from helpers import git, git_repo, paasfix, snapshot
 
 from paasfix.bot.describe import read_marker
 from paasfix.bot.run import CLOSING_COMMENT, Outcome
@@ -336,3 +336,134 @@ def test_group_listing_follows_pagination_and_skips_archived_projects(scene):
     assert sum(call[0] == "GET" for call in scene.api.calls) == -(-106 // largest_page), (
         "106 projects in pages as large as the forge allows"
     )
+
+
+MISSING_WSGI = {
+    "app_desc.yaml": "spec_version: 2\nmodule:\n  language: Python\n  processes:\n    web:\n"
+    "      command: gunicorn orders.wsgi:application -b :$PORT --log-file -\n"
+}
+HEALTHY_PROCFILE = {"Procfile": "web: gunicorn wsgi:application -b :$PORT --log-file -\n"}
+
+
+def test_a_problem_the_bot_cannot_fix_is_not_reported_clean(scene):
+    scene.add_repo(REPO, sample="clean-app", extra=MISSING_WSGI)
+
+    result = scene.run(REPO)
+
+    assert result.outcome == Outcome.NEEDS_ATTENTION, result
+    assert result.needs_attention and result.fixes == []
+    [left] = result.remaining
+    assert {k: left[k] for k in ("fixer", "severity", "safety", "path", "line")} == {
+        "fixer": "fix-release-polling-timeout",
+        "severity": "error",
+        "safety": "manual",
+        "path": "app_desc.yaml",
+        "line": 6,
+    }
+    assert "neither orders/wsgi.py nor orders/wsgi/__init__.py" in left["message"]
+    assert result.message == "nothing paasfix can fix on its own; needs attention: 1 error remains"
+    assert scene.tip(REPO, BRANCH) is None and writes(scene) == [] and pushes(scene) == 0
+
+    command = scene.cli("mr", REPO)
+    assert command.returncode == 1, command.stderr
+    head, finding = command.stdout.splitlines()
+    assert head == f"{REPO}: needs-attention ({result.message})"
+    assert (
+        finding
+        == f"  app_desc.yaml:6: error fix-release-polling-timeout [manual] {left['message']}"
+    )
+    data = json.loads(scene.cli("mr", "--format", "json", REPO).stdout)
+    assert (data["outcome"], data["needs_attention"]) == ("needs-attention", True)
+    assert data["remaining"] == result.remaining and data["fixes"] == []
+
+
+def test_the_merge_request_lists_what_is_left_to_do_by_hand(scene):
+    scene.add_repo(REPO, sample="django-web-cannot-start")
+    left = paasfix("fix", "--format", "json", str(scene.clone(REPO, "main")))
+    expected = json.loads(left.stdout)["findings"]
+
+    result = scene.run(REPO)
+
+    assert result.outcome == Outcome.CREATED, result
+    assert result.needs_attention and result.message.endswith("needs attention: 3 errors remain")
+    assert [f["fixer"] for f in result.fixes] == ["fix-release-polling-timeout"] * 3
+    assert result.remaining == expected and len(expected) == 3
+    [mr] = merge_requests(scene)
+    description = mr["description"]
+    assert "Some problems are left for you to solve" in description
+    what_is_fixed, left_to_do = description.split("## Left to do\n")
+    for finding in expected:
+        assert f"`{finding['path']}:{finding['line']}`: {finding['message']}" in left_to_do
+        assert finding["message"] not in what_is_fixed
+    for fix in result.fixes:
+        assert fix["message"] in what_is_fixed
+    assert "`app_desc.yaml:17`" in left_to_do and "`bin/start_beat.sh:5`" in left_to_do
+
+    command = scene.cli("mr", REPO)
+    assert command.returncode == 1, command.stderr
+    lines = command.stdout.splitlines()
+    assert lines[0].startswith(f"{REPO}: unchanged {result.merge_request} (")
+    assert lines[0].endswith("; needs attention: 3 errors remain)")
+    assert len(lines) == 4 and all(line.startswith("  ") for line in lines[1:])
+
+
+def procfile_app(scene, settings: str = "") -> None:
+    """A healthy application whose processes are in a Procfile: fix-procfile recommends
+    moving them to app_desc.yaml, an info finding."""
+    files = {
+        "requirements.txt": "gunicorn==20.1.0\n",
+        "runtime.txt": "python-3.10.5\n",
+        "wsgi.py": "def application(environ, start_response):\n    return []\n",
+        "Procfile": "web: gunicorn wsgi:application -b :$PORT --log-file -\n",
+    }
+    if settings:
+        files["paasfix.toml"] = settings
+    scene.publish(git_repo(scene.tmp / "procfile-app", files), REPO)
+
+
+def test_recommendations_alone_open_no_merge_request(scene):
+    procfile_app(scene)
+    assert paasfix("check", str(scene.clone(REPO))).returncode == 0
+
+    result = scene.run(REPO)
+
+    assert result.outcome == Outcome.CLEAN, result
+    assert result.message == (
+        "nothing to fix; 1 recommendation not proposed "
+        "(the setting propose-recommendations proposes them)"
+    )
+    assert not result.needs_attention and result.fixes == []
+    [advice] = result.remaining
+    assert (advice["fixer"], advice["severity"], advice["path"]) == (
+        "fix-procfile",
+        "info",
+        "Procfile",
+    )
+    assert scene.tip(REPO, BRANCH) is None and writes(scene) == [] and pushes(scene) == 0
+    command = scene.cli("mr", REPO)
+    assert command.returncode == 0, command.stderr
+    assert command.stdout.splitlines()[1].startswith("  Procfile: info fix-procfile ")
+
+
+def test_the_command_line_asks_for_recommendations(scene):
+    procfile_app(scene)
+
+    command = scene.cli("mr", "--propose-recommendations", "--format", "json", REPO)
+
+    assert command.returncode == 0, command.stderr
+    data = json.loads(command.stdout)
+    assert data["outcome"] == "created" and not data["needs_attention"]
+    assert [(f["fixer"], f["severity"]) for f in data["fixes"]] == [("fix-procfile", "info")]
+    assert data["remaining"] == []
+    [mr] = merge_requests(scene)
+    assert mr["description"].startswith("paasfix applied recommendations for BlueKing PaaS")
+    assert "| `app_desc.yaml` (new) |" in mr["description"]
+
+
+def test_the_repository_setting_asks_for_recommendations(scene):
+    procfile_app(scene, settings="propose-recommendations = true\n")
+
+    result = scene.run(REPO)
+
+    assert result.outcome == Outcome.CREATED, result
+    assert scene.run(REPO, propose_recommendations=False).outcome == Outcome.CLOSED

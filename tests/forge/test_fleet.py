@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 from bot_support import TOKEN
-from helpers import GIT_IDENTITY, SAMPLES, git, init_repo
+from helpers import GIT_IDENTITY, SAMPLES, commit_all, git, init_repo
 
 from paasfix.bot.fleet import (
     Progress,
@@ -435,3 +436,55 @@ def test_the_command_is_registered_without_loading_the_bot():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.split() == ["True", "False"]
+
+
+@gitlab_only
+def test_each_result_carries_what_is_left_and_the_fleet_needs_attention(scene):
+    seeds = {
+        sample: init_repo(scene.tmp / "seeds" / sample, SAMPLES / sample)
+        for sample in ("clean-app", "django-web-cannot-start", "flask-app")
+    }
+    broken = seeds["clean-app"].parent / "broken"
+    shutil.copytree(seeds["clean-app"], broken)
+    app_desc = broken / "app_desc.yaml"
+    app_desc.write_text(app_desc.read_text().replace("wsgi:application", "shop.wsgi"))
+    commit_all(broken, "web runs shop.wsgi")
+    for path, seed in [
+        ("fleet/clean", seeds["clean-app"]),
+        ("fleet/broken", broken),
+        ("fleet/partly", seeds["django-web-cannot-start"]),
+        ("fleet/fixed", seeds["flask-app"]),
+    ]:
+        scene.publish(seed, path)
+    results = scene.tmp / "results.jsonl"
+
+    command, records = fleet(scene, results, "--group", "fleet")
+
+    assert command.returncode == 1, command.stderr
+    found = by_target(records)
+    summary = {
+        target: (r["outcome"], r["needs_attention"], [f["severity"] for f in r["remaining"]])
+        for target, r in found.items()
+    }
+    assert summary == {
+        "fleet/clean": ("clean", False, []),
+        "fleet/broken": ("needs-attention", True, ["error"]),
+        "fleet/partly": ("created", True, ["error", "error", "error"]),
+        "fleet/fixed": ("created", False, []),
+    }
+    [left] = found["fleet/broken"]["remaining"]
+    assert (left["fixer"], left["safety"], left["path"], left["line"]) == (
+        "fix-release-polling-timeout",
+        "manual",
+        "app_desc.yaml",
+        6,
+    )
+    assert found["fleet/broken"]["fixes"] == [] and "shop/wsgi.py" in left["message"]
+    lines = command.stderr.splitlines()
+    message = found["fleet/broken"]["message"]
+    assert message == "nothing paasfix can fix on its own; needs attention: 1 error remains"
+    assert any(line.endswith(f"] fleet/broken: needs-attention ({message})") for line in lines)
+    assert lines[-1] == (
+        "paasfix fleet: 4 of 4 repositories: 1 clean, 2 created, 1 needs-attention; "
+        "2 with errors or warnings left (needs_attention)"
+    )

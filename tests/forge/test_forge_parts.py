@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from paasfix.bot.describe import fingerprint, marker, read_marker
+from paasfix.bot.describe import fingerprint, left, marker, read_marker
 from paasfix.bot.run import Outcome, RepoResult
 from paasfix.core.errors import PaasfixError
 from paasfix.fixer import Finding
@@ -127,21 +127,34 @@ def test_only_the_bots_marker_is_read():
 
 def test_a_result_survives_its_json_form():
     result = RepoResult(
-        "acme/orders",
-        Outcome.BLOCKED,
-        "left alone",
-        "https://x.test/mr/1",
-        "paasfix/autofix",
-        "c0ffee",
-        "0123456789abcdef",
-        [{"fixer": "fix-a"}],
-        None,
-        True,
-        "diff --git",
+        repository="acme/orders",
+        outcome=Outcome.BLOCKED,
+        message="left alone",
+        merge_request="https://x.test/mr/1",
+        needs_attention=True,
+        branch="paasfix/autofix",
+        commit="c0ffee",
+        fingerprint="0123456789abcdef",
+        fixes=[{"fixer": "fix-a"}],
+        remaining=[{"fixer": "fix-b", "severity": "error", "line": 3}],
+        error=None,
+        dry_run=True,
+        diff="diff --git",
     )
     data = json.loads(json.dumps(result.to_dict()))
     assert data["outcome"] == "blocked-by-human-commits"
     assert RepoResult.from_dict({**data, "added later": 1}) == result
+    older = {k: v for k, v in data.items() if k not in ("needs_attention", "remaining")}
+    assert RepoResult.from_dict(older).remaining == []
+
+
+def test_what_is_left_in_a_few_words():
+    assert left([{"severity": "error"}]) == "1 error remains"
+    assert left([{"severity": "warning"}, {"severity": "info"}]) == "1 warning remains"
+    assert (
+        left([{"severity": s} for s in ("warning", "error", "error", "warning", "info")])
+        == "2 errors and 2 warnings remain"
+    )
 
 
 def test_the_other_commands_do_not_load_the_bot():

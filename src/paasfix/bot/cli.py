@@ -1,8 +1,9 @@
 """``paasfix mr REPO``: the bot for one repository. Imported only when the command runs, so
 ``paasfix check`` never loads git or forge clients.
 
-Exit status: 0 when the repository is where it should be (whatever the outcome), 1 when
-someone else's commits on the bot's branch stopped it, 2 on an error.
+Exit status, as for ``paasfix check``: 0 when the repository is where it should be, 1 when
+a person must act (errors or warnings remain after the fixes the bot proposes, or someone
+else's commits on the bot's branch stopped it), 2 on an error.
 """
 
 from __future__ import annotations
@@ -69,6 +70,13 @@ def bot_options(func: Command) -> Command:
             help="Also apply fixes that may change behaviour.",
         ),
         click.option(
+            "--propose-recommendations/--no-propose-recommendations",
+            default=None,
+            help="Also open a merge request when its fixes only apply recommendations "
+            "(info findings); default: the repository's propose-recommendations setting, "
+            "else no.",
+        ),
+        click.option(
             "--dry-run",
             is_flag=True,
             help="Push nothing and write nothing to the forge; print the diff.",
@@ -93,6 +101,7 @@ def make_options(
     select: Sequence[str],
     ignore: Sequence[str],
     unsafe_fixes: Optional[bool],
+    propose_recommendations: Optional[bool],
     dry_run: bool,
     debug: bool,
 ) -> BotOptions:
@@ -105,6 +114,7 @@ def make_options(
         select=_ids(select),
         ignore=_ids(ignore),
         unsafe_fixes=unsafe_fixes,
+        propose_recommendations=propose_recommendations,
         debug=debug,
     )
 
@@ -133,14 +143,30 @@ def setup_logging(forge: Forge, verbose: bool) -> None:
 
 
 def exit_code(results: list[RepoResult]) -> int:
+    """2 if any result is an error, else 1 if any needs a person (blocked, or errors or
+    warnings remain), else 0."""
     if any(r.outcome == Outcome.ERROR for r in results):
         return 2
-    return 1 if any(r.outcome == Outcome.BLOCKED for r in results) else 0
+    return 1 if any(r.outcome == Outcome.BLOCKED or r.needs_attention for r in results) else 0
 
 
 def result_line(result: RepoResult) -> str:
     where = f" {result.merge_request}" if result.merge_request else ""
     return f"{result.repository}: {result.outcome.value}{where} ({result.message})"
+
+
+def remaining_lines(result: RepoResult) -> list[str]:
+    """The findings left, one line each, as ``paasfix check`` prints them (without colour)."""
+    lines = []
+    for item in result.remaining:
+        where = item.get("path") or "(repository)"
+        if item.get("path") and item.get("line"):
+            where += f":{item['line']}"
+        tag = {"unsafe": " [unsafe fix]", "manual": " [manual]"}.get(item.get("safety", ""), "")
+        lines.append(
+            f"  {where}: {item.get('severity')} {item.get('fixer')}{tag} {item.get('message')}"
+        )
+    return lines
 
 
 @click.command(name="mr", context_settings={"help_option_names": ["-h", "--help"]})
@@ -164,6 +190,7 @@ def mr(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     unsafe_fixes: Optional[bool],
+    propose_recommendations: Optional[bool],
     dry_run: bool,
     verbose: bool,
     debug: bool,
@@ -176,7 +203,15 @@ def mr(
     forge = connect(forge_kind(kind, url), url)
     setup_logging(forge, verbose)
     options = make_options(
-        branch, opt_out_label, labels, select, ignore, unsafe_fixes, dry_run, debug
+        branch,
+        opt_out_label,
+        labels,
+        select,
+        ignore,
+        unsafe_fixes,
+        propose_recommendations,
+        dry_run,
+        debug,
     )
     result = run_repository(forge, path, options)
     if fmt == "json":
@@ -187,5 +222,6 @@ def mr(
         if result.diff:
             sys.stdout.buffer.write(forge.redact(result.diff).encode("utf-8", "surrogateescape"))
             sys.stdout.flush()
-        click.echo(result_line(result), err=dry_run)
+        lines = [result_line(result), *remaining_lines(result)]
+        click.echo(forge.redact("\n".join(lines)), err=dry_run)
     sys.exit(exit_code([result]))

@@ -14,7 +14,7 @@ from typing import Any, Optional
 
 from paasfix import registry
 from paasfix.core.errors import PaasfixError
-from paasfix.fixer import MANUAL, Finding, Fixer
+from paasfix.fixer import ERROR, MANUAL, UNSAFE, WARNING, Finding, Fixer
 from paasfix.runner import Change, Result
 from paasfix.sinks.diff import file_diff
 
@@ -41,6 +41,22 @@ def read_marker(description: str) -> Optional[str]:
     return found.group(1) if found else None
 
 
+def count(number: int, word: str) -> str:
+    return f"{number} {word}{'' if number == 1 else 's'}"
+
+
+def left(remaining: list[dict[str, Any]]) -> str:
+    """What remains, in a few words: ``1 error and 2 warnings remain``."""
+    severities = [item.get("severity") for item in remaining]
+    parts = [
+        count(severities.count(severity), severity)
+        for severity in (ERROR, WARNING)
+        if severity in severities
+    ]
+    total = severities.count(ERROR) + severities.count(WARNING)
+    return " and ".join(parts) + (" remain" if total > 1 else " remains")
+
+
 def line_counts(change: Change) -> tuple[int, int]:
     """Lines added and removed, counted in the change's unified diff."""
     added = removed = 0
@@ -58,7 +74,7 @@ def line_counts(change: Change) -> tuple[int, int]:
 def _where(finding: Finding[Any]) -> str:
     if not finding.path:
         return "the repository"
-    return f"`{finding.path}`" + (f" line {finding.line}" if finding.line else "")
+    return f"`{finding.path}:{finding.line}`" if finding.line else f"`{finding.path}`"
 
 
 def _fixer(fixer_id: str) -> Optional[type[Fixer[Any]]]:
@@ -111,24 +127,55 @@ def _changes_section(changes: list[Change]) -> list[str]:
     return lines + [""]
 
 
+def _how(finding: Finding[Any]) -> str:
+    if finding.safety == MANUAL:
+        return "by hand"
+    if finding.safety == UNSAFE:
+        return "`paasfix fix --unsafe-fixes` can fix it, but the fix may change behaviour"
+    return "not fixed here"
+
+
 def _remaining_section(result: Result) -> list[str]:
-    if not result.findings:
-        return []
-    lines = ["## Not changed here", ""]
-    for finding in result.findings:
-        how = "to do by hand" if finding.safety == MANUAL else f"{finding.safety} fix not applied"
-        lines.append(f"- `{finding.fixer}` ({how}) {_where(finding)}: {finding.message}")
-    return lines + [""]
+    failing = [f for f in result.findings if f.counts]
+    advice = [f for f in result.findings if not f.counts]
+    lines = []
+    if failing:
+        lines += [
+            "## Left to do",
+            "",
+            "These problems remain after this merge request, and paasfix does not fix them "
+            "on its own; until they are solved, the build or deploy is expected to fail:",
+            "",
+        ]
+        lines += [
+            f"- **{f.severity}** {_where(f)}: {f.message} (`{f.fixer}`, {_how(f)})" for f in failing
+        ]
+        lines.append("")
+    if advice:
+        lines += ["## Recommendations not applied", ""]
+        lines += [f"- {_where(f)}: {f.message} (`{f.fixer}`, {_how(f)})" for f in advice]
+        lines.append("")
+    return lines
 
 
 def description(result: Result, print_: str, opt_out_label: Optional[str]) -> str:
     opt_out = f"add a `{IGNORE_FILE}` file to the default branch"
     if opt_out_label:
         opt_out += f" or the label `{opt_out_label}` to the project"
+    if not any(applied.finding.counts for applied in result.applied):
+        intro = (
+            "paasfix applied recommendations for BlueKing PaaS on this branch; the build and "
+            "deploy do not depend on them."
+        )
+    else:
+        intro = (
+            "paasfix found problems that keep this application from building or deploying on "
+            "BlueKing PaaS, and fixed them on this branch."
+        )
+    if result.failing:
+        intro += " Some problems are left for you to solve: see *Left to do*."
     lines = [
-        "paasfix found problems that keep this application from building or deploying on "
-        "BlueKing PaaS, and fixed them on this branch. Each fix is explained below; please "
-        "review the diff before merging.",
+        intro + " Each fix is explained below; please review the diff before merging.",
         "",
         *_fixed_section(result),
         *_changes_section(result.changes),

@@ -226,6 +226,8 @@ class Progress:
         self.live = stream.isatty() if live is None else live
         self.done = 0
         self.counts: dict[str, int] = {}
+        self.attention = 0
+        """Repositories where errors or warnings remain, whatever their outcome."""
         self._lock = threading.Lock()
 
     def finished(self, result: RepoResult) -> None:
@@ -233,6 +235,7 @@ class Progress:
             self.done += 1
             outcome = result.outcome.value
             self.counts[outcome] = self.counts.get(outcome, 0) + 1
+            self.attention += result.needs_attention
             if self.live:
                 width = shutil.get_terminal_size((100, 20)).columns - 1
                 line = f"[{self.done}/{self.total}] {self.summary()} | {result.repository}"
@@ -244,7 +247,10 @@ class Progress:
             self.stream.flush()
 
     def summary(self) -> str:
-        return ", ".join(f"{count} {outcome}" for outcome, count in sorted(self.counts.items()))
+        text = ", ".join(f"{count} {outcome}" for outcome, count in sorted(self.counts.items()))
+        if self.attention:
+            text += f"; {self.attention} with errors or warnings left (needs_attention)"
+        return text
 
     def close(self) -> None:
         with self._lock:
@@ -386,6 +392,7 @@ def fleet(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     unsafe_fixes: Optional[bool],
+    propose_recommendations: Optional[bool],
     dry_run: bool,
     verbose: bool,
     debug: bool,
@@ -423,7 +430,15 @@ def fleet(
         [t for t in listed if in_shard(t, parse_shard(shard))], previous, resume, failed
     )
     options = make_options(
-        branch, opt_out_label, labels, select, ignore, unsafe_fixes, dry_run, debug
+        branch,
+        opt_out_label,
+        labels,
+        select,
+        ignore,
+        unsafe_fixes,
+        propose_recommendations,
+        dry_run,
+        debug,
     )
     stream = (
         open(results_path, "a" if resume or failed else "w", encoding="utf-8")

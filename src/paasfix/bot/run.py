@@ -16,9 +16,10 @@ from typing import Any, Optional, Sequence
 from paasfix import registry
 from paasfix.bot import describe
 from paasfix.bot.remote import Remote, check_branch, check_forge_host
-from paasfix.core.config import build_config, read_settings
+from paasfix.core.config import Config, build_config, read_settings
 from paasfix.core.errors import PaasfixError
 from paasfix.core.tree import Tree
+from paasfix.fixer import Finding
 from paasfix.forge.base import Forge, MergeRequest, Repository, State
 from paasfix.runner import Result, Runner
 from paasfix.sinks.commit import DEFAULT_BRANCH, commit_changes, is_ours
@@ -42,7 +43,11 @@ class Outcome(str, enum.Enum):
     UNCHANGED = "unchanged"
     """The open merge request was already up to date."""
     CLEAN = "clean"
-    """Nothing to fix, and no merge request of the bot was open."""
+    """Nothing to fix, nothing that fails the deploy left, and no merge request of the bot was
+    open."""
+    NEEDS_ATTENTION = "needs-attention"
+    """Nothing the bot may fix, but errors or warnings remain for a person to deal with, and no
+    merge request of the bot was open."""
     CLOSED = "closed"
     """Nothing to fix any more: the bot closed its own merge request."""
     SKIPPED_CLOSED = "skipped-closed"
@@ -63,6 +68,8 @@ class BotOptions:
     select: Optional[list[str]] = None
     ignore: Optional[list[str]] = None
     unsafe_fixes: Optional[bool] = None
+    propose_recommendations: Optional[bool] = None
+    """Propose fixes that only apply recommendations (None: as the repository's settings say)."""
     debug: bool = False
 
 
@@ -75,10 +82,15 @@ class RepoResult:
     message: str = ""
     merge_request: Optional[str] = None
     """The URL of the merge request concerned."""
+    needs_attention: bool = False
+    """Errors or warnings remain after the fixes the bot proposes: a person must act."""
     branch: Optional[str] = None
     commit: Optional[str] = None
     fingerprint: Optional[str] = None
     fixes: list[dict[str, Any]] = field(default_factory=list)
+    remaining: list[dict[str, Any]] = field(default_factory=list)
+    """The findings left once the proposed fixes are applied (on the default branch as it is,
+    when nothing is proposed), errors and warnings first."""
     error: Optional[str] = None
     dry_run: bool = False
     diff: Optional[str] = None
@@ -134,6 +146,8 @@ class _Job:
         """Record the outcome; ``would`` is the message of a dry run that skipped a write."""
         self.result.outcome = outcome
         self.result.message = f"{would}; dry run" if would and self.options.dry_run else message
+        if self.result.needs_attention:
+            self.result.message += f"; needs attention: {describe.left(self.result.remaining)}"
         if mr is not None:
             self.result.merge_request = mr.web_url
         log.info("%s: %s", self.result.repository, self.result.message)
@@ -163,16 +177,22 @@ class _Job:
             remote.fetch(git_dir, sorted(heads))
             self._on_clone(repo, remote, git_dir, heads)
 
-    def _fix(self, tree: Tree) -> Result:
+    def _runner(self, tree: Tree) -> tuple[Runner, Config]:
         settings, source = read_settings(tree, None)
         overrides = {
             "select": self.options.select,
             "ignore": self.options.ignore,
             "unsafe_fixes": self.options.unsafe_fixes,
+            "propose_recommendations": self.options.propose_recommendations,
         }
         config = build_config(settings, source, registry.option_checks(), overrides)
         fixers = registry.selected(config.select, config.ignore)
-        return Runner(fixers, config, self.options.debug).fix(tree, unsafe=config.unsafe_fixes)
+        return Runner(fixers, config, self.options.debug), config
+
+    def _remaining(self, findings: list[Finding[Any]]) -> None:
+        ordered = sorted(findings, key=lambda f: not f.counts)
+        self.result.remaining = [finding_dict(f) for f in ordered]
+        self.result.needs_attention = any(f.counts for f in findings)
 
     def _on_clone(
         self, repo: Repository, remote: Remote, git_dir: str, heads: dict[str, str]
@@ -191,11 +211,17 @@ class _Job:
             return self._done(
                 Outcome.OPTED_OUT, f"the repository has a {describe.IGNORE_FILE} file"
             )
-        fixed = self._fix(tree)
-        if fixed.errors:
-            raise PaasfixError(
-                "the fixers reported errors, so nothing is proposed: " + "; ".join(fixed.errors)
-            )
+        runner, config = self._runner(tree)
+        fixed = runner.fix(tree, unsafe=config.unsafe_fixes)
+        _no_errors(fixed)
+        proposed = bool(fixed.changes) and (
+            config.propose_recommendations or any(a.finding.counts for a in fixed.applied)
+        )
+        if proposed or not fixed.changes:
+            self._remaining(fixed.findings)
+        else:
+            # The recommendations are not proposed: what remains is what the default branch has.
+            self._remaining(_no_errors(runner.check(tree)).findings)
         mine = [
             mr
             for mr in self.forge.merge_requests(repo, branch)
@@ -204,8 +230,8 @@ class _Job:
         open_mr = next((mr for mr in mine if mr.state == State.OPEN), None)
         tip = heads.get(branch)
         foreign_tip = tip is not None and not is_ours(local.commit(tip))
-        if not fixed.changes:
-            return self._nothing_to_fix(repo, open_mr, foreign_tip)
+        if not proposed:
+            return self._nothing_to_fix(repo, open_mr, foreign_tip, len(fixed.applied))
         self.result.fixes = [finding_dict(a.finding) for a in fixed.applied]
         print_ = describe.fingerprint([a.finding for a in fixed.applied])
         self.result.fingerprint = print_
@@ -271,9 +297,23 @@ class _Job:
         )
 
     def _nothing_to_fix(
-        self, repo: Repository, open_mr: Optional[MergeRequest], foreign_tip: bool
+        self,
+        repo: Repository,
+        open_mr: Optional[MergeRequest],
+        foreign_tip: bool,
+        recommendations: int,
     ) -> None:
+        """Nothing is proposed: nothing to fix, or only ``recommendations`` (a count of fixes
+        of info findings), which are not proposed unless the settings ask for them."""
         if open_mr is None:
+            if self.result.needs_attention:
+                return self._done(Outcome.NEEDS_ATTENTION, "nothing paasfix can fix on its own")
+            if recommendations:
+                return self._done(
+                    Outcome.CLEAN,
+                    f"nothing to fix; {describe.count(recommendations, 'recommendation')} not "
+                    "proposed (the setting propose-recommendations proposes them)",
+                )
             return self._done(Outcome.CLEAN, "nothing to fix")
         if foreign_tip:
             return self._done(
@@ -291,6 +331,14 @@ class _Job:
             open_mr,
             would="nothing to fix any more: would close the merge request",
         )
+
+
+def _no_errors(result: Result) -> Result:
+    if result.errors:
+        raise PaasfixError(
+            "the fixers reported errors, so nothing is proposed: " + "; ".join(result.errors)
+        )
+    return result
 
 
 def _same(a: str, b: str) -> bool:

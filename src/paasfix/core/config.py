@@ -181,6 +181,7 @@ GENERAL_KEYS: Mapping[str, Check] = {
     "ignore": strings,
     "unsafe_fixes": boolean,
     "build_dir": directory,
+    "propose_recommendations": boolean,
 }
 
 
@@ -190,6 +191,8 @@ class Config:
     ignore: list[str] = field(default_factory=list)
     unsafe_fixes: bool = False
     build_dir: str = ""
+    propose_recommendations: bool = False
+    """The bot opens a merge request whose fixes only apply recommendations (info findings)."""
     options: dict[str, Any] = field(default_factory=dict)
     """Fixer options (``keep_procfile``, ``stack``, ...), by their underscore names."""
     source: Optional[str] = None
