@@ -26,6 +26,7 @@ from paasfix.formats.yamlio import MAX_DOCUMENT_SIZE, RoundTrip, YamlProblem, pl
 from paasfix.platform import rules
 
 if TYPE_CHECKING:
+    from paasfix.buildpack.dependencies import BuildDependencies
     from paasfix.buildpack.setuppy import SetupPy
 
 PYTHON_MARKERS = ("requirements.txt", "setup.py", "Pipfile")
@@ -293,6 +294,20 @@ class Project:
         if key not in self.facts:
             self.facts[key] = read_runtime(self.text, self.build_dir, stack)
         found: Optional[RuntimeFile] = self.facts[key]
+        return found
+
+    def dependencies(self, stack: Stack) -> "BuildDependencies":
+        """What the build on ``stack`` installs, from which files, and where each requirement
+        is declared (requirement files, Pipfile and Pipfile.lock, poetry, PEP 621, setup.py
+        and setup.cfg, in the buildpack's precedence), read once per stack."""
+        key = ("dependencies", stack.name)
+        if key not in self.facts:
+            from paasfix.buildpack.dependencies import read_build_dependencies
+
+            self.facts[key] = read_build_dependencies(
+                self, stack, lambda: self.requirements.files, lambda: self.setup_py
+            )
+        found: BuildDependencies = self.facts[key]
         return found
 
     def compile_hook(self, stage: str) -> CompileHook:
