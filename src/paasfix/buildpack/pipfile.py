@@ -112,7 +112,7 @@ def installs_project(document: TomlDocument) -> bool:
 
 # -- Pipfile.lock ---------------------------------------------------------------------------
 
-_JSON_TOKEN_RE = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]')
+_JSON_TOKEN_RE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\]:]')
 
 
 def _lock_lines(text: str, section: str) -> dict[str, int]:
@@ -122,29 +122,26 @@ def _lock_lines(text: str, section: str) -> dict[str, int]:
     inside = False
     line = 1
     last = 0
-    tokens = list(_JSON_TOKEN_RE.finditer(text))
-    for index, token in enumerate(tokens):
+    pending: Optional[re.Match[str]] = None
+    for token in _JSON_TOKEN_RE.finditer(text):
         value = token.group(0)
+        if value == ":" and pending is not None and depth in (1, 2):
+            raw = pending.group(0)
+            try:
+                key = json.loads(raw) if "\\" in raw else raw[1:-1]
+            except ValueError:
+                key = raw
+            if depth == 1:
+                inside = key == section
+            elif inside:
+                line += text.count("\n", last, pending.start())
+                last = pending.start()
+                lines.setdefault(key, line)
         if value in "{[":
             depth += 1
         elif value in "}]":
             depth -= 1
-            if depth < 2:
-                inside = False
-        elif value.startswith('"'):
-            is_key = index + 1 < len(tokens) and tokens[index + 1].group(0) == ":"
-            if not is_key:
-                continue
-            line += text.count("\n", last, token.start())
-            last = token.start()
-            try:
-                key = json.loads(value)
-            except ValueError:
-                continue
-            if depth == 1:
-                inside = key == section
-            elif depth == 2 and inside:
-                lines.setdefault(key, line)
+        pending = token if value.startswith('"') else None
     return lines
 
 

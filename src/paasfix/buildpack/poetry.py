@@ -117,6 +117,7 @@ def lock_declarations(document: TomlDocument) -> list[Declaration]:
     packages = document.get("package")
     if not isinstance(packages, list):
         return []
+    names = _package_name_lines(document.text)
     out = []
     for index, package in enumerate(packages):
         if not isinstance(package, dict) or not isinstance(package.get("name"), str):
@@ -135,13 +136,32 @@ def lock_declarations(document: TomlDocument) -> list[Declaration]:
                 name=package["name"],
                 specifier=f"=={version_text}" if version_text else "",
                 path=document.path,
-                line=document.line("package", index, "name"),
+                line=names[index] if index < len(names) else document.line("package", index),
                 origin=POETRY_LOCK,
                 version=exact_version(f"=={version_text}") if version_text else None,
                 marker=marker if isinstance(marker, str) else "",
                 url=url if isinstance(url, str) else None,
             )
         )
+    return out
+
+
+_PACKAGE_RE = re.compile(r"^\[\[\s*package\s*\]\][ \t]*(?:#.*)?$", re.MULTILINE)
+_NAME_RE = re.compile(r"^name\s*=", re.MULTILINE)
+
+
+def _package_name_lines(text: str) -> list[int]:
+    """The line of ``name`` in each ``[[package]]`` of poetry.lock, in order (poetry writes
+    it first in every package): found by two searches, not by walking the whole lock."""
+    out = []
+    line = 1
+    last = 0
+    for header in _PACKAGE_RE.finditer(text):
+        name = _NAME_RE.search(text, header.end())
+        at = name.start() if name is not None else header.start()
+        line += text.count("\n", last, at)
+        last = at
+        out.append(line)
     return out
 
 

@@ -30,17 +30,31 @@ MAX_EDIT_SIZE = 256 * 1024
 one is read but its fixes are left to a person."""
 
 _BARE_KEY_RE = re.compile(r"[A-Za-z0-9_-]+")
+_BLANK_RE = re.compile(r"[ \t]*")
+_BLANK_LINES_RE = re.compile(r"(?:[ \t\r\n]+|#[^\n]*)*")
+_SCALAR_RE = re.compile(r"[^,\]}\n#]*")
 _ESCAPE_RE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.DOTALL)
 _SIMPLE_ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\"}
 
 
-@dataclass(frozen=True)
+@dataclass
 class TomlDocument:
     """A TOML file's data and the line of each of its keys and array items."""
 
     path: str
     data: dict[str, Any]
-    lines: dict[Path, int] = field(repr=False)
+    text: str = field(repr=False)
+    _lines: Optional[dict[Path, int]] = field(default=None, repr=False)
+
+    @property
+    def lines(self) -> dict[Path, int]:
+        """Path -> 1-based line, found on first use (one pass over the text)."""
+        if self._lines is None:
+            try:
+                self._lines = _Locator(self.text).run()
+            except (IndexError, RecursionError):  # a shape the scanner does not follow
+                self._lines = {}
+        return self._lines
 
     def get(self, *path: Union[str, int]) -> Any:
         """The value at ``path``, or None when any part of it is missing."""
@@ -87,11 +101,7 @@ def load(file: TextFile) -> TomlDocument:
         raise FileProblem(
             file.path, "cannot be read as TOML: its arrays or tables are nested too deeply"
         ) from None
-    try:
-        lines = _Locator(file.text).run()
-    except (IndexError, RecursionError):  # a shape the scanner does not follow: no lines
-        lines = {}
-    return TomlDocument(file.path, data, lines)
+    return TomlDocument(file.path, data, file.text)
 
 
 class _Locator:
@@ -115,18 +125,9 @@ class _Locator:
 
     def _blank(self, newlines: bool) -> None:
         """Skip spaces and tabs; with ``newlines`` also line ends and comments."""
-        text = self.text
-        while self.at < len(text):
-            char = text[self.at]
-            if char in " \t":
-                self.at += 1
-            elif newlines and char in "\r\n":
-                self.at += 1
-            elif newlines and char == "#":
-                end = text.find("\n", self.at)
-                self.at = len(text) if end < 0 else end
-            else:
-                return
+        match = (_BLANK_LINES_RE if newlines else _BLANK_RE).match(self.text, self.at)
+        if match is not None:
+            self.at = match.end()
 
     def _string(self) -> str:
         text = self.text
@@ -204,7 +205,7 @@ class _Locator:
                 if self._peek() == ",":
                     self.at += 1
         else:
-            match = re.compile(r"[^,\]}\n#]*").match(self.text, self.at)
+            match = _SCALAR_RE.match(self.text, self.at)
             assert match is not None
             self.at = match.end()
 
