@@ -26,6 +26,7 @@ from paasfix.formats.yamlio import MAX_DOCUMENT_SIZE, RoundTrip, YamlProblem, pl
 from paasfix.platform import processes, rules
 
 if TYPE_CHECKING:
+    from paasfix.buildpack.dependencies import BuildDependencies
     from paasfix.buildpack.setuppy import SetupPy
     from paasfix.python_apps.django import CannotInfer, DjangoProject
     from paasfix.python_apps.process_inference import Inference
@@ -363,6 +364,20 @@ class Project:
         if stack.name not in self._runtimes:
             self._runtimes[stack.name] = read_runtime(self.text, self.build_dir, stack)
         return self._runtimes[stack.name]
+
+    def dependencies(self, stack: Stack) -> "BuildDependencies":
+        """What the build on ``stack`` installs, from which files, and where each requirement
+        is declared (requirement files, Pipfile and Pipfile.lock, poetry, PEP 621, setup.py
+        and setup.cfg, in the buildpack's precedence), read once per stack."""
+        key = ("dependencies", stack.name)
+        if key not in self.facts:
+            from paasfix.buildpack.dependencies import read_build_dependencies
+
+            self.facts[key] = read_build_dependencies(
+                self, stack, lambda: self.requirements.files, lambda: self.setup_py
+            )
+        found: BuildDependencies = self.facts[key]
+        return found
 
     def compile_hook(self, stage: str) -> CompileHook:
         """Which script the build runs for ``stage`` (``pre_compile`` or ``post_compile``),

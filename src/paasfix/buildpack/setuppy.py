@@ -1,4 +1,5 @@
-"""setup.py read as source code, never run: its ``setup()`` calls and their ``setup_requires``.
+"""setup.py read as source code, never run: its ``setup()`` calls, their ``setup_requires``
+and their ``install_requires``.
 
 The analysis is deliberately literal-minded. A ``setup_requires`` value is *literal* when it is
 a list, tuple or set display of plain strings, a plain string (setuptools splits it into lines),
@@ -26,12 +27,13 @@ SETUP_FUNCTIONS = ("setuptools.setup", "distutils.core.setup")
 so ``distutils.core.setup`` honours ``setup_requires`` as well."""
 _STAR_SOURCES = ("setuptools", "distutils.core")
 _KEYWORD = "setup_requires"
+_INSTALL_KEYWORD = "install_requires"
 _MAX_NAME_HOPS = 4
 
 
 @dataclass(frozen=True)
 class SetupRequires:
-    """What one ``setup()`` call passes as ``setup_requires``."""
+    """What one ``setup()`` call passes as ``setup_requires`` (or ``install_requires``)."""
 
     line: int
     kind: str
@@ -41,6 +43,8 @@ class SetupRequires:
     if there is one (a part of the value at best)."""
     code: str
     """The value as written, for messages."""
+    item_lines: tuple[int, ...] = ()
+    """The 1-based line of each of ``items``, when the value is a display of strings."""
 
     @property
     def literal(self) -> bool:
@@ -53,6 +57,7 @@ class SetupCall:
     setup_requires: Optional[SetupRequires] = None
     opaque_kwargs: bool = False
     """The call takes ``**mapping`` that paasfix cannot read (it may hide setup_requires)."""
+    install_requires: Optional[SetupRequires] = None
 
 
 @dataclass(frozen=True)
@@ -265,34 +270,45 @@ class _Reader:
         return expr if bound is None else self._shown(bound, hops + 1)
 
     def call(self, node: ast.Call) -> SetupCall:
+        setup_requires, opaque = self._keyword(node, _KEYWORD)
+        install_requires, _ = self._keyword(node, _INSTALL_KEYWORD)
+        return SetupCall(node.lineno, setup_requires, opaque, install_requires)
+
+    def _keyword(self, node: ast.Call, name: str) -> tuple[Optional[SetupRequires], bool]:
+        """What the call passes as ``name``, and whether it takes a mapping paasfix cannot
+        read."""
         opaque = False
         value = None
         where: ast.Call | ast.keyword = node
         for keyword in node.keywords:
-            if keyword.arg == _KEYWORD:
+            if keyword.arg == name:
                 value, where = keyword.value, keyword
             elif keyword.arg is None:
-                entry, known = self._mapping_entry(keyword.value, 0)
+                entry, known = self._mapping_entry(keyword.value, 0, name)
                 if entry is not None:
                     value, where = entry, keyword
                 elif not known:
                     opaque = True
         if value is None:
-            return SetupCall(node.lineno, None, opaque)
+            return None, opaque
         kind, items = self._requirements(value, 0)
-        code = " ".join((ast.get_source_segment(self.source, self._shown(value)) or "").split())
-        return SetupCall(node.lineno, SetupRequires(where.lineno, kind, items, code), opaque)
+        shown = self._shown(value)
+        code = " ".join((ast.get_source_segment(self.source, shown) or "").split())
+        lines = _item_lines(shown, items)
+        return SetupRequires(where.lineno, kind, items, code, lines), opaque
 
-    def _mapping_entry(self, expr: ast.expr, hops: int) -> tuple[Optional[ast.expr], bool]:
+    def _mapping_entry(
+        self, expr: ast.expr, hops: int, name: str = _KEYWORD
+    ) -> tuple[Optional[ast.expr], bool]:
         """(the value given for "setup_requires" or None, whether every key is known)."""
         if isinstance(expr, ast.Name):
             bound = self._binding(expr, hops)
-            return (None, False) if bound is None else self._mapping_entry(bound, hops + 1)
+            return (None, False) if bound is None else self._mapping_entry(bound, hops + 1, name)
         if isinstance(expr, ast.Dict):
             known = True
             for key, value in zip(expr.keys, expr.values):
                 text = _string_value(key)
-                if text == _KEYWORD:
+                if text == name:
                     return value, True
                 known = known and text is not None
             return None, known
@@ -303,7 +319,7 @@ class _Reader:
             and "dict" not in self.collector.bindings
         ):
             for keyword in expr.keywords:
-                if keyword.arg == _KEYWORD:
+                if keyword.arg == name:
                     return keyword.value, True
             return None, not expr.args and all(k.arg is not None for k in expr.keywords)
         return None, False
@@ -326,6 +342,23 @@ class _Reader:
                     items.extend(_split_requirement_text(item))
             return (LITERAL if literal else DYNAMIC), tuple(items)
         return DYNAMIC, ()
+
+
+def _item_lines(expr: ast.expr, items: tuple[str, ...]) -> tuple[int, ...]:
+    """The line of each requirement of a list, tuple or set display of plain strings (a
+    string's lines counted from its own first line), or () for any other value."""
+    if not isinstance(expr, (ast.List, ast.Tuple, ast.Set)):
+        return ()
+    lines: list[int] = []
+    for element in expr.elts:
+        text = _string_value(element)
+        if text is None:
+            return ()
+        for offset, line in enumerate(text.splitlines()):
+            line = line.split(" #", 1)[0].strip()
+            if line and not line.startswith("#"):
+                lines.append(element.lineno + offset)
+    return tuple(lines) if len(lines) == len(items) else ()
 
 
 def _string_value(expr: Optional[ast.AST]) -> Optional[str]:
