@@ -84,6 +84,8 @@ class Project:
         """runtime(stack), by the stack's name."""
         self._compile_hooks: dict[str, CompileHook] = {}
         """compile_hook(stage), by the stage."""
+        self._dependencies: dict[str, BuildDependencies] = {}
+        """dependencies(stack), by the stack's name."""
 
     # -- files ------------------------------------------------------------------------------
 
@@ -369,15 +371,13 @@ class Project:
         """What the build on ``stack`` installs, from which files, and where each requirement
         is declared (requirement files, Pipfile and Pipfile.lock, poetry, PEP 621, setup.py
         and setup.cfg, in the buildpack's precedence), read once per stack."""
-        key = ("dependencies", stack.name)
-        if key not in self.facts:
+        if stack.name not in self._dependencies:
             from paasfix.buildpack.dependencies import read_build_dependencies
 
-            self.facts[key] = read_build_dependencies(
+            self._dependencies[stack.name] = read_build_dependencies(
                 self, stack, lambda: self.requirements.files, lambda: self.setup_py
             )
-        found: BuildDependencies = self.facts[key]
-        return found
+        return self._dependencies[stack.name]
 
     def compile_hook(self, stage: str) -> CompileHook:
         """Which script the build runs for ``stage`` (``pre_compile`` or ``post_compile``),
