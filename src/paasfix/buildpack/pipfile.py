@@ -57,18 +57,29 @@ def _marker(entry: dict[str, Any]) -> str:
     return parts[0] if parts else ""
 
 
-def _entry(name: str, value: Any) -> tuple[str, tuple[str, ...], str, Optional[str]]:
-    """(specifier, extras, marker, url) of a Pipfile or Pipfile.lock entry."""
+def _declaration(name: str, value: Any, path: str, line: int, origin: str) -> Declaration:
+    """A Pipfile or Pipfile.lock entry (a version string or a table) as a declaration."""
     if isinstance(value, str):
-        return ("" if value.strip() == "*" else value.strip()), (), "", None
+        specifier = "" if value.strip() == "*" else value.strip()
+        return Declaration(name, specifier, path, line, origin, exact_version(specifier))
     if not isinstance(value, dict):
-        return "", (), "", None
+        return Declaration(name, "", path, line, origin)
     version = value.get("version")
     specifier = version.strip() if isinstance(version, str) and version.strip() != "*" else ""
     extras = value.get("extras")
-    extras_tuple = tuple(str(e) for e in extras) if isinstance(extras, list) else ()
-    url = next((str(value[key]) for key in _SOURCE_KEYS if isinstance(value.get(key), str)), None)
-    return specifier, extras_tuple, _marker(value), url
+    return Declaration(
+        name,
+        specifier,
+        path,
+        line,
+        origin,
+        exact_version(specifier),
+        extras=tuple(str(e) for e in extras) if isinstance(extras, list) else (),
+        marker=_marker(value),
+        url=next(
+            (str(value[key]) for key in _SOURCE_KEYS if isinstance(value.get(key), str)), None
+        ),
+    )
 
 
 def packages_table(document: TomlDocument) -> dict[str, Any]:
@@ -82,23 +93,10 @@ def packages_table(document: TomlDocument) -> dict[str, Any]:
 
 def pipfile_declarations(document: TomlDocument) -> list[Declaration]:
     """Every entry of ``[packages]``, in the order written."""
-    out = []
-    for name, value in packages_table(document).items():
-        specifier, extras, marker, url = _entry(name, value)
-        out.append(
-            Declaration(
-                name=name,
-                specifier=specifier,
-                path=document.path,
-                line=document.line(PACKAGES, name),
-                origin=PIPFILE,
-                version=exact_version(specifier),
-                extras=extras,
-                marker=marker,
-                url=url,
-            )
-        )
-    return out
+    return [
+        _declaration(name, value, document.path, document.line(PACKAGES, name), PIPFILE)
+        for name, value in packages_table(document).items()
+    ]
 
 
 def installs_project(document: TomlDocument) -> bool:
@@ -165,23 +163,10 @@ def lock_declarations(file: TextFile, data: dict[str, Any]) -> list[Declaration]
     if not isinstance(section, dict):
         raise FileProblem(file.path, f'cannot be read: "{DEFAULT}" is not a JSON object')
     lines = _lock_lines(file.text, DEFAULT) if section else {}
-    out = []
-    for name, value in section.items():
-        specifier, extras, marker, url = _entry(name, value)
-        out.append(
-            Declaration(
-                name=name,
-                specifier=specifier,
-                path=file.path,
-                line=lines.get(name, 1),
-                origin=PIPFILE_LOCK,
-                version=exact_version(specifier),
-                extras=extras,
-                marker=marker,
-                url=url,
-            )
-        )
-    return out
+    return [
+        _declaration(name, value, file.path, lines.get(name, 1), PIPFILE_LOCK)
+        for name, value in section.items()
+    ]
 
 
 def lock_python(data: dict[str, Any]) -> Optional[str]:
