@@ -195,7 +195,7 @@ def _removal_edits(project: Project, group: Group, removal: Removal) -> Plan | N
             edit = processes.edit_argv(project, process, keep) if keep else None
         if edit is None:
             return None
-        edits.append(Edit(edit.path, edit.content))
+        edits.append(edit)
     return tuple(edits)
 
 

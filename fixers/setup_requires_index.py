@@ -111,7 +111,7 @@ class FixSetupRequiresIndex(Fixer[tuple[Edit, ...]]):
                 "~/.pydistutils.cfg with the build's index",
                 setup.path,
                 first.line,
-                plan=(Edit(plan.edit.path, plan.edit.content, plan.edit.mode),),
+                plan=(plan.edit,),
             )
             return
         first = dynamic[0]

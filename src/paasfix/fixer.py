@@ -22,6 +22,7 @@ from typing import (
     Union,
 )
 
+from paasfix.core.edit import Edit as Edit
 from paasfix.core.errors import FixerBug
 
 if TYPE_CHECKING:
@@ -77,18 +78,6 @@ class Finding(Generic[PlanT]):
         if self.plan is None:
             raise FixerBug(f"{self.fixer} reported a fixable finding without a plan to fix it")
         return self.plan
-
-
-@dataclass(frozen=True)
-class Edit:
-    """The new content of one file; ``content=None`` deletes it.
-
-    ``mode`` None keeps the file's mode (a new file is 0o100644).
-    """
-
-    path: str
-    content: Optional[bytes]
-    mode: Optional[int] = None
 
 
 FileSpec = Union[str, bytes, "Executable"]

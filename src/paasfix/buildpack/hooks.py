@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
+from paasfix.core.edit import Edit
 from paasfix.core.errors import UnsafePath
 from paasfix.core.text import new_text_file
 from paasfix.core.tree import EXEC_MODE, LINK_MODE, join
@@ -224,21 +225,13 @@ def _with_block(text: str, purpose: str, body: str) -> tuple[Optional[str], Opti
 
 
 @dataclass(frozen=True)
-class HookWrite:
-    """The bytes to write to a hook script, and its mode (executable)."""
-
-    path: str
-    content: bytes
-    mode: int = EXEC_MODE
-
-
-@dataclass(frozen=True)
 class BlockPlan:
     """What it takes to have a block in a hook: a write, nothing (it is there), or a problem
     that a person has to solve."""
 
     path: str
-    edit: Optional[HookWrite] = None
+    edit: Optional[Edit] = None
+    """The script's new content, executable."""
     problem: Optional[str] = None
     creates: bool = False
 
@@ -258,10 +251,10 @@ def plan_block(tree: "Tree", path: str, purpose: str, body: str) -> BlockPlan:
     file = tree.text(path)
     if file is None or not file.text.strip():
         text = NEW_HOOK_HEADER + "\n" + block_text(purpose, body)
-        return BlockPlan(path, HookWrite(path, new_text_file(text)), creates=file is None)
+        return BlockPlan(path, Edit(path, new_text_file(text), EXEC_MODE), creates=file is None)
     new_text, problem = _with_block(file.text, purpose, body)
     if problem is not None:
         return BlockPlan(path, problem=f"{path}: {problem}")
     if new_text is None:
         return BlockPlan(path)
-    return BlockPlan(path, HookWrite(path, file.encode(new_text)))
+    return BlockPlan(path, Edit(path, file.encode(new_text), EXEC_MODE))

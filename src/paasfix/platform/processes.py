@@ -23,6 +23,7 @@ import shlex
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
+from paasfix.core.edit import Edit
 from paasfix.core.sources import Sources
 from paasfix.core.tree import join
 from paasfix.formats.yamlio import Nodes, loads_as, platform_load, round_trip_edit
@@ -65,14 +66,6 @@ class Process:
     def text(self) -> str:
         """The command for people to read."""
         return str(self.command) if self.argv is None else shlex.join(self.argv)
-
-
-@dataclass(frozen=True)
-class Rewrite:
-    """The new content of a definition file after one command changed (a fixer's edit)."""
-
-    path: str
-    content: bytes
 
 
 @dataclass(frozen=True)
@@ -209,7 +202,7 @@ def _set_in(data: Any, keys: Keys, value: Any) -> Any:
 
 def edit_command(
     sources: Sources, process: Process, change: Callable[[str], Optional[str]]
-) -> Optional[Rewrite]:
+) -> Optional[Edit]:
     """The file of ``process`` with its shell command replaced by ``change(command)``, the rest
     kept; None when ``change`` declines or the edit cannot be made exactly."""
     if not process.shell or not isinstance(process.command, str):
@@ -227,12 +220,12 @@ def edit_command(
         text = _app_desc_edit(file.text, process.keys, _styled_like(new_command))
     if text is None or not loads_as(text, expected):
         return None
-    return Rewrite(process.path, file.encode(text))
+    return Edit(process.path, file.encode(text))
 
 
 def edit_argv(
     sources: Sources, process: Process, keep: Callable[[str, int], bool]
-) -> Optional[Rewrite]:
+) -> Optional[Edit]:
     """The file of a specVersion 3 process without the ``command``/``args`` items for which
     ``keep(item, position)`` is false (the position counts across both lists)."""
     if process.shell:
@@ -265,7 +258,7 @@ def edit_argv(
     text = round_trip_edit(file.text, lambda document: drop(_at(document, process.keys)))
     if text is None or not loads_as(text, expected):
         return None
-    return Rewrite(process.path, file.encode(text))
+    return Edit(process.path, file.encode(text))
 
 
 def _at(data: Any, keys: Keys) -> Any:
